@@ -1,0 +1,76 @@
+# vmplay: `make` builds, `make check` runs every test, `make deps` installs
+# the Debian packages listed in deps/debian-packages.txt.
+
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+DATADIR ?= $(PREFIX)/share
+MANDIR ?= $(DATADIR)/man
+DESTDIR ?=
+
+CC ?= cc
+BUILD ?= build
+PKGS = sdl2 libvncclient json-c SDL2_ttf SDL2_image fontconfig
+CFLAGS ?= -O2 -g
+WARNINGS = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+ifdef SANITIZE
+CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+LDFLAGS += -fsanitize=address,undefined
+endif
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARNINGS) $(CFLAGS) $(EXTRA_CFLAGS) \
+	-Isrc $(PKG_CFLAGS) -I/usr/include/iniparser -MMD -MP
+LIBS = $(PKG_LIBS) -liniparser -lm
+
+SRCS := $(wildcard src/*.c)
+LIB_OBJS := $(patsubst src/%.c,$(BUILD)/obj/%.o,$(filter-out src/main.c,$(SRCS)))
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
+E2E_TESTS := $(sort $(wildcard tests/e2e/test_*.sh))
+
+# Extra targets the test guest, benchmarks and assets add (mk/*.mk) append to
+# these lists.
+CHECK_DEPS :=
+
+.PHONY: all check unit-check asan-check deps demo install uninstall clean
+all: $(BUILD)/vmplay
+
+$(BUILD)/obj/%.o: src/%.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/vmplay: $(BUILD)/obj/main.o $(LIB_OBJS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJS)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(LIB_OBJS) $(LIBS)
+
+include $(wildcard mk/*.mk)
+
+# Every unit test program, then every end-to-end script; the last line is
+# the sum, "N passed, N failed", and the exit status is non-zero on failure.
+check: all $(UNIT_BINS) $(CHECK_DEPS)
+	@VMPLAY=$(abspath $(BUILD)/vmplay) BUILD=$(abspath $(BUILD)) \
+		tests/run.sh $(UNIT_BINS) $(E2E_TESTS)
+
+unit-check: $(UNIT_BINS)
+	@tests/run.sh $(UNIT_BINS)
+
+# The unit tests under AddressSanitizer and UndefinedBehaviorSanitizer.
+asan-check:
+	$(MAKE) BUILD=build-asan SANITIZE=1 unit-check
+
+deps:
+	@tests/install-deps.sh deps/debian-packages.txt
+
+install: all
+	install -D -m 0755 $(BUILD)/vmplay $(DESTDIR)$(BINDIR)/vmplay
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/vmplay
+
+clean:
+	rm -rf $(BUILD) build-asan
+
+-include $(LIB_OBJS:.o=.d) $(BUILD)/obj/main.d

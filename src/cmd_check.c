@@ -1,0 +1,10 @@
+#include "commands.h"
+
+#include "log.h"
+
+int cmd_check(int argc, char **argv)
+{
+	(void)argc;
+	log_error("'vmplay %s' is not implemented yet", argv[0]);
+	return 2;
+}

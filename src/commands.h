@@ -1,0 +1,29 @@
+/* Entry points of the subcommands and play modes, called by main.c.
+ * Each returns the process exit status. argv[0] is the subcommand's name. */
+#ifndef VMPLAY_COMMANDS_H
+#define VMPLAY_COMMANDS_H
+
+#include "config.h"
+
+#include <stdbool.h>
+
+/* Options of the play path (vmplay [OPTIONS] FILE), overriding the file. */
+struct play_options {
+	const char *file;
+	bool fullscreen;
+	bool kiosk;
+	bool trust;        /* run the parts of a VM file that could touch the host */
+};
+
+int cmd_new(int argc, char **argv);       /* cmd_new.c */
+int cmd_disk(int argc, char **argv);      /* cmd_disk.c */
+int cmd_check(int argc, char **argv);     /* cmd_check.c */
+
+/* Prints the QEMU command line of cfg, shell-quoted (dryrun.c). */
+int dry_run(const struct vm_config *cfg);
+/* Runs the VM without a window until it powers off (headless.c). */
+int headless_run(const struct vm_config *cfg);
+/* Plays the VM in a window (player.c). */
+int player_run(const struct vm_config *cfg, const struct play_options *opts);
+
+#endif

@@ -1,0 +1,123 @@
+/* vmplay: plays one QEMU virtual machine described by an INI file.
+ *
+ * How the pieces fit: config.c reads NAME.vmplay into a struct vm_config;
+ * qemu_args.c turns it into a QEMU command line (VNC and QMP on unix
+ * sockets in a private runtime folder, -display none); launch.c starts QEMU;
+ * player.c opens the SDL2 window, draws the guest framebuffer that vnc.c
+ * receives, sends keys (keymap.c) and pointer events back, and drives QEMU
+ * through qmp.c. Subcommands (new, disk, check) do the same jobs without a
+ * window. This file only parses the command line and dispatches. */
+#include "commands.h"
+#include "config.h"
+#include "log.h"
+#include "util.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define VMPLAY_VERSION "0.1.0"
+
+static const struct {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *summary;
+} subcommands[] = {
+	{ "new", cmd_new, "create a VM folder, its disk and VM file" },
+	{ "disk", cmd_disk, "create, inspect, resize and convert disk images" },
+	{ "check", cmd_check, "check QEMU, qemu-img, KVM, audio and video" },
+};
+
+static void usage(FILE *out)
+{
+	fputs("Usage: vmplay [OPTIONS] FILE.vmplay\n"
+	      "       vmplay COMMAND [ARGS]\n"
+	      "\n"
+	      "Plays the QEMU virtual machine described by FILE.vmplay in a window.\n"
+	      "\n"
+	      "Options:\n"
+	      "  -n, --dry-run      print the QEMU command line and start nothing\n"
+	      "      --headless     run the VM without a window until it powers off;\n"
+	      "                     Ctrl+C asks the guest to shut down, a second\n"
+	      "                     Ctrl+C stops QEMU\n"
+	      "  -f, --fullscreen   start full-screen\n"
+	      "      --kiosk        kiosk mode (see vmplay(1))\n"
+	      "      --trust        allow [qemu] args and other host-reaching settings\n"
+	      "  -v, --verbose      log debug messages (also VMPLAY_DEBUG=1)\n"
+	      "  -h, --help         show this help\n"
+	      "  -V, --version      show the version\n"
+	      "\n"
+	      "Commands:\n", out);
+	for (size_t i = 0; i < ARRAY_SIZE(subcommands); i++)
+		fprintf(out, "  %-8s %s\n", subcommands[i].name,
+			subcommands[i].summary);
+	fputs("\nRun 'vmplay COMMAND --help' for a command's options;"
+	      " see vmplay(1) and vmplay(5).\n", out);
+}
+
+enum play_mode { MODE_PLAY, MODE_DRY_RUN, MODE_HEADLESS };
+
+int main(int argc, char **argv)
+{
+	if (argc > 1) {
+		for (size_t i = 0; i < ARRAY_SIZE(subcommands); i++)
+			if (strcmp(argv[1], subcommands[i].name) == 0)
+				return subcommands[i].run(argc - 1, argv + 1);
+	}
+
+	enum { OPT_HEADLESS = 256, OPT_KIOSK, OPT_TRUST };
+	static const struct option options[] = {
+		{ "dry-run", no_argument, NULL, 'n' },
+		{ "headless", no_argument, NULL, OPT_HEADLESS },
+		{ "fullscreen", no_argument, NULL, 'f' },
+		{ "kiosk", no_argument, NULL, OPT_KIOSK },
+		{ "trust", no_argument, NULL, OPT_TRUST },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	enum play_mode mode = MODE_PLAY;
+	struct play_options opts = { 0 };
+	int c;
+	while ((c = getopt_long(argc, argv, "nfvhV", options, NULL)) != -1) {
+		switch (c) {
+		case 'n': mode = MODE_DRY_RUN; break;
+		case OPT_HEADLESS: mode = MODE_HEADLESS; break;
+		case 'f': opts.fullscreen = true; break;
+		case OPT_KIOSK: opts.kiosk = true; break;
+		case OPT_TRUST: opts.trust = true; break;
+		case 'v': log_set_level(LOG_DEBUG); break;
+		case 'h': usage(stdout); return 0;
+		case 'V': printf("vmplay %s\n", VMPLAY_VERSION); return 0;
+		default: usage(stderr); return 2;
+		}
+	}
+	if (optind != argc - 1) {
+		if (optind == argc)
+			fputs("vmplay: no VM file given\n", stderr);
+		else
+			fprintf(stderr, "vmplay: '%s': one VM file at a time "
+				"(or an unknown command)\n", argv[optind + 1]);
+		usage(stderr);
+		return 2;
+	}
+	opts.file = argv[optind];
+
+	char *error = NULL;
+	struct vm_config *cfg = config_load(opts.file, &error);
+	if (!cfg) {
+		fprintf(stderr, "%s\n", error);
+		free(error);
+		return 1;
+	}
+	int status;
+	switch (mode) {
+	case MODE_DRY_RUN: status = dry_run(cfg); break;
+	case MODE_HEADLESS: status = headless_run(cfg); break;
+	default: status = player_run(cfg, &opts); break;
+	}
+	config_destroy(cfg);
+	return status;
+}

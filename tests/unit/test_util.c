@@ -1,0 +1,118 @@
+#include "test.h"
+
+#include "util.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+static void test_parse_size(void)
+{
+	static const struct {
+		const char *text;
+		bool ok;
+		uint64_t bytes;
+	} cases[] = {
+		{ "4096", true, 4096 },
+		{ "512M", true, 512ull << 20 },
+		{ "2G", true, 2ull << 30 },
+		{ "2g", true, 2ull << 30 },
+		{ "1.5G", true, 3ull << 29 },
+		{ "25GiB", true, 25ull << 30 },
+		{ "1T", true, 1ull << 40 },
+		{ "10KB", true, 10240 },
+		{ "2X", false, 0 },
+		{ "", false, 0 },
+		{ "G", false, 0 },
+		{ "-1G", false, 0 },
+		{ "0.3", false, 0 },
+		{ "99999999999T", false, 0 },
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		uint64_t got = 0;
+		bool ok = parse_size(cases[i].text, &got);
+		CHECK_INT(ok, cases[i].ok);
+		if (ok && cases[i].ok)
+			CHECK_INT(got, cases[i].bytes);
+	}
+}
+
+static void test_format_size(void)
+{
+	char buf[16];
+	CHECK_STR(format_size(2ull << 30, buf, sizeof(buf)), "2G");
+	CHECK_STR(format_size(3ull << 29, buf, sizeof(buf)), "1.5G");
+	CHECK_STR(format_size(17, buf, sizeof(buf)), "17B");
+	CHECK_STR(format_size(512ull << 20, buf, sizeof(buf)), "512M");
+}
+
+static void test_shell_quote(void)
+{
+	struct strv sv = { 0 };
+	strv_push(&sv, "qemu");
+	strv_push(&sv, "-name");
+	strv_push(&sv, "my vm");
+	strv_push(&sv, "it's");
+	strv_push(&sv, "");
+	strv_push(&sv, "file=a,,b.qcow2");
+	char *line = strv_join_quoted(&sv);
+	CHECK_STR(line, "qemu -name 'my vm' 'it'\\''s' '' file=a,,b.qcow2");
+	free(line);
+	CHECK_STR(sv.v[sv.n], NULL);
+	strv_free(&sv);
+}
+
+static void test_paths(void)
+{
+	char *s;
+	CHECK_STR((s = path_join("/a/b", "c.qcow2")), "/a/b/c.qcow2"); free(s);
+	CHECK_STR((s = path_join("/a/b/", "c")), "/a/b/c"); free(s);
+	CHECK_STR((s = path_join("/a", "/abs")), "/abs"); free(s);
+	CHECK_STR((s = path_dirname("/a/b/c.vmplay")), "/a/b"); free(s);
+	CHECK_STR((s = path_dirname("c.vmplay")), "."); free(s);
+	CHECK_STR((s = path_dirname("/c")), "/"); free(s);
+	CHECK_STR((s = path_basename("/a/b/c.vmplay")), "c.vmplay"); free(s);
+}
+
+static void test_write_file_atomic_never_overwrites(void)
+{
+	char dir[] = "/tmp/vmplay-test-XXXXXX";
+	CHECK(mkdtemp(dir) != NULL);
+	char *path = path_join(dir, "f.txt");
+	CHECK(write_file_atomic(path, "one", 3, false));
+	CHECK(!write_file_atomic(path, "two", 3, false));
+	CHECK_INT(errno, EEXIST);
+	size_t len;
+	char *text = read_file(path, 100, &len);
+	CHECK_STR(text, "one");
+	free(text);
+	CHECK(write_file_atomic(path, "three", 5, true));
+	text = read_file(path, 100, &len);
+	CHECK_STR(text, "three");
+	CHECK_INT(len, 5);
+	free(text);
+	CHECK(read_file(path, 2, &len) == NULL);
+	CHECK_INT(errno, EFBIG);
+	unlink(path);
+	rmdir(dir);
+	free(path);
+}
+
+static void test_edit_distance(void)
+{
+	CHECK_INT(edit_distance("memory", "memroy"), 2);
+	CHECK_INT(edit_distance("memory", "memory"), 0);
+	CHECK_INT(edit_distance("", "cpus"), 4);
+	CHECK_INT(edit_distance("cpu", "cpus"), 1);
+}
+
+int main(void)
+{
+	RUN(test_parse_size);
+	RUN(test_format_size);
+	RUN(test_shell_quote);
+	RUN(test_paths);
+	RUN(test_write_file_atomic_never_overwrites);
+	RUN(test_edit_distance);
+	return TEST_REPORT();
+}
