@@ -233,11 +233,12 @@ static void on_state(void *user, enum vm_state state, const char *why)
 	log_debug("VM %s: %s", state_word(state), why);
 	switch (state) {
 	case VM_STATE_POWERING_DOWN: {
-		char *msg = xasprintf("%s\n\nClose the window again to turn the "
-				      "machine off now.", why);
+		char *msg = xasprintf("Shutting down %s: %s.\n\nClose the "
+				      "window again to turn it off now.",
+				      p->cfg->name, why);
 		render_set_message(p->render, msg);
 		free(msg);
-		log_info("%s", why);
+		log_info("shutting down %s: %s", p->cfg->name, why);
 		break;
 	}
 	case VM_STATE_STOPPING:
