@@ -220,7 +220,9 @@ static void on_vnc_cursor(void *user, const uint32_t *argb, int w, int h,
 static void fail(struct player *p, const char *message)
 {
 	log_error("%s", message);
-	render_set_message(p->render, message);
+	char *shown = xasprintf("%s\n\nClose the window to quit.", message);
+	render_set_message(p->render, shown);
+	free(shown);
 	p->failed = true;
 	p->exit_status = 1;
 	update_title(p);
