@@ -82,6 +82,13 @@ void disk_info_destroy(struct disk_info *info);     /* accepts NULL */
 const struct disk_snapshot *disk_info_find_snapshot(const struct disk_info *info,
 						    const char *name);
 
+/* "2026-11-27 10:42:05" (local time) and "01:02:03.456" (guest run time)
+ * of a snapshot, into buf (>= 32 bytes); return buf. */
+const char *disk_snapshot_date(const struct disk_snapshot *s, char *buf,
+			       size_t len);
+const char *disk_snapshot_clock(const struct disk_snapshot *s, char *buf,
+				size_t len);
+
 /* Creates a new image of size bytes. Refuses an existing path (its bytes
  * are untouched) and a preallocation the format does not support; format
  * must not be FORMAT_AUTO. Leaves nothing behind on failure. */
