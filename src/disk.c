@@ -855,9 +855,9 @@ static bool snapshot_run(const char *path, const char *op, const char *arg,
 {
 	struct strv argv = { 0 };
 	strv_push(&argv, "qemu-img");
+	/* qemu-img snapshot has no -f; it probes, which is safe here: the
+	 * image was just read as qcow2. */
 	strv_push(&argv, "snapshot");
-	strv_push(&argv, "-f");
-	strv_push(&argv, "qcow2");
 	strv_push(&argv, op);
 	strv_push(&argv, arg);
 	push_path(&argv, path);
