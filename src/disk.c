@@ -361,6 +361,31 @@ static char *tidy_message(const char *text)
 	return b.data ? b.data : xstrdup("");
 }
 
+/* qemu-img reads "proto:..." and "json:{...}" as protocols, and "-x" as
+ * an option; a path starting with "/" or "./" is always a plain file. */
+static char *plain_path(const char *path)
+{
+	if (path[0] == '/' || strncmp(path, "./", 2) == 0)
+		return xstrdup(path);
+	return xasprintf("./%s", path);
+}
+
+/* text with every "from" replaced by "to"; frees text. */
+static char *replace_all(char *text, const char *from, const char *to)
+{
+	struct buf b = { 0 };
+	size_t flen = strlen(from);
+	const char *p = text, *hit;
+	while (flen && (hit = strstr(p, from))) {
+		buf_append(&b, p, (size_t)(hit - p));
+		buf_append(&b, to, strlen(to));
+		p = hit + flen;
+	}
+	buf_append(&b, p, strlen(p));
+	free(text);
+	return b.data;
+}
+
 /* Known qemu-img failures in words a person can act on; the rest is
  * passed through. Table order matters: first match wins. */
 static const struct {
@@ -374,9 +399,10 @@ static const struct {
 };
 
 /* Builds the error for a failed qemu-img run on path. what: "create",
- * "resize", ... Caller frees. */
+ * "resize", ... tmp: the temporary file qemu-img wrote instead of path,
+ * or NULL; its name is replaced by path's. Caller frees. */
 static char *run_error(const struct run_result *r, const char *what,
-		       const char *path)
+		       const char *path, const char *tmp)
 {
 	if (r->not_found)
 		return xasprintf("%s; qemu-img comes with the Debian package "
@@ -385,6 +411,22 @@ static char *run_error(const struct run_result *r, const char *what,
 		return xasprintf("%s: qemu-img %s was stopped (%s)", path, what,
 				 strsignal(r->signal));
 	char *msg = tidy_message(r->err);
+	if (tmp) {
+		char *shown = plain_path(tmp);
+		msg = replace_all(msg, shown, path);
+		free(shown);
+	}
+	/* qemu-img starts most messages with the file name: said already. */
+	char *shown = plain_path(path);
+	const char *names[] = { path, shown };
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
+		size_t n = strlen(names[i]);
+		if (strncmp(msg, names[i], n) == 0 && strncmp(msg + n, ": ", 2) == 0) {
+			memmove(msg, msg + n + 2, strlen(msg + n + 2) + 1);
+			break;
+		}
+	}
+	free(shown);
 	for (size_t i = 0; i < ARRAY_SIZE(translations); i++) {
 		if (strstr(msg, translations[i].needle)) {
 			/* lock: only qemu's "Failed to get ... lock" */
@@ -400,15 +442,6 @@ static char *run_error(const struct run_result *r, const char *what,
 				      path, what, r->status);
 	free(msg);
 	return full;
-}
-
-/* qemu-img reads "proto:..." and "json:{...}" as protocols, and "-x" as
- * an option; a path starting with "/" or "./" is always a plain file. */
-static char *plain_path(const char *path)
-{
-	if (path[0] == '/' || strncmp(path, "./", 2) == 0)
-		return xstrdup(path);
-	return xasprintf("./%s", path);
 }
 
 static void push_path(struct strv *argv, const char *path)
@@ -591,7 +624,7 @@ struct disk_info *disk_info(const char *path, unsigned flags, char **error)
 	run(&argv, NULL, NULL, &r);
 	strv_free(&argv);
 	if (r.status != 0) {
-		*error = run_error(&r, "info", path);
+		*error = run_error(&r, "info", path, NULL);
 		run_result_free(&r);
 		return NULL;
 	}
@@ -719,7 +752,7 @@ bool disk_create(const char *path, enum disk_format format, uint64_t size,
 	strv_free(&argv);
 	bool ok = r.status == 0;
 	if (!ok) {
-		*error = run_error(&r, "create", path);
+		*error = run_error(&r, "create", path, tmp);
 		unlink(tmp);
 	} else {
 		ok = publish(tmp, path, error);
@@ -776,7 +809,7 @@ bool disk_resize(const char *path, uint64_t size, bool allow_shrink,
 				   "disk convert), then resize the copy",
 				   path, info->format_name);
 	else if (!ok)
-		*error = run_error(&r, "resize", path);
+		*error = run_error(&r, "resize", path, NULL);
 	run_result_free(&r);
 	disk_info_destroy(info);
 	return ok;
@@ -823,7 +856,7 @@ bool disk_convert(const char *src, const char *dst, enum disk_format format,
 	strv_free(&argv);
 	bool ok = r.status == 0;
 	if (!ok) {
-		*error = run_error(&r, "convert", src);
+		*error = run_error(&r, "convert", dst, tmp);
 		unlink(tmp);
 	} else {
 		ok = publish(tmp, dst, error);
@@ -866,7 +899,7 @@ static bool snapshot_run(const char *path, const char *op, const char *arg,
 	strv_free(&argv);
 	bool ok = r.status == 0;
 	if (!ok)
-		*error = run_error(&r, what, path);
+		*error = run_error(&r, what, path, NULL);
 	run_result_free(&r);
 	return ok;
 }
