@@ -36,7 +36,7 @@ vm() {
 
 # JSON field of qemu-img's own answer about an image (independent of vmplay).
 img_field() {
-	qemu-img info -U --output=json "$1" |
+	qemu-img info -U --output=json "$1" 2>/dev/null |
 		python3 -c 'import json,sys; print(json.load(sys.stdin)[sys.argv[1]])' "$2"
 }
 

@@ -31,7 +31,7 @@ vm() {
 	"$VMPLAY" "$@" >"$out" 2>"$err"
 }
 img_field() {
-	qemu-img info -U --output=json "$1" |
+	qemu-img info -U --output=json "$1" 2>/dev/null |
 		python3 -c 'import json,sys; print(json.load(sys.stdin)[sys.argv[1]])' "$2"
 }
 # key SECTION KEY FILE: the value of KEY in [SECTION] of an INI file.
