@@ -311,8 +311,9 @@ static void run(const struct strv *argv, disk_progress_fn progress,
 	while (got < 0 && errno == EINTR);
 	close(exec_pipe[0]);
 
-	int wstatus;
-	while (waitpid(pid, &wstatus, 0) < 0 && errno == EINTR)
+	int wstatus = 0;
+	pid_t waited;
+	while ((waited = waitpid(pid, &wstatus, 0)) < 0 && errno == EINTR)
 		;
 	running_child = 0;
 	r->out = out.data ? out.data : xstrdup("");
@@ -322,6 +323,10 @@ static void run(const struct strv *argv, disk_progress_fn progress,
 		free(r->err);
 		r->err = xasprintf("cannot run %s: %s", argv->v[0],
 				   strerror(exec_errno));
+	} else if (waited != pid) {
+		/* Someone else reaped it (a waitpid(-1) elsewhere). */
+		free(r->err);
+		r->err = xstrdup("qemu-img's exit status was lost");
 	} else if (WIFEXITED(wstatus)) {
 		r->status = WEXITSTATUS(wstatus);
 	} else if (WIFSIGNALED(wstatus)) {

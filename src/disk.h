@@ -8,6 +8,11 @@
  * by a running QEMU (its image lock) gives an error saying it is in use by
  * a running VM.
  *
+ * Every call blocks until qemu-img is done (a convert of a big image takes
+ * a while: report progress, or run it on a thread of its own). It waits
+ * for its own child by pid, so a SIGCHLD handler elsewhere must not reap
+ * every child with waitpid(-1).
+ *
  * Errors: functions returning bool or a pointer set *error to a malloc'd
  * message a person can act on (it names the file and what is accepted);
  * the caller frees it. They do not log. */
