@@ -244,6 +244,19 @@ char *binding_format(struct binding b)
 	return s;
 }
 
+char *binding_display(struct binding b)
+{
+	if (b.key == SDLK_UNKNOWN)
+		return xstrdup("");
+	char *s = binding_format(b);
+	/* Capitals at the start of each word: "ctrl+alt+keypad enter" ->
+	 * "Ctrl+Alt+Keypad Enter". */
+	for (char *c = s; *c; c++)
+		if (c == s || c[-1] == '+' || c[-1] == ' ')
+			*c = (char)toupper((unsigned char)*c);
+	return s;
+}
+
 struct bindings *bindings_new(void)
 {
 	struct bindings *b = xcalloc(1, sizeof(*b));

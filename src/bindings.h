@@ -84,6 +84,10 @@ bool binding_parse(const char *spec, struct binding *out, char **why);
  * back. Modifiers always in the order ctrl, alt, shift, super. */
 char *binding_format(struct binding b);      /* caller frees */
 
+/* The same for people: "Ctrl+Alt+M", "Ctrl+Shift+F12", "Ctrl+Alt+Delete";
+ * "" when disabled. For menus and toasts. Caller frees. */
+char *binding_display(struct binding b);
+
 /* The user file's path (XDG_CONFIG_HOME or ~/.config, then
  * vmplay/vmplay.ini), whether or not it exists; NULL without HOME. */
 char *bindings_user_file(void);

@@ -108,6 +108,27 @@ static void test_format_round_trip(void)
 	}
 }
 
+static void test_display(void)
+{
+	static const struct {
+		const char *spec, *want;
+	} cases[] = {
+		{ "ctrl+alt+m", "Ctrl+Alt+M" },
+		{ "shift+ctrl+f12", "Ctrl+Shift+F12" },
+		{ "ctrl+alt+del", "Ctrl+Alt+Delete" },
+		{ "super+keypad enter", "Super+Keypad Enter" },
+		{ "ctrl++", "Ctrl+Plus" },
+		{ "none", "" },
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct binding b;
+		CHECK(binding_parse(cases[i].spec, &b, NULL));
+		char *text = binding_display(b);
+		CHECK_STR(text, cases[i].want);
+		free(text);
+	}
+}
+
 static void test_action_names(void)
 {
 	CHECK_STR(action_name(ACTION_MENU), "menu");
@@ -362,6 +383,7 @@ int main(void)
 	RUN(test_parse_good);
 	RUN(test_parse_bad);
 	RUN(test_format_round_trip);
+	RUN(test_display);
 	RUN(test_action_names);
 	RUN(test_defaults);
 	RUN(test_match);
