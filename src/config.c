@@ -321,6 +321,23 @@ struct key_spec {
 	key_fn fn;
 };
 
+/* The edit distance, with two swapped neighbours ("qiut") counting as one
+ * typo rather than two. */
+static size_t typo_distance(const char *a, const char *b)
+{
+	size_t len = strlen(a);
+	if (len == strlen(b)) {
+		size_t first = 0;
+		while (first < len && a[first] == b[first])
+			first++;
+		if (first + 1 < len && a[first] == b[first + 1] &&
+		    a[first + 1] == b[first] &&
+		    strcmp(a + first + 2, b + first + 2) == 0)
+			return 1;
+	}
+	return edit_distance(a, b);
+}
+
 /* Candidates for "did you mean": the closest by edit distance when close
  * enough for a typo, or the one the word begins ("mem" -> "memory"). */
 static const char *closest(const char *word, const char *const *names,
@@ -331,7 +348,7 @@ static const char *closest(const char *word, const char *const *names,
 	const char *best = NULL;
 	size_t best_d = (size_t)-1;
 	for (size_t i = 0; i < n; i++) {
-		size_t d = edit_distance(word, names[i]);
+		size_t d = typo_distance(word, names[i]);
 		if (d < best_d) {
 			best_d = d;
 			best = names[i];
