@@ -222,20 +222,31 @@ bool ini_edit_has_section(const struct ini_doc *doc, const char *section)
 	return find_section(doc, section) < doc->n;
 }
 
-/* The value as it must be written to read back the same: quoted when it
- * has blanks at its ends, starts with a quote, or holds a comment start. */
+/* Whether "key = value" reads back as exactly value, unquoted. */
+static bool reads_back(const char *value)
+{
+	size_t len = strlen(value);
+	if (len && (value[0] == '"' || value[0] == '\''))
+		return false;
+	char *line = xasprintf("k = %s", value);
+	struct ini_line l;
+	ini_lex_line(line, strlen(line), &l);
+	bool same = l.kind == INI_KEY && !l.unclosed_quote &&
+		    l.value_len == len && memcmp(l.value, value, len) == 0;
+	free(line);
+	return same;
+}
+
+/* The value as it must be written to read back the same: as it is when
+ * possible, else in quotes (the reader takes a quoted value verbatim).
+ * NULL for what a VM file cannot hold: control characters, or a value
+ * that needs quotes and holds both kinds. */
 static char *encode_value(const char *value)
 {
-	if (strpbrk(value, "\n\r"))
-		return NULL;
-	size_t len = strlen(value);
-	bool quote = len && (is_blank(value[0]) || is_blank(value[len - 1]) ||
-			     value[0] == '"' || value[0] == '\'' ||
-			     is_comment_start(value[0]));
-	for (size_t i = 1; i < len && !quote; i++)
-		if (is_comment_start(value[i]) && is_blank(value[i - 1]))
-			quote = true;
-	if (!quote)
+	for (const char *c = value; *c; c++)
+		if (((unsigned char)*c < 0x20 && *c != '\t') || *c == 0x7f)
+			return NULL;
+	if (reads_back(value))
 		return xstrdup(value);
 	if (!strchr(value, '"'))
 		return xasprintf("\"%s\"", value);
