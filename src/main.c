@@ -27,6 +27,7 @@ static const struct {
 } subcommands[] = {
 	{ "new", cmd_new, "create a VM folder, its disk and VM file" },
 	{ "disk", cmd_disk, "create, inspect, resize and convert disk images" },
+	{ "snapshot", cmd_snapshot, "list, take, restore, delete snapshots (VM off)" },
 	{ "check", cmd_check, "check QEMU, qemu-img, KVM, audio and video" },
 };
 
