@@ -678,6 +678,44 @@ char *qemu_uefi_vars_path(const struct vm_config *cfg)
 	return path;
 }
 
+/* The formats of the disks whose file does not say; FORMAT_AUTO stays
+ * when unknown (qemu_args_build then names the disk). */
+static enum disk_format *detect_formats(const struct vm_config *cfg)
+{
+	enum disk_format *formats = xcalloc(cfg->n_disks + 1, sizeof(*formats));
+	for (size_t i = 0; i < cfg->n_disks; i++)
+		formats[i] = cfg->disks[i].format;
+	return formats;
+}
+
+bool qemu_args_build_local(const struct vm_config *cfg, const char *vnc_socket,
+			   const char *qmp_socket, bool create_files,
+			   struct strv *argv, char **error)
+{
+	struct qemu_host host;
+	qemu_host_detect(&host);
+	host.vnc_socket = vnc_socket;
+	host.qmp_socket = qmp_socket;
+	enum disk_format *formats = detect_formats(cfg);
+	host.disk_formats = formats;
+	char *vars = NULL;
+	bool ok = true;
+	*error = NULL;
+	if (cfg->firmware == FIRMWARE_UEFI) {
+		vars = qemu_uefi_vars_path(cfg);
+		host.uefi_vars = vars;
+		/* Without OVMF, qemu_args_build says what to install. */
+		if (create_files && host.uefi_code)
+			ok = qemu_uefi_vars_prepare(host.uefi_vars_template,
+						    vars, error);
+	}
+	if (ok)
+		ok = qemu_args_build(cfg, &host, argv, error);
+	free(vars);
+	free(formats);
+	return ok;
+}
+
 bool qemu_uefi_vars_prepare(const char *template_path, const char *path,
 			    char **error)
 {

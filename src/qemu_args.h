@@ -51,6 +51,15 @@ char *qemu_escape(const char *value);
  * caller (they depend on the VM). Strings are static. */
 void qemu_host_detect(struct qemu_host *host);
 
+/* The whole job for this machine: qemu_host_detect, the disks' formats
+ * (disk_detect_format for FORMAT_AUTO), the VM's UEFI variable store
+ * (made now when create_files is true; dry runs pass false), then
+ * qemu_args_build with the given sockets. launch.c and dryrun.c call
+ * this. Same contract as qemu_args_build. */
+bool qemu_args_build_local(const struct vm_config *cfg, const char *vnc_socket,
+			   const char *qmp_socket, bool create_files,
+			   struct strv *argv, char **error);
+
 /* QEMU device ids and block node names, so other modules (snapshots, media)
  * name the same things the command line created:
  *   disk i:  -drive id "hd<i>", node-name "disk<i>", -device id "disk<i>"
