@@ -1340,6 +1340,18 @@ struct vm_config *config_load(const char *path, char **error)
 	return cfg;
 }
 
+void config_each_key(void (*fn)(const char *section, const char *key,
+				void *data), void *data)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(sections); i++) {
+		const char *name = i == SEC_DISK ? "disk.NAME" : sections[i].name;
+		if (!sections[i].n_keys)
+			fn(name, NULL, data);
+		for (size_t j = 0; j < sections[i].n_keys; j++)
+			fn(name, sections[i].keys[j].name, data);
+	}
+}
+
 /* ---- Files the VM needs ---- */
 
 static void check_file(struct strv *out, const struct vm_config *cfg,

@@ -147,4 +147,10 @@ bool config_check_files(const struct vm_config *cfg, char **error);
 
 void config_destroy(struct vm_config *cfg);   /* accepts NULL */
 
+/* Calls fn for every section and key the reader knows, in table order;
+ * section "disk.NAME" stands for every disk, and [keys] (whose keys are
+ * action names) is given with key NULL. For documentation checks. */
+void config_each_key(void (*fn)(const char *section, const char *key,
+				void *data), void *data);
+
 #endif

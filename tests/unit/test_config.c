@@ -1,5 +1,6 @@
 #include "test.h"
 
+#include "bindings.h"
 #include "config.h"
 #include "util.h"
 
@@ -842,6 +843,95 @@ static void test_example_file(void)
 	config_destroy(cfg);
 }
 
+struct doc_check {
+	char *man;       /* assets/vmplay.5 */
+	char *example;   /* configs/example.vmplay */
+	int keys;
+};
+
+static void check_documented(const char *section, const char *key, void *data)
+{
+	struct doc_check *d = data;
+	char *header = xasprintf(".SH \"[%s]\"", section);
+	if (!strstr(d->man, header))
+		printf("  vmplay.5 lacks %s\n", header);
+	CHECK(strstr(d->man, header) != NULL);
+	free(header);
+	const char *head = strncmp(section, "disk.", 5) == 0 ? "[disk." : section;
+	CHECK(strstr(d->example, head) != NULL);
+	if (!key)
+		return;
+	d->keys++;
+	/* In troff a dash is written \-. */
+	struct strv forms = { 0 };
+	char *escaped = xmalloc(2 * strlen(key) + 1), *o = escaped;
+	for (const char *c = key; *c; c++) {
+		if (*c == '-')
+			*o++ = '\\';
+		*o++ = *c;
+	}
+	*o = '\0';
+	strv_pushf(&forms, "\n.BI %s \"", escaped);
+	strv_pushf(&forms, "\n.BR %s \"", escaped);
+	bool found = false;
+	for (size_t i = 0; i < forms.n; i++)
+		found |= strstr(d->man, forms.v[i]) != NULL;
+	if (!found)
+		printf("  vmplay.5 lacks [%s] %s\n", section, key);
+	CHECK(found);
+	/* The example sets every key, and the reader knows it. */
+	char *line = xasprintf("\n%s = ", key);
+	if (!strstr(d->example, line))
+		printf("  example.vmplay lacks [%s] %s\n", section, key);
+	CHECK(strstr(d->example, line) != NULL);
+	free(line);
+	char *text = xasprintf("[%s]\n%s =\n",
+			       strcmp(section, "disk.NAME") == 0 ? "disk.d" : section, key);
+	char *error = NULL;
+	struct vm_config *cfg = parse(text, &error);
+	/* An empty value is no value: only a disk then lacks its file. */
+	if (strcmp(section, "disk.NAME") == 0)
+		CHECK(!cfg);
+	else
+		CHECK(cfg != NULL);
+	config_destroy(cfg);
+	free(error);
+	free(text);
+	free(escaped);
+	strv_free(&forms);
+}
+
+/* vmplay(5) and the example name every section and key the reader knows,
+ * and every action of [keys]. */
+static void test_documentation(void)
+{
+	struct doc_check d = { 0 };
+	d.man = read_file("assets/vmplay.5", 1 << 20, NULL);
+	d.example = read_file("configs/example.vmplay", 1 << 20, NULL);
+	CHECK(d.man && d.example);
+	if (!d.man || !d.example)
+		return;
+	config_each_key(check_documented, &d);
+	CHECK(d.keys > 30);
+	for (int a = ACTION_NONE + 1; a < ACTION_COUNT; a++) {
+		char *name = xstrdup(action_name((enum action)a));
+		char *escaped = xmalloc(2 * strlen(name) + 1), *o = escaped;
+		for (const char *c = name; *c; c++) {
+			if (*c == '-')
+				*o++ = '\\';
+			*o++ = *c;
+		}
+		*o = '\0';
+		if (!strstr(d.man, escaped))
+			printf("  vmplay.5 lacks action %s\n", name);
+		CHECK(strstr(d.man, escaped) != NULL);
+		free(escaped);
+		free(name);
+	}
+	free(d.man);
+	free(d.example);
+}
+
 int main(void)
 {
 	RUN(test_defaults);
@@ -859,5 +949,6 @@ int main(void)
 	RUN(test_paths);
 	RUN(test_check_files);
 	RUN(test_example_file);
+	RUN(test_documentation);
 	return TEST_REPORT();
 }
