@@ -843,6 +843,65 @@ static void test_example_file(void)
 	config_destroy(cfg);
 }
 
+/* The user's settings file: [keys] only; missing or empty is fine. */
+static void test_user_keys(void)
+{
+	char dir[] = "/tmp/vmplay-test-config-XXXXXX";
+	CHECK(mkdtemp(dir) != NULL);
+	char *path = path_join(dir, "vmplay.ini");
+	struct vm_key *keys = NULL;
+	size_t n = 99;
+	char *error = NULL;
+	CHECK(config_load_user_keys(path, &keys, &n, &error));
+	CHECK_INT(n, 0);
+	CHECK(keys == NULL && error == NULL);
+
+	static const struct {
+		const char *text;
+		size_t n;        /* keys read when valid */
+		const char *error;  /* after "PATH:" */
+	} cases[] = {
+		{ "", 0, NULL },
+		{ "; nothing yet\n", 0, NULL },
+		{ "[keys]\nmenu = ctrl+alt+x ; mine\nQuit = none\n", 2, NULL },
+		{ "[keys]\nmenus = ctrl+alt+x\n", 0,
+		  "2: unknown action 'menus' in [keys] (did you mean 'menu'?)" },
+		{ "[vm]\nmemory = 2G\n", 0,
+		  "1: unknown section [vm] (this file has only [keys])" },
+		{ "menu = ctrl+alt+x\n", 0,
+		  "1: key 'menu' comes before any [section] (keys belong to a section such as [keys])" },
+		{ "[keys]\nmenu = ctrl+alt+x\nmenu = ctrl+alt+y\n", 0,
+		  "3: menu: set a second time in [keys] (first on line 2)" },
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		unlink(path);
+		CHECK(write_file_atomic(path, cases[i].text, strlen(cases[i].text), false));
+		bool ok = config_load_user_keys(path, &keys, &n, &error);
+		CHECK_INT(ok, cases[i].error == NULL);
+		if (cases[i].error) {
+			char *want = xasprintf("%s:%s", path, cases[i].error);
+			CHECK_STR(error, want);
+			free(want);
+		} else {
+			CHECK(error == NULL);
+			CHECK_INT(n, cases[i].n);
+		}
+		if (ok && n == 2) {
+			CHECK_STR(keys[0].action, "menu");
+			CHECK_STR(keys[0].spec, "ctrl+alt+x");
+			CHECK_INT(keys[0].line, 2);
+			CHECK_STR(keys[1].action, "quit");
+			CHECK_STR(keys[1].spec, "none");
+		}
+		config_free_keys(keys, n);
+		free(error);
+		error = NULL;
+	}
+	unlink(path);
+	rmdir(dir);
+	free(path);
+}
+
 struct doc_check {
 	char *man;       /* assets/vmplay.5 */
 	char *example;   /* configs/example.vmplay */
@@ -950,5 +1009,6 @@ int main(void)
 	RUN(test_check_files);
 	RUN(test_example_file);
 	RUN(test_documentation);
+	RUN(test_user_keys);
 	return TEST_REPORT();
 }
