@@ -75,6 +75,7 @@ struct message {
 
 struct parser {
 	const char *path;   /* as given, for messages */
+	bool user_file;     /* the user's settings file: only [keys] */
 	struct vm_config *cfg;
 	struct section *secs;
 	size_t n_secs, cap_secs;
@@ -283,7 +284,8 @@ static void scan(struct parser *p, const char *text, size_t len)
 				char *key = shown(l.name, l.name_len);
 				problem(p, line, "key '%s' comes before any "
 					"[section] (keys belong to a section "
-					"such as [vm])", key);
+					"such as %s)", key,
+					p->user_file ? "[keys]" : "[vm]");
 				free(key);
 			}
 			break;
@@ -1147,6 +1149,11 @@ static void apply_section(struct parser *p, size_t index)
 			"example [disk.system]");
 		return;
 	}
+	if (p->user_file && spec != &sections[SEC_KEYS]) {
+		problem(p, s->line, "unknown section [%s] (this file has only "
+			"[keys])", s->label);
+		return;
+	}
 	if (!spec) {
 		unknown_section(p, s);
 		return;
@@ -1289,14 +1296,16 @@ static void parser_free(struct parser *p)
 	free(p->msgs);
 }
 
-struct vm_config *config_parse(const char *path, const char *text, size_t len,
-			       char **error)
+static struct vm_config *parse_text(const char *path, const char *text,
+				    size_t len, bool user_file, char **error)
 {
-	struct parser p = { .path = path };
+	struct parser p = { .path = path, .user_file = user_file };
 	*error = NULL;
-	if (check_text(&p, text, len)) {
+	if (user_file && len == 0) {
+		/* An empty settings file is fine; go on with no sections. */
+	} else if (check_text(&p, text, len)) {
 		scan(&p, text, len);
-		if (!p.n_secs && !p.n_msgs)
+		if (!p.n_secs && !p.n_msgs && !user_file)
 			problem(&p, 0, "no [section] found; a VM file has "
 				"sections such as [vm] and [disk.NAME] (see "
 				"vmplay(5))");
@@ -1314,6 +1323,49 @@ struct vm_config *config_parse(const char *path, const char *text, size_t len,
 	struct vm_config *cfg = p.cfg;
 	parser_free(&p);
 	return cfg;
+}
+
+struct vm_config *config_parse(const char *path, const char *text, size_t len,
+			       char **error)
+{
+	return parse_text(path, text, len, false, error);
+}
+
+bool config_load_user_keys(const char *path, struct vm_key **keys,
+			   size_t *n_keys, char **error)
+{
+	*keys = NULL;
+	*n_keys = 0;
+	*error = NULL;
+	if (!path_exists(path))
+		return true;
+	size_t len;
+	char *text = read_file(path, MAX_FILE_SIZE, &len);
+	if (!text) {
+		*error = xasprintf("cannot read %s: %s", path,
+				   errno == EFBIG ? "larger than 1 MiB"
+						  : strerror(errno));
+		return false;
+	}
+	struct vm_config *cfg = parse_text(path, text, len, true, error);
+	free(text);
+	if (!cfg)
+		return false;
+	*keys = cfg->keys;
+	*n_keys = cfg->n_keys;
+	cfg->keys = NULL;
+	cfg->n_keys = 0;
+	config_destroy(cfg);
+	return true;
+}
+
+void config_free_keys(struct vm_key *keys, size_t n_keys)
+{
+	for (size_t i = 0; i < n_keys; i++) {
+		free(keys[i].action);
+		free(keys[i].spec);
+	}
+	free(keys);
 }
 
 struct vm_config *config_load(const char *path, char **error)
@@ -1338,6 +1390,18 @@ struct vm_config *config_load(const char *path, char **error)
 	struct vm_config *cfg = config_parse(path, text, len, error);
 	free(text);
 	return cfg;
+}
+
+void config_each_key(void (*fn)(const char *section, const char *key,
+				void *data), void *data)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(sections); i++) {
+		const char *name = i == SEC_DISK ? "disk.NAME" : sections[i].name;
+		if (!sections[i].n_keys)
+			fn(name, NULL, data);
+		for (size_t j = 0; j < sections[i].n_keys; j++)
+			fn(name, sections[i].keys[j].name, data);
+	}
 }
 
 /* ---- Files the VM needs ---- */
@@ -1426,11 +1490,7 @@ void config_destroy(struct vm_config *cfg)
 	free(cfg->initrd);
 	free(cfg->append);
 	free(cfg->forwards);
-	for (size_t i = 0; i < cfg->n_keys; i++) {
-		free(cfg->keys[i].action);
-		free(cfg->keys[i].spec);
-	}
-	free(cfg->keys);
+	config_free_keys(cfg->keys, cfg->n_keys);
 	for (size_t i = 0; i < cfg->n_kiosk_allow; i++)
 		free(cfg->kiosk_allow[i]);
 	free(cfg->kiosk_allow);
