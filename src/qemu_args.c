@@ -213,7 +213,8 @@ static void plan_boot(struct build *b)
 	const char *order = cfg->boot_order;
 	if (!order)
 		order = cfg->has_cdrom ? "cd" : "c";
-	int next = 0;
+	/* QEMU gives bootindex 0 to the option ROM that starts a -kernel. */
+	int next = cfg->kernel ? 1 : 0;
 	for (size_t i = 0; i < cfg->n_disks; i++)
 		b->disk_boot[i] = -1;
 	b->cdrom_boot = b->nic_boot = -1;

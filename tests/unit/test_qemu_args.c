@@ -6,7 +6,6 @@
 #include "log.h"
 #include "util.h"
 
-#include <dirent.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -356,6 +355,32 @@ static void test_boot_order(void)
 	}
 }
 
+/* The option ROM that starts a -kernel holds bootindex 0 in QEMU. */
+static void test_boot_kernel(void)
+{
+	struct vm_disk disk = { .name = "a", .file = "/vms/a.qcow2",
+				.format = FORMAT_QCOW2,
+				.interface = DISK_VIRTIO };
+	struct vm_config cfg = base_config();
+	cfg.disks = &disk;
+	cfg.n_disks = 1;
+	cfg.kernel = "/vms/vmlinuz,1";
+	cfg.initrd = "/vms/initrd";
+	cfg.append = "console=ttyS0 a=b,c";
+	struct qemu_host host = test_host();
+	struct strv sv = { 0 };
+	char *error = NULL;
+	CHECK(qemu_args_build(&cfg, &host, &sv, &error));
+	CHECK_STR(arg_after(&sv, "-device", 1),
+		  "virtio-blk-pci,drive=hd0,id=disk0,bootindex=1");
+	/* taken literally by QEMU: not escaped */
+	CHECK_STR(arg_after(&sv, "-kernel", 0), "/vms/vmlinuz,1");
+	CHECK_STR(arg_after(&sv, "-initrd", 0), "/vms/initrd");
+	CHECK_STR(arg_after(&sv, "-append", 0), "console=ttyS0 a=b,c");
+	free(error);
+	strv_free(&sv);
+}
+
 static void test_uefi_errors(void)
 {
 	struct vm_config cfg = base_config();
@@ -500,6 +525,7 @@ static void test_uefi_vars(void)
 	CHECK(rmdir(dir) == 0);
 }
 
+
 int main(void)
 {
 	RUN(test_escape);
@@ -510,6 +536,7 @@ int main(void)
 	RUN(test_readonly);
 	RUN(test_ide_slots);
 	RUN(test_boot_order);
+	RUN(test_boot_kernel);
 	RUN(test_uefi_errors);
 	RUN(test_audio);
 	RUN(test_no_tcp_listener);
