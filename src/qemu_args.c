@@ -23,6 +23,7 @@
  *   syntax), so they are not escaped. */
 #include "qemu_args.h"
 
+#include "disk.h"
 #include "log.h"
 
 #include <errno.h>
@@ -685,7 +686,9 @@ static enum disk_format *detect_formats(const struct vm_config *cfg)
 {
 	enum disk_format *formats = xcalloc(cfg->n_disks + 1, sizeof(*formats));
 	for (size_t i = 0; i < cfg->n_disks; i++)
-		formats[i] = cfg->disks[i].format;
+		formats[i] = cfg->disks[i].format != FORMAT_AUTO
+			? cfg->disks[i].format
+			: disk_detect_format(cfg->disks[i].file);
 	return formats;
 }
 

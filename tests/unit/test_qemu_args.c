@@ -6,6 +6,7 @@
 #include "log.h"
 #include "util.h"
 
+#include <dirent.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -525,6 +526,151 @@ static void test_uefi_vars(void)
 	CHECK(rmdir(dir) == 0);
 }
 
+/* ---- golden files: tests/golden/NAME.vmplay -> NAME.args ---- */
+
+/* Relative to the top of the tree, where make runs the tests;
+ * VMPLAY_GOLDEN_DIR overrides. */
+#define GOLDEN_DIR_DEFAULT "tests/golden"
+
+/* Replaces every occurrence of dir in s by "$DIR". Caller frees. */
+static char *with_dir_var(const char *s, const char *dir)
+{
+	size_t dlen = strlen(dir);
+	char *out = xmalloc(strlen(s) * 4 + 8), *o = out;
+	while (*s) {
+		if (dlen && strncmp(s, dir, dlen) == 0) {
+			memcpy(o, "$DIR", 4);
+			o += 4;
+			s += dlen;
+		} else {
+			*o++ = *s++;
+		}
+	}
+	*o = '\0';
+	return out;
+}
+
+static int compare_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* One golden case: returns false (after printing why) on a mismatch. With
+ * VMPLAY_GOLDEN_UPDATE=1 the .args file is written instead. */
+static bool golden_case(const char *dir, const char *name)
+{
+	char *vm_path = xasprintf("%s/%s.vmplay", dir, name);
+	char *args_path = xasprintf("%s/%s.args", dir, name);
+	char *error = NULL;
+	bool ok = false;
+	struct strv sv = { 0 };
+	struct vm_config *cfg = config_load(vm_path, &error);
+	if (!cfg) {
+		printf("  %s: %s\n", vm_path, error);
+		goto out;
+	}
+	/* The stand-in for disk_detect_format: every undeclared format is
+	 * qcow2. */
+	enum disk_format *formats = xcalloc(cfg->n_disks + 1, sizeof(*formats));
+	for (size_t i = 0; i < cfg->n_disks; i++)
+		formats[i] = cfg->disks[i].format == FORMAT_AUTO
+			? FORMAT_QCOW2 : cfg->disks[i].format;
+	struct qemu_host host = test_host();
+	host.disk_formats = formats;
+	char *vars = qemu_uefi_vars_path(cfg);
+	host.uefi_vars = vars;
+	bool built = qemu_args_build(cfg, &host, &sv, &error);
+	free(vars);
+	free(formats);
+	if (!built) {
+		printf("  %s: %s\n", vm_path, error);
+		goto out;
+	}
+	size_t len = 0;
+	for (size_t i = 0; i < sv.n; i++) {
+		char *line = with_dir_var(sv.v[i], cfg->dir);
+		free(sv.v[i]);
+		sv.v[i] = line;
+		len += strlen(line) + 1;
+	}
+	char *want = xmalloc(len + 1), *w = want;
+	for (size_t i = 0; i < sv.n; i++)
+		w += sprintf(w, "%s\n", sv.v[i]);
+	const char *update = getenv("VMPLAY_GOLDEN_UPDATE");
+	if (update && strcmp(update, "1") == 0) {
+		ok = write_file_atomic(args_path, want, len, true);
+		printf("  wrote %s\n", args_path);
+		free(want);
+		goto out;
+	}
+	size_t have_len = 0;
+	char *have = read_file(args_path, 1 << 20, &have_len);
+	if (!have) {
+		printf("  %s: cannot read it (VMPLAY_GOLDEN_UPDATE=1 writes "
+		       "it)\n", args_path);
+		free(want);
+		goto out;
+	}
+	ok = strcmp(have, want) == 0;
+	if (!ok) {
+		/* Show the first line that differs. */
+		const char *a = have, *b = want;
+		int line = 1;
+		while (*a && *a == *b) {
+			if (*a == '\n')
+				line++;
+			a++;
+			b++;
+		}
+		printf("  %s:%d differs from the built command line:\n"
+		       "    file:  %.*s\n    built: %.*s\n", args_path, line,
+		       (int)strcspn(a, "\n"), a, (int)strcspn(b, "\n"), b);
+	}
+	free(have);
+	free(want);
+out:
+	strv_free(&sv);
+	config_destroy(cfg);
+	free(error);
+	free(vm_path);
+	free(args_path);
+	return ok;
+}
+
+static void test_golden(void)
+{
+	const char *dir = getenv("VMPLAY_GOLDEN_DIR");
+	if (!dir || !*dir)
+		dir = GOLDEN_DIR_DEFAULT;
+	DIR *d = opendir(dir);
+	CHECK(d != NULL);
+	if (!d) {
+		printf("  cannot open %s (run from the top of the tree)\n", dir);
+		return;
+	}
+	struct strv names = { 0 };
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		size_t n = strlen(e->d_name);
+		if (n > 7 && strcmp(e->d_name + n - 7, ".vmplay") == 0) {
+			char *base = xstrndup(e->d_name, n - 7);
+			strv_push(&names, base);
+			free(base);
+		}
+	}
+	closedir(d);
+	CHECK(names.n >= 12);
+	qsort(names.v, names.n, sizeof(char *), compare_names);
+	enum log_level saved = log_get_level();
+	log_set_level(LOG_ERROR);  /* the TCG fallback warning is expected */
+	for (size_t i = 0; i < names.n; i++) {
+		bool ok = golden_case(dir, names.v[i]);
+		printf("  golden %-12s %s\n", names.v[i], ok ? "ok" : "FAILED");
+		CHECK(ok);
+	}
+	log_set_level(saved);
+	strv_free(&names);
+}
 
 int main(void)
 {
@@ -542,5 +688,6 @@ int main(void)
 	RUN(test_no_tcp_listener);
 	RUN(test_binary_override);
 	RUN(test_uefi_vars);
+	RUN(test_golden);
 	return TEST_REPORT();
 }
