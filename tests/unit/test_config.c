@@ -400,7 +400,7 @@ static void test_errors(void)
 		{ "[keys]\nmenus = ctrl+alt+m\n",
 		  "/vms/demo.vmplay:2: unknown action 'menus' in [keys] (did you mean 'menu'?)" },
 		{ "[keys]\nexplode = ctrl+alt+e\n",
-		  "/vms/demo.vmplay:2: unknown action 'explode' in [keys] (actions: menu, pause, snapshot, fullscreen, release, quit, ctrl-alt-del)" },
+		  "/vms/demo.vmplay:2: unknown action 'explode' in [keys] (actions: menu, pause, snapshot, fullscreen, release, quit, ctrl-alt-del, screenshot)" },
 		{ "[kiosk]\nallow = pause, qiut\n",
 		  "/vms/demo.vmplay:2: allow: 'qiut' is not an action (did you mean 'quit'?)" },
 		{ "[kiosk]\npin = 12a4\n",
