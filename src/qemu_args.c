@@ -645,10 +645,12 @@ static const char *detect_kvm(void)
 
 void qemu_host_detect(struct qemu_host *host)
 {
+	/* Callers often start from an uninitialised struct: leave nothing
+	 * undefined. */
+	*host = (struct qemu_host){ 0 };
 	host->qemu_binary = qemu_binary();
 	host->kvm_problem = detect_kvm();
 	host->kvm_usable = host->kvm_problem == NULL;
-	host->uefi_code = host->uefi_vars_template = NULL;
 	for (size_t i = 0; i < ARRAY_SIZE(ovmf_pairs); i++) {
 		if (path_exists(ovmf_pairs[i].code) &&
 		    path_exists(ovmf_pairs[i].vars)) {

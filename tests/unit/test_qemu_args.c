@@ -474,8 +474,11 @@ static void test_binary_override(void)
 	CHECK_STR(qemu_binary(), "qemu-system-x86_64");
 	setenv("VMPLAY_QEMU", "/opt/qemu/bin/qemu-system-x86_64", 1);
 	CHECK_STR(qemu_binary(), "/opt/qemu/bin/qemu-system-x86_64");
-	struct qemu_host host = { 0 };
+	struct qemu_host host;
+	memset(&host, 0xa5, sizeof(host));  /* detect must set every field */
 	qemu_host_detect(&host);
+	CHECK(host.vnc_socket == NULL && host.qmp_socket == NULL);
+	CHECK(host.uefi_vars == NULL && host.disk_formats == NULL);
 	CHECK_STR(host.qemu_binary, "/opt/qemu/bin/qemu-system-x86_64");
 	CHECK(host.audio_auto != AUDIO_AUTO);
 	CHECK(host.kvm_usable == (host.kvm_problem == NULL));
