@@ -379,20 +379,19 @@ static bool add_disks(struct build *b)
 				    "of a kind vmplay does not handle); set "
 				    "format = qcow2, raw, vdi or vmdk",
 				    cfg->path, d->line, d->name, d->file);
+		/* QEMU's IDE/SATA disks refuse a read-only drive. There the
+		 * file is opened read-only under a temporary overlay that
+		 * takes the guest's writes and goes away with QEMU: the file
+		 * stays untouched all the same. */
 		bool ide_type = d->interface == DISK_IDE ||
 				d->interface == DISK_SATA;
-		if (d->readonly && ide_type)
-			return fail(b, "%s:%d: disk '%s': readonly = true does "
-				    "not work with interface = %s (QEMU's IDE "
-				    "and SATA disks cannot be read-only); use "
-				    "interface = virtio or scsi",
-				    cfg->path, d->line, d->name,
-				    interface_names[d->interface]);
+		const char *ro = !d->readonly ? ""
+				 : ide_type ? ",snapshot=on" : ",readonly=on";
 
 		char *file = qemu_escape(d->file);
 		optf(b, "-drive", "if=none,id=hd%zu,node-name=disk%zu,"
 		     "format=%s,file=%s%s", i, i, format_drivers[format], file,
-		     d->readonly ? ",readonly=on" : "");
+		     ro);
 		free(file);
 
 		char boot[32], where[32];

@@ -225,14 +225,16 @@ static void test_disk_formats(void)
 	strv_free(&sv);
 }
 
+/* readonly = true: the file is never written. IDE and SATA disks cannot be
+ * read-only in QEMU, so they get a throw-away overlay instead. */
 static void test_readonly(void)
 {
 	static const struct {
 		enum disk_interface interface;
-		bool ok;
+		const char *option;
 	} cases[] = {
-		{ DISK_VIRTIO, true }, { DISK_SCSI, true },
-		{ DISK_IDE, false }, { DISK_SATA, false },
+		{ DISK_VIRTIO, ",readonly=on" }, { DISK_SCSI, ",readonly=on" },
+		{ DISK_IDE, ",snapshot=on" }, { DISK_SATA, ",snapshot=on" },
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
 		struct vm_disk disk = { .name = "ro", .file = "/vms/ro.qcow2",
@@ -245,13 +247,9 @@ static void test_readonly(void)
 		struct qemu_host host = test_host();
 		struct strv sv = { 0 };
 		char *error = NULL;
-		CHECK_INT(qemu_args_build(&cfg, &host, &sv, &error),
-			  cases[i].ok);
-		if (cases[i].ok)
-			CHECK_CONTAINS(arg_after(&sv, "-drive", 0),
-				       ",readonly=on");
-		else
-			CHECK_CONTAINS(error, "use interface = virtio or scsi");
+		CHECK(qemu_args_build(&cfg, &host, &sv, &error));
+		const char *drive = arg_after(&sv, "-drive", 0);
+		CHECK_CONTAINS(drive, cases[i].option);
 		free(error);
 		strv_free(&sv);
 	}
@@ -618,13 +616,16 @@ static bool golden_case(const char *dir, const char *name)
 	if (!ok) {
 		/* Show the first line that differs. */
 		const char *a = have, *b = want;
+		size_t start = 0, k = 0;
 		int line = 1;
-		while (*a && *a == *b) {
-			if (*a == '\n')
+		for (; a[k] && a[k] == b[k]; k++) {
+			if (a[k] == '\n') {
 				line++;
-			a++;
-			b++;
+				start = k + 1;
+			}
 		}
+		a += start;
+		b += start;
 		printf("  %s:%d differs from the built command line:\n"
 		       "    file:  %.*s\n    built: %.*s\n", args_path, line,
 		       (int)strcspn(a, "\n"), a, (int)strcspn(b, "\n"), b);
