@@ -527,6 +527,61 @@ static void test_uefi_vars(void)
 	CHECK(rmdir(dir) == 0);
 }
 
+/* What launch.c and the dry run call: formats detected from the files,
+ * the UEFI store made only when asked. */
+static void test_build_local(void)
+{
+	char dir[] = "/tmp/vmplay-test-qemu-local-XXXXXX";
+	CHECK(mkdtemp(dir) != NULL);
+	char *template_path = path_join(dir, "template.fd");
+	char *image = path_join(dir, "sys.qcow2");
+	char *vm = path_join(dir, "t.vmplay");
+	char zeros[65536] = { 0 };
+	CHECK(write_file_atomic(template_path, zeros, sizeof(zeros), false));
+	char *error = NULL;
+	CHECK(qemu_uefi_vars_prepare(template_path, image, &error));
+	free(error);
+
+	struct vm_disk disk = { .name = "sys", .file = image,
+				.format = FORMAT_AUTO,
+				.interface = DISK_VIRTIO, .line = 2 };
+	struct vm_config cfg = base_config();
+	cfg.path = vm;
+	cfg.dir = dir;
+	cfg.disks = &disk;
+	cfg.n_disks = 1;
+	cfg.firmware = FIRMWARE_UEFI;
+	struct strv sv = { 0 };
+	struct qemu_host host;
+	qemu_host_detect(&host);
+	char *vars = qemu_uefi_vars_path(&cfg);
+	bool ok = qemu_args_build_local(&cfg, "/run/v.sock", "/run/q.sock",
+					false, &sv, &error);
+	if (host.uefi_code) {
+		CHECK(ok);
+		CHECK_CONTAINS(arg_after(&sv, "-drive", 2), ",format=qcow2,");
+		CHECK_CONTAINS(arg_after(&sv, "-drive", 1), vars);
+		CHECK(!path_exists(vars));   /* a dry run creates nothing */
+		strv_free(&sv);
+		CHECK(qemu_args_build_local(&cfg, "/run/v.sock", "/run/q.sock",
+					    true, &sv, &error));
+		CHECK(path_exists(vars));
+	} else {
+		CHECK(!ok);
+		CHECK_CONTAINS(error, "apt-get install ovmf");
+	}
+	free(error);
+	strv_free(&sv);
+	unlink(vars);
+	unlink(image);
+	unlink(template_path);
+	CHECK(rmdir(dir) == 0);
+	free(vars);
+	free(vm);
+	free(image);
+	free(template_path);
+}
+
 /* ---- golden files: tests/golden/NAME.vmplay -> NAME.args ---- */
 
 /* Relative to the top of the tree, where make runs the tests;
@@ -692,6 +747,7 @@ int main(void)
 	RUN(test_no_tcp_listener);
 	RUN(test_binary_override);
 	RUN(test_uefi_vars);
+	RUN(test_build_local);
 	RUN(test_golden);
 	return TEST_REPORT();
 }
