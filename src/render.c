@@ -165,8 +165,26 @@ static void fit_window_to_guest(struct render *r)
 	}
 	int cw, ch;
 	SDL_GetWindowSize(r->win, &cw, &ch);
-	if (cw != w || ch != h)
+	if (cw != w || ch != h) {
 		SDL_SetWindowSize(r->win, w, h);
+		/* a window grown in place can stick out of the display: move
+		 * it back inside */
+		int x, y, nx, ny;
+		SDL_GetWindowPosition(r->win, &x, &y);
+		nx = x, ny = y;
+		if (display >= 0 && SDL_GetDisplayUsableBounds(display, &usable) == 0) {
+			if (nx + w > usable.x + usable.w)
+				nx = usable.x + usable.w - w;
+			if (ny + h > usable.y + usable.h)
+				ny = usable.y + usable.h - h;
+			if (nx < usable.x)
+				nx = usable.x;
+			if (ny < usable.y)
+				ny = usable.y;
+		}
+		if (nx != x || ny != y)
+			SDL_SetWindowPosition(r->win, nx, ny);
+	}
 	r->sized_once = true;
 }
 
