@@ -194,9 +194,9 @@ static void take_progress(struct buf *b, disk_progress_fn progress,
 	char *p;
 	while (b->data && (p = strchr(b->data, '\r'))) {
 		*p = '\0';
-		char *open = strrchr(b->data, '(');
+		char *paren = strrchr(b->data, '(');
 		double percent;
-		if (open && sscanf(open, "(%lf/100%%)", &percent) == 1 &&
+		if (paren && sscanf(paren, "(%lf/100%%)", &percent) == 1 &&
 		    progress)
 			progress(percent, userdata);
 		/* Drop the line up to and including the \r; a record starts
@@ -240,9 +240,9 @@ static void run(const struct strv *argv, disk_progress_fn progress,
 	if (pid == 0) {
 		close(exec_pipe[0]);
 		prctl(PR_SET_PDEATHSIG, SIGTERM);
-		int null = open("/dev/null", O_RDONLY);
+		int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
 		if (null >= 0)
-			dup2(null, STDIN_FILENO);
+			dup2(null, STDIN_FILENO);  /* dup2 clears CLOEXEC */
 		dup2(out_pipe[1], STDOUT_FILENO);
 		dup2(err_pipe[1], STDERR_FILENO);
 		signal(SIGINT, SIG_DFL);

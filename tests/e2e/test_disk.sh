@@ -96,6 +96,11 @@ for action in create info resize convert; do
 	check "disk $action --help" bash -c "[ $? -eq 0 ] && grep -q '^Usage: vmplay disk $action' out"
 done
 
+# qemu-img missing: the message says which package brings it.
+(PATH=/nonexistent "$VMPLAY" disk info img.qcow2 >out 2>err)
+check "qemu-img missing: exit 1" test $? -eq 1
+check "  ... names the package" grep -q "cannot run qemu-img: .*Debian package qemu-utils" err
+
 # --- never overwrite ---------------------------------------------------------
 printf 'precious data, not an image\n' >keep.img
 touch -d '2020-01-02 03:04:05' keep.img

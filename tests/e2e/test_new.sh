@@ -79,8 +79,9 @@ check "memory 2G, 2 CPUs by default" \
 	test "$(key vm memory "$D/demo.vmplay") $(key vm cpus "$D/demo.vmplay")" = "2G 2"
 check "the file is commented" grep -q '^; .*vmplay(5)' "$D/demo.vmplay"
 check "says how to play it" grep -q "play it with: vmplay $D/demo.vmplay" out
-vm out err snapshot list "$D/demo.vmplay"
-check "the VM file loads (snapshot list reads it)" test $? -eq 0
+vm out err --dry-run "$D/demo.vmplay"
+check "the VM file loads (--dry-run exits 0)" test $? -eq 0
+check "  ... and QEMU gets its disk as qcow2" grep -q "format=qcow2,file=$D/demo.qcow2" out
 
 # --- refusals: nothing is overwritten ---------------------------------------
 fp_vm=$(fingerprint "$D/demo.vmplay")
@@ -113,6 +114,8 @@ check "windows preset: HD audio" test "$(key audio device "$W")" = hda
 check "--memory 3G --cpus 4" test "$(key vm memory "$W") $(key vm cpus "$W")" = "3G 4"
 check "--iso in the CD drive" test "$(key cdrom file "$W")" = /usr/lib/grub-rescue/grub-rescue-cdrom.iso
 check "a fresh UUID per VM" test "$(key vm uuid "$W")" != "$uuid1"
+vm out err --dry-run "$W"
+check "the windows VM file loads (--dry-run)" test $? -eq 0
 
 cp /usr/lib/grub-rescue/grub-rescue-cdrom.iso rel.iso
 vm out err new other --os other --dir o --disk 64M
