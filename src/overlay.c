@@ -467,8 +467,10 @@ static void build_disk_one(struct overlay *ov, struct page *p)
 		add(p, IT_ERROR, p->fields[0].error);
 	it = add(p, IT_SUBMIT, "Grow");
 	it->disabled = ov->running;
-	if (ov->running)
+	if (ov->running) {
 		add(p, IT_TEXT, "A disk grows only while the VM is off.");
+		add(p, IT_BACK, "Back");
+	}
 }
 
 static void build_disk_create(struct overlay *ov, struct page *p)
