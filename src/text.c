@@ -41,20 +41,18 @@ struct text {
 	uint64_t clock;      /* LRU counter */
 };
 
-char *text_find_font(const char *pattern)
+static char *find_font(FcConfig *cfg, const char *pattern)
 {
-	if (!FcInit())
-		return NULL;
 	FcPattern *pat = FcNameParse((const FcChar8 *)pattern);
 	if (!pat)
 		return NULL;
 	/* Only outline fonts scale to any pixel size; a bitmap match would
 	 * look blurry or fail to open in SDL2_ttf. */
 	FcPatternAddBool(pat, FC_SCALABLE, FcTrue);
-	FcConfigSubstitute(NULL, pat, FcMatchPattern);
+	FcConfigSubstitute(cfg, pat, FcMatchPattern);
 	FcDefaultSubstitute(pat);
 	FcResult res;
-	FcPattern *match = FcFontMatch(NULL, pat, &res);
+	FcPattern *match = FcFontMatch(cfg, pat, &res);
 	char *path = NULL;
 	if (match) {
 		FcChar8 *file = NULL;
@@ -66,6 +64,23 @@ char *text_find_font(const char *pattern)
 		FcPatternDestroy(match);
 	}
 	FcPatternDestroy(pat);
+	return path;
+}
+
+/* A private configuration, destroyed after the look-up: fontconfig's
+ * global one lives until exit and shows up as a leak under ASan. */
+static FcConfig *config_open(void)
+{
+	return FcInitLoadConfigAndFonts();
+}
+
+char *text_find_font(const char *pattern)
+{
+	FcConfig *cfg = config_open();
+	if (!cfg)
+		return NULL;
+	char *path = find_font(cfg, pattern);
+	FcConfigDestroy(cfg);
 	return path;
 }
 
@@ -84,12 +99,16 @@ struct text *text_create(SDL_Renderer *r, const char *font_path, char **error)
 	} else {
 		/* DejaVu first: it is the declared dependency and covers the
 		 * arrows and symbols the menu uses; any sans face otherwise. */
-		t->regular_path = text_find_font("DejaVu Sans");
-		if (!t->regular_path)
-			t->regular_path = text_find_font("sans-serif");
-		t->bold_path = text_find_font("DejaVu Sans:bold");
-		if (!t->bold_path)
-			t->bold_path = text_find_font("sans-serif:bold");
+		FcConfig *cfg = config_open();
+		if (cfg) {
+			t->regular_path = find_font(cfg, "DejaVu Sans");
+			if (!t->regular_path)
+				t->regular_path = find_font(cfg, "sans-serif");
+			t->bold_path = find_font(cfg, "DejaVu Sans:bold");
+			if (!t->bold_path)
+				t->bold_path = find_font(cfg, "sans-serif:bold");
+			FcConfigDestroy(cfg);
+		}
 		if (!t->bold_path)
 			t->bold_path = xstrdup(t->regular_path);
 	}
