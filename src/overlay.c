@@ -99,6 +99,8 @@ struct field {
 	char text[FIELD_MAX];
 	size_t cursor;         /* byte offset */
 	bool path;             /* Tab completes file names */
+	bool pristine;         /* still the suggested text: typing '/' or '~'
+				  first starts a new path instead of appending */
 	char *error;
 	struct strv candidates;
 };
@@ -325,8 +327,12 @@ static void build_snapshots(struct overlay *ov, struct page *p)
 	for (size_t i = 0; i < ov->n_snaps; i++) {
 		const struct overlay_snapshot *s = &ov->snaps[i];
 		struct item *it = add_page(p, s->name, PAGE_SNAPSHOT_ONE, s->name);
-		it->detail = xasprintf("%s%s%s", s->date ? s->date : "",
-				       s->date && s->vm_clock ? " · VM " : "",
+		/* Snapshots taken by shortcut are named by their date: do
+		 * not say it twice. */
+		const char *date = s->date && strcmp(s->date, s->name) ? s->date : NULL;
+		it->detail = xasprintf("%s%s%s%s", date ? date : "",
+				       date && s->vm_clock ? " · " : "",
+				       s->vm_clock ? "VM " : "",
 				       s->vm_clock ? s->vm_clock : "");
 	}
 }
@@ -745,6 +751,7 @@ static void enter_media_insert(struct overlay *ov, struct page *p)
 	if (ov->vm_dir) {
 		char *d = xasprintf("%s/", ov->vm_dir);
 		field_set(f, d);
+		f->pristine = true;
 		free(d);
 	}
 	DIR *dir = ov->vm_dir ? opendir(ov->vm_dir) : NULL;
@@ -1170,6 +1177,9 @@ char *overlay_complete_path(const char *input, const char *base_dir,
 
 static void field_insert(struct field *f, const char *s)
 {
+	if (f->pristine && (s[0] == '/' || s[0] == '~'))
+		field_set(f, "");
+	f->pristine = false;
 	size_t len = strlen(f->text), n = strlen(s);
 	if (len + n >= sizeof(f->text))
 		return;
@@ -1251,11 +1261,13 @@ static bool field_key(struct overlay *ov, const SDL_KeyboardEvent *k)
 	case SDLK_TAB:
 		if (!f->path)
 			return false;
+		f->pristine = false;
 		field_complete(ov, p, f);
 		return true;
 	default:
 		return false;
 	}
+	f->pristine = false;
 	ov->dirty = true;
 	return true;
 }
@@ -1660,7 +1672,7 @@ void overlay_draw(struct overlay *ov, int out_w, int out_h, float scale)
 	int px = menu_px(out_h, scale);
 	int small = px * 5 / 6;
 	int line = text_line_height(t, px, false);
-	int row_h = line * 3 / 2;
+	int row_h = line * 4 / 3;
 	int pad = px;
 	int margin = px / 2 + (int)(8 * scale);
 

@@ -235,6 +235,9 @@ static const struct nav_case nav_cases[] = {
 	{ "down*5 enter enter t:b.iso enter", true, "media-insert:@B", false, NULL, NULL },
 	{ "down*5 enter enter t:nope.iso enter", true, "", true, "Insert an ISO", "Path" },
 	{ "down*5 enter enter ^u t:@B enter", true, "media-insert:@B", false, NULL, NULL },
+	/* typing an absolute path replaces the suggested folder */
+	{ "down*5 enter enter t:@B enter", true, "media-insert:@B", false, NULL, NULL },
+	{ "down*5 enter enter end t:@B enter", true, "", true, "Insert an ISO", "Path" },
 	/* Disks */
 	{ "down*6 enter", true, "disk-list", true, "Disks", "system" },
 	{ "down*6 enter enter", true, "disk-list", true, "Disk “system”", "Back" },
