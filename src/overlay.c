@@ -1265,7 +1265,11 @@ static bool field_key(struct overlay *ov, const SDL_KeyboardEvent *k)
 		field_complete(ov, p, f);
 		return true;
 	default:
-		return false;
+		/* Printable keys type: their text comes as SDL_TEXTINPUT, so
+		 * the key itself must not also navigate (Space is Enter
+		 * elsewhere in the menu). */
+		return k->keysym.sym >= SDLK_SPACE && k->keysym.sym < SDLK_DELETE &&
+		       !ctrl;
 	}
 	f->pristine = false;
 	ov->dirty = true;

@@ -9,6 +9,7 @@
  *   action NAME [ARG]   a menu request
  *   screenshot PATH     a screenshot was written
  *   guest-key NAME      a key the guest would have received
+ *   guest-click X Y     a click the guest would have received
  * Options: --guest FILE.png writes the fake framebuffer as a reference;
  * --dir DIR is the fake VM's folder (screenshots, ISOs); --open opens the
  * menu at start. */
@@ -218,7 +219,6 @@ int main(int argc, char **argv)
 	overlay_set_info(d.ov, &d.info);
 	if (open_at_start)
 		overlay_open(d.ov);
-	toast_show(d.toasts, TOAST_INFO, now_ms(), "Press Ctrl+Alt+M for the menu");
 	int ww, wh;
 	SDL_GetWindowSize(d.win, &ww, &wh);
 	draw(&d);
@@ -247,6 +247,9 @@ int main(int argc, char **argv)
 				redraw = true;
 			} else if (ev.type == SDL_KEYDOWN) {
 				printf("guest-key %s\n", SDL_GetScancodeName(ev.key.keysym.scancode));
+				fflush(stdout);
+			} else if (ev.type == SDL_MOUSEBUTTONDOWN) {
+				printf("guest-click %d %d\n", ev.button.x, ev.button.y);
 				fflush(stdout);
 			} else if (ev.type == SDL_WINDOWEVENT) {
 				redraw = true;

@@ -211,6 +211,8 @@ static const struct nav_case nav_cases[] = {
 	  "snapshot-list snapshot-delete:before-update", false, NULL, NULL },
 	{ "down*4 enter down enter t:my_snap enter", true,
 	  "snapshot-list snapshot-take:my snap", false, NULL, NULL },
+	{ "down*4 enter down enter t:my space t:_snap enter", true,
+	  "snapshot-list snapshot-take:my snap", false, NULL, NULL },
 	{ "down*4 enter down enter t:s1 enter", true, "snapshot-list", true,
 	  "Take a snapshot", "Name" },
 	{ "down*4 enter down enter enter", true, "snapshot-list", true,
