@@ -1610,28 +1610,6 @@ static void fill(SDL_Renderer *r, SDL_Rect rc, Uint8 cr, Uint8 cg, Uint8 cb,
 	SDL_RenderFillRect(r, &rc);
 }
 
-/* Splits text into lines no wider than max_w (at spaces). */
-static void wrap_text(struct text *t, int px, const char *s, int max_w,
-		      struct strv *lines)
-{
-	char *copy = xstrdup(s);
-	char *line = xstrdup("");
-	for (char *w = strtok(copy, " "); w; w = strtok(NULL, " ")) {
-		char *cand = *line ? xasprintf("%s %s", line, w) : xstrdup(w);
-		if (*line && text_width(t, px, false, cand) > max_w) {
-			strv_push(lines, line);
-			free(cand);
-			cand = xstrdup(w);
-		}
-		free(line);
-		line = cand;
-	}
-	if (*line || !lines->n)
-		strv_push(lines, line);
-	free(line);
-	free(copy);
-}
-
 /* Font size in output pixels: follows the output height so the menu
  * stays readable in a small window and does not sprawl in a big one; the
  * bounds are in window points times the HiDPI scale. */
@@ -1650,11 +1628,11 @@ static int item_lines(struct overlay *ov, const struct item *it, int px,
 		      int inner_w, struct strv *lines)
 {
 	if (it->kind == IT_TEXT && !it->detail) {
-		wrap_text(ov->text, px, it->label, inner_w, lines);
+		text_wrap(ov->text, px, false, it->label, inner_w, 0, lines);
 		return (int)lines->n;
 	}
 	if (it->kind == IT_ERROR) {
-		wrap_text(ov->text, px, it->label, inner_w, lines);
+		text_wrap(ov->text, px, false, it->label, inner_w, 0, lines);
 		return (int)lines->n;
 	}
 	return 1;

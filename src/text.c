@@ -306,3 +306,43 @@ char *text_ellipsize(struct text *t, int px, bool bold, const char *utf8,
 	}
 	return best;
 }
+
+void text_wrap(struct text *t, int px, bool bold, const char *s, int max_w,
+	       int max_lines, struct strv *out)
+{
+	char *copy = xstrdup(s);
+	char *line = NULL;
+	char *save = NULL;
+	for (char *w = strtok_r(copy, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
+		char *cand = line ? xasprintf("%s %s", line, w) : xstrdup(w);
+		if (line && text_width(t, px, bold, cand) > max_w) {
+			if ((int)out->n == max_lines - 1) {
+				/* The last line: the rest, cut at its end. */
+				free(cand);
+				char *rest = xasprintf("%s %s%s%s", line, w, save && *save ? " " : "",
+						       save ? save : "");
+				char *cut = text_ellipsize(t, px, bold, rest, max_w, false);
+				strv_push(out, cut);
+				free(cut);
+				free(rest);
+				free(line);
+				free(copy);
+				return;
+			}
+			strv_push(out, line);
+			free(cand);
+			cand = xstrdup(w);
+		}
+		free(line);
+		line = cand;
+		if (text_width(t, px, bold, line) > max_w) {
+			char *cut = text_ellipsize(t, px, bold, line, max_w, true);
+			free(line);
+			line = cut;
+		}
+	}
+	if (line)
+		strv_push(out, line);
+	free(line);
+	free(copy);
+}

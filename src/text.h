@@ -9,6 +9,8 @@
 #ifndef VMPLAY_TEXT_H
 #define VMPLAY_TEXT_H
 
+#include "util.h"
+
 #include <SDL2/SDL_pixels.h>
 #include <SDL2/SDL_render.h>
 #include <stdbool.h>
@@ -46,6 +48,13 @@ int text_draw(struct text *t, int px, bool bold, const char *utf8, int x,
  * start. Returns a malloc'd copy even when nothing was cut. */
 char *text_ellipsize(struct text *t, int px, bool bold, const char *utf8,
 		     int max_w, bool keep_end);
+
+/* Splits utf8 into at most max_lines lines (max_lines <= 0: no limit) no
+ * wider than max_w, at spaces, pushed to out. A word too long for a line
+ * (a path) keeps its end, where the file name is; a last line that cannot
+ * hold the rest ends with an ellipsis. */
+void text_wrap(struct text *t, int px, bool bold, const char *utf8, int max_w,
+	       int max_lines, struct strv *out);
 
 /* Drops every cached texture (call after the renderer was reset, e.g. on
  * SDL_RENDER_TARGETS_RESET / SDL_RENDER_DEVICE_RESET). */

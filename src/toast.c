@@ -198,10 +198,15 @@ void toasts_draw(struct toasts *ts, struct text *text, int out_w, int out_h,
 	/* Newest at the bottom: walk from the newest up. */
 	for (size_t k = ts->n; k-- > 0;) {
 		struct toast *t = &ts->items[k];
-		char *shown = text_ellipsize(text, px, false, t->text,
-					     max_w - 2 * pad - bar, false);
-		int w = text_width(text, px, false, shown) + 2 * pad + bar;
-		int h = line + pad;
+		struct strv lines = { 0 };
+		text_wrap(text, px, false, t->text, max_w - 2 * pad - bar, 3, &lines);
+		int tw = 0;
+		for (size_t i = 0; i < lines.n; i++) {
+			int w = text_width(text, px, false, lines.v[i]);
+			tw = w > tw ? w : tw;
+		}
+		int w = tw + 2 * pad + bar;
+		int h = (int)lines.n * line + pad;
 		y -= h;
 		SDL_Rect box = { (out_w - w) / 2, y, w, h };
 		SDL_SetRenderDrawColor(rend, 24, 26, 32, 225);
@@ -210,9 +215,11 @@ void toasts_draw(struct toasts *ts, struct text *text, int out_w, int out_h,
 		SDL_Color bc = bar_color[t->kind];
 		SDL_SetRenderDrawColor(rend, bc.r, bc.g, bc.b, bc.a);
 		SDL_RenderFillRect(rend, &b);
-		text_draw(text, px, false, shown, box.x + bar + pad,
-			  box.y + pad / 2, (SDL_Color){ 240, 240, 240, 255 });
-		free(shown);
+		for (size_t i = 0; i < lines.n; i++)
+			text_draw(text, px, false, lines.v[i], box.x + bar + pad,
+				  box.y + pad / 2 + (int)i * line,
+				  (SDL_Color){ 240, 240, 240, 255 });
+		strv_free(&lines);
 		y -= gap;
 	}
 }

@@ -101,6 +101,53 @@ static void test_ellipsize(void)
 	}
 }
 
+struct wrap_case {
+	const char *s;
+	int max_w_chars;     /* in widths of "M" at 14 px */
+	int max_lines;
+	int want_lines;          /* -N: at least N */
+	const char *last_ends;   /* the last line ends with this */
+};
+
+static const struct wrap_case wrap_cases[] = {
+	{ "short", 40, 3, 1, "short" },
+	{ "", 40, 3, 0, NULL },
+	{ "one two three four five six seven eight nine ten", 10, 0, -3, "ten" },
+	{ "one two three four five six seven eight nine ten", 10, 2, 2, "\xE2\x80\xA6" },
+	{ "Screenshot saved to /home/user/Pictures/a/very/deep/folder/demo-20261127-104200.png",
+	  20, 3, 2, "demo-20261127-104200.png" },
+};
+
+static void test_wrap(void)
+{
+	if (!txt)
+		return;
+	int m = text_width(txt, 14, false, "M");
+	for (size_t i = 0; i < ARRAY_SIZE(wrap_cases); i++) {
+		const struct wrap_case *c = &wrap_cases[i];
+		struct strv lines = { 0 };
+		text_wrap(txt, 14, false, c->s, c->max_w_chars * m, c->max_lines, &lines);
+		bool ok = c->want_lines < 0 ? (int)lines.n >= -c->want_lines
+					  : (int)lines.n == c->want_lines;
+		for (size_t k = 0; ok && k < lines.n; k++)
+			ok = text_width(txt, 14, false, lines.v[k]) <= c->max_w_chars * m &&
+			     valid_utf8(lines.v[k]);
+		if (ok && c->last_ends) {
+			const char *last = lines.v[lines.n - 1];
+			size_t a = strlen(last), b = strlen(c->last_ends);
+			ok = a >= b && !strcmp(last + a - b, c->last_ends);
+		}
+		if (!ok) {
+			printf("  case %zu: %zu lines:", i, lines.n);
+			for (size_t k = 0; k < lines.n; k++)
+				printf(" [%s]", lines.v[k]);
+			printf("\n");
+			test_current_failed = 1;
+		}
+		strv_free(&lines);
+	}
+}
+
 static void test_draw(void)
 {
 	if (!txt)
@@ -145,6 +192,7 @@ int main(void)
 	RUN(test_missing_font);
 	RUN(test_metrics_scale);
 	RUN(test_ellipsize);
+	RUN(test_wrap);
 	RUN(test_draw);
 	text_destroy(txt);
 	SDL_DestroyRenderer(rend);
