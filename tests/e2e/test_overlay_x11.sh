@@ -26,7 +26,7 @@ cleanup() {
 	[ -n "$xvfb_pid" ] && kill "$xvfb_pid" 2>/dev/null
 	[ -n "$demo_pid" ] && wait "$demo_pid" 2>/dev/null
 	[ -n "$xvfb_pid" ] && wait "$xvfb_pid" 2>/dev/null
-	[ -n "${OVERLAY_KEEP:-}" ] && cp "$tmp/out.txt" "$OVERLAY_KEEP"/
+	[ -n "${OVERLAY_KEEP:-}" ] && cp "$tmp/out.txt" "$tmp/err.txt" "$OVERLAY_KEEP"/
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
