@@ -139,6 +139,8 @@ struct overlay {
 	size_t n_snaps;
 	struct overlay_disk *disks;
 	size_t n_disks;
+	char *shortcuts[MENU_ACTION_COUNT];
+	uint32_t hidden;
 
 	bool open;
 	struct page pages[MAX_DEPTH];
@@ -654,6 +656,42 @@ static bool select_from(struct page *p, int i, int dir)
 	return false;
 }
 
+/* The actions behind each page, to leave out a page whose every action
+ * is hidden. */
+static const uint32_t page_actions[PAGE_COUNT] = {
+	[PAGE_SNAPSHOTS] = MENU_HIDE(MENU_SNAPSHOT_TAKE) | MENU_HIDE(MENU_SNAPSHOT_RESTORE) |
+			   MENU_HIDE(MENU_SNAPSHOT_DELETE),
+	[PAGE_SNAPSHOT_NAMED] = MENU_HIDE(MENU_SNAPSHOT_TAKE),
+	[PAGE_MEDIA] = MENU_HIDE(MENU_MEDIA_INSERT) | MENU_HIDE(MENU_MEDIA_EJECT),
+	[PAGE_MEDIA_INSERT] = MENU_HIDE(MENU_MEDIA_INSERT),
+	[PAGE_DISKS] = MENU_HIDE(MENU_DISK_CREATE) | MENU_HIDE(MENU_DISK_GROW),
+	[PAGE_DISK_CREATE] = MENU_HIDE(MENU_DISK_CREATE),
+	[PAGE_VIEW] = MENU_HIDE(MENU_FULLSCREEN) | MENU_HIDE(MENU_SCALE),
+	[PAGE_KEYBOARD] = MENU_HIDE(MENU_SEND_KEYS),
+};
+
+/* Drops hidden items and adds shortcut hints. */
+static void page_filter(struct overlay *ov, struct page *p)
+{
+	size_t out = 0;
+	for (size_t i = 0; i < p->n_items; i++) {
+		struct item *it = &p->items[i];
+		bool hide = (it->kind == IT_ACTION && it->action != MENU_NONE &&
+			     (ov->hidden & MENU_HIDE(it->action))) ||
+			    (it->kind == IT_PAGE && page_actions[it->page] &&
+			     (ov->hidden & page_actions[it->page]) == page_actions[it->page]);
+		if (hide) {
+			item_free(it);
+			continue;
+		}
+		if (it->kind == IT_ACTION && !it->detail && ov->shortcuts[it->action] &&
+		    it->action != MENU_SEND_KEYS)
+			it->detail = xstrdup(ov->shortcuts[it->action]);
+		p->items[out++] = *it;
+	}
+	p->n_items = out;
+}
+
 /* Rebuilds a page's items from the info, keeping the selection on the item
  * with the same label (or the same position). */
 static void page_rebuild(struct overlay *ov, struct page *p)
@@ -663,6 +701,7 @@ static void page_rebuild(struct overlay *ov, struct page *p)
 	int old_sel = p->sel;
 	page_clear_items(p);
 	page_defs[p->id].build(ov, p);
+	page_filter(ov, p);
 	p->sel = -1;
 	for (size_t i = 0; sel_label && i < p->n_items; i++)
 		if (selectable(&p->items[i]) && !p->items[i].disabled &&
@@ -914,6 +953,10 @@ static void free_info(struct overlay *ov)
 		free((char *)ov->disks[i].format);
 	}
 	free(ov->disks);
+	for (int i = 0; i < MENU_ACTION_COUNT; i++) {
+		free(ov->shortcuts[i]);
+		ov->shortcuts[i] = NULL;
+	}
 	ov->snaps = NULL;
 	ov->disks = NULL;
 	ov->n_snaps = ov->n_disks = 0;
@@ -952,6 +995,10 @@ void overlay_set_info(struct overlay *ov, const struct overlay_info *in)
 		ov->disks[i].file = xstrdup(in->disks[i].file ? in->disks[i].file : "");
 		ov->disks[i].format = xstrdup(in->disks[i].format);
 	}
+	for (int i = 0; i < MENU_ACTION_COUNT; i++)
+		if (in->shortcuts[i] && *in->shortcuts[i])
+			ov->shortcuts[i] = xstrdup(in->shortcuts[i]);
+	ov->hidden = in->hidden;
 	for (int i = 0; i < ov->depth; i++)
 		page_rebuild(ov, &ov->pages[i]);
 	ov->dirty = true;

@@ -113,7 +113,15 @@ struct overlay_info {
 	bool disks_known;
 	const struct overlay_disk *disks;
 	size_t n_disks;
+	/* Shortcut shown beside an item ("Ctrl+Alt+P", from
+	 * binding_display), indexed by action; NULL or "" for none. */
+	const char *shortcuts[MENU_ACTION_COUNT];
+	/* Actions left out of the menu (kiosk mode): bit 1u << action. A
+	 * page whose every action is hidden is left out too. */
+	uint32_t hidden;
 };
+
+#define MENU_HIDE(action) (1u << (action))
 
 struct overlay;
 

@@ -215,6 +215,10 @@ int main(int argc, char **argv)
 		.has_cdrom = true, .recent_isos = recent, .n_recent_isos = 1,
 		.snapshots_known = true, .snapshots = snaps, .n_snapshots = 2,
 		.disks_known = true, .disks = disks, .n_disks = 2,
+		.shortcuts = { [MENU_PAUSE] = "Ctrl+Alt+P",
+			       [MENU_SNAPSHOT_TAKE] = "Ctrl+Alt+S",
+			       [MENU_FULLSCREEN] = "Ctrl+Alt+F",
+			       [MENU_QUIT] = "Ctrl+Alt+Q" },
 	};
 	overlay_set_info(d.ov, &d.info);
 	if (open_at_start)

@@ -434,6 +434,45 @@ static void test_info_refresh_keeps_place(void)
 	overlay_destroy(ov);
 }
 
+static void test_hidden_and_shortcuts(void)
+{
+	/* A kiosk that allows only pause and screenshots: the rest is gone,
+	 * pages included, and navigation never lands on it. */
+	struct overlay *ov = overlay_create(NULL, on_action, NULL);
+	struct overlay_info in;
+	fill_info(&in, true);
+	in.hidden = ~(uint32_t)(MENU_HIDE(MENU_PAUSE) | MENU_HIDE(MENU_SCREENSHOT));
+	in.shortcuts[MENU_PAUSE] = "Ctrl+Alt+P";
+	overlay_set_info(ov, &in);
+	overlay_open(ov);
+	static const char *const want[] = { "Pause", "Screenshot", "Pause" };
+	for (size_t i = 0; i < ARRAY_SIZE(want); i++) {
+		CHECK_STR(overlay_selected_label(ov), want[i]);
+		play(ov, "down");
+	}
+	reset_emitted();
+	play(ov, "enter");   /* the loop ended on Screenshot */
+	CHECK_STR(emitted, "screenshot");
+	overlay_destroy(ov);
+
+	/* Hiding the snapshot actions hides the Snapshots page; hiding only
+	 * restore keeps it. */
+	ov = overlay_create(NULL, on_action, NULL);
+	fill_info(&in, true);
+	in.hidden = MENU_HIDE(MENU_SNAPSHOT_TAKE) | MENU_HIDE(MENU_SNAPSHOT_RESTORE) |
+		    MENU_HIDE(MENU_SNAPSHOT_DELETE);
+	overlay_set_info(ov, &in);
+	overlay_open(ov);
+	play(ov, "down*4");
+	CHECK_STR(overlay_selected_label(ov), "Media");
+	in.hidden = MENU_HIDE(MENU_SNAPSHOT_RESTORE);
+	overlay_set_info(ov, &in);
+	overlay_open(ov);
+	play(ov, "down*4 enter down*2 enter");
+	CHECK_STR(overlay_selected_label(ov), "Delete");
+	overlay_destroy(ov);
+}
+
 /* ---- path completion ---- */
 
 static void touch(const char *rel)
@@ -725,6 +764,7 @@ int main(void)
 	RUN(test_request_details);
 	RUN(test_quit_shortcut_and_keyups);
 	RUN(test_info_refresh_keeps_place);
+	RUN(test_hidden_and_shortcuts);
 	RUN(test_complete_path);
 	RUN(test_tab_in_field);
 	RUN(test_render);
