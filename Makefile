@@ -32,7 +32,7 @@ E2E_TESTS := $(sort $(wildcard tests/e2e/test_*.sh))
 # these lists.
 CHECK_DEPS :=
 
-.PHONY: all check unit-check asan-check deps demo install uninstall clean
+.PHONY: all check unit-check asan-check deps demo install uninstall refresh-caches clean
 all: $(BUILD)/vmplay
 
 $(BUILD)/obj/%.o: src/%.c
@@ -64,11 +64,40 @@ asan-check:
 deps:
 	@tests/install-deps.sh deps/debian-packages.txt
 
+# Installed files, source -> destination below $(DESTDIR).
+INSTALL_DATA = \
+	assets/vmplay.desktop:$(DATADIR)/applications/vmplay.desktop \
+	assets/vmplay-mime.xml:$(DATADIR)/mime/packages/vmplay.xml \
+	assets/icons/vmplay.svg:$(DATADIR)/icons/hicolor/scalable/apps/vmplay.svg \
+	assets/icons/application-x-vmplay.svg:$(DATADIR)/icons/hicolor/scalable/mimetypes/application-x-vmplay.svg \
+	assets/vmplay.1:$(MANDIR)/man1/vmplay.1 \
+	assets/vmplay.5:$(MANDIR)/man5/vmplay.5
+
 install: all
 	install -D -m 0755 $(BUILD)/vmplay $(DESTDIR)$(BINDIR)/vmplay
+	@for pair in $(INSTALL_DATA); do \
+		src=$${pair%%:*}; dst=$(DESTDIR)$${pair#*:}; \
+		echo "install $$src $$dst"; install -D -m 0644 $$src $$dst || exit 1; \
+	done
+	@$(MAKE) --no-print-directory refresh-caches
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/vmplay
+	@for pair in $(INSTALL_DATA); do \
+		dst=$(DESTDIR)$${pair#*:}; echo "rm -f $$dst"; rm -f $$dst; \
+	done
+	@$(MAKE) --no-print-directory refresh-caches
+
+# The desktop's caches, refreshed only when installing to the live system
+# (a staged DESTDIR install leaves that to the package manager).
+refresh-caches:
+ifeq ($(DESTDIR),)
+	-update-mime-database $(DATADIR)/mime 2>/dev/null
+	-update-desktop-database -q $(DATADIR)/applications 2>/dev/null
+	-gtk-update-icon-cache -q -t -f $(DATADIR)/icons/hicolor 2>/dev/null
+else
+	@true
+endif
 
 clean:
 	rm -rf $(BUILD) build-asan

@@ -8,6 +8,7 @@
 
 #include <SDL2/SDL_events.h>
 #include <stdbool.h>
+#include <stdio.h>
 
 enum action {
 	ACTION_NONE,
@@ -18,21 +19,84 @@ enum action {
 	ACTION_RELEASE,       /* ctrl+alt+g: release the pointer grab */
 	ACTION_QUIT,          /* ctrl+alt+q, with confirmation */
 	ACTION_CTRL_ALT_DEL,  /* ctrl+alt+del: send it to the guest */
+	ACTION_SCREENSHOT,    /* unbound by default */
 	ACTION_COUNT
+};
+
+/* Modifier bits of a binding. Left and right keys both count. */
+enum {
+	BIND_CTRL = 1 << 0,
+	BIND_ALT = 1 << 1,
+	BIND_SHIFT = 1 << 2,
+	BIND_SUPER = 1 << 3,
+};
+
+/* One shortcut: an SDL keycode (layout-dependent for letters, so
+ * ctrl+alt+z is the key labelled Z) and the exact set of modifiers held.
+ * key == SDLK_UNKNOWN means disabled ("none"). */
+struct binding {
+	SDL_Keycode key;
+	unsigned mods;
 };
 
 struct bindings;
 
 /* Defaults, then the user file (~/.config/vmplay/vmplay.ini [keys], with
  * XDG_CONFIG_HOME honoured; may be absent), then cfg's [keys]. NULL with
- * *error (malloc'd, "FILE:LINE: ...") on a bad binding. cfg may be NULL. */
+ * *error (malloc'd, "FILE:LINE: ...", one line per problem) on a bad
+ * binding. cfg may be NULL. */
 struct bindings *bindings_load(const struct vm_config *cfg, char **error);
 void bindings_destroy(struct bindings *b);   /* accepts NULL */
 
-/* The action a key-down event triggers, or ACTION_NONE. */
+/* The defaults alone. */
+struct bindings *bindings_new(void);
+
+/* Applies [keys] entries read from file (for messages) over b. Unknown
+ * actions, bad specs and two actions on the same keys are errors; on
+ * false, *error lists every problem and b is half-updated (discard it). */
+bool bindings_apply(struct bindings *b, const char *file,
+		    const struct vm_key *keys, size_t n_keys, char **error);
+
+/* The action a key-down event triggers, or ACTION_NONE (also for key-up).
+ * Auto-repeats match too, so the player can keep them from the guest;
+ * it should act only when key->repeat is 0. Modifiers must match
+ * exactly: ctrl+alt+p does not fire on ctrl+alt+shift+p. Lock keys and
+ * AltGr (KMOD_MODE) are ignored. */
 enum action bindings_match(const struct bindings *b,
 			   const SDL_KeyboardEvent *key);
 
+/* The binding of an action (key SDLK_UNKNOWN when disabled). */
+struct binding bindings_get(const struct bindings *b, enum action a);
+
 const char *action_name(enum action a);      /* "menu", "pause", ... */
+/* ACTION_NONE when name is no action. Case-insensitive. */
+enum action action_from_name(const char *name);
+
+/* Parses "ctrl+alt+m", "shift+ctrl+F12", "super+x", "none": modifiers
+ * ctrl (control), alt, shift, super (win), then one key: a single
+ * character, an SDL key name ("F12", "Delete", "Keypad Enter") or an alias
+ * (del, esc, pgup, pgdn, ins, enter, space, plus, minus, print, ...).
+ * Case-insensitive. On false, *why (malloc'd, may be NULL) says what is
+ * wrong, without file or line. */
+bool binding_parse(const char *spec, struct binding *out, char **why);
+
+/* "ctrl+alt+m", "ctrl+shift+f12", "none": the form binding_parse reads
+ * back. Modifiers always in the order ctrl, alt, shift, super. */
+char *binding_format(struct binding b);      /* caller frees */
+
+/* The same for people: "Ctrl+Alt+M", "Ctrl+Shift+F12", "Ctrl+Alt+Delete";
+ * "" when disabled. For menus and toasts. Caller frees. */
+char *binding_display(struct binding b);
+
+/* The user file's path (XDG_CONFIG_HOME or ~/.config, then
+ * vmplay/vmplay.ini), whether or not it exists; NULL without HOME. */
+char *bindings_user_file(void);
+
+/* "ACTION  BINDING" lines, one per action, in enum order. */
+void bindings_print(const struct bindings *b, FILE *out);
+
+/* vmplay --keys [FILE]: prints the bindings in effect for cfg (may be
+ * NULL: defaults and the user file). Returns the exit status. */
+int bindings_cmd_keys(const struct vm_config *cfg);
 
 #endif

@@ -17,6 +17,7 @@ struct play_options {
 
 int cmd_new(int argc, char **argv);       /* cmd_new.c */
 int cmd_disk(int argc, char **argv);      /* cmd_disk.c */
+int cmd_snapshot(int argc, char **argv);  /* cmd_snapshot.c */
 int cmd_check(int argc, char **argv);     /* cmd_check.c */
 
 /* Prints the QEMU command line of cfg, shell-quoted (dryrun.c). */

@@ -1,6 +1,7 @@
 /* The VM file (NAME.vmplay, INI) as a struct, with defaults and validation.
- * config.c is the only includer of iniparser. Every key is documented in
- * vmplay(5) (assets/vmplay.5); keep the two in step. */
+ * The INI grammar is in ini_edit.h (see config.c for why not iniparser).
+ * Every key is documented in vmplay(5) (assets/vmplay.5); keep the two in
+ * step. */
 #ifndef VMPLAY_CONFIG_H
 #define VMPLAY_CONFIG_H
 
@@ -21,9 +22,20 @@ enum audio_backend { AUDIO_AUTO, AUDIO_PA, AUDIO_ALSA, AUDIO_SDL, AUDIO_NONE };
 enum audio_device { SOUND_HDA, SOUND_AC97, SOUND_NONE };
 enum pointer_mode { POINTER_TABLET, POINTER_PS2 };
 
-/* Names of the enum values as written in the VM file, indexed by value. */
+/* Names of the enum values as written in the VM file, indexed by value,
+ * NULL-terminated. */
+extern const char *const vm_machine_names[];    /* "q35", "pc" */
+extern const char *const vm_accel_names[];      /* "auto", "kvm", "tcg" */
+extern const char *const vm_firmware_names[];   /* "bios", "uefi" */
 extern const char *const disk_format_names[];   /* "auto", "qcow2", ... */
+extern const char *const disk_interface_names[];/* "virtio", "ide", ... */
+extern const char *const net_mode_names[];      /* "user", "none" */
+extern const char *const net_model_names[];     /* "e1000", ... */
+extern const char *const display_device_names[];/* "std", ... */
 extern const char *const scale_mode_names[];    /* "fit", "integer", ... */
+extern const char *const audio_backend_names[]; /* "auto", "pa", ... */
+extern const char *const audio_device_names[];  /* "hda", "ac97", "none" */
+extern const char *const pointer_mode_names[];  /* "tablet", "ps2" */
 
 struct vm_disk {
 	char *name;        /* the NAME of [disk.NAME] */
@@ -69,12 +81,15 @@ struct vm_config {
 	 * means an empty drive. */
 	bool has_cdrom;
 	char *cdrom_file;
+	int cdrom_line;    /* line of the [cdrom] header, 0 when absent */
 
 	/* [boot] */
 	char *boot_order;  /* letters c, d, n; default "cd" with a CD, else "c" */
 	char *kernel;      /* absolute paths or NULL */
 	char *initrd;
-	char *append;
+	char *append;      /* NULL when absent or empty */
+	int kernel_line;   /* lines of the keys, 0 when absent */
+	int initrd_line;
 
 	/* [network] */
 	enum net_mode net_mode;
@@ -107,7 +122,8 @@ struct vm_config {
 	unsigned max_restarts;      /* 0: unlimited */
 	bool kiosk_reset;
 
-	/* [qemu] args, split like a shell would (no shell is run) */
+	/* [qemu] args, split like a shell would (no shell is run); qemu_args
+	 * is NULL-terminated when n_qemu_args > 0, else NULL. */
 	char **qemu_args;
 	size_t n_qemu_args;
 	int qemu_args_line;      /* 0 when absent */
@@ -123,10 +139,27 @@ struct vm_config *config_load(const char *path, char **error);
 struct vm_config *config_parse(const char *path, const char *text, size_t len,
 			       char **error);
 
-/* Checks that the files the VM needs exist (disks, ISO, kernel, initrd).
- * Returns false and sets *error (malloc'd) naming each missing file. */
+/* Checks that the files the VM needs exist (disks, ISO, kernel, initrd) and
+ * that disks not marked readonly are writable. Returns false and sets *error
+ * (malloc'd, one "FILE:LINE: ..." line per problem) naming each missing
+ * file; *error is NULL when all is well. */
 bool config_check_files(const struct vm_config *cfg, char **error);
 
 void config_destroy(struct vm_config *cfg);   /* accepts NULL */
+
+/* Reads the [keys] section of the user's settings file (bindings.c passes
+ * ~/.config/vmplay/vmplay.ini) with the VM file's grammar and checks. A
+ * missing or empty file is no error: true with *n_keys 0. Other sections,
+ * unknown actions or a malformed file: false and *error (malloc'd,
+ * "FILE:LINE: ..." lines). Free *keys with config_free_keys. */
+bool config_load_user_keys(const char *path, struct vm_key **keys,
+			   size_t *n_keys, char **error);
+void config_free_keys(struct vm_key *keys, size_t n_keys);
+
+/* Calls fn for every section and key the reader knows, in table order;
+ * section "disk.NAME" stands for every disk, and [keys] (whose keys are
+ * action names) is given with key NULL. For documentation checks. */
+void config_each_key(void (*fn)(const char *section, const char *key,
+				void *data), void *data);
 
 #endif

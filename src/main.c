@@ -7,6 +7,7 @@
  * receives, sends keys (keymap.c) and pointer events back, and drives QEMU
  * through qmp.c. Subcommands (new, disk, check) do the same jobs without a
  * window. This file only parses the command line and dispatches. */
+#include "bindings.h"
 #include "commands.h"
 #include "config.h"
 #include "log.h"
@@ -26,6 +27,7 @@ static const struct {
 } subcommands[] = {
 	{ "new", cmd_new, "create a VM folder, its disk and VM file" },
 	{ "disk", cmd_disk, "create, inspect, resize and convert disk images" },
+	{ "snapshot", cmd_snapshot, "list, take, restore, delete snapshots (VM off)" },
 	{ "check", cmd_check, "check QEMU, qemu-img, KVM, audio and video" },
 };
 
@@ -44,6 +46,8 @@ static void usage(FILE *out)
 	      "  -f, --fullscreen   start full-screen\n"
 	      "      --kiosk        kiosk mode (see vmplay(1))\n"
 	      "      --trust        allow [qemu] args and other host-reaching settings\n"
+	      "      --keys         print the keyboard shortcuts in effect (for\n"
+	      "                     FILE.vmplay when given) and exit\n"
 	      "  -v, --verbose      log debug messages (also VMPLAY_DEBUG=1)\n"
 	      "  -h, --help         show this help\n"
 	      "  -V, --version      show the version\n"
@@ -56,7 +60,7 @@ static void usage(FILE *out)
 	      " see vmplay(1) and vmplay(5).\n", out);
 }
 
-enum play_mode { MODE_PLAY, MODE_DRY_RUN, MODE_HEADLESS };
+enum play_mode { MODE_PLAY, MODE_DRY_RUN, MODE_HEADLESS, MODE_KEYS };
 
 int main(int argc, char **argv)
 {
@@ -66,13 +70,14 @@ int main(int argc, char **argv)
 				return subcommands[i].run(argc - 1, argv + 1);
 	}
 
-	enum { OPT_HEADLESS = 256, OPT_KIOSK, OPT_TRUST };
+	enum { OPT_HEADLESS = 256, OPT_KIOSK, OPT_TRUST, OPT_KEYS };
 	static const struct option options[] = {
 		{ "dry-run", no_argument, NULL, 'n' },
 		{ "headless", no_argument, NULL, OPT_HEADLESS },
 		{ "fullscreen", no_argument, NULL, 'f' },
 		{ "kiosk", no_argument, NULL, OPT_KIOSK },
 		{ "trust", no_argument, NULL, OPT_TRUST },
+		{ "keys", no_argument, NULL, OPT_KEYS },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -88,12 +93,15 @@ int main(int argc, char **argv)
 		case 'f': opts.fullscreen = true; break;
 		case OPT_KIOSK: opts.kiosk = true; break;
 		case OPT_TRUST: opts.trust = true; break;
+		case OPT_KEYS: mode = MODE_KEYS; break;
 		case 'v': log_set_level(LOG_DEBUG); break;
 		case 'h': usage(stdout); return 0;
 		case 'V': printf("vmplay %s\n", VMPLAY_VERSION); return 0;
 		default: usage(stderr); return 2;
 		}
 	}
+	if (mode == MODE_KEYS && optind == argc)
+		return bindings_cmd_keys(NULL);
 	if (optind != argc - 1) {
 		if (optind == argc)
 			fputs("vmplay: no VM file given\n", stderr);
@@ -116,6 +124,7 @@ int main(int argc, char **argv)
 	switch (mode) {
 	case MODE_DRY_RUN: status = dry_run(cfg); break;
 	case MODE_HEADLESS: status = headless_run(cfg); break;
+	case MODE_KEYS: status = bindings_cmd_keys(cfg); break;
 	default: status = player_run(cfg, &opts); break;
 	}
 	config_destroy(cfg);

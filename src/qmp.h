@@ -17,8 +17,13 @@ typedef void (*qmp_event_fn)(void *user, const char *event,
 typedef void (*qmp_reply_fn)(void *user, struct json_object *ret,
 			     const char *error);
 
-/* Connects, reads the greeting and negotiates capabilities. */
+/* Connects, reads the greeting and negotiates capabilities, all within
+ * timeout_ms (a refused or missing socket is retried until then). On failure
+ * returns NULL with *error set (malloc'd). */
 struct qmp *qmp_connect(const char *socket_path, int timeout_ms, char **error);
+/* The same on a connected stream socket, which the qmp takes over (closed on
+ * failure too). */
+struct qmp *qmp_connect_fd(int fd, int timeout_ms, char **error);
 void qmp_destroy(struct qmp *q);   /* accepts NULL */
 
 void qmp_set_event_handler(struct qmp *q, qmp_event_fn fn, void *user);
@@ -28,9 +33,12 @@ void qmp_set_event_handler(struct qmp *q, qmp_event_fn fn, void *user);
  * closed the connection. */
 int qmp_fd(const struct qmp *q);
 bool qmp_dispatch(struct qmp *q);
+/* False once the connection is gone (EOF or an I/O error). */
+bool qmp_connected(const struct qmp *q);
 
 /* Sends a command and returns at once; fn (may be NULL) gets the reply
- * from qmp_dispatch. args may be NULL and is taken over. */
+ * from qmp_dispatch, or an error when the connection closes first (also
+ * from qmp_destroy). args may be NULL and is taken over. */
 bool qmp_send(struct qmp *q, const char *command, struct json_object *args,
 	      qmp_reply_fn fn, void *user);
 
