@@ -90,6 +90,7 @@ static void install_signals(bool on)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGUSR1, &sa, NULL);
 }
 
 /* The window system connection to wait on, when the video driver has one.
@@ -400,12 +401,28 @@ static void drain_sdl(struct player *p)
 		on_event(p, &ev);
 }
 
+/* For benchmarks: printed on SIGUSR1, and at exit with VMPLAY_STATS set.
+ * updates = VNC updates received, frames = windows presented. */
+static void print_stats(const struct player *p)
+{
+	fprintf(stderr,
+		"vmplay-stats: first_frame_ms=%lld updates=%llu frames=%llu\n",
+		p->first_frame_ms ? (long long)(p->first_frame_ms - p->started_ms)
+				  : -1LL,
+		(unsigned long long)p->updates,
+		(unsigned long long)render_frames(p->render));
+}
+
 static void drain_signals(struct player *p)
 {
 	char buf[16];
 	ssize_t n;
 	while ((n = read(signal_pipe[0], buf, sizeof(buf))) > 0)
 		for (ssize_t i = 0; i < n; i++) {
+			if (buf[i] == SIGUSR1) {
+				print_stats(p);
+				continue;
+			}
 			log_info("got signal %d: %s", buf[i],
 				 p->failed ? "closing"
 					   : "shutting the VM down");
@@ -489,18 +506,6 @@ static void loop(struct player *p)
 			vm_session_quit(p->session);
 		}
 	}
-}
-
-static void print_stats(const struct player *p)
-{
-	if (!getenv("VMPLAY_STATS"))
-		return;
-	fprintf(stderr,
-		"vmplay-stats: first_frame_ms=%lld updates=%llu frames=%llu\n",
-		p->first_frame_ms ? (long long)(p->first_frame_ms - p->started_ms)
-				  : -1LL,
-		(unsigned long long)p->updates,
-		(unsigned long long)render_frames(p->render));
 }
 
 int player_run(const struct vm_config *cfg, const struct play_options *opts)
@@ -593,7 +598,8 @@ int player_run(const struct vm_config *cfg, const struct play_options *opts)
 	loop(p);
 
 out:
-	print_stats(p);
+	if (getenv("VMPLAY_STATS"))
+		print_stats(p);
 	install_signals(false);
 	input_destroy(p->input);
 	vnc_destroy(p->vnc);
