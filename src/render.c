@@ -36,6 +36,7 @@ struct render {
 	int msg_px;            /* font size it was rendered at */
 	TTF_Font *font;
 	int font_px;
+	bool ttf_ref;          /* we hold one TTF_Init reference */
 };
 
 static void output_size(const struct render *r, int *w, int *h)
@@ -125,7 +126,8 @@ void render_destroy(struct render *r)
 		SDL_DestroyTexture(r->msg_tex);
 	if (r->font)
 		TTF_CloseFont(r->font);
-	if (TTF_WasInit())
+	/* SDL_ttf counts TTF_Init calls; text.c holds its own */
+	if (r->ttf_ref)
 		TTF_Quit();
 	free(r->message);
 	if (r->tex)
@@ -271,8 +273,11 @@ static TTF_Font *open_font(struct render *r, int px)
 		TTF_CloseFont(r->font);
 		r->font = NULL;
 	}
-	if (!TTF_WasInit() && TTF_Init() != 0)
-		return NULL;
+	if (!r->ttf_ref) {
+		if (TTF_Init() != 0)
+			return NULL;
+		r->ttf_ref = true;
+	}
 	char *file = NULL;
 	if (FcInit()) {
 		FcPattern *pat = FcNameParse((const FcChar8 *)"monospace");
