@@ -630,6 +630,13 @@ static void loop(struct player *p)
 		SDL_PumpEvents();
 		if (SDL_HasEvents(SDL_FIRSTEVENT, SDL_LASTEVENT))
 			continue;
+		/* bytes libvncclient already read (e.g. with the handshake)
+		 * never wake poll() */
+		if (p->vnc && vnc_buffered(p->vnc)) {
+			if (!vnc_dispatch(p->vnc))
+				lose_vnc(p);
+			continue;
+		}
 
 		struct pollfd fds[6];
 		int n = 0, i_display = -1, i_vnc = -1, i_sig;
