@@ -2,7 +2,8 @@
 # vmplay --headless against real QEMU and the test guest: boot, the guest's
 # picture through the test's own QMP monitor (added with [qemu] args), keys
 # reaching the guest, no TCP listener, power-off ending vmplay with 0, the
-# Ctrl+C sequence (the test guest ignores ACPI), the powerdown timeout, a
+# Ctrl+C sequence (the test guest ignores ACPI), a guest powering off after
+# Ctrl+C, the powerdown timeout, a
 # QEMU that fails to start, and QEMU dying with a SIGKILLed vmplay.
 . "$(dirname "$0")/lib.sh"
 
@@ -160,6 +161,25 @@ if VMPLAY_POWERDOWN_TIMEOUT=600 start sigint; then
 		check "sigint: no QEMU left" wait_for 10 gone "$QEMU_PID"
 	else
 		fail "sigint: second SIGINT ends vmplay" "still running after 30 s"
+	fi
+fi
+
+# --- Ctrl+C, then the guest shuts down after all -------------------------
+vm_file late
+if VMPLAY_POWERDOWN_TIMEOUT=600 start late; then
+	kill -INT "$VM_PID"
+	wait_line 20 "$TMP/late.log" "asked the guest to shut down"
+	# As if the guest had handled the request: it powers off (key p).
+	qmp "$TMP/late.qmp" send-key p
+	if wait_exit "$VM_PID" 60; then
+		if [ "$EXIT_STATUS" = 0 ]; then
+			ok "late: a guest that powers off after Ctrl+C ends vmplay with 0"
+		else
+			fail "late: vmplay exits 0" "status $EXIT_STATUS"
+		fi
+		check "late: no QEMU left" wait_for 10 gone "$QEMU_PID"
+	else
+		fail "late: guest power-off ends vmplay" "still running after 60 s"
 	fi
 fi
 
