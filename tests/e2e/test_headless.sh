@@ -3,8 +3,8 @@
 # picture through the test's own QMP monitor (added with [qemu] args), keys
 # reaching the guest, no TCP listener, power-off ending vmplay with 0, the
 # Ctrl+C sequence (the test guest ignores ACPI), a guest powering off after
-# Ctrl+C, the powerdown timeout, a
-# QEMU that fails to start, and QEMU dying with a SIGKILLed vmplay.
+# Ctrl+C, the powerdown timeout, a QEMU that fails to start, and QEMU dying
+# with a SIGKILLed vmplay.
 . "$(dirname "$0")/lib.sh"
 
 KERNEL=$(guest_kernel)
