@@ -90,11 +90,16 @@ static bool make_private_dir(const char *path, char **error)
 	return check_private_dir(path, error);
 }
 
+static bool xdg_usable(const char *xdg)
+{
+	return xdg && xdg[0] == '/' && path_is_dir(xdg) &&
+	       access(xdg, W_OK | X_OK) == 0;
+}
+
 char *launch_runtime_base(char **error)
 {
 	const char *xdg = getenv("XDG_RUNTIME_DIR");
-	if (xdg && xdg[0] == '/' && path_is_dir(xdg) &&
-	    access(xdg, W_OK | X_OK) == 0) {
+	if (xdg_usable(xdg)) {
 		char *base = path_join(xdg, "vmplay");
 		char *why = NULL;
 		if (make_private_dir(base, &why))
@@ -215,6 +220,28 @@ static char *safe_name(const char *name)
 	return s;
 }
 
+static char *runtime_leaf(const char *name)
+{
+	char *safe = safe_name(name);
+	char *leaf = xasprintf("%s-%ld", safe, (long)getpid());
+	free(safe);
+	return leaf;
+}
+
+char *launch_runtime_dir_for(const char *name)
+{
+	/* The same choice launch_runtime_base makes, minus its checks. */
+	const char *xdg = getenv("XDG_RUNTIME_DIR");
+	char *base = xdg_usable(xdg)
+		? path_join(xdg, "vmplay")
+		: xasprintf("/tmp/vmplay-%u", (unsigned)geteuid());
+	char *leaf = runtime_leaf(name);
+	char *dir = path_join(base, leaf);
+	free(leaf);
+	free(base);
+	return dir;
+}
+
 static bool make_runtime_dir(struct launch *l, const char *name,
 			     char **error)
 {
@@ -222,10 +249,8 @@ static bool make_runtime_dir(struct launch *l, const char *name,
 	if (!base)
 		return false;
 	remove_stale_dirs(base);
-	char *safe = safe_name(name);
-	char *leaf = xasprintf("%s-%ld", safe, (long)getpid());
+	char *leaf = runtime_leaf(name);
 	char *dir = path_join(base, leaf);
-	free(safe);
 	l->vnc = path_join(dir, "vnc.sock");
 	l->qmp = path_join(dir, "qmp.sock");
 	l->log = path_join(dir, "qemu.log");

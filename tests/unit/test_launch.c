@@ -94,6 +94,9 @@ static void test_start_and_stop(void)
 	char *want = xasprintf("/my_vm_1-%ld", (long)getpid());
 	CHECK(strstr(dir, want) != NULL);
 	free(want);
+	char *predicted = launch_runtime_dir_for("my vm/1");
+	CHECK_STR(dir, predicted);   /* what --dry-run prints */
+	free(predicted);
 	struct stat st;
 	CHECK(lstat(dir, &st) == 0 && S_ISDIR(st.st_mode) &&
 	      (st.st_mode & 0777) == 0700);
