@@ -19,6 +19,10 @@
 # Tools:     qmp ARGS...  (tests/e2e/qmp.py)   ppm ARGS...  (tests/e2e/ppm.py)
 #            json_get JSON KEY   (one field of a JSON object, for ppm status)
 #
+# Don't use `set -e` in scripts: a failed check returns non-zero so that
+# `check ... || finish` can stop early, and set -e would end the script at
+# the first failure without the summary line.
+#
 # Everything lives in $TMP (a fresh folder, removed at exit unless
 # KEEP_TMP=1). Every process started through spawn/start_xvfb/boot_guest or
 # registered with register_pid gets SIGTERM at exit, then SIGKILL after 5 s.
@@ -56,16 +60,18 @@ skip() {
 }
 
 # check NAME CMD...: runs CMD; ok when it exits 0, else fail with the tail of
-# its output (stdout and stderr).
+# its output (stdout and stderr, also kept in $TMP/check.out). CMD runs in
+# this shell, not a subshell: a function may set variables or start
+# processes (start_xvfb, spawn) through check.
 check() {
-	local name=$1 out rc
+	local name=$1 rc
 	shift
-	out=$("$@" 2>&1)
+	"$@" >"$TMP/check.out" 2>&1
 	rc=$?
 	if [ "$rc" -eq 0 ]; then
 		ok "$name"
 	else
-		fail "$name" "exit $rc: $(printf '%s\n' "$out" | tail -n 3 | tr '\n' ' ')"
+		fail "$name" "exit $rc: $(tail -n 3 "$TMP/check.out" | tr '\n' ' ')"
 	fi
 	return "$rc"
 }

@@ -31,6 +31,18 @@ ppm expected 640 480 "$TMP/expected.ppm"
 check "boot screendump equals ppm.py expected (status area included)" \
 	ppm compare "$TMP/boot.ppm" "$TMP/expected.ppm"
 
+# The library itself: PNG screendumps read the same, a scaled capture
+# still decodes, a one-pixel shift is caught.
+qmp "$GUEST_QMP" screendump "$TMP/boot.png"
+check "ppm.py reads QEMU's PNG screendump like its PPM" \
+	ppm compare "$TMP/boot.ppm" "$TMP/boot.png"
+convert "$TMP/boot.ppm" -filter point -resize 200% "$TMP/boot2x.ppm"
+check "status area decodes from a 2x capture" \
+	ppm status "$TMP/boot2x.ppm" --scale 2
+check "compare with --offset 1,0 sees a one-pixel shift" \
+	sh -c "! python3 '$PPM_PY' compare '$TMP/boot.ppm' '$TMP/boot.ppm' \
+		--crop 0,0,600,480 --offset 1,0 >/dev/null"
+
 # b (30), then keypad Enter (e0 1c): neither does anything, all bytes count.
 qmp "$GUEST_QMP" send-key b kp_enter
 if wait_line 20 "$GUEST_SERIAL" '^key 9c$'; then
@@ -75,12 +87,26 @@ frame_advanced() {
 }
 check "animation: the frame counter advances" wait_for 20 frame_advanced
 check "animation status: on" status_is "$TMP/anim2.ppm" anim true
+# Paced by the PIT at 30 frames/s: never faster (a loaded host may make
+# it slower, so the lower bound is loose).
+frame_rate_ok() {
+	local a b t0 t1 fps
+	shot rate1 && t0=$(date +%s%N) || return 1
+	a=$(json_get "$(ppm status "$TMP/rate1.ppm")" frame)
+	sleep 2
+	shot rate2 && t1=$(date +%s%N) || return 1
+	b=$(json_get "$(ppm status "$TMP/rate2.ppm")" frame)
+	fps=$(((b - a + 256) % 256 * 1000000000 / (t1 - t0)))
+	echo "$fps frames/s"
+	[ "$fps" -ge 5 ] && [ "$fps" -le 36 ]
+}
+check "animation runs at 5..36 frames/s (30 nominal)" frame_rate_ok
 check "animation: every pixel below the status row changed" \
 	test "$(ppm compare "$TMP/anim1.ppm" "$TMP/anim2.ppm" --crop 0,16,640,464 |
-		head -n 1)" = "$((640 * 464)) differing of $((640 * 464))"
+		sed -n 1p)" = "$((640 * 464)) differing of $((640 * 464))"
 check "animation: every pixel right of the status area changed" \
 	test "$(ppm compare "$TMP/anim1.ppm" "$TMP/anim2.ppm" --crop 224,0,416,16 |
-		head -n 1)" = "$((416 * 16)) differing of $((416 * 16))"
+		sed -n 1p)" = "$((416 * 16)) differing of $((416 * 16))"
 qmp "$GUEST_QMP" send-key a
 wait_line 20 "$GUEST_SERIAL" '^anim off$' && ok "a again stops it" ||
 	fail "a again stops it" "no 'anim off' line"
@@ -96,6 +122,9 @@ else
 	fail "p: QEMU exits with status 0" "still running after 30 s"
 fi
 check "serial ends with poweroff" test "$(tail -n 1 "$GUEST_SERIAL")" = poweroff
+
+check "start_xvfb gives a private X display" start_xvfb
+check "the X display answers" xdotool getdisplaygeometry
 
 # q35: another PCI layout; the same framebuffer search must find the VGA.
 boot_guest q35 -M q35 || { fail "boot on q35" "no ready line"; finish; }
