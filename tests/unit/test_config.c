@@ -902,6 +902,89 @@ static void test_user_keys(void)
 	free(path);
 }
 
+/* Random mixtures of VM file fragments and bytes: each gives a config or
+ * an error, never a crash (the ASan build checks memory too). */
+static void test_fuzz(void)
+{
+	static const char *const pieces[] = {
+		"[vm]", "[disk.a]", "[disk.b]", "[cdrom]", "[boot]", "[network]",
+		"[keys]", "[kiosk]", "[qemu]", "[", "]", "=", " ", "\t", "\n",
+		"\r\n", ";", "#", "\"", "'", "\\", "memory", "file", "cpus",
+		"forward", "tcp:1:2", ",", ":", "args", "2G", "menu", "allow",
+		"order", "kernel", "x", "\xff", "\x01", "pin", "1234", "size",
+	};
+	uint32_t seed = 12345;
+	char buf[512];
+	size_t configs = 0, errors = 0;
+	for (int round = 0; round < 3000; round++) {
+		size_t len = 0;
+		int n = 1 + (int)((seed = seed * 1103515245 + 12345) >> 16) % 60;
+		for (int i = 0; i < n; i++) {
+			seed = seed * 1103515245 + 12345;
+			const char *piece = pieces[(seed >> 16) % ARRAY_SIZE(pieces)];
+			size_t plen = strlen(piece);
+			if (len + plen >= sizeof(buf))
+				break;
+			memcpy(buf + len, piece, plen);
+			len += plen;
+		}
+		if (round % 7 == 0 && len)
+			buf[(seed >> 8) % len] = '\0';
+		char *error = NULL;
+		struct vm_config *cfg = config_parse(VM_PATH, buf, len, &error);
+		CHECK((cfg != NULL) != (error != NULL));
+		if (error)
+			CHECK(error[0] != '\0');
+		configs += cfg != NULL;
+		errors += error != NULL;
+		config_destroy(cfg);
+		free(error);
+	}
+	CHECK(configs > 0);
+	CHECK(errors > 0);
+}
+
+/* Files at the size limit with many lines, sections or keys stay fast:
+ * no quadratic checks. */
+static void test_big_files_are_fast(void)
+{
+	static const char *const lines[] = {
+		"[disk.d%d]\nfile = a\n", "[x%d]\n", "[keys]\nmenu%d = x\n",
+		"[vm]\n;%d\n", "k%d\n",
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(lines); i++) {
+		size_t cap = (1u << 20) - 64, len = 0;
+		char *text = xmalloc(cap + 64);
+		for (int n = 0; len < cap; n++)
+			len += (size_t)sprintf(text + len, lines[i], n);
+		uint64_t start = now_ms();
+		char *error = NULL;
+		struct vm_config *cfg = config_parse(VM_PATH, text, len, &error);
+		CHECK(cfg == NULL);
+		CHECK(error != NULL);
+		uint64_t took = now_ms() - start;
+		if (took > 20000)
+			printf("  case %zu took %llu ms\n", i, (unsigned long long)took);
+		CHECK(took < 20000);
+		config_destroy(cfg);
+		free(error);
+		free(text);
+	}
+	/* At most 64 disks. */
+	char text[2048];
+	size_t len = 0;
+	for (int n = 0; n < 65; n++)
+		len += (size_t)sprintf(text + len, "[disk.d%d]\nfile = a\n", n);
+	char *error = parse_error(text);
+	CHECK_STR(error, "/vms/demo.vmplay:129: [disk.d64]: too many disks (at most 64)");
+	free(error);
+	text[len - strlen("[disk.d64]\nfile = a\n")] = '\0';
+	struct vm_config *cfg = parse_ok(text);
+	if (cfg)
+		CHECK_INT(cfg->n_disks, 64);
+	config_destroy(cfg);
+}
+
 struct doc_check {
 	char *man;       /* assets/vmplay.5 */
 	char *example;   /* configs/example.vmplay */
@@ -1010,5 +1093,7 @@ int main(void)
 	RUN(test_example_file);
 	RUN(test_documentation);
 	RUN(test_user_keys);
+	RUN(test_fuzz);
+	RUN(test_big_files_are_fast);
 	return TEST_REPORT();
 }
