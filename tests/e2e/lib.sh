@@ -13,6 +13,9 @@
 #            wait_line TIMEOUT_S FILE REGEX   (grep -E on a growing log)
 # X server:  start_xvfb [WxHxDEPTH]   (exports DISPLAY, default 1280x1024x24)
 # Guest:     guest_kernel   (prints $BUILD/guest/vmplay-test-guest.elf)
+#            guest_vmfile NAME [MACHINE]  (writes $VMFILE, a VM booting the
+#                 guest, test QMP $GUEST_QMP, serial $GUEST_SERIAL; vmplay
+#                 needs --trust for it)
 #            boot_guest NAME [QEMU ARGS...]  (plain QEMU with the test guest,
 #                 QMP at $TMP/NAME.qmp, serial log $TMP/NAME.serial; sets
 #                 GUEST_PID, GUEST_QMP, GUEST_SERIAL; waits for "ready")
@@ -177,6 +180,39 @@ boot_guest() {
 		cat "$TMP/$name.log" >&2
 		return 1
 	fi
+}
+
+# guest_vmfile NAME [MACHINE]: writes $TMP/NAME.vmplay, a VM that boots the
+# test guest (TCG, 64M, no network or audio) with a second QMP socket for
+# the test ($GUEST_QMP = $TMP/NAME.test.qmp) and COM1 in $GUEST_SERIAL
+# ($TMP/NAME.serial), both through [qemu] args: run vmplay with --trust.
+# Sets VMFILE to the file's path. Append more sections if needed.
+guest_vmfile() {
+	local name=$1 machine=${2:-pc}
+	VMFILE=$TMP/$name.vmplay
+	GUEST_QMP=$TMP/$name.test.qmp
+	GUEST_SERIAL=$TMP/$name.serial
+	: >"$GUEST_SERIAL"
+	cat >"$VMFILE" <<EOF
+[vm]
+name = $name
+memory = 64M
+machine = $machine
+accel = tcg
+
+[boot]
+kernel = $(guest_kernel)
+
+[network]
+mode = none
+
+[audio]
+backend = none
+device = none
+
+[qemu]
+args = -qmp unix:$GUEST_QMP,server=on,wait=off -serial file:$GUEST_SERIAL
+EOF
 }
 
 qmp() { python3 "$QMP_PY" "$@"; }
