@@ -12,6 +12,8 @@
 #            wait_file TIMEOUT_S PATH | wait_socket TIMEOUT_S PATH
 #            wait_line TIMEOUT_S FILE REGEX   (grep -E on a growing log)
 # X server:  start_xvfb [WxHxDEPTH]   (exports DISPLAY, default 1280x1024x24)
+#            window_id TIMEOUT_S TITLE_REGEX   (prints a window's id)
+#            capture_window ID|root OUT.ppm    (import -window, 8-bit)
 # Guest:     guest_kernel   (prints $BUILD/guest/vmplay-test-guest.elf)
 #            guest_vmfile NAME [MACHINE]  (writes $VMFILE, a VM booting the
 #                 guest, test QMP $GUEST_QMP, serial $GUEST_SERIAL; vmplay
@@ -151,6 +153,21 @@ start_xvfb() {
 	fi
 	DISPLAY=:$(head -n 1 "$numfile")
 	export DISPLAY
+}
+
+# window_id TIMEOUT_S TITLE_REGEX: waits for a visible window whose title
+# matches and prints its id (xdotool).
+window_id() {
+	local timeout=$1 pattern=$2
+	wait_for "$timeout" xdotool search --onlyvisible --name "$pattern" ||
+		return 1
+	xdotool search --onlyvisible --name "$pattern" | head -n 1
+}
+
+# capture_window ID|root OUT.ppm|OUT.png: what the X server shows in that
+# window (ImageMagick import, 8 bits per channel for ppm.py).
+capture_window() {
+	import -window "$1" -depth 8 "$2"
 }
 
 guest_kernel() {

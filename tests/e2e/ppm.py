@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Image helpers for the end-to-end tests (python3 standard library only).
 
-Reads PPM (P6, maxval 255: QEMU's screendump default, ImageMagick's
-`import -window ID x.ppm`) and 8-bit non-interlaced PNG (RGB, RGBA, grey).
+Reads PPM (P6, maxval 255: QEMU's screendump default; maxval 65535:
+ImageMagick's `import -window ID x.ppm` without -depth 8) and 8-bit
+non-interlaced PNG (RGB, RGBA, grey).
 Knows the test guest's picture and status area (tests/guest/README.md).
 
     ppm.py size FILE                      prints WxH
@@ -96,12 +97,20 @@ def read_ppm_bytes(data):
     if tokens[0] != b"P6":
         raise ImageError("not a binary PPM (P6): starts with %r" % tokens[0])
     w, h, maxval = (int(t) for t in tokens[1:])
-    if maxval != 255:
-        raise ImageError("PPM maxval %d, only 255 is supported" % maxval)
-    pixels = data[off:off + w * h * 3]
-    if len(pixels) != w * h * 3:
-        raise ImageError("PPM %dx%d is truncated" % (w, h))
-    return Image(w, h, pixels)
+    if maxval == 255:
+        pixels = data[off:off + w * h * 3]
+        if len(pixels) != w * h * 3:
+            raise ImageError("PPM %dx%d is truncated" % (w, h))
+        return Image(w, h, pixels)
+    if maxval == 65535:
+        # 16-bit samples, big-endian (ImageMagick's Q16 default): 8-bit
+        # values come back exactly (v = b * 257).
+        raw = data[off:off + w * h * 6]
+        if len(raw) != w * h * 6:
+            raise ImageError("PPM %dx%d is truncated" % (w, h))
+        return Image(w, h, bytes((v * 255 + 32767) // 65535
+                                 for v in struct.unpack(">%dH" % (w * h * 3), raw)))
+    raise ImageError("PPM maxval %d is not supported (255 or 65535)" % maxval)
 
 
 def _paeth(a, b, c):
@@ -268,8 +277,8 @@ def decode_status(img, origin=(0, 0), scale=(1.0, 1.0)):
     errors = []
 
     def cell(i):
-        x = int(round(ox + (i * CELL + CELL / 2) * sx - 0.01))
-        y = int(round(oy + (CELL / 2) * sy - 0.01))
+        x = int(ox + (i * CELL + CELL / 2) * sx)
+        y = int(oy + (CELL / 2) * sy)
         return img.pixel(x, y)
 
     try:
@@ -313,7 +322,7 @@ def _near(p, q, tol):
     return all(abs(a - b) <= tol for a, b in zip(p, q))
 
 
-def _run_centre(img, x, y, rgb, dx, dy, tol):
+def _run_length(img, x, y, rgb, dx, dy, tol):
     """Length of the run of colour rgb (within tol) from x,y along dx,dy."""
     n = 0
     while 0 <= x + n * dx < img.width and 0 <= y + n * dy < img.height and \
@@ -334,20 +343,21 @@ def locate_status(img, tol=8):
         for x in range(img.width):
             if not _near(row[x * 3:x * 3 + 3], TL, tol):
                 continue
-            run = _run_centre(img, x, y, TL, 1, 0, tol)
+            run = _run_length(img, x, y, TL, 1, 0, tol)
             if run < 2:
                 continue
-            cx = x + (run - 1) / 2
-            down = _run_centre(img, int(cx), y, TL, 0, 1, tol)
-            cy = y + (down - 1) / 2
+            # Centres in continuous coordinates: pixel p covers [p, p+1).
+            cx = x + run / 2
+            down = _run_length(img, int(cx), y, TL, 0, 1, tol)
+            cy = y + down / 2
             # The end mark's centre is 13 cells to the right.
             xe = x + run
             while xe < img.width and not _near(img.pixel(xe, int(cy)), end, tol):
                 xe += 1
             if xe >= img.width:
                 return None
-            erun = _run_centre(img, xe, int(cy), end, 1, 0, tol)
-            sx = (xe + (erun - 1) / 2 - cx) / (13 * CELL)
+            erun = _run_length(img, xe, int(cy), end, 1, 0, tol)
+            sx = (xe + erun / 2 - cx) / (13 * CELL)
             sy = sx if down >= run else down / CELL
             return (cx - CELL / 2 * sx, cy - CELL / 2 * sy), (sx, sy)
     return None

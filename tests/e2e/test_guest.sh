@@ -129,6 +129,9 @@ check "serial ends with poweroff" test "$(tail -n 1 "$GUEST_SERIAL")" = poweroff
 
 check "start_xvfb gives a private X display" start_xvfb
 check "the X display answers" xdotool getdisplaygeometry
+check "capture_window root gives the 1280x1024 screen" \
+	eval 'capture_window root "$TMP/root.ppm" &&
+		test "$(ppm size "$TMP/root.ppm")" = 1280x1024'
 
 # guest_vmfile: the same guest through vmplay --headless.
 guest_vmfile vmplay
