@@ -1,3 +1,6 @@
+# shellcheck shell=bash
+# Variables set here for the sourcing script (GUEST_PID, EXIT_STATUS...):
+# shellcheck disable=SC2034
 # Shared helpers for the end-to-end scripts (tests/e2e/test_*.sh).
 # Source it first thing:   . "$(dirname "$0")/lib.sh"
 #
@@ -45,7 +48,6 @@ PPM_PY=$E2E_DIR/ppm.py
 E2E_PASSED=0
 E2E_FAILED=0
 E2E_PIDS=()
-E2E_NAME=$(basename "$0" .sh)
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/vmplay-e2e.XXXXXX") || exit 2
 export TMP
 
