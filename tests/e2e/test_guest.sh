@@ -3,7 +3,9 @@
 # documented in tests/guest/README.md, keys sent through QMP show in the
 # status area and on the serial port, every mode gives the right screendump
 # size and picture, the animation changes every pixel, and 'p' powers off
-# with exit status 0. Runs on machine pc, then briefly on q35.
+# with exit status 0. Runs on machine pc, then briefly on q35; also checks
+# the library helpers (PNG and scaled captures, Xvfb, guest_vmfile with
+# vmplay --headless).
 # Functions below run through check/wait_for, which shellcheck cannot see.
 # shellcheck disable=SC2317
 # shellcheck source=tests/e2e/lib.sh
