@@ -79,6 +79,18 @@ else
 	fail "the window shows them in the guest's status area" "$(ppm status "$TMP/keys.ppm")"
 fi
 
+# a key held while the window loses focus is released in the guest
+xdotool keydown w
+if wait_line 10 "$SERIAL" '^key 11$'; then
+	ROOT=$(xdotool search --maxdepth 0 --name '' | head -n 1)   # the root window
+	xdotool windowfocus "$ROOT"
+	check "focus lost: the held key is released in the guest" wait_line 10 "$SERIAL" '^key 91$'
+else
+	fail "focus lost: the held key is released in the guest" "w never arrived"
+fi
+xdotool keyup w
+xdotool windowfocus --sync "$WIN" 2>/dev/null
+
 # resolution switches, the connection intact and the window following 1:1
 for step in "2 800x600" "4 1000x700" "5 1920x1080" "3 1024x768" "6 720x400" "4 1000x700"; do
 	key=${step%% *} mode=${step#* }
