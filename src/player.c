@@ -414,6 +414,7 @@ static void setup_overlay(struct player *p)
 		free(error);
 		return;
 	}
+	render_set_text(p->render, p->text);
 	p->overlay = overlay_create(p->text, on_menu, p);
 	p->toasts = toasts_create();
 	render_set_hook(p->render, draw_hook, p);
@@ -790,6 +791,8 @@ out:
 	install_signals(false);
 	overlay_destroy(p->overlay);
 	toasts_destroy(p->toasts);
+	if (p->render)
+		render_set_text(p->render, NULL);
 	text_destroy(p->text);
 	input_destroy(p->input);
 	vnc_destroy(p->vnc);
