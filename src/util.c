@@ -347,17 +347,16 @@ char *read_file(const char *path, size_t max_len, size_t *len)
 	FILE *f = fopen(path, "rb");
 	if (!f)
 		return NULL;
+	/* Room for one byte past max_len: only reading it tells a file of
+	 * exactly max_len bytes from a longer one. */
+	size_t limit = max_len < SIZE_MAX - 1 ? max_len + 1 : max_len;
 	size_t cap = 4096, used = 0;
 	char *buf = xmalloc(cap + 1);
-	for (;;) {
+	while (used <= max_len) {
 		if (used == cap) {
-			if (cap >= max_len) {
-				free(buf);
-				fclose(f);
-				errno = EFBIG;
-				return NULL;
-			}
-			cap = cap * 2 > max_len ? max_len : cap * 2;
+			if (cap >= limit)
+				break;
+			cap = cap * 2 > limit ? limit : cap * 2;
 			buf = xrealloc(buf, cap + 1);
 		}
 		size_t n = fread(buf + used, 1, cap - used, f);

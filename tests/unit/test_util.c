@@ -98,6 +98,34 @@ static void test_write_file_atomic_never_overwrites(void)
 	free(path);
 }
 
+/* The limit is inclusive: a file of exactly max_len bytes reads whole,
+ * one byte more is EFBIG (4096 and 8192 are the buffer's growth steps). */
+static void test_read_file_limit(void)
+{
+	char dir[] = "/tmp/vmplay-test-XXXXXX";
+	CHECK(mkdtemp(dir) != NULL);
+	char *path = path_join(dir, "f.bin");
+	static const size_t sizes[] = { 0, 1, 100, 4096, 8192, 10000 };
+	char *data = xmalloc(10001);
+	memset(data, 'x', 10001);
+	for (size_t i = 0; i < ARRAY_SIZE(sizes); i++) {
+		size_t n = sizes[i], len = 12345;
+		CHECK(write_file_atomic(path, data, n, true));
+		char *text = read_file(path, n, &len);
+		CHECK(text != NULL);
+		CHECK_INT(len, n);
+		free(text);
+		CHECK(write_file_atomic(path, data, n + 1, true));
+		errno = 0;
+		CHECK(read_file(path, n, &len) == NULL);
+		CHECK_INT(errno, EFBIG);
+	}
+	free(data);
+	unlink(path);
+	rmdir(dir);
+	free(path);
+}
+
 static void test_edit_distance(void)
 {
 	CHECK_INT(edit_distance("memory", "memroy"), 2);
@@ -113,6 +141,7 @@ int main(void)
 	RUN(test_shell_quote);
 	RUN(test_paths);
 	RUN(test_write_file_atomic_never_overwrites);
+	RUN(test_read_file_limit);
 	RUN(test_edit_distance);
 	return TEST_REPORT();
 }
