@@ -216,6 +216,11 @@ bool path_is_dir(const char *path)
 
 bool mkdir_p(const char *path, unsigned mode)
 {
+	if (!*path) {
+		/* Nothing to make; the scan below starts past the first byte. */
+		errno = ENOENT;
+		return false;
+	}
 	char *copy = xstrdup(path);
 	bool ok = true;
 	for (char *p = copy + 1; ok; p++) {

@@ -74,6 +74,35 @@ static void test_paths(void)
 	CHECK_STR((s = path_basename("/a/b/c.vmplay")), "c.vmplay"); free(s);
 }
 
+static void test_mkdir_p(void)
+{
+	char dir[] = "/tmp/vmplay-test-XXXXXX";
+	CHECK(mkdtemp(dir) != NULL);
+	char *deep = path_join(dir, "a/b/c");
+	CHECK(mkdir_p(deep, 0700));
+	CHECK(path_is_dir(deep));
+	CHECK(mkdir_p(deep, 0700));   /* existing folders are fine */
+	char *file = path_join(dir, "a/f");
+	CHECK(write_file_atomic(file, "x", 1, false));
+	char *below = path_join(file, "d");
+	CHECK(!mkdir_p(below, 0700));
+	CHECK_INT(errno, ENOTDIR);
+	errno = 0;
+	CHECK(!mkdir_p("", 0700));
+	CHECK_INT(errno, ENOENT);
+	unlink(file);
+	char *b = path_join(dir, "a/b"), *a = path_join(dir, "a");
+	rmdir(deep);
+	rmdir(b);
+	rmdir(a);
+	rmdir(dir);
+	free(a);
+	free(b);
+	free(below);
+	free(file);
+	free(deep);
+}
+
 static void test_write_file_atomic_never_overwrites(void)
 {
 	char dir[] = "/tmp/vmplay-test-XXXXXX";
@@ -140,6 +169,7 @@ int main(void)
 	RUN(test_format_size);
 	RUN(test_shell_quote);
 	RUN(test_paths);
+	RUN(test_mkdir_p);
 	RUN(test_write_file_atomic_never_overwrites);
 	RUN(test_read_file_limit);
 	RUN(test_edit_distance);
