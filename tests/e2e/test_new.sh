@@ -32,6 +32,9 @@ for line in open(path):
             print(v.strip())
 EOF
 }
+# The words of a shell-quoted line (--dry-run's output), one per line.
+shell_words() { python3 -c 'import shlex,sys; print("\n".join(shlex.split(sys.stdin.read())))'; }
+export -f shell_words
 fingerprint() { echo "$(sha256sum <"$1") $(stat -c %Y.%y "$1")"; }
 # The first byte of the guest disk, read through QEMU's block layer.
 first_byte() {
@@ -105,6 +108,18 @@ check "new --os other with a relative --dir" test $? -eq 0
 check "other preset: e1000" test "$(key network model o/other.vmplay)" = e1000
 vm out err new rel --dir r --disk 64M --iso rel.iso
 check "a relative --iso is written as an absolute path" test "$(key cdrom file r/rel.vmplay)" = "$TMP/rel.iso"
+# A path that would read back cut short (" #" starts a comment) or trimmed
+# is quoted: vmplay itself must read back the very same file.
+for iso in "disc #2.iso" "trailing.iso " "it's ;odd.iso"; do
+	cp rel.iso "$iso"
+	vm out err new odd --dir odd --disk 16M --iso "$iso"
+	check "new --iso '$iso' exits 0" test $? -eq 0
+	"$VMPLAY" --dry-run odd/odd.vmplay >out 2>err
+	check "  ... vmplay reads the CD back as '$TMP/$iso'" \
+		bash -c 'shell_words <out | grep -qxF -- "$1"' _ \
+		"if=none,id=cd0,media=cdrom,readonly=on,format=raw,file=$TMP/$iso"
+	rm -rf odd "$iso"
+done
 
 # --- bad arguments make nothing ------------------------------------------------
 badargs=(
