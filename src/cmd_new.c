@@ -180,9 +180,14 @@ static int parse_options(int argc, char **argv, struct new_options *o)
 	}
 	if (!o->memory_text)
 		o->memory_text = o->os->default_memory;
-	if (!parse_size(o->memory_text, &o->memory) || o->memory < (16u << 20)) {
+	if (!parse_size(o->memory_text, &o->memory)) {
 		fail("--memory: '%s' is not a memory size (at least 16M; "
 		     "examples: 512M, 2G)", o->memory_text);
+		return 2;
+	}
+	const char *why = config_memory_problem(o->memory);
+	if (why) {
+		fail("--memory: '%s' %s", o->memory_text, why);
 		return 2;
 	}
 	if (o->iso && (!path_exists(o->iso) || path_is_dir(o->iso))) {

@@ -568,24 +568,29 @@ static void key_uuid(struct parser *p, const struct entry *e,
 	cfg->uuid = lowercase(value, strlen(value));
 }
 
+const char *config_memory_problem(uint64_t bytes)
+{
+	if (bytes < (16ull << 20))
+		return "is too small (at least 16M)";
+	if (bytes > (16ull << 40))
+		return "is too large (at most 16T)";
+	if (bytes % (1u << 20))
+		return "is not a whole number of megabytes (examples: 512M, 2G)";
+	return NULL;
+}
+
 static void key_memory(struct parser *p, const struct entry *e,
 		       const char *value, void *base)
 {
 	struct vm_config *cfg = base;
 	uint64_t bytes;
 	char *what = shown(value, strlen(value));
+	const char *why = NULL;
 	if (!parse_size(value, &bytes))
 		problem(p, e->line, "memory: '%s' is not a size (examples: "
 			"512M, 2G)", what);
-	else if (bytes < (16ull << 20))
-		problem(p, e->line, "memory: '%s' is too small (at least 16M)",
-			what);
-	else if (bytes > (16ull << 40))
-		problem(p, e->line, "memory: '%s' is too large (at most 16T)",
-			what);
-	else if (bytes % (1u << 20))
-		problem(p, e->line, "memory: '%s' is not a whole number of "
-			"megabytes (examples: 512M, 2G)", what);
+	else if ((why = config_memory_problem(bytes)))
+		problem(p, e->line, "memory: '%s' %s", what, why);
 	else
 		cfg->memory = bytes;
 	free(what);
