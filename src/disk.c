@@ -672,6 +672,22 @@ const struct disk_snapshot *disk_info_find_snapshot(const struct disk_info *info
 	return NULL;
 }
 
+char *disk_info_name_taken(const struct disk_info *info, const char *name)
+{
+	if (disk_info_find_snapshot(info, name))
+		return xasprintf("%s already has a snapshot named '%s'; vmplay "
+				 "never overwrites one (choose another name)",
+				 info->path, name);
+	for (size_t i = 0; i < info->n_snapshots; i++)
+		if (strcmp(info->snapshots[i].id, name) == 0)
+			return xasprintf("%s: '%s' is the id of snapshot '%s', "
+					 "and QEMU looks a snapshot up by id "
+					 "first (choose another name)",
+					 info->path, name,
+					 info->snapshots[i].name);
+	return NULL;
+}
+
 const char *disk_snapshot_date(const struct disk_snapshot *s, char *buf,
 			       size_t len)
 {
@@ -937,14 +953,10 @@ bool disk_snapshot_create(const char *path, const char *name, char **error)
 	struct disk_info *info = snapshot_image(path, error);
 	if (!info)
 		return false;
-	bool taken = disk_info_find_snapshot(info, name) != NULL;
+	*error = disk_info_name_taken(info, name);
 	disk_info_destroy(info);
-	if (taken) {
-		*error = xasprintf("%s already has a snapshot named '%s'; "
-				   "vmplay never overwrites one (choose another "
-				   "name)", path, name);
+	if (*error)
 		return false;
-	}
 	return snapshot_run(path, "-c", name, "snapshot create", error);
 }
 

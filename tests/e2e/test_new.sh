@@ -172,6 +172,10 @@ vm out err snapshot take "$S" first
 check "an existing snapshot name refused (exit 1)" test $? -eq 1
 check "  ... never overwritten" grep -q "already has a snapshot named 'first'; vmplay never overwrites one" err
 check "  ... still one 'first'" test "$(snapshots s/snap.qcow2 | grep -cx first)" -eq 1
+vm out err snapshot take "$S" 1
+check "a name that is another snapshot's id refused (exit 1)" test $? -eq 1
+check "  ... says why" grep -q "'1' is the id of snapshot 'first'" err
+check "  ... no snapshot '1' made" bash -c "! snapshots s/snap.qcow2 | grep -qx 1"
 vm out err snapshot take "$S"
 check "snapshot take without NAME names it by date and time" \
 	grep -qE "^snapshot '20[0-9]{2}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}' taken" out

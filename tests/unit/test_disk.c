@@ -385,6 +385,11 @@ static void test_snapshots(void)
 	CHECK(!disk_snapshot_create(path, "", &error));
 	CHECK_CONTAINS(error, "needs a name");
 	free(error);
+	/* "3" is the id of "third": QEMU's loadvm/snapshot-load look a word
+	 * up as an id first, so a snapshot named "3" could never be loaded. */
+	CHECK(!disk_snapshot_create(path, "3", &error));
+	CHECK_CONTAINS(error, "'3' is the id of snapshot 'third'");
+	free(error);
 
 	struct disk_info *info = disk_info(path, 0, &error);
 	CHECK(info && info->n_snapshots == 3);
