@@ -130,12 +130,7 @@ static char *messages_join(struct parser *p)
 	if (p->n_msgs > MAX_MESSAGES)
 		strv_pushf(&lines, "%s: %zu more problems not shown", p->path,
 			   p->n_msgs - MAX_MESSAGES);
-	size_t total = 0;
-	for (size_t i = 0; i < lines.n; i++)
-		total += strlen(lines.v[i]) + 1;
-	char *out = xmalloc(total + 1), *o = out;
-	for (size_t i = 0; i < lines.n; i++)
-		o += sprintf(o, "%s%s", i ? "\n" : "", lines.v[i]);
+	char *out = strv_join(&lines, "\n");
 	strv_free(&lines);
 	return out;
 }
@@ -371,21 +366,6 @@ static const char *closest(const char *word, const char *const *names,
 	return NULL;
 }
 
-static char *join_names(const char *const *names, size_t n, const char *sep)
-{
-	size_t total = 1;
-	for (size_t i = 0; i < n; i++)
-		total += strlen(names[i]) + strlen(sep);
-	char *out = xmalloc(total);
-	out[0] = '\0';
-	for (size_t i = 0; i < n; i++) {
-		if (i)
-			strcat(out, sep);
-		strcat(out, names[i]);
-	}
-	return out;
-}
-
 static size_t count_names(const char *const *names)
 {
 	size_t n = 0;
@@ -489,7 +469,7 @@ static void set_value(struct parser *p, const struct key_spec *k,
 		if (i < n) {
 			*(int *)field = (int)i;
 		} else {
-			char *list = join_names(k->names, n, ", ");
+			char *list = str_join(k->names, n, ", ");
 			problem(p, e->line, "%s: '%s' is not valid (one of: %s)",
 				e->key, what, list);
 			free(list);
@@ -756,7 +736,7 @@ static char *action_hint(const char *word)
 	const char *best = closest(word, names, n);
 	if (best)
 		return xasprintf("did you mean '%s'?", best);
-	char *list = join_names(names, n, ", ");
+	char *list = str_join(names, n, ", ");
 	char *hint = xasprintf("actions: %s", list);
 	free(list);
 	return hint;
@@ -1027,7 +1007,7 @@ static char *section_list(void)
 	for (size_t i = 0; i < ARRAY_SIZE(sections); i++)
 		names[i] = strcmp(sections[i].name, "disk") == 0 ? "disk.NAME"
 								 : sections[i].name;
-	return join_names(names, ARRAY_SIZE(sections), ", ");
+	return str_join(names, ARRAY_SIZE(sections), ", ");
 }
 
 static void unknown_section(struct parser *p, const struct section *s)
@@ -1071,7 +1051,7 @@ static void unknown_key(struct parser *p, const struct section_spec *spec,
 	if (best) {
 		hint = xasprintf("did you mean '%s'?", best);
 	} else {
-		char *list = join_names(names, n, ", ");
+		char *list = str_join(names, n, ", ");
 		hint = xasprintf("known keys: %s", list);
 		free(list);
 	}
@@ -1480,14 +1460,8 @@ bool config_check_files(const struct vm_config *cfg, char **error)
 			   false, 0);
 	if (!out.n)
 		return true;
-	size_t total = 0;
-	for (size_t i = 0; i < out.n; i++)
-		total += strlen(out.v[i]) + 1;
-	char *msg = xmalloc(total + 1), *o = msg;
-	for (size_t i = 0; i < out.n; i++)
-		o += sprintf(o, "%s%s", i ? "\n" : "", out.v[i]);
+	*error = strv_join(&out, "\n");
 	strv_free(&out);
-	*error = msg;
 	return false;
 }
 

@@ -479,13 +479,7 @@ static void add_network(struct build *b)
 			   f->udp ? "udp" : "tcp", (unsigned)f->host_port,
 			   (unsigned)f->guest_port);
 	}
-	size_t len = 0;
-	for (size_t i = 0; i < netdev.n; i++)
-		len += strlen(netdev.v[i]);
-	char *value = xmalloc(len + 1);
-	value[0] = '\0';
-	for (size_t i = 0; i < netdev.n; i++)
-		strcat(value, netdev.v[i]);
+	char *value = strv_join(&netdev, "");
 	opt(b, "-netdev", value);
 	free(value);
 	strv_free(&netdev);

@@ -164,6 +164,30 @@ char *strv_join_quoted(const struct strv *sv)
 	return line;
 }
 
+char *str_join(const char *const *items, size_t n, const char *sep)
+{
+	size_t seplen = strlen(sep), total = 1;
+	for (size_t i = 0; i < n; i++)
+		total += strlen(items[i]) + (i ? seplen : 0);
+	char *out = xmalloc(total), *o = out;
+	for (size_t i = 0; i < n; i++) {
+		if (i) {
+			memcpy(o, sep, seplen);
+			o += seplen;
+		}
+		size_t len = strlen(items[i]);
+		memcpy(o, items[i], len);
+		o += len;
+	}
+	*o = '\0';
+	return out;
+}
+
+char *strv_join(const struct strv *sv, const char *sep)
+{
+	return str_join((const char *const *)sv->v, sv->n, sep);
+}
+
 char *path_join(const char *dir, const char *name)
 {
 	if (name[0] == '/' || !dir || !*dir)

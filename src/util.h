@@ -30,6 +30,10 @@ void strv_push_all(struct strv *sv, const char *const *list); /* NULL-terminated
 void strv_free(struct strv *sv);                         /* frees and zeroes */
 /* One line, each element shell-quoted only where needed. Caller frees. */
 char *strv_join_quoted(const struct strv *sv);
+/* The n items with sep between them ("" for none). Caller frees. */
+char *str_join(const char *const *items, size_t n, const char *sep);
+/* str_join of the strv's elements. Caller frees. */
+char *strv_join(const struct strv *sv, const char *sep);
 /* Single-quote s for a POSIX shell when it needs it. Caller frees. */
 char *shell_quote(const char *s);
 

@@ -62,6 +62,33 @@ static void test_shell_quote(void)
 	strv_free(&sv);
 }
 
+static void test_join(void)
+{
+	static const struct {
+		const char *items[4];
+		size_t n;
+		const char *sep, *want;
+	} cases[] = {
+		{ { NULL }, 0, ", ", "" },
+		{ { "a" }, 1, ", ", "a" },
+		{ { "a", "", "c" }, 3, ", ", "a, , c" },
+		{ { "user,id=net0", ",hostfwd=x" }, 2, "", "user,id=net0,hostfwd=x" },
+		{ { "one", "two" }, 2, "\n", "one\ntwo" },
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		char *s = str_join(cases[i].items, cases[i].n, cases[i].sep);
+		CHECK_STR(s, cases[i].want);
+		free(s);
+		struct strv sv = { 0 };
+		for (size_t j = 0; j < cases[i].n; j++)
+			strv_push(&sv, cases[i].items[j]);
+		s = strv_join(&sv, cases[i].sep);
+		CHECK_STR(s, cases[i].want);
+		free(s);
+		strv_free(&sv);
+	}
+}
+
 static void test_paths(void)
 {
 	char *s;
@@ -168,6 +195,7 @@ int main(void)
 	RUN(test_parse_size);
 	RUN(test_format_size);
 	RUN(test_shell_quote);
+	RUN(test_join);
 	RUN(test_paths);
 	RUN(test_mkdir_p);
 	RUN(test_write_file_atomic_never_overwrites);
