@@ -35,7 +35,6 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #define QEMU_DEFAULT_BINARY "qemu-system-x86_64"
@@ -726,41 +725,18 @@ bool qemu_uefi_vars_prepare(const char *template_path, const char *path,
 				 "(apt-get install ovmf)");
 		return false;
 	}
-	/* Written under a temporary name and moved into place only if the
-	 * destination still does not exist, so nothing is overwritten. */
-	char *tmp = xasprintf("%s.tmp-%ld", path, (long)getpid());
-	const char *argv[] = { "qemu-img", "convert", "-q", "-f", "raw",
-			       "-O", "qcow2", template_path, tmp, NULL };
-	pid_t pid = fork();
-	if (pid < 0) {
-		*error = xasprintf("cannot start qemu-img: %s", strerror(errno));
-		free(tmp);
-		return false;
+	/* disk_convert writes a temporary file and moves it into place only
+	 * if path still does not exist, so nothing is overwritten. */
+	char *why = NULL;
+	if (disk_convert(template_path, path, FORMAT_QCOW2, NULL, NULL, &why))
+		return true;
+	if (path_exists(path)) {
+		/* Another vmplay made it meanwhile: just as good. */
+		free(why);
+		return true;
 	}
-	if (pid == 0) {
-		execvp(argv[0], (char *const *)argv);
-		fprintf(stderr, "vmplay: cannot run qemu-img: %s\n",
-			strerror(errno));
-		_exit(127);
-	}
-	int status;
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	bool ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
-	if (!ok) {
-		*error = xasprintf("%s: qemu-img could not convert %s into the "
-				   "VM's UEFI variable store", path,
-				   template_path);
-	} else if (link(tmp, path) != 0) {
-		/* link() fails with EEXIST instead of replacing; where hard
-		 * links are not supported, rename unless the file appeared. */
-		if (errno != EEXIST && (path_exists(path) ||
-					rename(tmp, path) != 0)) {
-			*error = xasprintf("%s: %s", path, strerror(errno));
-			ok = false;
-		}
-	}
-	unlink(tmp);
-	free(tmp);
-	return ok;
+	*error = xasprintf("cannot make the VM's UEFI variable store from %s: "
+			   "%s", template_path, why);
+	free(why);
+	return false;
 }

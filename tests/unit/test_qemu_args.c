@@ -516,6 +516,13 @@ static void test_uefi_vars(void)
 	CHECK(data && len == 4 && memcmp(data, "mine", 4) == 0);
 	free(data);
 	unlink(vars);
+	/* A template qemu-img cannot read: says which, makes nothing. */
+	char *missing = path_join(dir, "NO_VARS.fd");
+	CHECK(!qemu_uefi_vars_prepare(missing, vars, &error));
+	CHECK_CONTAINS(error, "NO_VARS.fd");
+	CHECK(!path_exists(vars));
+	free(error);
+	free(missing);
 	/* No template: says what to install. */
 	CHECK(!qemu_uefi_vars_prepare(NULL, vars, &error));
 	CHECK_CONTAINS(error, "apt-get install ovmf");
