@@ -96,9 +96,7 @@ static void problem(struct parser *p, int line, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	char *body;
-	if (vasprintf(&body, fmt, ap) < 0)
-		abort();
+	char *body = xvasprintf(fmt, ap);
 	va_end(ap);
 	if (p->n_msgs == p->cap_msgs) {
 		p->cap_msgs = p->cap_msgs ? p->cap_msgs * 2 : 8;

@@ -163,12 +163,9 @@ static bool fail(struct build *b, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	char *msg = NULL;
-	if (vasprintf(&msg, fmt, ap) < 0)
-		msg = NULL;
-	va_end(ap);
 	free(b->error);
-	b->error = msg ? msg : xstrdup("out of memory");
+	b->error = xvasprintf(fmt, ap);
+	va_end(ap);
 	return false;
 }
 
@@ -185,11 +182,7 @@ static void optf(struct build *b, const char *name, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	char *value = NULL;
-	if (vasprintf(&value, fmt, ap) < 0) {
-		fputs("vmplay: out of memory\n", stderr);
-		abort();
-	}
+	char *value = xvasprintf(fmt, ap);
 	va_end(ap);
 	strv_push(b->argv, name);
 	strv_push(b->argv, value);

@@ -59,7 +59,7 @@ char *xstrndup(const char *s, size_t n)
 	return p;
 }
 
-static char *xvasprintf(const char *fmt, va_list ap)
+char *xvasprintf(const char *fmt, va_list ap)
 {
 	va_list copy;
 	va_copy(copy, ap);

@@ -3,6 +3,7 @@
 #ifndef VMPLAY_UTIL_H
 #define VMPLAY_UTIL_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -16,6 +17,7 @@ void *xrealloc(void *ptr, size_t size);
 char *xstrdup(const char *s);            /* xstrdup(NULL) returns NULL */
 char *xstrndup(const char *s, size_t n);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+char *xvasprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 
 /* A growable NULL-terminated array of owned strings (argv for execvp). */
 struct strv {
