@@ -1059,7 +1059,7 @@ static void unknown_key(struct parser *p, const struct section_spec *spec,
 }
 
 /* Disk names become QEMU ids (and appear in menus): keep them simple. */
-static bool valid_disk_name(const char *name)
+bool config_valid_disk_name(const char *name)
 {
 	if (!isalpha((unsigned char)name[0]) || strlen(name) > 32)
 		return false;
@@ -1073,7 +1073,7 @@ static struct vm_disk *new_disk(struct parser *p, const struct section *s)
 {
 	struct vm_config *cfg = p->cfg;
 	const char *name = s->label + strlen("disk.");
-	if (!valid_disk_name(name)) {
+	if (!config_valid_disk_name(name)) {
 		problem(p, s->line, "[%s]: '%s' is not a disk name (up to 32 "
 			"letters, digits, '-' and '_', starting with a letter)",
 			s->label, name);
