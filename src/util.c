@@ -321,14 +321,9 @@ const char *format_size(uint64_t bytes, char *buf, size_t buflen)
 	return buf;
 }
 
-bool write_file_atomic(const char *path, const void *data, size_t len,
-		       bool overwrite)
+static bool write_plain(const char *path, const void *data, size_t len,
+			bool overwrite)
 {
-	if (!overwrite && path_exists(path)) {
-		log_error("%s already exists; not overwriting it", path);
-		errno = EEXIST;
-		return false;
-	}
 	char *tmp = xasprintf("%s.tmp-XXXXXX", path);
 	int fd = mkstemp(tmp);
 	if (fd < 0) {
@@ -368,6 +363,31 @@ bool write_file_atomic(const char *path, const void *data, size_t len,
 		errno = saved;
 	}
 	free(tmp);
+	return ok;
+}
+
+/* Replacing through a symlink must change the file it points to: renaming
+ * over the link itself would turn it into a plain file and leave the
+ * target as it was. The resolved path, or NULL for anything else. */
+static char *symlink_target(const char *path)
+{
+	struct stat st;
+	if (lstat(path, &st) != 0 || !S_ISLNK(st.st_mode))
+		return NULL;
+	return realpath(path, NULL);
+}
+
+bool write_file_atomic(const char *path, const void *data, size_t len,
+		       bool overwrite)
+{
+	if (!overwrite && path_exists(path)) {
+		log_error("%s already exists; not overwriting it", path);
+		errno = EEXIST;
+		return false;
+	}
+	char *target = overwrite ? symlink_target(path) : NULL;
+	bool ok = write_plain(target ? target : path, data, len, overwrite);
+	free(target);
 	return ok;
 }
 

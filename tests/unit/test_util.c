@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static void test_parse_size(void)
@@ -182,6 +183,32 @@ static void test_read_file_limit(void)
 	free(path);
 }
 
+/* Replacing a file through a symlink writes the file and keeps the link
+ * (a VM file linked from elsewhere stays linked). */
+static void test_write_file_atomic_through_symlink(void)
+{
+	char dir[] = "/tmp/vmplay-test-XXXXXX";
+	CHECK(mkdtemp(dir) != NULL);
+	char *target = path_join(dir, "real.vmplay");
+	char *link_path = path_join(dir, "link.vmplay");
+	CHECK(write_file_atomic(target, "old", 3, false));
+	CHECK(symlink("real.vmplay", link_path) == 0);
+	CHECK(write_file_atomic(link_path, "new", 3, true));
+	struct stat st;
+	CHECK(lstat(link_path, &st) == 0 && S_ISLNK(st.st_mode));
+	size_t len;
+	char *text = read_file(target, 100, &len);
+	CHECK_STR(text, "new");
+	free(text);
+	/* Without overwrite a link to an existing file is refused. */
+	CHECK(!write_file_atomic(link_path, "x", 1, false));
+	unlink(link_path);
+	unlink(target);
+	CHECK(rmdir(dir) == 0);   /* no temporary file left */
+	free(link_path);
+	free(target);
+}
+
 static void test_edit_distance(void)
 {
 	CHECK_INT(edit_distance("memory", "memroy"), 2);
@@ -199,6 +226,7 @@ int main(void)
 	RUN(test_paths);
 	RUN(test_mkdir_p);
 	RUN(test_write_file_atomic_never_overwrites);
+	RUN(test_write_file_atomic_through_symlink);
 	RUN(test_read_file_limit);
 	RUN(test_edit_distance);
 	return TEST_REPORT();
