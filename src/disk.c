@@ -251,6 +251,8 @@ static void run(const struct strv *argv, disk_progress_fn progress,
 		sigset_t none;
 		sigemptyset(&none);
 		sigprocmask(SIG_SETMASK, &none, NULL);
+		/* Nothing of vmplay's (X11, QMP, VNC sockets) for qemu-img. */
+		fds_close_on_exec(3);
 		execvp(argv->v[0], argv->v);
 		int e = errno;
 		ssize_t ignored = write(exec_pipe[1], &e, sizeof(e));
