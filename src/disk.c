@@ -236,10 +236,20 @@ static void run(const struct strv *argv, disk_progress_fn progress,
 		}
 		return;
 	}
+	/* A SIGINT/SIGTERM between fork and running_child = pid would find
+	 * no child to cancel (and the child would run the caller's handler
+	 * until it resets it): hold them until both sides are ready. */
+	sigset_t stop, saved;
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGINT);
+	sigaddset(&stop, SIGTERM);
+	sigprocmask(SIG_BLOCK, &stop, &saved);
+	pid_t parent = getpid();
 	pid_t pid = fork();
 	if (pid == 0) {
 		close(exec_pipe[0]);
-		prctl(PR_SET_PDEATHSIG, SIGTERM);
+		if (prctl(PR_SET_PDEATHSIG, SIGTERM) < 0 || getppid() != parent)
+			_exit(127);
 		int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
 		if (null >= 0)
 			dup2(null, STDIN_FILENO);  /* dup2 clears CLOEXEC */
@@ -259,17 +269,20 @@ static void run(const struct strv *argv, disk_progress_fn progress,
 		(void)ignored;
 		_exit(127);
 	}
+	int fork_errno = errno;
+	if (pid > 0)
+		running_child = pid;
+	sigprocmask(SIG_SETMASK, &saved, NULL);
 	close(out_pipe[1]);
 	close(err_pipe[1]);
 	close(exec_pipe[1]);
 	if (pid < 0) {
-		r->err = xasprintf("cannot run qemu-img: %s", strerror(errno));
+		r->err = xasprintf("cannot run qemu-img: %s", strerror(fork_errno));
 		close(out_pipe[0]);
 		close(err_pipe[0]);
 		close(exec_pipe[0]);
 		return;
 	}
-	running_child = pid;
 
 	struct buf out = { 0 }, err = { 0 };
 	struct pollfd fds[2] = {
