@@ -26,7 +26,8 @@ static const char usage_text[] =
 	"\n"
 	"Internal snapshots of the VM's disks while the VM is off (qcow2 disks\n"
 	"only; read-only disks are left out). take without NAME names the\n"
-	"snapshot by the date and time; an existing name is never reused.\n"
+	"snapshot by the date and time; an existing name is never reused, nor\n"
+	"another snapshot's number (QEMU would take one for the other).\n"
 	"restore puts every disk back to the snapshot; the VM then boots from\n"
 	"there. While the VM runs, use the player's menu (ctrl+alt+m) instead.\n";
 
