@@ -244,6 +244,7 @@ static void run(const struct strv *argv, disk_progress_fn progress,
 	sigaddset(&stop, SIGINT);
 	sigaddset(&stop, SIGTERM);
 	sigprocmask(SIG_BLOCK, &stop, &saved);
+	sigchld_default();
 	pid_t parent = getpid();
 	pid_t pid = fork();
 	if (pid == 0) {

@@ -324,6 +324,7 @@ static bool spawn(struct launch *l, struct strv *argv, char **error)
 				   l->log, strerror(errno));
 		goto out;
 	}
+	sigchld_default();
 	pid_t parent = getpid();
 	pid_t pid = fork();
 	if (pid < 0) {

@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <math.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -188,6 +189,18 @@ char *str_join(const char *const *items, size_t n, const char *sep)
 char *strv_join(const struct strv *sv, const char *sep)
 {
 	return str_join((const char *const *)sv->v, sv->n, sep);
+}
+
+void sigchld_default(void)
+{
+	struct sigaction sa;
+	if (sigaction(SIGCHLD, NULL, &sa) != 0)
+		return;
+	if (sa.sa_handler == SIG_IGN || (sa.sa_flags & SA_NOCLDWAIT)) {
+		struct sigaction def = { .sa_handler = SIG_DFL };
+		sigemptyset(&def.sa_mask);
+		sigaction(SIGCHLD, &def, NULL);
+	}
 }
 
 void fds_close_on_exec(int first)
