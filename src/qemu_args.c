@@ -593,6 +593,27 @@ static bool pulse_server_present(void)
 	return found;
 }
 
+const char *qemu_kvm_module_problem(const char *sys_module_dir)
+{
+	static const char *const hardware[] = { "kvm_intel", "kvm_amd" };
+	for (size_t i = 0; i < ARRAY_SIZE(hardware); i++) {
+		char *dir = path_join(sys_module_dir, hardware[i]);
+		bool loaded = path_is_dir(dir);
+		free(dir);
+		if (loaded)
+			return NULL;
+	}
+	char *pvm = path_join(sys_module_dir, "kvm_pvm");
+	bool is_pvm = path_is_dir(pvm);
+	free(pvm);
+	/* PVM (a nested, page-table based KVM backend seen in cloud
+	 * sandboxes) accepts KVM_CREATE_VM but runs only PVM-enabled Linux
+	 * kernels: a BIOS, GRUB or any other guest hangs or gets no input. */
+	return is_pvm ? "/dev/kvm is the PVM backend (kvm_pvm), which runs "
+			"only PVM-enabled Linux guests"
+		      : NULL;
+}
+
 static const char *detect_kvm(void)
 {
 	static char problem[160];
@@ -622,6 +643,7 @@ static const char *detect_kvm(void)
 			result = problem;
 		} else {
 			close(vm);
+			result = qemu_kvm_module_problem("/sys/module");
 		}
 	}
 	close(fd);
