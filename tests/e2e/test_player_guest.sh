@@ -5,7 +5,8 @@
 # typed with xdotool arrive as the right scancodes (the guest's status area
 # and serial log), pointer clicks land on the guest pixel under the host
 # pointer with the window scaled to another size (QEMU's input trace), and
-# the guest powering off ends vmplay with status 0.
+# the window uses no CPU while the guest screen is still, and the guest
+# powering off ends vmplay with status 0.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/player_lib.sh"
 
@@ -140,6 +141,18 @@ check "click at the picture's centre lands at guest 512,384" click_lands 350 200
 check "click at window 183,100 lands at guest 192,192" click_lands 183 100 192 192
 # window (20,380) is in the left letterbox bar: clamped to the left edge
 check "click in the letterbox bar lands on the guest's edge (0,729)" click_lands 20 380 0 729
+
+# a still guest screen costs nothing: vmplay sleeps in poll()
+sleep 1
+t0=$(awk '{print $14 + $15}' "/proc/$VPID/stat")
+sleep 5
+t1=$(awk '{print $14 + $15}' "/proc/$VPID/stat")
+ms=$(((t1 - t0) * 1000 / $(getconf CLK_TCK)))
+if [ "$ms" -le 50 ]; then
+	ok "idle: vmplay used ${ms} ms of CPU in 5 s"
+else
+	fail "idle: vmplay uses (almost) no CPU" "${ms} ms in 5 s"
+fi
 
 # the guest powers off: exit 0, no QEMU left
 QPID=$(qemu_of "$VPID")
