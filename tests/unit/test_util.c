@@ -28,6 +28,9 @@ static void test_parse_size(void)
 		{ "-1G", false, 0 },
 		{ "0.3", false, 0 },
 		{ "99999999999T", false, 0 },
+		{ "0x10", false, 0 },
+		{ "1e3", false, 0 },
+		{ "1.2.3G", false, 0 },
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
 		uint64_t got = 0;
