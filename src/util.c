@@ -342,7 +342,8 @@ const char *format_size(uint64_t bytes, char *buf, size_t buflen)
 	static const char units[] = "BKMGTPE";
 	int i = 0;
 	double value = (double)bytes;
-	while (value >= 1024 && units[i + 1]) {
+	/* 1023.95 and up would print as "1024.0": take the next unit */
+	while (value >= 1023.95 && units[i + 1]) {
 		value /= 1024;
 		i++;
 	}

@@ -48,6 +48,8 @@ static void test_format_size(void)
 	CHECK_STR(format_size(3ull << 29, buf, sizeof(buf)), "1.5G");
 	CHECK_STR(format_size(17, buf, sizeof(buf)), "17B");
 	CHECK_STR(format_size(512ull << 20, buf, sizeof(buf)), "512M");
+	CHECK_STR(format_size((1ull << 20) - 1, buf, sizeof(buf)), "1.0M");
+	CHECK_STR(format_size(1023, buf, sizeof(buf)), "1023B");
 }
 
 static void test_shell_quote(void)
