@@ -19,8 +19,8 @@ endif
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARNINGS) $(CFLAGS) $(EXTRA_CFLAGS) \
-	-Isrc $(PKG_CFLAGS) -I/usr/include/iniparser -MMD -MP
-LIBS = $(PKG_LIBS) -liniparser -lm
+	-Isrc $(PKG_CFLAGS) -MMD -MP
+LIBS = $(PKG_LIBS) -lm
 
 SRCS := $(wildcard src/*.c)
 LIB_OBJS := $(patsubst src/%.c,$(BUILD)/obj/%.o,$(filter-out src/main.c,$(SRCS)))

@@ -409,10 +409,20 @@ struct bindings *bindings_load(const struct vm_config *cfg, char **error)
 	*error = NULL;
 	struct bindings *b = bindings_new();
 
-	/* TODO(user file): read bindings_user_file()'s [keys] once config.h
-	 * has a reader for it (config.c is the only iniparser user), then
-	 * bindings_apply() it here, before the VM file's [keys]. A missing
-	 * file is not an error. */
+	/* The user's file first, so a VM file's [keys] win over it. */
+	char *user_file = bindings_user_file();
+	struct vm_key *user_keys = NULL;
+	size_t n_user_keys = 0;
+	bool ok = !user_file ||
+		  (config_load_user_keys(user_file, &user_keys, &n_user_keys,
+					 error) &&
+		   bindings_apply(b, user_file, user_keys, n_user_keys, error));
+	config_free_keys(user_keys, n_user_keys);
+	free(user_file);
+	if (!ok) {
+		bindings_destroy(b);
+		return NULL;
+	}
 
 	if (cfg && cfg->n_keys &&
 	    !bindings_apply(b, cfg->path ? cfg->path : "(VM file)", cfg->keys,

@@ -46,8 +46,13 @@ const char *const pointer_mode_names[] = { "tablet", "ps2", NULL };
 _Static_assert(sizeof(enum vm_machine) == sizeof(int), "enums are ints");
 
 #define MAX_FILE_SIZE (1u << 20)
+#define MAX_DISKS 64
 #define MAX_MESSAGES 20
 #define SHOWN_VALUE_MAX 60
+
+/* The sections, in the order of the table below and of vmplay(5). */
+enum { SEC_VM, SEC_DISK, SEC_CDROM, SEC_BOOT, SEC_NETWORK, SEC_DISPLAY,
+       SEC_AUDIO, SEC_INPUT, SEC_KEYS, SEC_KIOSK, SEC_QEMU, SECTION_COUNT };
 
 /* ---- The file as sections of entries (pointers into the text) ---- */
 
@@ -75,11 +80,13 @@ struct message {
 
 struct parser {
 	const char *path;   /* as given, for messages */
+	bool user_file;     /* the user's settings file: only [keys] */
 	struct vm_config *cfg;
 	struct section *secs;
 	size_t n_secs, cap_secs;
 	struct message *msgs;
 	size_t n_msgs, cap_msgs;
+	int section_line[SECTION_COUNT];  /* first line of each; disks aside */
 };
 
 static void problem(struct parser *p, int line, const char *fmt, ...)
@@ -283,7 +290,8 @@ static void scan(struct parser *p, const char *text, size_t len)
 				char *key = shown(l.name, l.name_len);
 				problem(p, line, "key '%s' comes before any "
 					"[section] (keys belong to a section "
-					"such as [vm])", key);
+					"such as %s)", key,
+					p->user_file ? "[keys]" : "[vm]");
 				free(key);
 			}
 			break;
@@ -904,14 +912,8 @@ static void key_qemu_args(struct parser *p, const struct entry *e,
 static void key_action(struct parser *p, const struct entry *e,
 		       const char *value, void *base)
 {
+	(void)p;   /* key_slot() checked the action */
 	struct vm_config *cfg = base;
-	if (!is_action(e->key)) {
-		char *hint = action_hint(e->key);
-		problem(p, e->line, "unknown action '%s' in [keys] (%s)", e->key,
-			hint);
-		free(hint);
-		return;
-	}
 	cfg->keys = xrealloc(cfg->keys, (cfg->n_keys + 1) * sizeof(*cfg->keys));
 	cfg->keys[cfg->n_keys++] = (struct vm_key){
 		.action = xstrdup(e->key),
@@ -999,10 +1001,7 @@ struct section_spec {
 
 #define KEYS(list) list, ARRAY_SIZE(list), NULL
 
-enum { SEC_VM, SEC_DISK, SEC_CDROM, SEC_BOOT, SEC_NETWORK, SEC_DISPLAY,
-       SEC_AUDIO, SEC_INPUT, SEC_KEYS, SEC_KIOSK, SEC_QEMU };
-
-static const struct section_spec sections[] = {
+static const struct section_spec sections[SECTION_COUNT] = {
 	[SEC_VM] = { "vm", KEYS(vm_keys) },
 	[SEC_DISK] = { "disk", KEYS(disk_keys) },
 	[SEC_CDROM] = { "cdrom", KEYS(cdrom_keys) },
@@ -1138,6 +1137,31 @@ static const struct entry *find_entry(const struct parser *p,
 	return NULL;
 }
 
+/* The slot of e's key in its section: an index of spec->keys, or for
+ * [keys] the action. -1 after reporting an unknown key. */
+static int key_slot(struct parser *p, const struct section_spec *spec,
+		    const struct section *s, const struct entry *e)
+{
+	if (spec->any_key) {
+		for (int a = ACTION_NONE + 1; a < ACTION_COUNT; a++)
+			if (strcmp(action_name((enum action)a), e->key) == 0)
+				return a;
+		char *hint = action_hint(e->key);
+		problem(p, e->line, "unknown action '%s' in [%s] (%s)", e->key,
+			s->label, hint);
+		free(hint);
+		return -1;
+	}
+	for (size_t j = 0; j < spec->n_keys; j++)
+		if (strcmp(spec->keys[j].name, e->key) == 0)
+			return (int)j;
+	unknown_key(p, spec, s, e);
+	return -1;
+}
+
+#define MAX_SLOTS 64   /* more than the keys of any section */
+_Static_assert(ACTION_COUNT <= MAX_SLOTS, "an action is a slot of [keys]");
+
 static void apply_section(struct parser *p, size_t index)
 {
 	const struct section *s = &p->secs[index];
@@ -1147,55 +1171,53 @@ static void apply_section(struct parser *p, size_t index)
 			"example [disk.system]");
 		return;
 	}
+	if (p->user_file && spec != &sections[SEC_KEYS]) {
+		problem(p, s->line, "unknown section [%s] (this file has only "
+			"[keys])", s->label);
+		return;
+	}
 	if (!spec) {
 		unknown_section(p, s);
 		return;
 	}
+	size_t sec = (size_t)(spec - sections);
 	void *base = p->cfg;
-	if (spec == &sections[SEC_DISK]) {
-		base = new_disk(p, s);
-	} else {
-		for (size_t i = 0; i < index; i++) {
-			if (strcmp(p->secs[i].name, s->name) == 0) {
-				problem(p, s->line, "[%s] appears a second time "
-					"(first on line %d); put its keys in "
-					"one section", s->label,
-					p->secs[i].line);
-				return;
-			}
+	if (sec == SEC_DISK) {
+		if (p->cfg->n_disks == MAX_DISKS) {
+			problem(p, s->line, "[%s]: too many disks (at most %d)",
+				s->label, MAX_DISKS);
+			return;
 		}
+		base = new_disk(p, s);
+	} else if (p->section_line[sec]) {
+		problem(p, s->line, "[%s] appears a second time (first on line "
+			"%d); put its keys in one section", s->label,
+			p->section_line[sec]);
+		return;
 	}
-	if (spec == &sections[SEC_CDROM]) {
+	p->section_line[sec] = s->line;
+	if (sec == SEC_CDROM) {
 		p->cfg->has_cdrom = true;
 		p->cfg->cdrom_line = s->line;
 	}
+	/* Where each key was first set, to name it in a repetition. */
+	int first_line[MAX_SLOTS] = { 0 };
 	for (size_t i = 0; i < s->n; i++) {
 		const struct entry *e = &s->entries[i];
-		const struct key_spec *k = NULL;
-		for (size_t j = 0; j < spec->n_keys; j++)
-			if (strcmp(spec->keys[j].name, e->key) == 0)
-				k = &spec->keys[j];
-		if (!k && !spec->any_key) {
-			unknown_key(p, spec, s, e);
+		int slot = key_slot(p, spec, s, e);
+		if (slot < 0)
+			continue;
+		if (first_line[slot]) {
+			problem(p, e->line, "%s: set a second time in [%s] "
+				"(first on line %d)", e->key, s->label,
+				first_line[slot]);
 			continue;
 		}
-		bool dup = false;
-		for (size_t j = 0; j < i && !dup; j++) {
-			if (strcmp(s->entries[j].key, e->key) == 0) {
-				problem(p, e->line, "%s: set a second time in "
-					"[%s] (first on line %d)", e->key,
-					s->label, s->entries[j].line);
-				dup = true;
-			}
-		}
-		if (dup)
-			continue;
-		static const struct key_spec any = { "", K_CUSTOM, 0, NULL, 0, 0, NULL };
-		struct key_spec any_key = any;
-		if (!k) {
-			any_key.fn = spec->any_key;
-			k = &any_key;
-		}
+		first_line[slot] = e->line;
+		const struct key_spec any_key = { "", K_CUSTOM, 0, NULL, 0, 0,
+						  spec->any_key };
+		const struct key_spec *k = spec->any_key ? &any_key
+							 : &spec->keys[slot];
 		char *value = k->kind == K_SHELL ? xstrndup(e->value, e->value_len)
 						 : plain_value(p, e);
 		if (k->kind == K_SHELL && e->unclosed_quote) {
@@ -1289,14 +1311,16 @@ static void parser_free(struct parser *p)
 	free(p->msgs);
 }
 
-struct vm_config *config_parse(const char *path, const char *text, size_t len,
-			       char **error)
+static struct vm_config *parse_text(const char *path, const char *text,
+				    size_t len, bool user_file, char **error)
 {
-	struct parser p = { .path = path };
+	struct parser p = { .path = path, .user_file = user_file };
 	*error = NULL;
-	if (check_text(&p, text, len)) {
+	if (user_file && len == 0) {
+		/* An empty settings file is fine; go on with no sections. */
+	} else if (check_text(&p, text, len)) {
 		scan(&p, text, len);
-		if (!p.n_secs && !p.n_msgs)
+		if (!p.n_secs && !p.n_msgs && !user_file)
 			problem(&p, 0, "no [section] found; a VM file has "
 				"sections such as [vm] and [disk.NAME] (see "
 				"vmplay(5))");
@@ -1314,6 +1338,49 @@ struct vm_config *config_parse(const char *path, const char *text, size_t len,
 	struct vm_config *cfg = p.cfg;
 	parser_free(&p);
 	return cfg;
+}
+
+struct vm_config *config_parse(const char *path, const char *text, size_t len,
+			       char **error)
+{
+	return parse_text(path, text, len, false, error);
+}
+
+bool config_load_user_keys(const char *path, struct vm_key **keys,
+			   size_t *n_keys, char **error)
+{
+	*keys = NULL;
+	*n_keys = 0;
+	*error = NULL;
+	if (!path_exists(path))
+		return true;
+	size_t len;
+	char *text = read_file(path, MAX_FILE_SIZE, &len);
+	if (!text) {
+		*error = xasprintf("cannot read %s: %s", path,
+				   errno == EFBIG ? "larger than 1 MiB"
+						  : strerror(errno));
+		return false;
+	}
+	struct vm_config *cfg = parse_text(path, text, len, true, error);
+	free(text);
+	if (!cfg)
+		return false;
+	*keys = cfg->keys;
+	*n_keys = cfg->n_keys;
+	cfg->keys = NULL;
+	cfg->n_keys = 0;
+	config_destroy(cfg);
+	return true;
+}
+
+void config_free_keys(struct vm_key *keys, size_t n_keys)
+{
+	for (size_t i = 0; i < n_keys; i++) {
+		free(keys[i].action);
+		free(keys[i].spec);
+	}
+	free(keys);
 }
 
 struct vm_config *config_load(const char *path, char **error)
@@ -1338,6 +1405,18 @@ struct vm_config *config_load(const char *path, char **error)
 	struct vm_config *cfg = config_parse(path, text, len, error);
 	free(text);
 	return cfg;
+}
+
+void config_each_key(void (*fn)(const char *section, const char *key,
+				void *data), void *data)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(sections); i++) {
+		const char *name = i == SEC_DISK ? "disk.NAME" : sections[i].name;
+		if (!sections[i].n_keys)
+			fn(name, NULL, data);
+		for (size_t j = 0; j < sections[i].n_keys; j++)
+			fn(name, sections[i].keys[j].name, data);
+	}
 }
 
 /* ---- Files the VM needs ---- */
@@ -1426,11 +1505,7 @@ void config_destroy(struct vm_config *cfg)
 	free(cfg->initrd);
 	free(cfg->append);
 	free(cfg->forwards);
-	for (size_t i = 0; i < cfg->n_keys; i++) {
-		free(cfg->keys[i].action);
-		free(cfg->keys[i].spec);
-	}
-	free(cfg->keys);
+	config_free_keys(cfg->keys, cfg->n_keys);
 	for (size_t i = 0; i < cfg->n_kiosk_allow; i++)
 		free(cfg->kiosk_allow[i]);
 	free(cfg->kiosk_allow);

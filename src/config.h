@@ -147,4 +147,19 @@ bool config_check_files(const struct vm_config *cfg, char **error);
 
 void config_destroy(struct vm_config *cfg);   /* accepts NULL */
 
+/* Reads the [keys] section of the user's settings file (bindings.c passes
+ * ~/.config/vmplay/vmplay.ini) with the VM file's grammar and checks. A
+ * missing or empty file is no error: true with *n_keys 0. Other sections,
+ * unknown actions or a malformed file: false and *error (malloc'd,
+ * "FILE:LINE: ..." lines). Free *keys with config_free_keys. */
+bool config_load_user_keys(const char *path, struct vm_key **keys,
+			   size_t *n_keys, char **error);
+void config_free_keys(struct vm_key *keys, size_t n_keys);
+
+/* Calls fn for every section and key the reader knows, in table order;
+ * section "disk.NAME" stands for every disk, and [keys] (whose keys are
+ * action names) is given with key NULL. For documentation checks. */
+void config_each_key(void (*fn)(const char *section, const char *key,
+				void *data), void *data);
+
 #endif

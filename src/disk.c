@@ -194,9 +194,9 @@ static void take_progress(struct buf *b, disk_progress_fn progress,
 	char *p;
 	while (b->data && (p = strchr(b->data, '\r'))) {
 		*p = '\0';
-		char *open = strrchr(b->data, '(');
+		char *paren = strrchr(b->data, '(');
 		double percent;
-		if (open && sscanf(open, "(%lf/100%%)", &percent) == 1 &&
+		if (paren && sscanf(paren, "(%lf/100%%)", &percent) == 1 &&
 		    progress)
 			progress(percent, userdata);
 		/* Drop the line up to and including the \r; a record starts
@@ -240,9 +240,9 @@ static void run(const struct strv *argv, disk_progress_fn progress,
 	if (pid == 0) {
 		close(exec_pipe[0]);
 		prctl(PR_SET_PDEATHSIG, SIGTERM);
-		int null = open("/dev/null", O_RDONLY);
+		int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
 		if (null >= 0)
-			dup2(null, STDIN_FILENO);
+			dup2(null, STDIN_FILENO);  /* dup2 clears CLOEXEC */
 		dup2(out_pipe[1], STDOUT_FILENO);
 		dup2(err_pipe[1], STDERR_FILENO);
 		signal(SIGINT, SIG_DFL);
@@ -692,6 +692,24 @@ const char *disk_snapshot_clock(const struct disk_snapshot *s, char *buf,
 		 (unsigned long long)(ms / 1000u % 60u),
 		 (unsigned long long)(ms % 1000u));
 	return buf;
+}
+
+void disk_snapshots_print(FILE *out, const struct disk_info *info)
+{
+	if (!info->n_snapshots)
+		return;
+	fprintf(out, "  %-24s %-19s  %-12s  %s\n", "NAME", "DATE", "VM CLOCK",
+		"RAM STATE");
+	for (size_t i = 0; i < info->n_snapshots; i++) {
+		const struct disk_snapshot *s = &info->snapshots[i];
+		char date[40], clock[40], state[32];
+		fprintf(out, "  %-24s %-19s  %-12s  %s\n", s->name,
+			disk_snapshot_date(s, date, sizeof(date)),
+			disk_snapshot_clock(s, clock, sizeof(clock)),
+			s->vm_state_size ? format_size(s->vm_state_size, state,
+						       sizeof(state))
+					 : "-");
+	}
 }
 
 /* ---- create, resize, convert ------------------------------------------ */

@@ -49,8 +49,12 @@ int dry_run(const struct vm_config *cfg)
 
 	/* Missing files do not stop a dry run, but the user should know. */
 	char *missing = NULL;
-	if (!config_check_files(cfg, &missing) && missing)
-		log_warn("%s", missing);
+	if (!config_check_files(cfg, &missing) && missing) {
+		char *save = NULL;
+		for (char *line = strtok_r(missing, "\n", &save); line;
+		     line = strtok_r(NULL, "\n", &save))
+			log_warn("%s", line);
+	}
 	free(missing);
 
 	if (qemu_args_build_local(cfg, vnc, qmp, false, &argv, &error)) {

@@ -202,7 +202,11 @@ static bool name_is(const struct ini_line *l, const char *name)
 
 static void lex(const struct ini_doc *doc, size_t i, struct ini_line *l)
 {
-	ini_lex_line(doc->lines[i].text, strlen(doc->lines[i].text), l);
+	const char *text = doc->lines[i].text;
+	/* A UTF-8 byte order mark before the first line, as the reader skips. */
+	if (i == 0 && strncmp(text, "\xEF\xBB\xBF", 3) == 0)
+		text += 3;
+	ini_lex_line(text, strlen(text), l);
 }
 
 /* The header line of section, or doc->n. */

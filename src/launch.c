@@ -418,40 +418,13 @@ fail:
 	return NULL;
 }
 
-/* TEMPORARY until the qemuargs branch lands qemu_args.c: weak stand-ins so
- * the program links; the real (strong) definitions replace them. */
-__attribute__((weak)) void qemu_host_detect(struct qemu_host *host)
-{
-	memset(host, 0, sizeof(*host));
-	host->qemu_binary = "qemu-system-x86_64";
-}
-
-__attribute__((weak)) bool qemu_args_build(const struct vm_config *cfg,
-					   const struct qemu_host *host,
-					   struct strv *argv, char **error)
-{
-	(void)cfg;
-	(void)error;
-	strv_push(argv, host->qemu_binary);
-	strv_push_all(argv, (const char *const[]){ "-display", "none", NULL });
-	strv_push(argv, "-vnc");
-	strv_pushf(argv, "unix:%s", host->vnc_socket);
-	strv_push(argv, "-qmp");
-	strv_pushf(argv, "unix:%s,server=on,wait=off", host->qmp_socket);
-	return true;
-}
-
 static bool build_from_config(void *user, const char *runtime_dir,
 			      const char *vnc_socket, const char *qmp_socket,
 			      struct strv *argv, char **error)
 {
 	(void)runtime_dir;
-	const struct vm_config *cfg = user;
-	struct qemu_host host;
-	qemu_host_detect(&host);
-	host.vnc_socket = vnc_socket;
-	host.qmp_socket = qmp_socket;
-	return qemu_args_build(cfg, &host, argv, error);
+	return qemu_args_build_local(user, vnc_socket, qmp_socket, true, argv,
+				     error);
 }
 
 struct launch *launch_start(const struct vm_config *cfg, int timeout_ms,

@@ -1,11 +1,610 @@
+/* The player: one window, one thread, one loop.
+ *
+ * Why poll() and not SDL_WaitEvent: SDL can only wait for its own events,
+ * and the guest's picture (VNC socket), QMP events and QEMU's exit (pidfd)
+ * arrive elsewhere. Instead of a helper thread that wakes SDL up, the loop
+ * waits in poll() on all of them at once, including the window system's
+ * own connection (the X11 socket; the Wayland display fd), then drains SDL
+ * with SDL_PumpEvents/SDL_PeepEvents. Rendering can make Xlib read events
+ * into its queue, where poll() cannot see them, so the loop pumps once
+ * more after presenting and only sleeps when SDL's queue is empty. With a
+ * still guest nothing arrives anywhere and the process sleeps: 0% CPU.
+ * Video drivers without a pollable connection (kmsdrm/evdev, offscreen,
+ * dummy) fall back to pumping every 10 ms.
+ *
+ * Lifecycle (vm_session.c does the QEMU side, shared with --headless):
+ * closing the window, SIGINT or SIGTERM ask the guest to power down (ACPI)
+ * and say so on screen; a second request or the powerdown timeout stops
+ * QEMU. The guest powering off ends vmplay with status 0. QEMU failing or
+ * dying shows its own message in the window and on stderr; the window
+ * stays until closed, and vmplay exits with status 1. */
+#include "bindings.h"
 #include "commands.h"
-
+#include "input.h"
 #include "log.h"
+#include "render.h"
+#include "util.h"
+#include "vm_session.h"
+#include "vnc.h"
+
+#include <SDL2/SDL.h>
+#include <SDL2/SDL_syswm.h>
+#include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* How long the window waits for QEMU to exit after losing the display
+ * connection before it calls that a failure of its own. */
+#define VNC_LOST_GRACE_MS 5000
+/* Pumping interval for video drivers without a pollable connection. */
+#define PUMP_INTERVAL_MS 10
+
+struct player {
+	const struct vm_config *cfg;
+	struct render *render;
+	struct vnc *vnc;
+	struct input *input;
+	struct bindings *bindings;
+	struct vm_session *session;
+	enum vm_state state;
+	bool failed;           /* QEMU is gone with an error: show, wait */
+	bool quit;
+	int exit_status;
+
+	int display_fd;        /* -1: pump every PUMP_INTERVAL_MS */
+	int display_max_wait;  /* -1 or a safety interval for the fd */
+	uint64_t vnc_lost_at;
+
+	/* statistics (VMPLAY_STATS=1 prints them at exit) */
+	uint64_t started_ms;
+	uint64_t first_frame_ms;
+	uint64_t updates;
+	bool unpresented;      /* an upload waits for its present */
+};
+
+static int signal_pipe[2] = { -1, -1 };
+
+static void on_signal(int sig)
+{
+	int saved = errno;
+	char c = (char)sig;
+	if (write(signal_pipe[1], &c, 1) < 0) {
+		/* a full pipe already holds enough requests */
+	}
+	errno = saved;
+}
+
+static void install_signals(bool on)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on ? on_signal : SIG_DFL;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = SA_RESTART;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+}
+
+/* The window system connection to wait on, when the video driver has one.
+ * No link-time dependency on Xlib or libwayland: ConnectionNumber is a
+ * macro over the Display struct, and SDL has libwayland-client loaded. */
+static void find_display_fd(struct player *p)
+{
+	p->display_fd = -1;
+	p->display_max_wait = -1;
+	SDL_SysWMinfo info;
+	SDL_VERSION(&info.version);
+	if (!SDL_GetWindowWMInfo(render_window(p->render), &info))
+		goto fallback;
+	switch (info.subsystem) {
+#if defined(SDL_VIDEO_DRIVER_X11)
+	case SDL_SYSWM_X11:
+		p->display_fd = ConnectionNumber(info.info.x11.display);
+		break;
+#endif
+#if defined(SDL_VIDEO_DRIVER_WAYLAND)
+	case SDL_SYSWM_WAYLAND: {
+		void *lib = dlopen("libwayland-client.so.0", RTLD_LAZY | RTLD_NOLOAD);
+		int (*get_fd)(void *) = lib ? (int (*)(void *))dlsym(
+						      lib, "wl_display_get_fd")
+					    : NULL;
+		if (get_fd)
+			p->display_fd = get_fd(info.info.wl.display);
+		if (lib)
+			dlclose(lib);
+		/* SDL repeats keys itself on Wayland from its pump, and
+		 * dispatching is less predictable: wake up now and then */
+		p->display_max_wait = 250;
+		break;
+	}
+#endif
+	default:
+		break;
+	}
+	if (p->display_fd >= 0) {
+		log_debug("waiting on the %s connection (fd %d)",
+			  SDL_GetCurrentVideoDriver(), p->display_fd);
+		return;
+	}
+fallback:
+	log_debug("video driver %s: pumping events every %d ms",
+		  SDL_GetCurrentVideoDriver(), PUMP_INTERVAL_MS);
+}
+
+static const char *state_word(enum vm_state s)
+{
+	static const char *const words[] = {
+		[VM_STATE_RUNNING] = "running",
+		[VM_STATE_PAUSED] = "paused",
+		[VM_STATE_PRELAUNCH] = "starting",
+		[VM_STATE_POWERING_DOWN] = "shutting down",
+		[VM_STATE_STOPPING] = "stopping",
+		[VM_STATE_EXITED] = "stopped",
+	};
+	return (unsigned)s < ARRAY_SIZE(words) && words[s] ? words[s] : "?";
+}
+
+static void update_title(struct player *p)
+{
+	const char *word = p->session ? state_word(p->state) : "starting";
+	if (p->failed)
+		word = "stopped";
+	char *title = xasprintf("%s: %s%s", p->cfg->name, word,
+				p->input && input_grabbed(p->input)
+					? " (pointer grabbed)" : "");
+	render_set_title(p->render, title);
+	free(title);
+}
+
+/* ---- the overlay menu's place in the loop ----
+ * The overlay (another module) gets every event first while it is open
+ * and draws after the guest picture through render_set_hook. Until it is
+ * linked in, nothing is consumed. */
+static bool overlay_offer(struct player *p, const SDL_Event *ev)
+{
+	(void)p;
+	(void)ev;
+	return false;
+}
+
+/* ---- VNC callbacks ---- */
+
+static void present(struct player *p)
+{
+	render_present(p->render);
+	if (p->unpresented && !p->first_frame_ms) {
+		p->first_frame_ms = now_ms();
+		log_debug("first guest frame on screen after %llu ms",
+			  (unsigned long long)(p->first_frame_ms - p->started_ms));
+	}
+	p->unpresented = false;
+}
+
+static void on_vnc_resize(void *user, int w, int h)
+{
+	struct player *p = user;
+	log_debug("guest screen %dx%d", w, h);
+	render_guest_resized(p->render, w, h);
+}
+
+static void on_vnc_update(void *user, int x, int y, int w, int h)
+{
+	struct player *p = user;
+	/* every frame QEMU sends is shown: when the library had a second
+	 * update buffered, show the first before taking the next */
+	if (p->unpresented)
+		present(p);
+	struct vnc_frame f = vnc_frame(p->vnc);
+	render_upload(p->render, f.pixels, f.pitch, x, y, w, h);
+	if (!p->updates++)
+		render_set_message(p->render, NULL);  /* "Starting..." */
+	p->unpresented = true;
+}
+
+static void on_vnc_cursor(void *user, const uint32_t *argb, int w, int h,
+			  int hot_x, int hot_y)
+{
+	struct player *p = user;
+	render_set_cursor(p->render, argb, w, h, hot_x, hot_y);
+}
+
+/* ---- lifecycle ---- */
+
+static void fail(struct player *p, const char *message)
+{
+	log_error("%s", message);
+	char *shown = xasprintf("%s\n\nClose the window to quit.", message);
+	render_set_message(p->render, shown);
+	free(shown);
+	p->failed = true;
+	p->exit_status = 1;
+	update_title(p);
+}
+
+static void on_state(void *user, enum vm_state state, const char *why)
+{
+	struct player *p = user;
+	p->state = state;
+	log_debug("VM %s: %s", state_word(state), why);
+	switch (state) {
+	case VM_STATE_POWERING_DOWN: {
+		char *msg = xasprintf("Shutting down %s: %s.\n\nClose the "
+				      "window again to turn it off now.",
+				      p->cfg->name, why);
+		render_set_message(p->render, msg);
+		free(msg);
+		log_info("shutting down %s: %s", p->cfg->name, why);
+		break;
+	}
+	case VM_STATE_STOPPING:
+		render_set_message(p->render, why);
+		break;
+	case VM_STATE_EXITED:
+		switch (vm_session_outcome(p->session)) {
+		case VM_OUTCOME_POWEROFF:
+		case VM_OUTCOME_STOPPED:
+			p->exit_status = 0;
+			p->quit = true;
+			break;
+		default: {
+			char *msg = vm_session_describe_exit(p->session);
+			fail(p, msg);
+			free(msg);
+			break;
+		}
+		}
+		break;
+	default:
+		break;
+	}
+	update_title(p);
+}
+
+static void request_close(struct player *p)
+{
+	if (p->failed || !p->session || vm_session_exited(p->session)) {
+		p->quit = true;
+		return;
+	}
+	vm_session_request_stop(p->session);
+}
+
+static void toggle_pause(struct player *p)
+{
+	if (!p->session)
+		return;
+	if (p->state == VM_STATE_PAUSED)
+		vm_session_resume(p->session);
+	else if (p->state == VM_STATE_RUNNING)
+		vm_session_pause(p->session);
+}
+
+static void run_action(struct player *p, enum action a)
+{
+	static const SDL_Scancode cad[] = { SDL_SCANCODE_LCTRL,
+					    SDL_SCANCODE_LALT,
+					    SDL_SCANCODE_DELETE };
+	log_debug("shortcut: %s", action_name(a));
+	switch (a) {
+	case ACTION_PAUSE:
+		toggle_pause(p);
+		break;
+	case ACTION_FULLSCREEN:
+		render_set_fullscreen(p->render, !render_fullscreen(p->render));
+		break;
+	case ACTION_RELEASE:
+		input_set_grab(p->input, false);
+		update_title(p);
+		break;
+	case ACTION_QUIT:
+		request_close(p);
+		break;
+	case ACTION_CTRL_ALT_DEL:
+		/* the user holds ctrl+alt already; send the whole chord */
+		input_release_all(p->input);
+		input_send_keys(p->input, cad, ARRAY_SIZE(cad));
+		break;
+	default:
+		log_info("%s: not available in this build", action_name(a));
+		break;
+	}
+}
+
+/* ---- SDL events ---- */
+
+static void on_window_event(struct player *p, const SDL_WindowEvent *w)
+{
+	switch (w->event) {
+	case SDL_WINDOWEVENT_CLOSE:
+		request_close(p);
+		break;
+	case SDL_WINDOWEVENT_FOCUS_LOST:
+		/* the guest must not keep keys the host took away */
+		input_release_all(p->input);
+		if (input_grabbed(p->input)) {
+			input_set_grab(p->input, false);
+			update_title(p);
+		}
+		break;
+	default:
+		/* exposed, resized, shown, restored...: draw again */
+		render_invalidate(p->render);
+		break;
+	}
+}
+
+static void on_event(struct player *p, const SDL_Event *ev)
+{
+	if (overlay_offer(p, ev))
+		return;
+	switch (ev->type) {
+	case SDL_QUIT:
+		request_close(p);
+		break;
+	case SDL_WINDOWEVENT:
+		on_window_event(p, &ev->window);
+		break;
+	case SDL_KEYDOWN: {
+		enum action a = bindings_match(p->bindings, &ev->key);
+		if (a != ACTION_NONE) {
+			if (!ev->key.repeat)
+				run_action(p, a);
+			break;   /* the shortcut's key never reaches the guest */
+		}
+		input_key(p->input, &ev->key);
+		break;
+	}
+	case SDL_KEYUP:
+		input_key(p->input, &ev->key);
+		break;
+	case SDL_MOUSEMOTION:
+	case SDL_MOUSEBUTTONDOWN:
+	case SDL_MOUSEBUTTONUP:
+	case SDL_MOUSEWHEEL: {
+		bool was = input_grabbed(p->input);
+		input_mouse(p->input, ev);
+		if (was != input_grabbed(p->input))
+			update_title(p);
+		break;
+	}
+	case SDL_RENDER_TARGETS_RESET:
+	case SDL_RENDER_DEVICE_RESET:
+		/* the texture's content is gone: take the whole frame again */
+		if (p->vnc) {
+			struct vnc_frame f = vnc_frame(p->vnc);
+			render_guest_resized(p->render, f.width, f.height);
+			render_upload(p->render, f.pixels, f.pitch, 0, 0, f.width,
+				      f.height);
+		}
+		render_invalidate(p->render);
+		break;
+	default:
+		break;
+	}
+}
+
+static void drain_sdl(struct player *p)
+{
+	SDL_Event ev;
+	SDL_PumpEvents();
+	while (!p->quit &&
+	       SDL_PeepEvents(&ev, 1, SDL_GETEVENT, SDL_FIRSTEVENT,
+			      SDL_LASTEVENT) > 0)
+		on_event(p, &ev);
+}
+
+static void drain_signals(struct player *p)
+{
+	char buf[16];
+	ssize_t n;
+	while ((n = read(signal_pipe[0], buf, sizeof(buf))) > 0)
+		for (ssize_t i = 0; i < n; i++) {
+			log_info("got signal %d: %s", buf[i],
+				 p->failed ? "closing"
+					   : "shutting the VM down");
+			request_close(p);
+		}
+}
+
+static int min_timeout(int a, int b)
+{
+	if (a < 0)
+		return b;
+	if (b < 0)
+		return a;
+	return a < b ? a : b;
+}
+
+static void lose_vnc(struct player *p)
+{
+	log_debug("VNC connection closed");
+	input_set_vnc(p->input, NULL);
+	vnc_destroy(p->vnc);
+	p->vnc = NULL;
+	p->vnc_lost_at = now_ms();
+}
+
+static void loop(struct player *p)
+{
+	while (!p->quit) {
+		drain_sdl(p);
+		if (p->quit)
+			break;
+		if (render_needs_present(p->render))
+			present(p);
+		/* presenting may have queued window events out of poll's
+		 * sight */
+		SDL_PumpEvents();
+		if (SDL_HasEvents(SDL_FIRSTEVENT, SDL_LASTEVENT))
+			continue;
+
+		struct pollfd fds[6];
+		int n = 0, i_display = -1, i_vnc = -1, i_sig;
+		if (p->display_fd >= 0) {
+			i_display = n;
+			fds[n++] = (struct pollfd){ p->display_fd, POLLIN, 0 };
+		}
+		if (p->vnc) {
+			i_vnc = n;
+			fds[n++] = (struct pollfd){ vnc_fd(p->vnc), POLLIN, 0 };
+		}
+		i_sig = n;
+		fds[n++] = (struct pollfd){ signal_pipe[0], POLLIN, 0 };
+		int i_session = n;
+		if (p->session)
+			n += vm_session_pollfds(p->session, fds + n, 6 - n);
+
+		int timeout = p->display_fd >= 0 ? p->display_max_wait
+						 : PUMP_INTERVAL_MS;
+		if (p->session)
+			timeout = min_timeout(timeout,
+					      vm_session_timeout_ms(p->session));
+		if (!p->vnc && p->vnc_lost_at && !p->failed)
+			timeout = min_timeout(timeout, VNC_LOST_GRACE_MS / 10);
+		if (poll(fds, (nfds_t)n, timeout) < 0 && errno != EINTR) {
+			log_error("poll: %s", strerror(errno));
+			break;
+		}
+		(void)i_display;   /* only wakes us: SDL reads it */
+		(void)i_session;
+		if (fds[i_sig].revents)
+			drain_signals(p);
+		if (i_vnc >= 0 && fds[i_vnc].revents) {
+			if (!vnc_dispatch(p->vnc))
+				lose_vnc(p);
+		}
+		if (p->session)
+			vm_session_dispatch(p->session);
+		if (!p->vnc && p->vnc_lost_at && !p->failed && !p->quit &&
+		    now_ms() - p->vnc_lost_at > VNC_LOST_GRACE_MS) {
+			fail(p, "Lost the connection to QEMU's display; "
+				"stopping the VM.");
+			vm_session_quit(p->session);
+		}
+	}
+}
+
+static void print_stats(const struct player *p)
+{
+	if (!getenv("VMPLAY_STATS"))
+		return;
+	fprintf(stderr,
+		"vmplay-stats: first_frame_ms=%lld updates=%llu frames=%llu\n",
+		p->first_frame_ms ? (long long)(p->first_frame_ms - p->started_ms)
+				  : -1LL,
+		(unsigned long long)p->updates,
+		(unsigned long long)render_frames(p->render));
+}
 
 int player_run(const struct vm_config *cfg, const struct play_options *opts)
 {
-	(void)cfg;
-	(void)opts;
-	log_error("the player window is not implemented yet");
-	return 2;
+	struct player pl = { .cfg = cfg, .display_fd = -1 };
+	struct player *p = &pl;
+	p->started_ms = now_ms();
+	char *error = NULL;
+
+	p->bindings = bindings_load(cfg, &error);
+	if (!p->bindings) {
+		fprintf(stderr, "%s\n", error ? error : "bad key bindings");
+		free(error);
+		return 1;
+	}
+
+	/* SDL's own SIGINT/SIGTERM handlers would turn them into SDL_QUIT;
+	 * we want them to mean "shut the VM down", through the loop. */
+	SDL_SetHint(SDL_HINT_NO_SIGNAL_HANDLERS, "1");
+	/* one close request per click on the close button */
+	SDL_SetHint(SDL_HINT_QUIT_ON_LAST_WINDOW_CLOSE, "0");
+	/* a windowed VM should not switch the desktop's compositor off */
+	SDL_SetHint(SDL_HINT_VIDEO_X11_NET_WM_BYPASS_COMPOSITOR, "0");
+	if (SDL_Init(SDL_INIT_VIDEO) != 0) {
+		log_error("cannot open a window: %s (no display? try --headless)",
+			  SDL_GetError());
+		bindings_destroy(p->bindings);
+		return 1;
+	}
+	SDL_StopTextInput();   /* keys go to the guest as scancodes, no IME */
+
+	char *title = xasprintf("%s: starting", cfg->name);
+	p->render = render_create(title, 720, 400, cfg->scale,
+				  cfg->fullscreen || opts->fullscreen, &error);
+	free(title);
+	if (!p->render) {
+		log_error("%s", error);
+		free(error);
+		SDL_Quit();
+		bindings_destroy(p->bindings);
+		return 1;
+	}
+	p->input = input_create(cfg->pointer, p->render);
+	find_display_fd(p);
+
+	if (pipe2(signal_pipe, O_CLOEXEC | O_NONBLOCK) != 0) {
+		log_error("pipe: %s", strerror(errno));
+		p->exit_status = 1;
+		goto out;
+	}
+	install_signals(true);
+
+	char *msg = xasprintf("Starting %s...", cfg->name);
+	render_set_message(p->render, msg);
+	free(msg);
+	present(p);
+	SDL_PumpEvents();
+
+	p->session = vm_session_start(cfg, 0, &error);
+	if (!p->session) {
+		fail(p, error ? error : "QEMU did not start");
+		free(error);
+		error = NULL;
+	} else {
+		static const struct vnc_callbacks cb = {
+			.resize = on_vnc_resize,
+			.update = on_vnc_update,
+			.cursor = on_vnc_cursor,
+		};
+		struct vm_session_listener listener = {
+			.state_changed = on_state,
+			.user = p,
+		};
+		p->state = vm_session_state(p->session);
+		vm_session_set_listener(p->session, &listener);
+		const char *sock = launch_vnc_socket(vm_session_launch(p->session));
+		p->vnc = vnc_connect(sock, cfg->display_device != DISPLAY_STD,
+				     &cb, p, &error);
+		if (!p->vnc) {
+			fail(p, error);
+			free(error);
+			error = NULL;
+			vm_session_quit(p->session);
+		} else {
+			input_set_vnc(p->input, p->vnc);
+		}
+		update_title(p);
+	}
+
+	loop(p);
+
+out:
+	print_stats(p);
+	install_signals(false);
+	input_destroy(p->input);
+	vnc_destroy(p->vnc);
+	vm_session_destroy(p->session);
+	render_destroy(p->render);
+	SDL_Quit();
+	bindings_destroy(p->bindings);
+	for (int i = 0; i < 2; i++)
+		if (signal_pipe[i] >= 0) {
+			close(signal_pipe[i]);
+			signal_pipe[i] = -1;
+		}
+	return p->exit_status;
 }

@@ -23,6 +23,7 @@
  *   syntax), so they are not escaped. */
 #include "qemu_args.h"
 
+#include "disk.h"
 #include "log.h"
 
 #include <errno.h>
@@ -213,7 +214,8 @@ static void plan_boot(struct build *b)
 	const char *order = cfg->boot_order;
 	if (!order)
 		order = cfg->has_cdrom ? "cd" : "c";
-	int next = 0;
+	/* QEMU gives bootindex 0 to the option ROM that starts a -kernel. */
+	int next = cfg->kernel ? 1 : 0;
 	for (size_t i = 0; i < cfg->n_disks; i++)
 		b->disk_boot[i] = -1;
 	b->cdrom_boot = b->nic_boot = -1;
@@ -377,20 +379,19 @@ static bool add_disks(struct build *b)
 				    "of a kind vmplay does not handle); set "
 				    "format = qcow2, raw, vdi or vmdk",
 				    cfg->path, d->line, d->name, d->file);
+		/* QEMU's IDE/SATA disks refuse a read-only drive. There the
+		 * file is opened read-only under a temporary overlay that
+		 * takes the guest's writes and goes away with QEMU: the file
+		 * stays untouched all the same. */
 		bool ide_type = d->interface == DISK_IDE ||
 				d->interface == DISK_SATA;
-		if (d->readonly && ide_type)
-			return fail(b, "%s:%d: disk '%s': readonly = true does "
-				    "not work with interface = %s (QEMU's IDE "
-				    "and SATA disks cannot be read-only); use "
-				    "interface = virtio or scsi",
-				    cfg->path, d->line, d->name,
-				    interface_names[d->interface]);
+		const char *ro = !d->readonly ? ""
+				 : ide_type ? ",snapshot=on" : ",readonly=on";
 
 		char *file = qemu_escape(d->file);
 		optf(b, "-drive", "if=none,id=hd%zu,node-name=disk%zu,"
 		     "format=%s,file=%s%s", i, i, format_drivers[format], file,
-		     d->readonly ? ",readonly=on" : "");
+		     ro);
 		free(file);
 
 		char boot[32], where[32];
@@ -643,10 +644,12 @@ static const char *detect_kvm(void)
 
 void qemu_host_detect(struct qemu_host *host)
 {
+	/* Callers often start from an uninitialised struct: leave nothing
+	 * undefined. */
+	*host = (struct qemu_host){ 0 };
 	host->qemu_binary = qemu_binary();
 	host->kvm_problem = detect_kvm();
 	host->kvm_usable = host->kvm_problem == NULL;
-	host->uefi_code = host->uefi_vars_template = NULL;
 	for (size_t i = 0; i < ARRAY_SIZE(ovmf_pairs); i++) {
 		if (path_exists(ovmf_pairs[i].code) &&
 		    path_exists(ovmf_pairs[i].vars)) {
@@ -684,7 +687,9 @@ static enum disk_format *detect_formats(const struct vm_config *cfg)
 {
 	enum disk_format *formats = xcalloc(cfg->n_disks + 1, sizeof(*formats));
 	for (size_t i = 0; i < cfg->n_disks; i++)
-		formats[i] = cfg->disks[i].format;
+		formats[i] = cfg->disks[i].format != FORMAT_AUTO
+			? cfg->disks[i].format
+			: disk_detect_format(cfg->disks[i].file);
 	return formats;
 }
 

@@ -47,8 +47,9 @@ bool qemu_args_build(const struct vm_config *cfg, const struct qemu_host *host,
 char *qemu_escape(const char *value);
 
 /* Fills host with what this machine has: the binary, KVM, OVMF, the audio
- * backend for "auto". Sockets, uefi_vars and disk_formats are left for the
- * caller (they depend on the VM). Strings are static. */
+ * backend for "auto". Sockets, uefi_vars and disk_formats are set to NULL
+ * for the caller to fill (they depend on the VM); qemu_args_build_local
+ * does all of it. Strings are static. */
 void qemu_host_detect(struct qemu_host *host);
 
 /* The whole job for this machine: qemu_host_detect, the disks' formats

@@ -5,6 +5,7 @@
 #include "util.h"
 
 #include <stdlib.h>
+#include <unistd.h>
 
 #define C BIND_CTRL
 #define A BIND_ALT
@@ -329,6 +330,53 @@ static void test_load(void)
 	free(error);
 }
 
+/* The user file (XDG_CONFIG_HOME/vmplay/vmplay.ini) applies before the
+ * VM file's [keys]; its errors name it. */
+static void test_load_user_file(void)
+{
+	char dir[] = "/tmp/vmplay-bindings-XXXXXX";
+	CHECK(mkdtemp(dir) != NULL);
+	char *folder = path_join(dir, "vmplay");
+	char *file = path_join(folder, "vmplay.ini");
+	CHECK(mkdir_p(folder, 0700));
+	const char *text = "[keys]\npause = ctrl+alt+x\nmenu = F10\n";
+	CHECK(write_file_atomic(file, text, strlen(text), true));
+	setenv("XDG_CONFIG_HOME", dir, 1);
+
+	struct vm_key keys[] = { { "menu", "F9", 7 } };
+	struct vm_config cfg = { 0 };
+	cfg.path = "/vms/demo.vmplay";
+	cfg.keys = keys;
+	cfg.n_keys = ARRAY_SIZE(keys);
+	char *error = NULL;
+	struct bindings *b = bindings_load(&cfg, &error);
+	CHECK(b != NULL);
+	SDL_KeyboardEvent e = key_event(SDL_KEYDOWN, SDLK_x, KMOD_CTRL | KMOD_ALT, 0);
+	CHECK_INT(bindings_match(b, &e), ACTION_PAUSE);
+	e = key_event(SDL_KEYDOWN, SDLK_F9, KMOD_NONE, 0);
+	CHECK_INT(bindings_match(b, &e), ACTION_MENU);   /* the VM file wins */
+	e = key_event(SDL_KEYDOWN, SDLK_F10, KMOD_NONE, 0);
+	CHECK_INT(bindings_match(b, &e), ACTION_NONE);
+	bindings_destroy(b);
+
+	text = "[keys]\npause = ctrl+alt+pp\n";
+	CHECK(write_file_atomic(file, text, strlen(text), true));
+	b = bindings_load(&cfg, &error);
+	CHECK(b == NULL);
+	char *want = xasprintf("%s:2: keys: pause: 'ctrl+alt+pp' is not a key "
+			       "(examples: ctrl+alt+p, shift+F12, none)", file);
+	CHECK_STR(error, want);
+	free(want);
+	free(error);
+
+	unlink(file);
+	rmdir(folder);
+	rmdir(dir);
+	free(file);
+	free(folder);
+	setenv("XDG_CONFIG_HOME", "/nonexistent-vmplay-test", 1);
+}
+
 static void test_user_file_path(void)
 {
 	static const struct {
@@ -389,6 +437,7 @@ int main(void)
 	RUN(test_match);
 	RUN(test_apply);
 	RUN(test_load);
+	RUN(test_load_user_file);
 	RUN(test_user_file_path);
 	RUN(test_print);
 	return TEST_REPORT();

@@ -1,5 +1,6 @@
 #include "test.h"
 
+#include "bindings.h"
 #include "config.h"
 #include "util.h"
 
@@ -842,6 +843,237 @@ static void test_example_file(void)
 	config_destroy(cfg);
 }
 
+/* The user's settings file: [keys] only; missing or empty is fine. */
+static void test_user_keys(void)
+{
+	char dir[] = "/tmp/vmplay-test-config-XXXXXX";
+	CHECK(mkdtemp(dir) != NULL);
+	char *path = path_join(dir, "vmplay.ini");
+	struct vm_key *keys = NULL;
+	size_t n = 99;
+	char *error = NULL;
+	CHECK(config_load_user_keys(path, &keys, &n, &error));
+	CHECK_INT(n, 0);
+	CHECK(keys == NULL && error == NULL);
+
+	static const struct {
+		const char *text;
+		size_t n;        /* keys read when valid */
+		const char *error;  /* after "PATH:" */
+	} cases[] = {
+		{ "", 0, NULL },
+		{ "; nothing yet\n", 0, NULL },
+		{ "[keys]\nmenu = ctrl+alt+x ; mine\nQuit = none\n", 2, NULL },
+		{ "[keys]\nmenus = ctrl+alt+x\n", 0,
+		  "2: unknown action 'menus' in [keys] (did you mean 'menu'?)" },
+		{ "[vm]\nmemory = 2G\n", 0,
+		  "1: unknown section [vm] (this file has only [keys])" },
+		{ "menu = ctrl+alt+x\n", 0,
+		  "1: key 'menu' comes before any [section] (keys belong to a section such as [keys])" },
+		{ "[keys]\nmenu = ctrl+alt+x\nmenu = ctrl+alt+y\n", 0,
+		  "3: menu: set a second time in [keys] (first on line 2)" },
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		unlink(path);
+		CHECK(write_file_atomic(path, cases[i].text, strlen(cases[i].text), false));
+		bool ok = config_load_user_keys(path, &keys, &n, &error);
+		CHECK_INT(ok, cases[i].error == NULL);
+		if (cases[i].error) {
+			char *want = xasprintf("%s:%s", path, cases[i].error);
+			CHECK_STR(error, want);
+			free(want);
+		} else {
+			CHECK(error == NULL);
+			CHECK_INT(n, cases[i].n);
+		}
+		if (ok && n == 2) {
+			CHECK_STR(keys[0].action, "menu");
+			CHECK_STR(keys[0].spec, "ctrl+alt+x");
+			CHECK_INT(keys[0].line, 2);
+			CHECK_STR(keys[1].action, "quit");
+			CHECK_STR(keys[1].spec, "none");
+		}
+		config_free_keys(keys, n);
+		free(error);
+		error = NULL;
+	}
+	unlink(path);
+	rmdir(dir);
+	free(path);
+}
+
+/* Random mixtures of VM file fragments and bytes: each gives a config or
+ * an error, never a crash (the ASan build checks memory too). */
+static void test_fuzz(void)
+{
+	static const char *const pieces[] = {
+		"[vm]", "[disk.a]", "[disk.b]", "[cdrom]", "[boot]", "[network]",
+		"[keys]", "[kiosk]", "[qemu]", "[", "]", "=", " ", "\t", "\n",
+		"\r\n", ";", "#", "\"", "'", "\\", "memory", "file", "cpus",
+		"forward", "tcp:1:2", ",", ":", "args", "2G", "menu", "allow",
+		"order", "kernel", "x", "\xff", "\x01", "pin", "1234", "size",
+	};
+	uint32_t seed = 12345;
+	char buf[512];
+	size_t configs = 0, errors = 0;
+	for (int round = 0; round < 3000; round++) {
+		size_t len = 0;
+		int n = 1 + (int)((seed = seed * 1103515245 + 12345) >> 16) % 60;
+		for (int i = 0; i < n; i++) {
+			seed = seed * 1103515245 + 12345;
+			const char *piece = pieces[(seed >> 16) % ARRAY_SIZE(pieces)];
+			size_t plen = strlen(piece);
+			if (len + plen >= sizeof(buf))
+				break;
+			memcpy(buf + len, piece, plen);
+			len += plen;
+		}
+		if (round % 7 == 0 && len)
+			buf[(seed >> 8) % len] = '\0';
+		char *error = NULL;
+		struct vm_config *cfg = config_parse(VM_PATH, buf, len, &error);
+		CHECK((cfg != NULL) != (error != NULL));
+		if (error)
+			CHECK(error[0] != '\0');
+		configs += cfg != NULL;
+		errors += error != NULL;
+		config_destroy(cfg);
+		free(error);
+	}
+	CHECK(configs > 0);
+	CHECK(errors > 0);
+}
+
+/* Files at the size limit with many lines, sections or keys stay fast:
+ * no quadratic checks. */
+static void test_big_files_are_fast(void)
+{
+	static const char *const lines[] = {
+		"[disk.d%d]\nfile = a\n", "[x%d]\n", "[keys]\nmenu%d = x\n",
+		"[vm]\n;%d\n", "k%d\n",
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(lines); i++) {
+		size_t cap = (1u << 20) - 64, len = 0;
+		char *text = xmalloc(cap + 64);
+		for (int n = 0; len < cap; n++)
+			len += (size_t)sprintf(text + len, lines[i], n);
+		uint64_t start = now_ms();
+		char *error = NULL;
+		struct vm_config *cfg = config_parse(VM_PATH, text, len, &error);
+		CHECK(cfg == NULL);
+		CHECK(error != NULL);
+		uint64_t took = now_ms() - start;
+		if (took > 20000)
+			printf("  case %zu took %llu ms\n", i, (unsigned long long)took);
+		CHECK(took < 20000);
+		config_destroy(cfg);
+		free(error);
+		free(text);
+	}
+	/* At most 64 disks. */
+	char text[2048];
+	size_t len = 0;
+	for (int n = 0; n < 65; n++)
+		len += (size_t)sprintf(text + len, "[disk.d%d]\nfile = a\n", n);
+	char *error = parse_error(text);
+	CHECK_STR(error, "/vms/demo.vmplay:129: [disk.d64]: too many disks (at most 64)");
+	free(error);
+	text[len - strlen("[disk.d64]\nfile = a\n")] = '\0';
+	struct vm_config *cfg = parse_ok(text);
+	if (cfg)
+		CHECK_INT(cfg->n_disks, 64);
+	config_destroy(cfg);
+}
+
+struct doc_check {
+	char *man;       /* assets/vmplay.5 */
+	char *example;   /* configs/example.vmplay */
+	int keys;
+};
+
+static void check_documented(const char *section, const char *key, void *data)
+{
+	struct doc_check *d = data;
+	char *header = xasprintf(".SH \"[%s]\"", section);
+	if (!strstr(d->man, header))
+		printf("  vmplay.5 lacks %s\n", header);
+	CHECK(strstr(d->man, header) != NULL);
+	free(header);
+	const char *head = strncmp(section, "disk.", 5) == 0 ? "[disk." : section;
+	CHECK(strstr(d->example, head) != NULL);
+	if (!key)
+		return;
+	d->keys++;
+	/* In troff a dash is written \-. */
+	struct strv forms = { 0 };
+	char *escaped = xmalloc(2 * strlen(key) + 1), *o = escaped;
+	for (const char *c = key; *c; c++) {
+		if (*c == '-')
+			*o++ = '\\';
+		*o++ = *c;
+	}
+	*o = '\0';
+	strv_pushf(&forms, "\n.BI %s \"", escaped);
+	strv_pushf(&forms, "\n.BR %s \"", escaped);
+	bool found = false;
+	for (size_t i = 0; i < forms.n; i++)
+		found |= strstr(d->man, forms.v[i]) != NULL;
+	if (!found)
+		printf("  vmplay.5 lacks [%s] %s\n", section, key);
+	CHECK(found);
+	/* The example sets every key, and the reader knows it. */
+	char *line = xasprintf("\n%s = ", key);
+	if (!strstr(d->example, line))
+		printf("  example.vmplay lacks [%s] %s\n", section, key);
+	CHECK(strstr(d->example, line) != NULL);
+	free(line);
+	char *text = xasprintf("[%s]\n%s =\n",
+			       strcmp(section, "disk.NAME") == 0 ? "disk.d" : section, key);
+	char *error = NULL;
+	struct vm_config *cfg = parse(text, &error);
+	/* An empty value is no value: only a disk then lacks its file. */
+	if (strcmp(section, "disk.NAME") == 0)
+		CHECK(!cfg);
+	else
+		CHECK(cfg != NULL);
+	config_destroy(cfg);
+	free(error);
+	free(text);
+	free(escaped);
+	strv_free(&forms);
+}
+
+/* vmplay(5) and the example name every section and key the reader knows,
+ * and every action of [keys]. */
+static void test_documentation(void)
+{
+	struct doc_check d = { 0 };
+	d.man = read_file("assets/vmplay.5", 1 << 20, NULL);
+	d.example = read_file("configs/example.vmplay", 1 << 20, NULL);
+	CHECK(d.man && d.example);
+	if (!d.man || !d.example)
+		return;
+	config_each_key(check_documented, &d);
+	CHECK(d.keys > 30);
+	for (int a = ACTION_NONE + 1; a < ACTION_COUNT; a++) {
+		char *name = xstrdup(action_name((enum action)a));
+		char *escaped = xmalloc(2 * strlen(name) + 1), *o = escaped;
+		for (const char *c = name; *c; c++) {
+			if (*c == '-')
+				*o++ = '\\';
+			*o++ = *c;
+		}
+		*o = '\0';
+		if (!strstr(d.man, escaped))
+			printf("  vmplay.5 lacks action %s\n", name);
+		CHECK(strstr(d.man, escaped) != NULL);
+		free(escaped);
+		free(name);
+	}
+	free(d.man);
+	free(d.example);
+}
+
 int main(void)
 {
 	RUN(test_defaults);
@@ -859,5 +1091,9 @@ int main(void)
 	RUN(test_paths);
 	RUN(test_check_files);
 	RUN(test_example_file);
+	RUN(test_documentation);
+	RUN(test_user_keys);
+	RUN(test_fuzz);
+	RUN(test_big_files_are_fast);
 	return TEST_REPORT();
 }

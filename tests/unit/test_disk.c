@@ -448,6 +448,18 @@ int main(void)
 	RUN(test_resize);
 	RUN(test_convert);
 	RUN(test_snapshots);
+	/* A failed check may have left files: remove them all. */
+	DIR *d = opendir(tmpdir);
+	struct dirent *e;
+	while (d && (e = readdir(d))) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		char *path = path_join(tmpdir, e->d_name);
+		unlink(path);
+		free(path);
+	}
+	if (d)
+		closedir(d);
 	rmdir(tmpdir);
 	return TEST_REPORT();
 }

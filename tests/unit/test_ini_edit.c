@@ -235,6 +235,9 @@ static void test_line_endings(void)
 	out = edit("", "vm", "name", "b");
 	CHECK_STR(out, "[vm]\nname = b\n");
 	free(out);
+	out = edit("\xEF\xBB\xBF[vm]\nname = a\n", "vm", "name", "b");
+	CHECK_STR(out, "\xEF\xBB\xBF[vm]\nname = b\n");
+	free(out);
 	out = edit("# c", "cdrom", "file", "x.iso");
 	CHECK_STR(out, "# c\n\n[cdrom]\nfile = x.iso\n");
 	free(out);

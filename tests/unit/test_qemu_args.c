@@ -225,14 +225,16 @@ static void test_disk_formats(void)
 	strv_free(&sv);
 }
 
+/* readonly = true: the file is never written. IDE and SATA disks cannot be
+ * read-only in QEMU, so they get a throw-away overlay instead. */
 static void test_readonly(void)
 {
 	static const struct {
 		enum disk_interface interface;
-		bool ok;
+		const char *option;
 	} cases[] = {
-		{ DISK_VIRTIO, true }, { DISK_SCSI, true },
-		{ DISK_IDE, false }, { DISK_SATA, false },
+		{ DISK_VIRTIO, ",readonly=on" }, { DISK_SCSI, ",readonly=on" },
+		{ DISK_IDE, ",snapshot=on" }, { DISK_SATA, ",snapshot=on" },
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
 		struct vm_disk disk = { .name = "ro", .file = "/vms/ro.qcow2",
@@ -245,13 +247,9 @@ static void test_readonly(void)
 		struct qemu_host host = test_host();
 		struct strv sv = { 0 };
 		char *error = NULL;
-		CHECK_INT(qemu_args_build(&cfg, &host, &sv, &error),
-			  cases[i].ok);
-		if (cases[i].ok)
-			CHECK_CONTAINS(arg_after(&sv, "-drive", 0),
-				       ",readonly=on");
-		else
-			CHECK_CONTAINS(error, "use interface = virtio or scsi");
+		CHECK(qemu_args_build(&cfg, &host, &sv, &error));
+		const char *drive = arg_after(&sv, "-drive", 0);
+		CHECK_CONTAINS(drive, cases[i].option);
 		free(error);
 		strv_free(&sv);
 	}
@@ -356,6 +354,32 @@ static void test_boot_order(void)
 	}
 }
 
+/* The option ROM that starts a -kernel holds bootindex 0 in QEMU. */
+static void test_boot_kernel(void)
+{
+	struct vm_disk disk = { .name = "a", .file = "/vms/a.qcow2",
+				.format = FORMAT_QCOW2,
+				.interface = DISK_VIRTIO };
+	struct vm_config cfg = base_config();
+	cfg.disks = &disk;
+	cfg.n_disks = 1;
+	cfg.kernel = "/vms/vmlinuz,1";
+	cfg.initrd = "/vms/initrd";
+	cfg.append = "console=ttyS0 a=b,c";
+	struct qemu_host host = test_host();
+	struct strv sv = { 0 };
+	char *error = NULL;
+	CHECK(qemu_args_build(&cfg, &host, &sv, &error));
+	CHECK_STR(arg_after(&sv, "-device", 1),
+		  "virtio-blk-pci,drive=hd0,id=disk0,bootindex=1");
+	/* taken literally by QEMU: not escaped */
+	CHECK_STR(arg_after(&sv, "-kernel", 0), "/vms/vmlinuz,1");
+	CHECK_STR(arg_after(&sv, "-initrd", 0), "/vms/initrd");
+	CHECK_STR(arg_after(&sv, "-append", 0), "console=ttyS0 a=b,c");
+	free(error);
+	strv_free(&sv);
+}
+
 static void test_uefi_errors(void)
 {
 	struct vm_config cfg = base_config();
@@ -448,8 +472,11 @@ static void test_binary_override(void)
 	CHECK_STR(qemu_binary(), "qemu-system-x86_64");
 	setenv("VMPLAY_QEMU", "/opt/qemu/bin/qemu-system-x86_64", 1);
 	CHECK_STR(qemu_binary(), "/opt/qemu/bin/qemu-system-x86_64");
-	struct qemu_host host = { 0 };
+	struct qemu_host host;
+	memset(&host, 0xa5, sizeof(host));  /* detect must set every field */
 	qemu_host_detect(&host);
+	CHECK(host.vnc_socket == NULL && host.qmp_socket == NULL);
+	CHECK(host.uefi_vars == NULL && host.disk_formats == NULL);
 	CHECK_STR(host.qemu_binary, "/opt/qemu/bin/qemu-system-x86_64");
 	CHECK(host.audio_auto != AUDIO_AUTO);
 	CHECK(host.kvm_usable == (host.kvm_problem == NULL));
@@ -500,6 +527,210 @@ static void test_uefi_vars(void)
 	CHECK(rmdir(dir) == 0);
 }
 
+/* What launch.c and the dry run call: formats detected from the files,
+ * the UEFI store made only when asked. */
+static void test_build_local(void)
+{
+	char dir[] = "/tmp/vmplay-test-qemu-local-XXXXXX";
+	CHECK(mkdtemp(dir) != NULL);
+	char *template_path = path_join(dir, "template.fd");
+	char *image = path_join(dir, "sys.qcow2");
+	char *vm = path_join(dir, "t.vmplay");
+	char zeros[65536] = { 0 };
+	CHECK(write_file_atomic(template_path, zeros, sizeof(zeros), false));
+	char *error = NULL;
+	CHECK(qemu_uefi_vars_prepare(template_path, image, &error));
+	free(error);
+
+	struct vm_disk disk = { .name = "sys", .file = image,
+				.format = FORMAT_AUTO,
+				.interface = DISK_VIRTIO, .line = 2 };
+	struct vm_config cfg = base_config();
+	cfg.path = vm;
+	cfg.dir = dir;
+	cfg.disks = &disk;
+	cfg.n_disks = 1;
+	cfg.firmware = FIRMWARE_UEFI;
+	struct strv sv = { 0 };
+	struct qemu_host host;
+	qemu_host_detect(&host);
+	char *vars = qemu_uefi_vars_path(&cfg);
+	bool ok = qemu_args_build_local(&cfg, "/run/v.sock", "/run/q.sock",
+					false, &sv, &error);
+	if (host.uefi_code) {
+		CHECK(ok);
+		CHECK_CONTAINS(arg_after(&sv, "-drive", 2), ",format=qcow2,");
+		CHECK_CONTAINS(arg_after(&sv, "-drive", 1), vars);
+		CHECK(!path_exists(vars));   /* a dry run creates nothing */
+		strv_free(&sv);
+		CHECK(qemu_args_build_local(&cfg, "/run/v.sock", "/run/q.sock",
+					    true, &sv, &error));
+		CHECK(path_exists(vars));
+	} else {
+		CHECK(!ok);
+		CHECK_CONTAINS(error, "apt-get install ovmf");
+	}
+	free(error);
+	strv_free(&sv);
+	unlink(vars);
+	unlink(image);
+	unlink(template_path);
+	CHECK(rmdir(dir) == 0);
+	free(vars);
+	free(vm);
+	free(image);
+	free(template_path);
+}
+
+/* ---- golden files: tests/golden/NAME.vmplay -> NAME.args ---- */
+
+/* Relative to the top of the tree, where make runs the tests;
+ * VMPLAY_GOLDEN_DIR overrides. */
+#define GOLDEN_DIR_DEFAULT "tests/golden"
+
+/* Replaces every occurrence of dir in s by "$DIR". Caller frees. */
+static char *with_dir_var(const char *s, const char *dir)
+{
+	size_t dlen = strlen(dir);
+	char *out = xmalloc(strlen(s) * 4 + 8), *o = out;
+	while (*s) {
+		if (dlen && strncmp(s, dir, dlen) == 0) {
+			memcpy(o, "$DIR", 4);
+			o += 4;
+			s += dlen;
+		} else {
+			*o++ = *s++;
+		}
+	}
+	*o = '\0';
+	return out;
+}
+
+static int compare_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* One golden case: returns false (after printing why) on a mismatch. With
+ * VMPLAY_GOLDEN_UPDATE=1 the .args file is written instead. */
+static bool golden_case(const char *dir, const char *name)
+{
+	char *vm_path = xasprintf("%s/%s.vmplay", dir, name);
+	char *args_path = xasprintf("%s/%s.args", dir, name);
+	char *error = NULL;
+	bool ok = false;
+	struct strv sv = { 0 };
+	struct vm_config *cfg = config_load(vm_path, &error);
+	if (!cfg) {
+		printf("  %s: %s\n", vm_path, error);
+		goto out;
+	}
+	/* The stand-in for disk_detect_format: every undeclared format is
+	 * qcow2. */
+	enum disk_format *formats = xcalloc(cfg->n_disks + 1, sizeof(*formats));
+	for (size_t i = 0; i < cfg->n_disks; i++)
+		formats[i] = cfg->disks[i].format == FORMAT_AUTO
+			? FORMAT_QCOW2 : cfg->disks[i].format;
+	struct qemu_host host = test_host();
+	host.disk_formats = formats;
+	char *vars = qemu_uefi_vars_path(cfg);
+	host.uefi_vars = vars;
+	bool built = qemu_args_build(cfg, &host, &sv, &error);
+	free(vars);
+	free(formats);
+	if (!built) {
+		printf("  %s: %s\n", vm_path, error);
+		goto out;
+	}
+	size_t len = 0;
+	for (size_t i = 0; i < sv.n; i++) {
+		char *line = with_dir_var(sv.v[i], cfg->dir);
+		free(sv.v[i]);
+		sv.v[i] = line;
+		len += strlen(line) + 1;
+	}
+	char *want = xmalloc(len + 1), *w = want;
+	for (size_t i = 0; i < sv.n; i++)
+		w += sprintf(w, "%s\n", sv.v[i]);
+	const char *update = getenv("VMPLAY_GOLDEN_UPDATE");
+	if (update && strcmp(update, "1") == 0) {
+		ok = write_file_atomic(args_path, want, len, true);
+		printf("  wrote %s\n", args_path);
+		free(want);
+		goto out;
+	}
+	size_t have_len = 0;
+	char *have = read_file(args_path, 1 << 20, &have_len);
+	if (!have) {
+		printf("  %s: cannot read it (VMPLAY_GOLDEN_UPDATE=1 writes "
+		       "it)\n", args_path);
+		free(want);
+		goto out;
+	}
+	ok = strcmp(have, want) == 0;
+	if (!ok) {
+		/* Show the first line that differs. */
+		const char *a = have, *b = want;
+		size_t start = 0, k = 0;
+		int line = 1;
+		for (; a[k] && a[k] == b[k]; k++) {
+			if (a[k] == '\n') {
+				line++;
+				start = k + 1;
+			}
+		}
+		a += start;
+		b += start;
+		printf("  %s:%d differs from the built command line:\n"
+		       "    file:  %.*s\n    built: %.*s\n", args_path, line,
+		       (int)strcspn(a, "\n"), a, (int)strcspn(b, "\n"), b);
+	}
+	free(have);
+	free(want);
+out:
+	strv_free(&sv);
+	config_destroy(cfg);
+	free(error);
+	free(vm_path);
+	free(args_path);
+	return ok;
+}
+
+static void test_golden(void)
+{
+	const char *dir = getenv("VMPLAY_GOLDEN_DIR");
+	if (!dir || !*dir)
+		dir = GOLDEN_DIR_DEFAULT;
+	DIR *d = opendir(dir);
+	CHECK(d != NULL);
+	if (!d) {
+		printf("  cannot open %s (run from the top of the tree)\n", dir);
+		return;
+	}
+	struct strv names = { 0 };
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		size_t n = strlen(e->d_name);
+		if (n > 7 && strcmp(e->d_name + n - 7, ".vmplay") == 0) {
+			char *base = xstrndup(e->d_name, n - 7);
+			strv_push(&names, base);
+			free(base);
+		}
+	}
+	closedir(d);
+	CHECK(names.n >= 12);
+	qsort(names.v, names.n, sizeof(char *), compare_names);
+	enum log_level saved = log_get_level();
+	log_set_level(LOG_ERROR);  /* the TCG fallback warning is expected */
+	for (size_t i = 0; i < names.n; i++) {
+		bool ok = golden_case(dir, names.v[i]);
+		printf("  golden %-12s %s\n", names.v[i], ok ? "ok" : "FAILED");
+		CHECK(ok);
+	}
+	log_set_level(saved);
+	strv_free(&names);
+}
+
 int main(void)
 {
 	RUN(test_escape);
@@ -510,10 +741,13 @@ int main(void)
 	RUN(test_readonly);
 	RUN(test_ide_slots);
 	RUN(test_boot_order);
+	RUN(test_boot_kernel);
 	RUN(test_uefi_errors);
 	RUN(test_audio);
 	RUN(test_no_tcp_listener);
 	RUN(test_binary_override);
 	RUN(test_uefi_vars);
+	RUN(test_build_local);
+	RUN(test_golden);
 	return TEST_REPORT();
 }

@@ -1,0 +1,399 @@
+/* The window and what is drawn in it. The guest picture lives in one
+ * streaming XRGB8888 texture (QEMU's native format, no conversion); each
+ * VNC update uploads only its dirty rectangle. The window is presented
+ * only when something changed, so a still guest costs nothing. */
+#include "render.h"
+
+#include "log.h"
+#include "util.h"
+
+#include <SDL2/SDL_ttf.h>
+#include <fontconfig/fontconfig.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct render {
+	SDL_Window *win;
+	SDL_Renderer *ren;
+	SDL_Texture *tex;
+	int gw, gh;            /* guest screen size; 0 before the first */
+	bool tex_valid;        /* the texture holds a picture (after upload) */
+	bool sized_once;       /* the window followed the guest at least once */
+	bool dirty;
+	enum scale_mode scale;
+	uint64_t frames;
+
+	render_hook_fn hook;
+	void *hook_user;
+
+	SDL_Cursor *cursor;
+
+	char *message;
+	SDL_Texture *msg_tex;  /* rendered message, NULL when stale */
+	int msg_w, msg_h;
+	int msg_px;            /* font size it was rendered at */
+	TTF_Font *font;
+	int font_px;
+};
+
+static void output_size(const struct render *r, int *w, int *h)
+{
+	if (SDL_GetRendererOutputSize(r->ren, w, h) != 0)
+		SDL_GetWindowSize(r->win, w, h);
+}
+
+/* Drawable pixels per window unit (2 on a HiDPI screen with scaling). */
+static void pixel_ratio(const struct render *r, double *sx, double *sy)
+{
+	int ww, wh, ow, oh;
+	SDL_GetWindowSize(r->win, &ww, &wh);
+	output_size(r, &ow, &oh);
+	*sx = ww > 0 ? (double)ow / ww : 1.0;
+	*sy = wh > 0 ? (double)oh / wh : 1.0;
+}
+
+struct render *render_create(const char *title, int width, int height,
+			     enum scale_mode scale, bool fullscreen,
+			     char **error)
+{
+	Uint32 flags = SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI;
+	if (fullscreen)
+		flags |= SDL_WINDOW_FULLSCREEN_DESKTOP;
+	SDL_Window *win = SDL_CreateWindow(title, SDL_WINDOWPOS_CENTERED,
+					   SDL_WINDOWPOS_CENTERED, width,
+					   height, flags);
+	if (!win) {
+		*error = xasprintf("cannot open a window: %s", SDL_GetError());
+		return NULL;
+	}
+	/* No vsync: we present at most once per guest update, and a blocking
+	 * present would delay asking QEMU for the next one. */
+	SDL_Renderer *ren = SDL_CreateRenderer(win, -1, SDL_RENDERER_ACCELERATED);
+	if (!ren)
+		ren = SDL_CreateRenderer(win, -1, SDL_RENDERER_SOFTWARE);
+	if (!ren) {
+		*error = xasprintf("cannot create a renderer: %s", SDL_GetError());
+		SDL_DestroyWindow(win);
+		return NULL;
+	}
+	SDL_RendererInfo info;
+	if (SDL_GetRendererInfo(ren, &info) == 0)
+		log_debug("renderer: %s", info.name);
+	struct render *r = xcalloc(1, sizeof(*r));
+	r->win = win;
+	r->ren = ren;
+	r->scale = scale;
+	r->dirty = true;
+	return r;
+}
+
+void render_destroy(struct render *r)
+{
+	if (!r)
+		return;
+	if (r->cursor) {
+		SDL_SetCursor(SDL_GetDefaultCursor());
+		SDL_FreeCursor(r->cursor);
+	}
+	if (r->msg_tex)
+		SDL_DestroyTexture(r->msg_tex);
+	if (r->font)
+		TTF_CloseFont(r->font);
+	if (TTF_WasInit())
+		TTF_Quit();
+	free(r->message);
+	if (r->tex)
+		SDL_DestroyTexture(r->tex);
+	SDL_DestroyRenderer(r->ren);
+	SDL_DestroyWindow(r->win);
+	free(r);
+}
+
+SDL_Window *render_window(const struct render *r)
+{
+	return r->win;
+}
+
+SDL_Renderer *render_renderer(const struct render *r)
+{
+	return r->ren;
+}
+
+void render_set_title(struct render *r, const char *title)
+{
+	SDL_SetWindowTitle(r->win, title);
+}
+
+static void apply_texture_filter(struct render *r)
+{
+	if (!r->tex)
+		return;
+	/* Whole-pixel modes stay sharp; free scaling is smoothed. */
+	bool sharp = r->scale == SCALE_INTEGER || r->scale == SCALE_NONE;
+	SDL_SetTextureScaleMode(r->tex, sharp ? SDL_ScaleModeNearest
+					      : SDL_ScaleModeLinear);
+}
+
+/* Resize the window so one guest pixel is one drawable pixel, when the
+ * display has room for it. */
+static void fit_window_to_guest(struct render *r)
+{
+	Uint32 flags = SDL_GetWindowFlags(r->win);
+	if (flags & (SDL_WINDOW_FULLSCREEN | SDL_WINDOW_FULLSCREEN_DESKTOP |
+		     SDL_WINDOW_MAXIMIZED))
+		return;
+	double sx, sy;
+	pixel_ratio(r, &sx, &sy);
+	int w = (int)(r->gw / sx + 0.5), h = (int)(r->gh / sy + 0.5);
+	SDL_Rect usable;
+	int display = SDL_GetWindowDisplayIndex(r->win);
+	if (display >= 0 && SDL_GetDisplayUsableBounds(display, &usable) == 0) {
+		int top, left, bottom, right;
+		if (SDL_GetWindowBordersSize(r->win, &top, &left, &bottom,
+					     &right) != 0)
+			top = left = bottom = right = 0;
+		if (w + left + right > usable.w || h + top + bottom > usable.h) {
+			/* too big: leave the size alone the next times, but
+			 * the first time use what the display allows */
+			if (!r->sized_once) {
+				SDL_SetWindowSize(r->win, usable.w - left - right,
+						  usable.h - top - bottom);
+				r->sized_once = true;
+			}
+			return;
+		}
+	}
+	int cw, ch;
+	SDL_GetWindowSize(r->win, &cw, &ch);
+	if (cw != w || ch != h)
+		SDL_SetWindowSize(r->win, w, h);
+	r->sized_once = true;
+}
+
+void render_guest_resized(struct render *r, int width, int height)
+{
+	if (r->tex && width == r->gw && height == r->gh) {
+		r->tex_valid = false;
+		r->dirty = true;
+		return;
+	}
+	if (r->tex)
+		SDL_DestroyTexture(r->tex);
+	r->tex = SDL_CreateTexture(r->ren, SDL_PIXELFORMAT_XRGB8888,
+				   SDL_TEXTUREACCESS_STREAMING, width, height);
+	if (!r->tex)
+		log_error("cannot create a %dx%d texture: %s", width, height,
+			  SDL_GetError());
+	r->gw = width;
+	r->gh = height;
+	r->tex_valid = false;
+	r->dirty = true;
+	apply_texture_filter(r);
+	fit_window_to_guest(r);
+}
+
+void render_upload(struct render *r, const uint8_t *pixels, int pitch,
+		   int x, int y, int w, int h)
+{
+	if (!r->tex || w <= 0 || h <= 0)
+		return;
+	if (!r->tex_valid) {
+		/* the first picture after a resize: take all of it */
+		x = 0, y = 0, w = r->gw, h = r->gh;
+	}
+	SDL_Rect rect = { x, y, w, h };
+	if (SDL_UpdateTexture(r->tex, &rect, pixels + (size_t)y * pitch +
+				      (size_t)x * 4, pitch) != 0)
+		log_debug("texture update: %s", SDL_GetError());
+	r->tex_valid = true;
+	r->dirty = true;
+}
+
+void render_invalidate(struct render *r)
+{
+	r->dirty = true;
+}
+
+bool render_needs_present(const struct render *r)
+{
+	return r->dirty;
+}
+
+static TTF_Font *open_font(struct render *r, int px)
+{
+	if (r->font && r->font_px == px)
+		return r->font;
+	if (r->font) {
+		TTF_CloseFont(r->font);
+		r->font = NULL;
+	}
+	if (!TTF_WasInit() && TTF_Init() != 0)
+		return NULL;
+	char *file = NULL;
+	if (FcInit()) {
+		FcPattern *pat = FcNameParse((const FcChar8 *)"monospace");
+		FcConfigSubstitute(NULL, pat, FcMatchPattern);
+		FcDefaultSubstitute(pat);
+		FcResult res;
+		FcPattern *match = FcFontMatch(NULL, pat, &res);
+		FcChar8 *path = NULL;
+		if (match && FcPatternGetString(match, FC_FILE, 0, &path) ==
+				     FcResultMatch)
+			file = xstrdup((const char *)path);
+		if (match)
+			FcPatternDestroy(match);
+		FcPatternDestroy(pat);
+	}
+	if (file) {
+		r->font = TTF_OpenFont(file, px);
+		free(file);
+	}
+	if (r->font)
+		r->font_px = px;
+	return r->font;
+}
+
+/* The message as a texture at a size readable on this output. Without a
+ * font the message still reaches stderr; the window shows a plain panel. */
+static void draw_message(struct render *r, int ow, int oh)
+{
+	double sx, sy;
+	pixel_ratio(r, &sx, &sy);
+	int px = (int)(15 * sy + 0.5);
+	if (ow < 500 * sx)
+		px = (int)(12 * sy + 0.5);
+	if (!r->msg_tex || r->msg_px != px) {
+		if (r->msg_tex)
+			SDL_DestroyTexture(r->msg_tex);
+		r->msg_tex = NULL;
+		TTF_Font *font = open_font(r, px);
+		if (font) {
+			SDL_Color white = { 235, 235, 235, 255 };
+			int wrap = ow - (int)(48 * sx);
+			SDL_Surface *s = TTF_RenderUTF8_Blended_Wrapped(
+				font, r->message, white, wrap > 50 ? wrap : 50);
+			if (s) {
+				r->msg_tex = SDL_CreateTextureFromSurface(r->ren, s);
+				r->msg_w = s->w;
+				r->msg_h = s->h;
+				SDL_FreeSurface(s);
+			}
+		}
+		r->msg_px = px;
+	}
+	int pad = (int)(12 * sx);
+	int tw = r->msg_tex ? r->msg_w : ow / 2, th = r->msg_tex ? r->msg_h : px;
+	SDL_Rect panel = { (ow - tw) / 2 - pad, (oh - th) / 2 - pad,
+			   tw + 2 * pad, th + 2 * pad };
+	SDL_SetRenderDrawBlendMode(r->ren, SDL_BLENDMODE_BLEND);
+	SDL_SetRenderDrawColor(r->ren, 20, 20, 24, 220);
+	SDL_RenderFillRect(r->ren, &panel);
+	if (r->msg_tex) {
+		SDL_Rect dst = { (ow - tw) / 2, (oh - th) / 2, tw, th };
+		SDL_RenderCopy(r->ren, r->msg_tex, NULL, &dst);
+	}
+}
+
+void render_present(struct render *r)
+{
+	int ow, oh;
+	output_size(r, &ow, &oh);
+	SDL_SetRenderDrawColor(r->ren, 0, 0, 0, 255);
+	SDL_RenderClear(r->ren);
+	if (r->tex && r->tex_valid && r->gw > 0 && r->gh > 0) {
+		struct rect v = viewport_compute(r->scale, r->gw, r->gh, ow, oh);
+		SDL_Rect dst = { v.x, v.y, v.w, v.h };
+		SDL_RenderCopy(r->ren, r->tex, NULL, &dst);
+	}
+	if (r->message)
+		draw_message(r, ow, oh);
+	if (r->hook)
+		r->hook(r->hook_user, r->ren, ow, oh);
+	SDL_RenderPresent(r->ren);
+	r->frames++;
+	r->dirty = false;
+}
+
+uint64_t render_frames(const struct render *r)
+{
+	return r->frames;
+}
+
+void render_set_hook(struct render *r, render_hook_fn fn, void *user)
+{
+	r->hook = fn;
+	r->hook_user = user;
+	r->dirty = true;
+}
+
+enum scale_mode render_scale(const struct render *r)
+{
+	return r->scale;
+}
+
+void render_set_scale(struct render *r, enum scale_mode mode)
+{
+	r->scale = mode;
+	apply_texture_filter(r);
+	r->dirty = true;
+}
+
+bool render_fullscreen(const struct render *r)
+{
+	return SDL_GetWindowFlags(r->win) &
+	       (SDL_WINDOW_FULLSCREEN | SDL_WINDOW_FULLSCREEN_DESKTOP);
+}
+
+void render_set_fullscreen(struct render *r, bool on)
+{
+	if (SDL_SetWindowFullscreen(r->win, on ? SDL_WINDOW_FULLSCREEN_DESKTOP
+					       : 0) != 0)
+		log_warn("full-screen %s failed: %s", on ? "on" : "off",
+			 SDL_GetError());
+	r->dirty = true;
+}
+
+bool render_to_guest(const struct render *r, int wx, int wy, int *gx, int *gy)
+{
+	if (r->gw <= 0 || r->gh <= 0) {
+		*gx = *gy = 0;
+		return false;
+	}
+	int ow, oh;
+	output_size(r, &ow, &oh);
+	double sx, sy;
+	pixel_ratio(r, &sx, &sy);
+	struct rect v = viewport_compute(r->scale, r->gw, r->gh, ow, oh);
+	return viewport_to_guest(v, r->gw, r->gh, (int)(wx * sx),
+				 (int)(wy * sy), gx, gy);
+}
+
+void render_set_cursor(struct render *r, const uint32_t *argb, int w, int h,
+		       int hot_x, int hot_y)
+{
+	SDL_Cursor *c = NULL;
+	if (argb && w > 0 && h > 0) {
+		SDL_Surface *s = SDL_CreateRGBSurfaceWithFormatFrom(
+			(void *)argb, w, h, 32, w * 4, SDL_PIXELFORMAT_ARGB8888);
+		if (s) {
+			c = SDL_CreateColorCursor(s, hot_x, hot_y);
+			SDL_FreeSurface(s);
+		}
+	}
+	SDL_SetCursor(c ? c : SDL_GetDefaultCursor());
+	if (r->cursor)
+		SDL_FreeCursor(r->cursor);
+	r->cursor = c;
+}
+
+void render_set_message(struct render *r, const char *text)
+{
+	if (text && r->message && strcmp(text, r->message) == 0)
+		return;
+	free(r->message);
+	r->message = xstrdup(text);
+	if (r->msg_tex)
+		SDL_DestroyTexture(r->msg_tex);
+	r->msg_tex = NULL;
+	r->dirty = true;
+}

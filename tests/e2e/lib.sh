@@ -1,0 +1,212 @@
+# Shared helpers for the end-to-end scripts (tests/e2e/test_*.sh).
+# Source it first thing:   . "$(dirname "$0")/lib.sh"
+#
+# Results:   ok NAME | fail NAME WHY | skip NAME WHY | check NAME CMD...
+#            finish   (prints "N passed, N failed", exits 1 on any failure)
+# Processes: spawn NAME CMD...   (background, output in $TMP/NAME.log,
+#                                 pid in $SPAWNED_PID, killed at exit)
+#            register_pid PID     (kill this one at exit too)
+#            wait_exit PID TIMEOUT_S   (sets $EXIT_STATUS; 1 on timeout)
+#            alive PID
+# Polling:   wait_for TIMEOUT_S CMD...   (0 once CMD succeeds, 1 on timeout)
+#            wait_file TIMEOUT_S PATH | wait_socket TIMEOUT_S PATH
+#            wait_line TIMEOUT_S FILE REGEX   (grep -E on a growing log)
+# X server:  start_xvfb [WxHxDEPTH]   (exports DISPLAY, default 1280x1024x24)
+# Guest:     guest_kernel   (prints $BUILD/guest/vmplay-test-guest.elf)
+#            boot_guest NAME [QEMU ARGS...]  (plain QEMU with the test guest,
+#                 QMP at $TMP/NAME.qmp, serial log $TMP/NAME.serial; sets
+#                 GUEST_PID, GUEST_QMP, GUEST_SERIAL; waits for "ready")
+# Tools:     qmp ARGS...  (tests/e2e/qmp.py)   ppm ARGS...  (tests/e2e/ppm.py)
+#            json_get JSON KEY   (one field of a JSON object, for ppm status)
+#
+# Everything lives in $TMP (a fresh folder, removed at exit unless
+# KEEP_TMP=1). Every process started through spawn/start_xvfb/boot_guest or
+# registered with register_pid gets SIGTERM at exit, then SIGKILL after 5 s.
+# Nothing here uses TCP.
+
+E2E_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+E2E_ROOT=$(cd "$E2E_DIR/../.." && pwd)
+: "${BUILD:=$E2E_ROOT/build}"
+: "${VMPLAY:=$BUILD/vmplay}"
+: "${QEMU:=qemu-system-x86_64}"
+export BUILD VMPLAY QEMU
+QMP_PY=$E2E_DIR/qmp.py
+PPM_PY=$E2E_DIR/ppm.py
+
+E2E_PASSED=0
+E2E_FAILED=0
+E2E_PIDS=()
+E2E_NAME=$(basename "$0" .sh)
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/vmplay-e2e.XXXXXX") || exit 2
+export TMP
+
+ok() {
+	echo "ok - $1"
+	E2E_PASSED=$((E2E_PASSED + 1))
+}
+
+fail() {
+	echo "FAIL - $1${2:+: $2}"
+	E2E_FAILED=$((E2E_FAILED + 1))
+}
+
+# A check that cannot run here (missing tool...): shown, not counted.
+skip() {
+	echo "skip - $1${2:+: $2}"
+}
+
+# check NAME CMD...: runs CMD; ok when it exits 0, else fail with the tail of
+# its output (stdout and stderr).
+check() {
+	local name=$1 out rc
+	shift
+	out=$("$@" 2>&1)
+	rc=$?
+	if [ "$rc" -eq 0 ]; then
+		ok "$name"
+	else
+		fail "$name" "exit $rc: $(printf '%s\n' "$out" | tail -n 3 | tr '\n' ' ')"
+	fi
+	return "$rc"
+}
+
+finish() {
+	echo "$E2E_PASSED passed, $E2E_FAILED failed"
+	[ "$E2E_FAILED" -eq 0 ] && exit 0
+	exit 1
+}
+
+register_pid() {
+	E2E_PIDS+=("$1")
+}
+
+# alive PID: true while PID runs (a zombie, exited but not yet reaped,
+# counts as gone).
+alive() {
+	local state
+	[ -r "/proc/$1/stat" ] || return 1
+	state=$(sed 's/^.*) \(.\).*$/\1/' "/proc/$1/stat" 2>/dev/null) || return 1
+	[ -n "$state" ] && [ "$state" != Z ] && [ "$state" != X ]
+}
+
+# spawn NAME CMD...: runs CMD in the background with stdin from /dev/null
+# and stdout+stderr in $TMP/NAME.log; its pid is in $SPAWNED_PID.
+spawn() {
+	local name=$1
+	shift
+	"$@" </dev/null >"$TMP/$name.log" 2>&1 &
+	SPAWNED_PID=$!
+	register_pid "$SPAWNED_PID"
+}
+
+# wait_exit PID TIMEOUT_S: waits for a child of this shell to end; its exit
+# status goes to $EXIT_STATUS. Returns 1 (status unset) on timeout.
+wait_exit() {
+	local pid=$1 timeout=$2
+	EXIT_STATUS=
+	wait_for "$timeout" eval "! alive $pid" || return 1
+	wait "$pid" 2>/dev/null
+	EXIT_STATUS=$?
+	return 0
+}
+
+# wait_for TIMEOUT_S CMD...: runs CMD every 0.1 s until it succeeds.
+wait_for() {
+	local timeout=$1 deadline
+	shift
+	deadline=$(($(date +%s%N) / 1000000 + ${timeout%.*} * 1000))
+	while true; do
+		"$@" >/dev/null 2>&1 && return 0
+		[ "$(($(date +%s%N) / 1000000))" -ge "$deadline" ] && return 1
+		sleep 0.1
+	done
+}
+
+wait_file() { wait_for "$1" test -s "$2"; }
+wait_socket() { wait_for "$1" test -S "$2"; }
+wait_line() { wait_for "$1" grep -Eq -- "$3" "$2"; }
+
+# start_xvfb [WxHxDEPTH]: a private X server on a free display number
+# (Xvfb picks it and reports it through -displayfd); exports DISPLAY.
+start_xvfb() {
+	local screen=${1:-1280x1024x24} numfile="$TMP/xvfb.display"
+	: >"$numfile"
+	Xvfb -displayfd 3 -screen 0 "$screen" -nolisten tcp -noreset \
+		3>"$numfile" </dev/null >"$TMP/xvfb.log" 2>&1 &
+	XVFB_PID=$!
+	register_pid "$XVFB_PID"
+	if ! wait_for 20 grep -q '^[0-9]' "$numfile"; then
+		echo "Xvfb did not start; its log:" >&2
+		cat "$TMP/xvfb.log" >&2
+		return 1
+	fi
+	DISPLAY=:$(head -n 1 "$numfile")
+	export DISPLAY
+}
+
+guest_kernel() {
+	echo "$BUILD/guest/vmplay-test-guest.elf"
+}
+
+# boot_guest NAME [QEMU ARGS...]: the test guest under plain QEMU (TCG,
+# -display none, std VGA), a QMP socket for the test and COM1 in a file.
+# Extra arguments go last (e.g. -M q35, -vnc unix:PATH).
+boot_guest() {
+	local name=$1 kernel
+	shift
+	kernel=$(guest_kernel)
+	if [ ! -f "$kernel" ]; then
+		echo "test guest $kernel is missing: run make first" >&2
+		return 1
+	fi
+	GUEST_QMP=$TMP/$name.qmp
+	GUEST_SERIAL=$TMP/$name.serial
+	: >"$GUEST_SERIAL"
+	spawn "$name" "$QEMU" -accel tcg -m 64 -display none -vga std \
+		-kernel "$kernel" -serial "file:$GUEST_SERIAL" \
+		-qmp "unix:$GUEST_QMP,server=on,wait=off" -no-reboot "$@"
+	GUEST_PID=$SPAWNED_PID
+	if ! wait_line 60 "$GUEST_SERIAL" '^ready '; then
+		echo "test guest did not report ready; QEMU log:" >&2
+		cat "$TMP/$name.log" >&2
+		return 1
+	fi
+}
+
+qmp() { python3 "$QMP_PY" "$@"; }
+ppm() { python3 "$PPM_PY" "$@"; }
+
+# json_get JSON KEY: prints one field (lists joined by spaces, booleans as
+# true/false).
+json_get() {
+	python3 -c '
+import json, sys
+v = json.loads(sys.argv[1]).get(sys.argv[2])
+if isinstance(v, list):
+    print(" ".join(str(x) for x in v))
+elif isinstance(v, bool):
+    print("true" if v else "false")
+elif v is not None:
+    print(v)
+' "$1" "$2"
+}
+
+e2e_cleanup() {
+	local pid i
+	for ((i = ${#E2E_PIDS[@]} - 1; i >= 0; i--)); do
+		pid=${E2E_PIDS[i]}
+		alive "$pid" && kill -TERM "$pid" 2>/dev/null
+	done
+	for pid in "${E2E_PIDS[@]}"; do
+		wait_for 5 eval "! alive $pid" || kill -KILL "$pid" 2>/dev/null
+		wait "$pid" 2>/dev/null
+	done
+	if [ "${KEEP_TMP:-0}" = 1 ]; then
+		echo "# kept $TMP" >&2
+	else
+		rm -rf "$TMP"
+	fi
+}
+trap e2e_cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
