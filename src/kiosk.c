@@ -231,3 +231,27 @@ unsigned kiosk_restart_count(const struct kiosk *k)
 {
 	return k->short_runs;
 }
+
+int kiosk_pin_key_from_sdl(const SDL_KeyboardEvent *key)
+{
+	static const struct {
+		SDL_Keycode sym;
+		int key;
+	} table[] = {
+		{ SDLK_BACKSPACE, '\b' }, { SDLK_RETURN, '\r' },
+		{ SDLK_KP_ENTER, '\r' }, { SDLK_RETURN2, '\r' },
+		{ SDLK_ESCAPE, 27 }, { SDLK_KP_0, '0' }, { SDLK_KP_1, '1' },
+		{ SDLK_KP_2, '2' }, { SDLK_KP_3, '3' }, { SDLK_KP_4, '4' },
+		{ SDLK_KP_5, '5' }, { SDLK_KP_6, '6' }, { SDLK_KP_7, '7' },
+		{ SDLK_KP_8, '8' }, { SDLK_KP_9, '9' },
+	};
+	if (key->type != SDL_KEYDOWN)
+		return 0;
+	SDL_Keycode sym = key->keysym.sym;
+	if (sym >= SDLK_0 && sym <= SDLK_9)
+		return (int)('0' + (sym - SDLK_0));
+	for (size_t i = 0; i < ARRAY_SIZE(table); i++)
+		if (table[i].sym == sym)
+			return table[i].key;
+	return 0;
+}

@@ -80,6 +80,10 @@ enum action kiosk_pin_action(const struct kiosk *k);
  * rejection or the remaining lockout. Caller frees. */
 char *kiosk_pin_prompt(const struct kiosk *k, uint64_t now);
 
+/* The PIN entry's key for an SDL key-down event: '0'..'9' (top row and
+ * keypad), '\b', '\r', 27; 0 for any other key (and for key-ups). */
+int kiosk_pin_key_from_sdl(const SDL_KeyboardEvent *key);
+
 /* ---- restarts ---- */
 
 /* QEMU ended after running run_ms. Returns the delay before the next
