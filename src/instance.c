@@ -1,8 +1,10 @@
 /* One vmplay per VM file: the lock and the "raise" socket of instance.h.
  *
- * The lock file is never removed: removing a lock file while another
- * process waits to open it lets two processes hold "the" lock on two
- * different files. It is a few bytes in the private runtime folder. */
+ * The holder removes the lock file when it is done, while still holding
+ * the lock. A process that opened the file just before that holds a lock
+ * on a file nobody else can find any more, so after locking, a claimer
+ * checks that the path still names the file it locked, and opens it
+ * again otherwise. */
 #include "instance.h"
 
 #include "launch.h"
@@ -18,6 +20,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
@@ -161,6 +164,13 @@ static bool ask_raise(const char *sock_path, uint64_t deadline)
 	return false;
 }
 
+static bool same_file(int fd, const char *path)
+{
+	struct stat a, b;
+	return fstat(fd, &a) == 0 && lstat(path, &b) == 0 &&
+	       a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
 static char *display_name(const char *real)
 {
 	char *base = path_basename(real);
@@ -195,14 +205,24 @@ enum instance_claim instance_claim(const char *vm_path, enum instance_role role,
 							       : DEFAULT_WAIT_MS);
 	enum instance_claim result = INSTANCE_FAILED;
 
-	int fd = open(lock_path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW,
-		      0600);
-	if (fd < 0) {
-		*message = xasprintf("%s: %s", lock_path, strerror(errno));
-		goto out;
-	}
+	int fd = -1;
 	for (;;) {
+		if (fd < 0) {
+			fd = open(lock_path, O_RDWR | O_CREAT | O_CLOEXEC |
+				  O_NOFOLLOW, 0600);
+			if (fd < 0) {
+				*message = xasprintf("%s: %s", lock_path,
+						     strerror(errno));
+				goto out;
+			}
+		}
 		if (flock(fd, LOCK_EX | LOCK_NB) == 0) {
+			if (!same_file(fd, lock_path)) {
+				/* the last holder removed it meanwhile */
+				close(fd);
+				fd = -1;
+				continue;
+			}
 			struct instance *in = xcalloc(1, sizeof(*in));
 			in->lock_fd = fd;
 			in->listen_fd = -1;
@@ -354,9 +374,8 @@ void instance_release(struct instance *in)
 		unlink(in->sock_path);
 	}
 	if (in->lock_fd >= 0) {
-		/* Empty it first, so nobody reads a dead holder's pid. */
-		if (ftruncate(in->lock_fd, 0) != 0)
-			log_debug("%s: %s", in->lock_path, strerror(errno));
+		/* Removed while still locked: see the top of this file. */
+		unlink(in->lock_path);
 		close(in->lock_fd);
 	}
 	free(in->lock_path);

@@ -390,6 +390,7 @@ static bool kiosk_allows(struct player *p, enum action a)
 	case KIOSK_NEED_PIN:
 		input_release_all(p->input);   /* ctrl+alt are still down */
 		kiosk_pin_begin(p->kiosk, a, now_ms());
+		log_debug("kiosk mode: PIN entry for %s", action_name(a));
 		kiosk_show_pin(p);
 		return false;
 	default:
@@ -415,6 +416,7 @@ static void kiosk_pin_event(struct player *p, const SDL_KeyboardEvent *key)
 		break;
 	}
 	case KIOSK_PIN_CANCELLED:
+		log_debug("kiosk mode: PIN entry closed");
 		render_set_message(p->render, kiosk_message);
 		break;
 	case KIOSK_PIN_REJECTED:
@@ -503,13 +505,43 @@ static void kiosk_start_failed(void *user, const char *error, long delay_ms)
 	kiosk_stopped(user, error, delay_ms);
 }
 
+/* Full-screen on X11 is a request to the window manager; an appliance
+ * may run X with none, and then the window keeps its windowed size. Move
+ * and size it to the display directly (a window manager that did it
+ * already sees the same geometry). Xlib comes from SDL's own copy, as in
+ * find_display_fd. */
+static void kiosk_cover_display(SDL_Window *win)
+{
+#if defined(SDL_VIDEO_DRIVER_X11)
+	SDL_SysWMinfo info;
+	SDL_Rect b;
+	SDL_VERSION(&info.version);
+	if (!SDL_GetWindowWMInfo(win, &info) ||
+	    info.subsystem != SDL_SYSWM_X11 ||
+	    SDL_GetDisplayBounds(SDL_GetWindowDisplayIndex(win), &b) != 0)
+		return;
+	void *lib = dlopen("libX11.so.6", RTLD_LAZY | RTLD_NOLOAD);
+	typedef int (*move_resize_fn)(Display *, Window, int, int, unsigned,
+				      unsigned);
+	move_resize_fn move_resize =
+		lib ? (move_resize_fn)dlsym(lib, "XMoveResizeWindow") : NULL;
+	if (move_resize)
+		move_resize(info.info.x11.display, info.info.x11.window, b.x,
+			    b.y, (unsigned)b.w, (unsigned)b.h);
+	if (lib)
+		dlclose(lib);
+#else
+	(void)win;
+#endif
+}
+
 /* Kiosk mode's window: covering the screen, no screen saver, keys kept
  * from the window system; and the supervisor, started. */
 static void kiosk_run(struct player *p)
 {
 	SDL_Window *win = render_window(p->render);
-	render_set_fullscreen(p->render, true);
 	SDL_SetWindowBordered(win, SDL_FALSE);
+	kiosk_cover_display(win);
 	SDL_DisableScreenSaver();
 	SDL_SetWindowKeyboardGrab(win, SDL_TRUE);
 	p->pointer_moved_ms = now_ms();
@@ -824,8 +856,11 @@ int player_run(const struct vm_config *cfg, const struct play_options *opts)
 	SDL_StopTextInput();   /* keys go to the guest as scancodes, no IME */
 
 	char *title = xasprintf("%s: starting", cfg->name);
+	/* kiosk: full-screen from the start, which also sizes the window to
+	 * the display where no window manager does it */
 	p->render = render_create(title, 720, 400, cfg->scale,
-				  cfg->fullscreen || opts->fullscreen, &error);
+				  cfg->fullscreen || opts->fullscreen ||
+					  cfg->kiosk || opts->kiosk, &error);
 	free(title);
 	if (!p->render) {
 		log_error("%s", error);

@@ -92,7 +92,7 @@ struct supervisor *supervisor_create(const struct vm_config *cfg,
 static void schedule(struct supervisor *sv, long delay)
 {
 	if (delay < 0) {
-		sv->gave_up = true;
+		sv->gave_up = !sv->stopping;
 		sv->restart_at = 0;
 	} else {
 		sv->restart_at = now_ms() + (uint64_t)delay;
