@@ -157,7 +157,11 @@ int main(int argc, char **argv)
 	char *error = NULL;
 	struct vm_config *cfg = config_load(opts.file, &error);
 	if (!cfg) {
-		desktop_show_error("vmplay: cannot read the VM file", error);
+		char *base = path_basename(opts.file);
+		char *title = xasprintf("vmplay: cannot play %s", base);
+		desktop_show_error(title, error);
+		free(title);
+		free(base);
 		free(error);
 		return 1;
 	}
