@@ -74,7 +74,7 @@ static int prepare_play(struct vm_config *cfg, struct play_options *opts,
 			bool window)
 {
 	char *msg = NULL;
-	char *title = xasprintf("vmplay: %s", cfg->name);
+	char *title = xasprintf("vmplay: cannot play %s", cfg->name);
 	int status = 1;
 	switch (instance_claim(cfg->path, window ? INSTANCE_WINDOW
 						 : INSTANCE_HEADLESS,
