@@ -17,7 +17,29 @@ bool desktop_wants_message_box(void)
 	const char *env = getenv("VMPLAY_MESSAGE_BOX");
 	if (env && *env)
 		return strcmp(env, "0") != 0;
-	return !isatty(STDERR_FILENO);
+	if (isatty(STDERR_FILENO))
+		return false;
+	/* Somewhere to show it: a desktop session, or the console through
+	 * kmsdrm when asked for. A service or a cron job has none, and must
+	 * not wait for a click nobody can make. */
+	const char *driver = getenv("SDL_VIDEODRIVER");
+	return (getenv("DISPLAY") && *getenv("DISPLAY")) ||
+	       (getenv("WAYLAND_DISPLAY") && *getenv("WAYLAND_DISPLAY")) ||
+	       (driver && strcmp(driver, "kmsdrm") == 0);
+}
+
+/* Drivers that show nothing to anyone: a box there would wait forever. */
+static bool driver_is_visible(void)
+{
+	static const char *const invisible[] = { "dummy", "offscreen",
+						 "evdev" };
+	const char *driver = SDL_GetCurrentVideoDriver();
+	if (!driver)
+		return false;
+	for (size_t i = 0; i < ARRAY_SIZE(invisible); i++)
+		if (strcmp(driver, invisible[i]) == 0)
+			return false;
+	return true;
 }
 
 /* ---- our own message window ----
@@ -174,8 +196,11 @@ void desktop_show_error(const char *title, const char *message)
 		log_debug("no message box: %s", SDL_GetError());
 		return;
 	}
-	if (SDL_ShowSimpleMessageBox(SDL_MESSAGEBOX_ERROR, title, message,
-				     NULL) != 0) {
+	if (!driver_is_visible()) {
+		log_debug("no message box: video driver %s shows nothing",
+			  SDL_GetCurrentVideoDriver());
+	} else if (SDL_ShowSimpleMessageBox(SDL_MESSAGEBOX_ERROR, title,
+					    message, NULL) != 0) {
 		log_debug("no SDL message box (%s); drawing one",
 			  SDL_GetError());
 		own_box(title, message);

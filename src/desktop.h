@@ -10,8 +10,9 @@
 #include <stdbool.h>
 
 /* Whether errors also go to a message box: when stderr is not a terminal
- * (started from a file manager or a desktop entry). VMPLAY_MESSAGE_BOX=1
- * or 0 in the environment forces it on or off. */
+ * (started from a file manager or a desktop entry) and there is a display
+ * (DISPLAY, WAYLAND_DISPLAY, or SDL_VIDEODRIVER=kmsdrm). VMPLAY_MESSAGE_BOX
+ * =1 or 0 in the environment forces it on or off. */
 bool desktop_wants_message_box(void);
 
 /* Prints message to stderr ("vmplay: error: ..."), and shows it in an SDL
