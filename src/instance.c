@@ -11,6 +11,7 @@
 #include "log.h"
 #include "util.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -171,6 +172,39 @@ static bool same_file(int fd, const char *path)
 	       a.st_dev == b.st_dev && a.st_ino == b.st_ino;
 }
 
+/* Lock files of vmplays that were killed (SIGKILL leaves the file; the
+ * kernel only drops the lock): whoever can lock one removes it and its
+ * socket, the same way a holder does at exit. */
+static void sweep_stale(const char *base)
+{
+	DIR *d = opendir(base);
+	if (!d)
+		return;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		size_t len = strlen(e->d_name);
+		if (strncmp(e->d_name, "vm-", 3) != 0 || len < 8 ||
+		    strcmp(e->d_name + len - 5, ".lock") != 0)
+			continue;
+		char *lock = path_join(base, e->d_name);
+		int fd = open(lock, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
+		if (fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) == 0 &&
+		    same_file(fd, lock)) {
+			char *sock = xstrdup(lock);
+			strcpy(sock + strlen(sock) - 5, ".sock");
+			unlink(sock);
+			unlink(lock);
+			log_debug("removed %s, left by a vmplay that was killed",
+				  lock);
+			free(sock);
+		}
+		if (fd >= 0)
+			close(fd);
+		free(lock);
+	}
+	closedir(d);
+}
+
 static char *display_name(const char *real)
 {
 	char *base = path_basename(real);
@@ -194,6 +228,7 @@ enum instance_claim instance_claim(const char *vm_path, enum instance_role role,
 		free(real);
 		return INSTANCE_FAILED;
 	}
+	sweep_stale(base);
 	uint64_t h = hash_path(real);
 	char *lock_path = xasprintf("%s/vm-%016llx.lock", base,
 				    (unsigned long long)h);

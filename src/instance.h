@@ -2,7 +2,9 @@
  * (flock) on RUNTIME/vm-HASH.lock, where RUNTIME is launch_runtime_base()
  * and HASH is a hash of the VM file's real path, so every name of the file
  * (symbolic links, relative paths) finds the same lock. The lock goes away
- * with the process, however it ends; QEMU never inherits it.
+ * with the process, however it ends; QEMU never inherits it. The holder
+ * removes the file at exit; files of killed holders are removed by the
+ * next claim.
  *
  * A window-owning instance also listens on RUNTIME/vm-HASH.sock. A second
  * vmplay opening the same file connects, sends "raise", gets "raised" back

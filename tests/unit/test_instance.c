@@ -179,6 +179,40 @@ static void test_unknown_request(void)
 	free(vm);
 }
 
+/* A killed holder's lock and socket files are removed by the next claim;
+ * a live holder's stay. */
+static void test_sweep(void)
+{
+	char *vm = make_vm("g.vmplay"), *other = make_vm("h.vmplay");
+	struct instance *live = NULL, *in = NULL;
+	char *msg = NULL;
+	CHECK_INT(instance_claim(other, INSTANCE_WINDOW, 0, &live, &msg),
+		  INSTANCE_FIRST);
+	char *base = path_dirname(instance_lock_path(live));
+	char *stale = path_join(base, "vm-00000000deadbeef.lock");
+	char *stale_sock = path_join(base, "vm-00000000deadbeef.sock");
+	FILE *f = fopen(stale, "w");
+	if (f) {
+		fputs("99999 window\n/gone.vmplay\n", f);
+		fclose(f);
+	}
+	f = fopen(stale_sock, "w");
+	if (f)
+		fclose(f);
+	CHECK_INT(instance_claim(vm, INSTANCE_WINDOW, 0, &in, &msg),
+		  INSTANCE_FIRST);
+	CHECK(!path_exists(stale));
+	CHECK(!path_exists(stale_sock));
+	CHECK(path_exists(instance_lock_path(live)));
+	instance_release(in);
+	instance_release(live);
+	free(stale);
+	free(stale_sock);
+	free(base);
+	free(vm);
+	free(other);
+}
+
 int main(void)
 {
 	char tmpl[] = "/tmp/vmplay-test-instance.XXXXXX";
@@ -193,6 +227,7 @@ int main(void)
 	RUN(test_silent_holder);
 	RUN(test_two_files);
 	RUN(test_unknown_request);
+	RUN(test_sweep);
 	char *cmd = xasprintf("rm -rf '%s'", root);
 	if (system(cmd) != 0)
 		printf("could not remove %s\n", root);
