@@ -454,10 +454,12 @@ char *vm_actions_disk_file_name(const char *name, enum disk_format format)
 
 char *vm_actions_path_for_file(const char *vm_dir, const char *path)
 {
-	size_t n = vm_dir ? strlen(vm_dir) : 0;
-	while (n > 1 && vm_dir[n - 1] == '/')
-		n--;
-	if (n && !strncmp(path, vm_dir, n) && path[n] == '/' && path[n + 1])
+	if (!vm_dir || vm_dir[0] != '/')
+		return xstrdup(path);
+	size_t n = strlen(vm_dir);
+	while (n && vm_dir[n - 1] == '/')
+		n--;   /* "/" becomes "": every absolute path is inside */
+	if (!strncmp(path, vm_dir, n) && path[n] == '/' && path[n + 1])
 		return xstrdup(path + n + 1);
 	return xstrdup(path);
 }
