@@ -128,17 +128,7 @@ static void print_info(const struct disk_info *info)
 		return;
 	}
 	printf("snapshots:    %zu\n", info->n_snapshots);
-	printf("  %-24s %-19s  %-12s  %s\n", "NAME", "DATE", "VM CLOCK", "RAM STATE");
-	for (size_t i = 0; i < info->n_snapshots; i++) {
-		const struct disk_snapshot *s = &info->snapshots[i];
-		char date[40], clock[40], state[32];
-		printf("  %-24s %-19s  %-12s  %s\n", s->name,
-		       disk_snapshot_date(s, date, sizeof(date)),
-		       disk_snapshot_clock(s, clock, sizeof(clock)),
-		       s->vm_state_size ? format_size(s->vm_state_size, state,
-						      sizeof(state))
-					: "-");
-	}
+	disk_snapshots_print(stdout, info);
 }
 
 static int disk_info_cmd(int argc, char **argv)

@@ -694,6 +694,24 @@ const char *disk_snapshot_clock(const struct disk_snapshot *s, char *buf,
 	return buf;
 }
 
+void disk_snapshots_print(FILE *out, const struct disk_info *info)
+{
+	if (!info->n_snapshots)
+		return;
+	fprintf(out, "  %-24s %-19s  %-12s  %s\n", "NAME", "DATE", "VM CLOCK",
+		"RAM STATE");
+	for (size_t i = 0; i < info->n_snapshots; i++) {
+		const struct disk_snapshot *s = &info->snapshots[i];
+		char date[40], clock[40], state[32];
+		fprintf(out, "  %-24s %-19s  %-12s  %s\n", s->name,
+			disk_snapshot_date(s, date, sizeof(date)),
+			disk_snapshot_clock(s, clock, sizeof(clock)),
+			s->vm_state_size ? format_size(s->vm_state_size, state,
+						       sizeof(state))
+					 : "-");
+	}
+}
+
 /* ---- create, resize, convert ------------------------------------------ */
 
 static char *prealloc_error(enum disk_format format, enum disk_prealloc p)

@@ -22,6 +22,7 @@
 #include "config.h"   /* enum disk_format, disk_format_names[] */
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -93,6 +94,9 @@ const char *disk_snapshot_date(const struct disk_snapshot *s, char *buf,
 			       size_t len);
 const char *disk_snapshot_clock(const struct disk_snapshot *s, char *buf,
 				size_t len);
+/* Prints the snapshots as an indented table with a header line (name,
+ * date, VM clock, RAM state size); nothing when there are none. */
+void disk_snapshots_print(FILE *out, const struct disk_info *info);
 
 /* Creates a new image of size bytes. Refuses an existing path (its bytes
  * are untouched) and a preallocation the format does not support; format

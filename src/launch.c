@@ -90,11 +90,16 @@ static bool make_private_dir(const char *path, char **error)
 	return check_private_dir(path, error);
 }
 
+static bool xdg_usable(const char *xdg)
+{
+	return xdg && xdg[0] == '/' && path_is_dir(xdg) &&
+	       access(xdg, W_OK | X_OK) == 0;
+}
+
 char *launch_runtime_base(char **error)
 {
 	const char *xdg = getenv("XDG_RUNTIME_DIR");
-	if (xdg && xdg[0] == '/' && path_is_dir(xdg) &&
-	    access(xdg, W_OK | X_OK) == 0) {
+	if (xdg_usable(xdg)) {
 		char *base = path_join(xdg, "vmplay");
 		char *why = NULL;
 		if (make_private_dir(base, &why))
@@ -136,6 +141,26 @@ static void remove_tree_at(int parent, const char *name)
 		log_warn("cannot remove %s: %s", name, strerror(errno));
 }
 
+/* A socket is ready when connecting to it succeeds (QEMU creates the file
+ * at bind, a moment before it listens). The probe is closed at once;
+ * QEMU's VNC server and QMP monitor both take that in their stride. */
+static bool socket_ready(const char *path)
+{
+	struct stat st;
+	if (stat(path, &st) < 0 || !S_ISSOCK(st.st_mode))
+		return false;
+	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	if (strlen(path) >= sizeof(addr.sun_path))
+		return false;
+	memcpy(addr.sun_path, path, strlen(path) + 1);
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return false;
+	bool ok = connect(fd, (struct sockaddr *)&addr, sizeof(addr)) == 0;
+	close(fd);
+	return ok;
+}
+
 /* Runtime folders whose vmplay died without cleaning up (SIGKILL) end in
  * "-PID" of a process that no longer exists: remove them. */
 static void remove_stale_dirs(const char *base)
@@ -153,6 +178,17 @@ static void remove_stale_dirs(const char *base)
 		if (*end || pid <= 0 || pid == getpid())
 			continue;
 		if (kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+			continue;
+		/* A vmplay in another PID namespace sharing this folder has a
+		 * PID we cannot see: a QEMU still answering means in use. */
+		char *dir = path_join(base, e->d_name);
+		char *qmp = path_join(dir, "qmp.sock");
+		char *vnc = path_join(dir, "vnc.sock");
+		bool in_use = socket_ready(qmp) || socket_ready(vnc);
+		free(qmp);
+		free(vnc);
+		free(dir);
+		if (in_use)
 			continue;
 		log_debug("removing stale runtime folder %s/%s", base,
 			  e->d_name);
@@ -184,6 +220,28 @@ static char *safe_name(const char *name)
 	return s;
 }
 
+static char *runtime_leaf(const char *name)
+{
+	char *safe = safe_name(name);
+	char *leaf = xasprintf("%s-%ld", safe, (long)getpid());
+	free(safe);
+	return leaf;
+}
+
+char *launch_runtime_dir_for(const char *name)
+{
+	/* The same choice launch_runtime_base makes, minus its checks. */
+	const char *xdg = getenv("XDG_RUNTIME_DIR");
+	char *base = xdg_usable(xdg)
+		? path_join(xdg, "vmplay")
+		: xasprintf("/tmp/vmplay-%u", (unsigned)geteuid());
+	char *leaf = runtime_leaf(name);
+	char *dir = path_join(base, leaf);
+	free(leaf);
+	free(base);
+	return dir;
+}
+
 static bool make_runtime_dir(struct launch *l, const char *name,
 			     char **error)
 {
@@ -191,10 +249,8 @@ static bool make_runtime_dir(struct launch *l, const char *name,
 	if (!base)
 		return false;
 	remove_stale_dirs(base);
-	char *safe = safe_name(name);
-	char *leaf = xasprintf("%s-%ld", safe, (long)getpid());
+	char *leaf = runtime_leaf(name);
 	char *dir = path_join(base, leaf);
-	free(safe);
 	l->vnc = path_join(dir, "vnc.sock");
 	l->qmp = path_join(dir, "qmp.sock");
 	l->log = path_join(dir, "qemu.log");
@@ -316,24 +372,6 @@ out:
 		close(pipefd[0]);
 	if (pipefd[1] >= 0)
 		close(pipefd[1]);
-	return ok;
-}
-
-/* A socket is ready when connecting to it succeeds (QEMU creates the file
- * at bind, a moment before it listens). The probe is closed at once;
- * QEMU's VNC server and QMP monitor both take that in their stride. */
-static bool socket_ready(const char *path)
-{
-	struct stat st;
-	if (stat(path, &st) < 0 || !S_ISSOCK(st.st_mode))
-		return false;
-	struct sockaddr_un addr = { .sun_family = AF_UNIX };
-	memcpy(addr.sun_path, path, strlen(path) + 1);
-	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return false;
-	bool ok = connect(fd, (struct sockaddr *)&addr, sizeof(addr)) == 0;
-	close(fd);
 	return ok;
 }
 

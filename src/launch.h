@@ -73,6 +73,10 @@ char *launch_describe_status(int status);
  * reaps it and removes the runtime folder. Accepts NULL. */
 void launch_destroy(struct launch *l);
 
+/* The runtime folder launch_start would use for a VM called name in this
+ * process, without creating anything (for --dry-run). Caller frees. */
+char *launch_runtime_dir_for(const char *name);
+
 /* The folder runtime folders are made in ($XDG_RUNTIME_DIR/vmplay or
  * /tmp/vmplay-UID), created 0700 and checked (a folder owned by us, not a
  * symlink). Caller frees; NULL with *error set when unusable. */

@@ -11,7 +11,9 @@
  *
  * Event-loop use: put vm_session_pollfds() into poll() with
  * vm_session_timeout_ms() as (part of) the timeout, and call
- * vm_session_dispatch() after every wake-up (it never blocks). */
+ * vm_session_dispatch() after every wake-up (it never blocks). Listener
+ * callbacks run inside dispatch: they may call any vm_session function
+ * except vm_session_destroy. */
 #ifndef VMPLAY_VM_SESSION_H
 #define VMPLAY_VM_SESSION_H
 

@@ -1,3 +1,6 @@
+# shellcheck shell=bash
+# Variables set here for the sourcing script (GUEST_PID, EXIT_STATUS...):
+# shellcheck disable=SC2034
 # Shared helpers for the end-to-end scripts (tests/e2e/test_*.sh).
 # Source it first thing:   . "$(dirname "$0")/lib.sh"
 #
@@ -12,12 +15,21 @@
 #            wait_file TIMEOUT_S PATH | wait_socket TIMEOUT_S PATH
 #            wait_line TIMEOUT_S FILE REGEX   (grep -E on a growing log)
 # X server:  start_xvfb [WxHxDEPTH]   (exports DISPLAY, default 1280x1024x24)
+#            window_id TIMEOUT_S TITLE_REGEX   (prints a window's id)
+#            capture_window ID|root OUT.ppm    (import -window, 8-bit)
 # Guest:     guest_kernel   (prints $BUILD/guest/vmplay-test-guest.elf)
+#            guest_vmfile NAME [MACHINE]  (writes $VMFILE, a VM booting the
+#                 guest, test QMP $GUEST_QMP, serial $GUEST_SERIAL; vmplay
+#                 needs --trust for it)
 #            boot_guest NAME [QEMU ARGS...]  (plain QEMU with the test guest,
 #                 QMP at $TMP/NAME.qmp, serial log $TMP/NAME.serial; sets
 #                 GUEST_PID, GUEST_QMP, GUEST_SERIAL; waits for "ready")
 # Tools:     qmp ARGS...  (tests/e2e/qmp.py)   ppm ARGS...  (tests/e2e/ppm.py)
 #            json_get JSON KEY   (one field of a JSON object, for ppm status)
+#
+# Don't use `set -e` in scripts: a failed check returns non-zero so that
+# `check ... || finish` can stop early, and set -e would end the script at
+# the first failure without the summary line.
 #
 # Everything lives in $TMP (a fresh folder, removed at exit unless
 # KEEP_TMP=1). Every process started through spawn/start_xvfb/boot_guest or
@@ -36,7 +48,6 @@ PPM_PY=$E2E_DIR/ppm.py
 E2E_PASSED=0
 E2E_FAILED=0
 E2E_PIDS=()
-E2E_NAME=$(basename "$0" .sh)
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/vmplay-e2e.XXXXXX") || exit 2
 export TMP
 
@@ -56,16 +67,18 @@ skip() {
 }
 
 # check NAME CMD...: runs CMD; ok when it exits 0, else fail with the tail of
-# its output (stdout and stderr).
+# its output (stdout and stderr, also kept in $TMP/check.out). CMD runs in
+# this shell, not a subshell: a function may set variables or start
+# processes (start_xvfb, spawn) through check.
 check() {
-	local name=$1 out rc
+	local name=$1 rc
 	shift
-	out=$("$@" 2>&1)
+	"$@" >"$TMP/check.out" 2>&1
 	rc=$?
 	if [ "$rc" -eq 0 ]; then
 		ok "$name"
 	else
-		fail "$name" "exit $rc: $(printf '%s\n' "$out" | tail -n 3 | tr '\n' ' ')"
+		fail "$name" "exit $rc: $(tail -n 3 "$TMP/check.out" | tr '\n' ' ')"
 	fi
 	return "$rc"
 }
@@ -144,6 +157,21 @@ start_xvfb() {
 	export DISPLAY
 }
 
+# window_id TIMEOUT_S TITLE_REGEX: waits for a visible window whose title
+# matches and prints its id (xdotool).
+window_id() {
+	local timeout=$1 pattern=$2
+	wait_for "$timeout" xdotool search --onlyvisible --name "$pattern" ||
+		return 1
+	xdotool search --onlyvisible --name "$pattern" | head -n 1
+}
+
+# capture_window ID|root OUT.ppm|OUT.png: what the X server shows in that
+# window (ImageMagick import, 8 bits per channel for ppm.py).
+capture_window() {
+	import -window "$1" -depth 8 "$2"
+}
+
 guest_kernel() {
 	echo "$BUILD/guest/vmplay-test-guest.elf"
 }
@@ -171,6 +199,39 @@ boot_guest() {
 		cat "$TMP/$name.log" >&2
 		return 1
 	fi
+}
+
+# guest_vmfile NAME [MACHINE]: writes $TMP/NAME.vmplay, a VM that boots the
+# test guest (TCG, 64M, no network or audio) with a second QMP socket for
+# the test ($GUEST_QMP = $TMP/NAME.test.qmp) and COM1 in $GUEST_SERIAL
+# ($TMP/NAME.serial), both through [qemu] args: run vmplay with --trust.
+# Sets VMFILE to the file's path. Append more sections if needed.
+guest_vmfile() {
+	local name=$1 machine=${2:-pc}
+	VMFILE=$TMP/$name.vmplay
+	GUEST_QMP=$TMP/$name.test.qmp
+	GUEST_SERIAL=$TMP/$name.serial
+	: >"$GUEST_SERIAL"
+	cat >"$VMFILE" <<EOF
+[vm]
+name = $name
+memory = 64M
+machine = $machine
+accel = tcg
+
+[boot]
+kernel = $(guest_kernel)
+
+[network]
+mode = none
+
+[audio]
+backend = none
+device = none
+
+[qemu]
+args = -qmp unix:$GUEST_QMP,server=on,wait=off -serial file:$GUEST_SERIAL
+EOF
 }
 
 qmp() { python3 "$QMP_PY" "$@"; }

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Image helpers for the end-to-end tests (python3 standard library only).
 
-Reads PPM (P6, maxval 255: QEMU's screendump default, ImageMagick's
-`import -window ID x.ppm`) and 8-bit non-interlaced PNG (RGB, RGBA, grey).
+Reads PPM (P6, maxval 255: QEMU's screendump default; maxval 65535:
+ImageMagick's `import -window ID x.ppm` without -depth 8) and 8-bit
+non-interlaced PNG (RGB, RGBA, grey).
 Knows the test guest's picture and status area (tests/guest/README.md).
 
     ppm.py size FILE                      prints WxH
@@ -13,11 +14,12 @@ Knows the test guest's picture and status area (tests/guest/README.md).
         (x+DX, y+DY); a pixel differs when a channel differs by more than T
         (default 0). Prints "N differing of M" and the first difference;
         exit 0 when N <= max-diff (default 0).
-    ppm.py status FILE [--origin X,Y] [--scale S|SX,SY]
+    ppm.py status FILE [--origin X,Y] [--scale S|SX,SY] [--auto yes]
         decodes the guest's status area (at X,Y in FILE, drawn S times
-        larger, both default to the plain screendump) and prints JSON:
-        {"valid", "keys" (hex, most recent first), "count", "width",
-         "height", "anim", "frame", "errors"}. Exit 0 when valid.
+        larger, both default to the plain screendump; --auto yes finds
+        both in a window capture) and prints JSON: {"valid", "keys" (hex,
+        most recent first), "count", "width", "height", "anim", "frame",
+        "errors", "origin", "scale"}. Exit 0 when valid.
     ppm.py picture FILE [--origin X,Y] [--size WxH] [--tolerance T]
         compares FILE with the documented still picture of the guest's mode
         (size from the status area unless --size), status area excluded.
@@ -29,6 +31,7 @@ Exit status: 0 success, 1 mismatch/invalid, 2 misuse or unreadable file.
 """
 
 import json
+import os
 import struct
 import sys
 import zlib
@@ -94,12 +97,20 @@ def read_ppm_bytes(data):
     if tokens[0] != b"P6":
         raise ImageError("not a binary PPM (P6): starts with %r" % tokens[0])
     w, h, maxval = (int(t) for t in tokens[1:])
-    if maxval != 255:
-        raise ImageError("PPM maxval %d, only 255 is supported" % maxval)
-    pixels = data[off:off + w * h * 3]
-    if len(pixels) != w * h * 3:
-        raise ImageError("PPM %dx%d is truncated" % (w, h))
-    return Image(w, h, pixels)
+    if maxval == 255:
+        pixels = data[off:off + w * h * 3]
+        if len(pixels) != w * h * 3:
+            raise ImageError("PPM %dx%d is truncated" % (w, h))
+        return Image(w, h, pixels)
+    if maxval == 65535:
+        # 16-bit samples, big-endian (ImageMagick's Q16 default): 8-bit
+        # values come back exactly (v = b * 257).
+        raw = data[off:off + w * h * 6]
+        if len(raw) != w * h * 6:
+            raise ImageError("PPM %dx%d is truncated" % (w, h))
+        return Image(w, h, bytes((v * 255 + 32767) // 65535
+                                 for v in struct.unpack(">%dH" % (w * h * 3), raw)))
+    raise ImageError("PPM maxval %d is not supported (255 or 65535)" % maxval)
 
 
 def _paeth(a, b, c):
@@ -266,8 +277,8 @@ def decode_status(img, origin=(0, 0), scale=(1.0, 1.0)):
     errors = []
 
     def cell(i):
-        x = ox + int((i * CELL + CELL / 2) * sx)
-        y = oy + int((CELL / 2) * sy)
+        x = int(ox + (i * CELL + CELL / 2) * sx)
+        y = int(oy + (CELL / 2) * sy)
         return img.pixel(x, y)
 
     try:
@@ -305,6 +316,51 @@ def decode_status(img, origin=(0, 0), scale=(1.0, 1.0)):
     return {"valid": not errors, "keys": keys, "count": count,
             "width": width, "height": height, "anim": r == 1, "frame": g,
             "errors": errors}
+
+
+def _near(p, q, tol):
+    return all(abs(a - b) <= tol for a, b in zip(p, q))
+
+
+def _run_length(img, x, y, rgb, dx, dy, tol):
+    """Length of the run of colour rgb (within tol) from x,y along dx,dy."""
+    n = 0
+    while 0 <= x + n * dx < img.width and 0 <= y + n * dy < img.height and \
+            _near(img.pixel(x + n * dx, y + n * dy), rgb, tol):
+        n += 1
+    return n
+
+
+def locate_status(img, tol=8):
+    """Finds the status area in a capture (a window that letterboxes or
+    scales the guest). Scalers that smooth blur the cells' edges but keep
+    their centres, so this measures centres: of cell 0 (the top-left-most
+    run of the sync colour) and of cell 13 (the end mark) in the same row.
+    Returns ((x, y), (sx, sy)) for decode_status, or None."""
+    end = (0x5A, 0xA5, 0x0F)
+    for y in range(img.height):
+        row = img.row(y)
+        for x in range(img.width):
+            if not _near(row[x * 3:x * 3 + 3], TL, tol):
+                continue
+            run = _run_length(img, x, y, TL, 1, 0, tol)
+            if run < 2:
+                continue
+            # Centres in continuous coordinates: pixel p covers [p, p+1).
+            cx = x + run / 2
+            down = _run_length(img, int(cx), y, TL, 0, 1, tol)
+            cy = y + down / 2
+            # The end mark's centre is 13 cells to the right.
+            xe = x + run
+            while xe < img.width and not _near(img.pixel(xe, int(cy)), end, tol):
+                xe += 1
+            if xe >= img.width:
+                return None
+            erun = _run_length(img, xe, int(cy), end, 1, 0, tol)
+            sx = (xe + erun / 2 - cx) / (13 * CELL)
+            sy = sx if down >= run else down / CELL
+            return (cx - CELL / 2 * sx, cy - CELL / 2 * sy), (sx, sy)
+    return None
 
 
 def compare(a, b, crop=None, offset=(0, 0), tolerance=0, skip=None):
@@ -403,14 +459,24 @@ def main(argv):
                 print("first at %d,%d: %r vs %r" % first)
             return 0 if n <= int(opts.get("--max-diff", 0)) else 1
         if cmd == "status":
-            opts, pos = _options(args, {"--origin", "--scale"})
+            opts, pos = _options(args, {"--origin", "--scale", "--auto"})
             if len(pos) != 1:
                 raise ImageError("status takes one image")
+            img = read_image(pos[0])
             scale = _pair(opts.get("--scale", "1"), kind=float)
             if len(scale) == 1:
                 scale = (scale[0], scale[0])
-            st = decode_status(read_image(pos[0]),
-                               _pair(opts.get("--origin", "0,0")), scale)
+            origin = _pair(opts.get("--origin", "0,0"))
+            if opts.get("--auto") == "yes":
+                found = locate_status(img)
+                if not found:
+                    print(json.dumps({"valid": False,
+                                      "errors": ["no status area found"]}))
+                    return 1
+                origin, scale = found
+            st = decode_status(img, origin, scale)
+            st["origin"] = [round(v, 1) for v in origin]
+            st["scale"] = [round(v, 3) for v in scale]
             print(json.dumps(st))
             return 0 if st["valid"] else 1
         if cmd == "picture":
@@ -456,4 +522,10 @@ def main(argv):
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    try:
+        sys.exit(main(sys.argv[1:]))
+    except BrokenPipeError:
+        # The reader (head, grep -q) stopped early: not an error here.
+        # Point stdout at /dev/null so the exit-time flush stays quiet.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(0)

@@ -5,27 +5,9 @@
 # unchanged), refusal to shrink, bad sizes and formats, progress, an
 # interrupted convert leaving nothing behind.
 set -u
+. "$(dirname "$0")/lib.sh"
 VMPLAY=${VMPLAY:-$(dirname "$0")/../../build/vmplay}
 
-T=$(mktemp -d /tmp/vmplay-e2e-disk-XXXXXX)
-QEMU_PID=
-cleanup() {
-	if [ -n "$QEMU_PID" ]; then
-		kill "$QEMU_PID" 2>/dev/null
-		wait "$QEMU_PID" 2>/dev/null
-	fi
-	rm -rf "$T"
-}
-trap cleanup EXIT
-
-passed=0 failed=0
-ok() { echo "ok   $1"; passed=$((passed + 1)); }
-bad() { echo "FAIL $1"; failed=$((failed + 1)); }
-check() { # check NAME COMMAND...: passes when COMMAND succeeds
-	local name=$1
-	shift
-	if "$@"; then ok "$name"; else bad "$name"; fi
-}
 
 # vm OUT ERR ARGS...: runs vmplay, keeps stdout/stderr, returns its status.
 vm() {
@@ -43,7 +25,7 @@ img_field() {
 # A file's identity: content hash and mtime in nanoseconds.
 fingerprint() { echo "$(sha256sum <"$1") $(stat -c %Y.%y "$1")"; }
 
-cd "$T" || exit 1
+cd "$TMP" || exit 1
 
 # --- create in every format -------------------------------------------------
 for f in qcow2 raw vdi vmdk; do
@@ -203,6 +185,7 @@ vm out err disk create busy.qcow2 16M
 qemu-system-x86_64 -display none -S -nodefaults -machine pc -accel tcg \
 	-drive file=busy.qcow2,format=qcow2,if=ide >qemu.log 2>&1 &
 QEMU_PID=$!
+register_pid "$QEMU_PID"
 held=
 for _ in $(seq 300); do   # up to 30 s on a loaded machine
 	if ! qemu-img info busy.qcow2 >/dev/null 2>&1; then held=1; break; fi
@@ -225,5 +208,4 @@ QEMU_PID=
 vm out err disk resize busy.qcow2 32M
 check "resize works once the VM is gone" test "$(img_field busy.qcow2 virtual-size)" = $((32 << 20))
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

@@ -4,27 +4,9 @@
 # restore, delete on real qcow2 images; refusal for raw disks and while a
 # real QEMU runs the VM).
 set -u
+. "$(dirname "$0")/lib.sh"
 VMPLAY=${VMPLAY:-$(dirname "$0")/../../build/vmplay}
 
-T=$(mktemp -d /tmp/vmplay-e2e-new-XXXXXX)
-QEMU_PID=
-cleanup() {
-	if [ -n "$QEMU_PID" ]; then
-		kill "$QEMU_PID" 2>/dev/null
-		wait "$QEMU_PID" 2>/dev/null
-	fi
-	rm -rf "$T"
-}
-trap cleanup EXIT
-
-passed=0 failed=0
-ok() { echo "ok   $1"; passed=$((passed + 1)); }
-bad() { echo "FAIL $1"; failed=$((failed + 1)); }
-check() {
-	local name=$1
-	shift
-	if "$@"; then ok "$name"; else bad "$name"; fi
-}
 vm() {
 	local out=$1 err=$2
 	shift 2
@@ -58,9 +40,9 @@ first_byte() {
 snapshots() { qemu-img snapshot -l "$1" | awk 'NR>2 { print $2 }'; }
 export -f snapshots
 
-mkdir -p "$T/home"
-export HOME=$T/home
-cd "$T" || exit 1
+mkdir -p "$TMP/home"
+export HOME=$TMP/home
+cd "$TMP" || exit 1
 
 # --- new: the default place and the linux preset ------------------------------
 vm out err new demo
@@ -92,22 +74,22 @@ check "  ... says it never overwrites" grep -q "demo.vmplay already exists; vmpl
 check "  ... VM file unchanged" test "$(fingerprint "$D/demo.vmplay")" = "$fp_vm"
 check "  ... disk unchanged" test "$(fingerprint "$D/demo.qcow2")" = "$fp_disk"
 
-mkdir -p "$T/half"
-printf 'not mine\n' >"$T/half/half.qcow2"
-fp=$(fingerprint "$T/half/half.qcow2")
-vm out err new half --dir "$T/half"
+mkdir -p "$TMP/half"
+printf 'not mine\n' >"$TMP/half/half.qcow2"
+fp=$(fingerprint "$TMP/half/half.qcow2")
+vm out err new half --dir "$TMP/half"
 check "an existing disk of that name refused (exit 1)" test $? -eq 1
-check "  ... the disk is unchanged" test "$(fingerprint "$T/half/half.qcow2")" = "$fp"
-check "  ... no VM file made" test ! -e "$T/half/half.vmplay"
+check "  ... the disk is unchanged" test "$(fingerprint "$TMP/half/half.qcow2")" = "$fp"
+check "  ... no VM file made" test ! -e "$TMP/half/half.vmplay"
 
 # --- options and the other presets -------------------------------------------
-vm out err new win --os windows --dir "$T/vms/win" --disk 2G --format raw \
+vm out err new win --os windows --dir "$TMP/vms/win" --disk 2G --format raw \
 	--memory 3G --cpus 4 --iso /usr/lib/grub-rescue/grub-rescue-cdrom.iso
 check "new win --os windows --dir ... exits 0" test $? -eq 0
-W=$T/vms/win/win.vmplay
-check "--dir: files in that folder" test -f "$T/vms/win/win.raw" -a -f "$W"
+W=$TMP/vms/win/win.vmplay
+check "--dir: files in that folder" test -f "$TMP/vms/win/win.raw" -a -f "$W"
 check "--format raw --disk 2G" \
-	test "$(img_field "$T/vms/win/win.raw" format) $(img_field "$T/vms/win/win.raw" virtual-size)" = "raw $((2 << 30))"
+	test "$(img_field "$TMP/vms/win/win.raw" format) $(img_field "$TMP/vms/win/win.raw" virtual-size)" = "raw $((2 << 30))"
 check "windows preset: SATA disk" test "$(key disk.system interface "$W")" = sata
 check "windows preset: e1000" test "$(key network model "$W")" = e1000
 check "windows preset: HD audio" test "$(key audio device "$W")" = hda
@@ -122,7 +104,7 @@ vm out err new other --os other --dir o --disk 64M
 check "new --os other with a relative --dir" test $? -eq 0
 check "other preset: e1000" test "$(key network model o/other.vmplay)" = e1000
 vm out err new rel --dir r --disk 64M --iso rel.iso
-check "a relative --iso is written as an absolute path" test "$(key cdrom file r/rel.vmplay)" = "$T/rel.iso"
+check "a relative --iso is written as an absolute path" test "$(key cdrom file r/rel.vmplay)" = "$TMP/rel.iso"
 
 # --- bad arguments make nothing ------------------------------------------------
 badargs=(
@@ -146,10 +128,10 @@ check "a name with a slash refused (exit 2)" test $? -eq 2
 check "bad arguments made no folder" test ! -e "$HOME/.VM/nothing"
 
 # A failure half-way (qemu-img refuses the size) takes back the folder.
-vm out err new huge --dir "$T/deep/er/huge" --format vdi --disk 1000T
+vm out err new huge --dir "$TMP/deep/er/huge" --format vdi --disk 1000T
 check "a disk qemu-img cannot make: exit 1" test $? -eq 1
 check "  ... qemu-img's reason shown" grep -q "Unsupported VDI image size" err
-check "  ... the folders it made are gone again" test ! -e "$T/deep"
+check "  ... the folders it made are gone again" test ! -e "$TMP/deep"
 (unset HOME; "$VMPLAY" new nohome >out 2>err)
 check "no HOME and no --dir: exit 1 with advice" \
 	bash -c "[ $? -eq 1 ] && grep -q 'HOME is not set; say where with --dir' err"
@@ -201,13 +183,14 @@ check "  ... and on the data disk" bash -c "snapshots s/data.qcow2 | grep -qx bo
 vm out err snapshot take "$W" x
 check "take on a raw-disk VM: exit 1" test $? -eq 1
 check "  ... names the disk that cannot hold snapshots" \
-	grep -q "disk 'system' ($T/vms/win/win.raw) is a raw image, which cannot hold snapshots" err
+	grep -q "disk 'system' ($TMP/vms/win/win.raw) is a raw image, which cannot hold snapshots" err
 
 # While the VM runs (QEMU holds the image lock) nothing happens.
 count=$(snapshots s/snap.qcow2 | wc -l)
 qemu-system-x86_64 -display none -S -nodefaults -machine pc -accel tcg \
 	-drive file=s/snap.qcow2,format=qcow2,if=ide >qemu.log 2>&1 &
 QEMU_PID=$!
+register_pid "$QEMU_PID"
 held=
 for _ in $(seq 300); do
 	if ! qemu-img info s/snap.qcow2 >/dev/null 2>&1; then held=1; break; fi
@@ -227,5 +210,4 @@ wait "$QEMU_PID" 2>/dev/null
 QEMU_PID=
 check "no snapshot was added or removed" test "$(snapshots s/snap.qcow2 | wc -l)" -eq "$count"
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

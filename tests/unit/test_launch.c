@@ -14,7 +14,9 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -92,6 +94,9 @@ static void test_start_and_stop(void)
 	char *want = xasprintf("/my_vm_1-%ld", (long)getpid());
 	CHECK(strstr(dir, want) != NULL);
 	free(want);
+	char *predicted = launch_runtime_dir_for("my vm/1");
+	CHECK_STR(dir, predicted);   /* what --dry-run prints */
+	free(predicted);
 	struct stat st;
 	CHECK(lstat(dir, &st) == 0 && S_ISDIR(st.st_mode) &&
 	      (st.st_mode & 0777) == 0700);
@@ -274,12 +279,27 @@ static void test_stale_dirs_removed(void)
 	mkdir(live, 0700);
 	char *file = path_join(stale, "qemu.log");
 	write_file_atomic(file, "x", 1, true);
+	/* Dead PID but a live socket: another PID namespace's vmplay. */
+	char *foreign = xasprintf("%s/foreign-4194306", base);
+	mkdir(foreign, 0700);
+	char *sock = path_join(foreign, "qmp.sock");
+	int lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	snprintf(addr.sun_path, sizeof(addr.sun_path), "%s", sock);
+	CHECK(bind(lfd, (struct sockaddr *)&addr, sizeof(addr)) == 0);
+	CHECK(listen(lfd, 4) == 0);
 	struct launch *l = launch_start_with("vm", build_argv, (void *)&qemu_ok,
 					     30000, &error);
 	CHECK(l != NULL);
 	CHECK(!path_exists(stale));
 	CHECK(path_exists(live));
+	CHECK(path_exists(sock));
 	launch_destroy(l);
+	close(lfd);
+	unlink(sock);
+	rmdir(foreign);
+	free(sock);
+	free(foreign);
 	rmdir(live);
 	rmdir(base);
 	rmdir(xdg);
