@@ -433,7 +433,8 @@ void player_menu_tick(struct player_menu *m)
 	if (overlay_is_open(m->overlay)) {
 		if (m->uptime_due && now >= m->uptime_due)
 			redraw(m);
-		m->uptime_due = now + (uint64_t)overlay_timeout(m->overlay, now);
+		int t = overlay_timeout(m->overlay, now);
+		m->uptime_due = t >= 0 ? now + (uint64_t)t : 0;
 	} else {
 		m->uptime_due = 0;
 	}
