@@ -12,6 +12,7 @@
 #include "util.h"
 #include "vm_actions.h"
 
+#include <SDL2/SDL.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -358,6 +359,15 @@ static void opened(struct player_menu *m)
 	redraw(m);
 }
 
+static void closed(struct player_menu *m)
+{
+	/* The overlay starts text input for its fields; the guest gets
+	 * scancodes, and an input method would eat keys. */
+	if (SDL_WasInit(SDL_INIT_VIDEO))
+		SDL_StopTextInput();
+	redraw(m);
+}
+
 bool player_menu_offer(struct player_menu *m, const SDL_Event *ev)
 {
 	if (!m)
@@ -369,6 +379,8 @@ bool player_menu_offer(struct player_menu *m, const SDL_Event *ev)
 	bool used = overlay_handle_event(m->overlay, ev);
 	if (!was_open && overlay_is_open(m->overlay))
 		opened(m);
+	else if (was_open && !overlay_is_open(m->overlay))
+		closed(m);
 	if (overlay_needs_redraw(m->overlay))
 		redraw(m);
 	return used;
@@ -382,7 +394,7 @@ bool player_menu_shortcut(struct player_menu *m, enum action a)
 	case ACTION_MENU:
 		if (overlay_is_open(m->overlay)) {
 			overlay_close(m->overlay);
-			redraw(m);
+			closed(m);
 		} else {
 			overlay_open(m->overlay);
 			opened(m);
