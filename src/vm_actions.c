@@ -1325,17 +1325,21 @@ bool vm_actions_disk_create(struct vm_actions *a, const char *name,
 bool vm_actions_disk_grow(struct vm_actions *a, const char *name,
 			  uint64_t size)
 {
+	if (!name || !*name) {
+		note(a, VM_NOTE_ERROR, "Cannot grow a disk: no name given");
+		return false;
+	}
 	const char *file = NULL;
 	bool attached = false;
 	for (size_t i = 0; i < a->cfg->n_disks && !file; i++)
-		if (!strcasecmp(a->cfg->disks[i].name, name ? name : ""))
+		if (!strcasecmp(a->cfg->disks[i].name, name))
 			file = a->cfg->disks[i].file, attached = true;
 	for (size_t i = 0; i < a->n_added && !file; i++)
-		if (!strcasecmp(a->added[i].name, name ? name : ""))
+		if (!strcasecmp(a->added[i].name, name))
 			file = a->added[i].file;
 	if (!file) {
 		note(a, VM_NOTE_ERROR, "Cannot grow disk %s: the VM has no disk "
-		     "of that name", name ? name : "");
+		     "of that name", name);
 		return false;
 	}
 	/* A disk created from the menu is not attached until the next

@@ -5,6 +5,7 @@
  * tests/e2e/test_actions.sh.) */
 #include "test.h"
 
+#include "actions_menu.h"
 #include "config.h"
 #include "recent.h"
 #include "util.h"
@@ -348,6 +349,82 @@ static void test_recent(void)
 	free(path);
 }
 
+static void count_note(void *user, enum vm_note kind, const char *text)
+{
+	(void)kind;
+	(void)text;
+	(*(int *)user)++;
+}
+
+static void test_menu_dispatch(void)
+{
+	struct vm_config *cfg = parse("[vm]\nname = d\n");
+	CHECK(cfg != NULL);
+	if (!cfg)
+		return;
+	int notes = 0;
+	struct vm_actions_listener l = { count_note, NULL, &notes };
+	struct vm_actions *a = vm_actions_create(cfg, NULL, &l);
+	static const struct {
+		enum menu_action action;
+		bool handled;
+	} cases[] = {
+		{ MENU_PAUSE, false }, { MENU_RESET, false },
+		{ MENU_SHUTDOWN, false }, { MENU_FORCE_OFF, false },
+		{ MENU_SNAPSHOT_LIST, true }, { MENU_SNAPSHOT_TAKE, true },
+		{ MENU_SNAPSHOT_RESTORE, true }, { MENU_SNAPSHOT_DELETE, true },
+		{ MENU_MEDIA_INSERT, true }, { MENU_MEDIA_EJECT, true },
+		{ MENU_DISK_LIST, true }, { MENU_DISK_CREATE, true },
+		{ MENU_DISK_GROW, true }, { MENU_FULLSCREEN, false },
+		{ MENU_SCALE, false }, { MENU_SEND_KEYS, false },
+		{ MENU_SCREENSHOT, false }, { MENU_QUIT, false },
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct menu_request req = { .action = cases[i].action };
+		CHECK_INT(actions_menu_dispatch(a, &req), cases[i].handled);
+	}
+	/* No VM running, no disk, no CD: every handled action but the lists
+	 * said why it could not run; nothing was left running. */
+	CHECK_INT(notes, 7);
+	CHECK(vm_actions_idle(a));
+
+	struct overlay_info info = { 0 };
+	struct actions_menu_lists keep = { 0 };
+	actions_menu_fill(a, &info, &keep);
+	CHECK(info.snapshots_known && info.disks_known);   /* listed offline */
+	CHECK_INT(info.n_snapshots, 0);
+	CHECK_INT(info.n_disks, 0);
+	CHECK(info.busy == NULL && info.cdrom == NULL);
+	actions_menu_lists_free(&keep);
+	vm_actions_destroy(a);
+	config_destroy(cfg);
+}
+
+static void test_menu_notes(void)
+{
+	struct toasts *ts = toasts_create();
+	unsigned progress = 0;
+	actions_menu_note(ts, &progress, 1000, VM_NOTE_PROGRESS, "Taking snapshot a…");
+	CHECK(progress != 0);
+	CHECK_INT(toasts_count(ts), 1);
+	CHECK_INT(toasts_kind(ts, 0), TOAST_PROGRESS);
+	actions_menu_note(ts, &progress, 2000, VM_NOTE_INFO, "Snapshot a taken in 1.0 s");
+	CHECK_INT(progress, 0);
+	CHECK_INT(toasts_count(ts), 1);   /* replaced, not stacked */
+	CHECK_STR(toasts_text(ts, 0), "Snapshot a taken in 1.0 s");
+	CHECK_INT(toasts_kind(ts, 0), TOAST_INFO);
+	actions_menu_note(ts, &progress, 2100, VM_NOTE_ERROR, "Cannot eject: locked");
+	CHECK_INT(toasts_count(ts), 2);
+	CHECK_INT(toasts_kind(ts, 1), TOAST_ERROR);
+	/* A progress toast that expired or was dismissed: the result shows. */
+	actions_menu_note(ts, &progress, 2200, VM_NOTE_PROGRESS, "Deleting snapshot b…");
+	toast_dismiss(ts, progress);
+	actions_menu_note(ts, &progress, 2300, VM_NOTE_INFO, "Snapshot b deleted");
+	CHECK_STR(toasts_text(ts, toasts_count(ts) - 1), "Snapshot b deleted");
+	actions_menu_note(NULL, &progress, 0, VM_NOTE_INFO, "no toasts: ignored");
+	toasts_destroy(ts);
+}
+
 int main(void)
 {
 	RUN(test_snapshot_name);
@@ -357,5 +434,7 @@ int main(void)
 	RUN(test_disk_names);
 	RUN(test_path_for_file);
 	RUN(test_recent);
+	RUN(test_menu_dispatch);
+	RUN(test_menu_notes);
 	return TEST_REPORT();
 }
