@@ -979,8 +979,10 @@ static void job_result(struct vm_actions *a, struct json_object *jobs)
 	double secs = (double)(now_ms() - a->job.start_ms) / 1000.0;
 	switch (a->job.action) {
 	case SNAP_TAKE:
-		note(a, VM_NOTE_INFO, "Snapshot %s taken in %.1f s",
-		     a->job.name, secs);
+		/* A small VM saves in milliseconds: "0.0 s" would look
+		 * like nothing happened. */
+		note(a, VM_NOTE_INFO, "Snapshot %s taken in %.*f s",
+		     a->job.name, secs < 0.1 ? 2 : 1, secs);
 		break;
 	case SNAP_RESTORE:
 		note(a, VM_NOTE_INFO, "Snapshot %s restored", a->job.name);

@@ -116,7 +116,7 @@ wait_line 60 "$TMP/$VM.serial" '^ready ' && ok "guest is up" ||
 expect "a qcow2 VM can take snapshots" blocker '^blocker none$'
 
 shot before
-expect "take a named snapshot" "take before" '^note info Snapshot before taken in [0-9]+\.[0-9] s$'
+expect "take a named snapshot" "take before" '^note info Snapshot before taken in [0-9]+\.[0-9]{1,2} s$'
 has '^note progress Taking snapshot before…$' && ok "progress note while saving" ||
 	fail "progress note while saving" "$OUT"
 

@@ -6,7 +6,8 @@
 #   - the menu opens by shortcut and is drawn over the guest; keys typed
 #     while it is open do not reach the guest (its status area / serial);
 #     Esc closes it and the window equals the screendump again;
-#   - a menu item (Pause) is carried out (query-status);
+#   - a menu item (Pause) is carried out (query-status); an ISO typed into
+#     Media > Insert ISO is inserted (query-block, the VM file), Eject too;
 #   - a snapshot by shortcut on a qcow2 VM shows in "info snapshots" and,
 #     after the guest powered off, in qemu-img snapshot -l;
 #   - the screenshot shortcut writes a PNG equal to QEMU's screendump.
@@ -43,6 +44,9 @@ accel = tcg
 [disk.system]
 file = system.qcow2
 
+[cdrom]
+file =
+
 [boot]
 kernel = $(guest_kernel)
 
@@ -55,7 +59,8 @@ device = none
 
 [keys]
 snapshot = ctrl+alt+n
-screenshot = ctrl+alt+k
+; no modifiers: nothing reaches the guest, whose status area stays
+screenshot = f10
 quit = none
 
 [qemu]
@@ -140,6 +145,40 @@ wait_for 15 eval "[ \"\$(qmp '$QMP' query-status)\" = running ]" &&
 	ok "ctrl+alt+p resumes" || fail "ctrl+alt+p resumes"
 settle
 
+# Media from the menu: Media is the sixth item of the main page.
+cd_file() {
+	qmp "$QMP" raw '{"execute":"query-block"}' | python3 -c '
+import json, sys
+for b in json.load(sys.stdin):
+    if b.get("qdev") == "cdrom0":
+        print(b.get("inserted", {}).get("file", "empty"))'
+}
+media_page() {
+	xdotool key ctrl+alt+j
+	sleep 0.5
+	xdotool key Down Down Down Down Down Return
+	sleep 0.5
+}
+media_page
+xdotool key Return   # Insert ISO…: a path field
+sleep 0.5
+xdotool type --delay 20 "$GRUB_ISO"
+xdotool key Return
+if wait_for 20 eval '[ "$(cd_file)" = "$GRUB_ISO" ]'; then
+	ok "an ISO typed into Media > Insert ISO shows in query-block"
+else
+	fail "ISO inserted from the menu" "$(cd_file); $(tail -n 2 "$TMP/vmplay.log")"
+fi
+check "the VM file's [cdrom] file names it" grep -qx "file = $GRUB_ISO" "$TMP/menu.vmplay"
+media_page
+xdotool key Down Return   # Eject
+if wait_for 20 eval '[ "$(cd_file)" = empty ]'; then
+	ok "Media > Eject empties the drive (query-block)"
+else
+	fail "Media > Eject" "$(cd_file); $(tail -n 2 "$TMP/vmplay.log")"
+fi
+settle
+
 # The VM file moved the snapshot shortcut: ctrl+alt+s is the guest's (s = 1f).
 xdotool key ctrl+alt+s
 wait_line 20 "$SERIAL" '^key 9f$' && ok "ctrl+alt+s reaches the guest ([keys] moved snapshot)" ||
@@ -165,17 +204,19 @@ else
 	fail "toast text" "$(tail -n 3 "$TMP/vmplay.log")"
 fi
 
-# Screenshot by shortcut: a PNG of the guest screen equal to the screendump.
+# Screenshot by shortcut (F10 here): a PNG of the guest screen at its own
+# resolution, equal to QEMU's screendump.
 settle
-xdotool key ctrl+alt+k
+xdotool key F10
 if wait_for 20 eval 'ls "$TMP/pics"/menutest-*.png >/dev/null 2>&1'; then
-	ok "ctrl+alt+k wrote a screenshot into the pictures folder"
+	ok "F10 ([keys] screenshot) wrote a PNG into the pictures folder"
 	png=$(ls "$TMP/pics"/menutest-*.png | head -n 1)
 	qmp "$QMP" screendump "$TMP/shot-ref.ppm"
-	check "screenshot PNG equals QEMU's screendump" \
+	check "screenshot PNG equals QEMU's screendump (800x600)" \
 		ppm compare "$png" "$TMP/shot-ref.ppm"
+	check "screenshot is 800x600" test "$(ppm size "$png")" = 800x600
 else
-	fail "ctrl+alt+k wrote a screenshot" "$(ls "$TMP/pics"; tail -n 3 "$TMP/vmplay.log")"
+	fail "F10 wrote a screenshot" "$(ls "$TMP/pics"; tail -n 3 "$TMP/vmplay.log")"
 fi
 
 # The guest powers off: vmplay ends with 0; the snapshot is on the disk.
