@@ -310,14 +310,11 @@ static const char *closest_action(const char *name)
 
 static char *action_list(void)
 {
-	char *list = xstrdup("");
-	for (int a = ACTION_NONE + 1; a < ACTION_COUNT; a++) {
-		char *next = xasprintf("%s%s%s", list, *list ? ", " : "",
-				       actions[a].name);
-		free(list);
-		list = next;
-	}
-	return list;
+	const char *names[ACTION_COUNT];
+	size_t n = 0;
+	for (int a = ACTION_NONE + 1; a < ACTION_COUNT; a++)
+		names[n++] = actions[a].name;
+	return str_join(names, n, ", ");
 }
 
 bool bindings_apply(struct bindings *b, const char *file,

@@ -75,6 +75,7 @@ static char *run_capture(const char *const *argv)
 	int fds[2];
 	if (pipe2(fds, O_CLOEXEC) < 0)
 		return NULL;
+	sigchld_default();
 	pid_t pid = fork();
 	if (pid < 0) {
 		close(fds[0]);
@@ -122,11 +123,13 @@ static char *run_capture(const char *const *argv)
 	close(fds[0]);
 	if (timed_out)
 		kill(pid, SIGKILL);
-	int status;
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+	int status = 0;
+	pid_t waited;
+	while ((waited = waitpid(pid, &status, 0)) < 0 && errno == EINTR)
 		;
 	out[len] = '\0';
-	if (timed_out || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+	if (timed_out || waited != pid || !WIFEXITED(status) ||
+	    WEXITSTATUS(status) != 0) {
 		free(out);
 		return NULL;
 	}

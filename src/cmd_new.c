@@ -7,6 +7,7 @@
 
 #include "config.h"
 #include "disk.h"
+#include "ini_edit.h"
 #include "util.h"
 
 #include <errno.h>
@@ -179,9 +180,14 @@ static int parse_options(int argc, char **argv, struct new_options *o)
 	}
 	if (!o->memory_text)
 		o->memory_text = o->os->default_memory;
-	if (!parse_size(o->memory_text, &o->memory) || o->memory < (16u << 20)) {
+	if (!parse_size(o->memory_text, &o->memory)) {
 		fail("--memory: '%s' is not a memory size (at least 16M; "
 		     "examples: 512M, 2G)", o->memory_text);
+		return 2;
+	}
+	const char *why = config_memory_problem(o->memory);
+	if (why) {
+		fail("--memory: '%s' %s", o->memory_text, why);
 		return 2;
 	}
 	if (o->iso && (!path_exists(o->iso) || path_is_dir(o->iso))) {
@@ -208,14 +214,14 @@ static char *fresh_uuid(void)
 /* The VM file's text. Sizes are written as the user gave them (they
  * passed parse_size, which config.c uses too), so nothing is rounded. */
 static char *vm_file_text(const struct new_options *o, const char *uuid,
-			  const char *disk_file, const char *iso_path)
+			  const char *disk_file, const char *iso_value)
 {
 	char date[32];
 	time_t t = time(NULL);
 	struct tm tm;
 	localtime_r(&t, &tm);
 	strftime(date, sizeof(date), "%Y-%m-%d", &tm);
-	char *cdrom = iso_path ? xasprintf("file = %s\n", iso_path)
+	char *cdrom = iso_value ? xasprintf("file = %s\n", iso_value)
 			       : xstrdup("; file = /path/to/installer.iso\n"
 					 "file =\n");
 	char *text = xasprintf(
@@ -300,7 +306,8 @@ int cmd_new(int argc, char **argv)
 		return status;
 	status = 1;
 
-	char *dir = NULL, *iso = NULL, *uuid = NULL, *text = NULL;
+	char *dir = NULL, *iso = NULL, *iso_value = NULL, *uuid = NULL;
+	char *text = NULL;
 	char *disk_path = NULL, *vm_path = NULL, *error = NULL;
 	struct strv made_dirs = { 0 };
 	bool made_disk = false;
@@ -337,15 +344,26 @@ int cmd_new(int argc, char **argv)
 			goto out;
 		}
 	}
-	if (o.iso)
+	if (o.iso) {
+		/* Quoted when needed: " #" or " ;" would start a comment, and
+		 * blanks at the ends would be trimmed. */
 		iso = path_absolute(o.iso);
+		iso_value = ini_encode_value(iso);
+		if (!iso_value) {
+			fail("--iso: %s: a VM file cannot hold this path (control "
+			     "characters, or both ' and \"); rename the file",
+			     iso);
+			free(disk_name);
+			goto out;
+		}
+	}
 	uuid = fresh_uuid();
 	if (!uuid) {
 		fail("cannot read a UUID from /proc/sys/kernel/random/uuid");
 		free(disk_name);
 		goto out;
 	}
-	text = vm_file_text(&o, uuid, disk_name, iso);
+	text = vm_file_text(&o, uuid, disk_name, iso_value);
 	free(disk_name);
 
 	/* Check the text with the real parser before making anything. */
@@ -398,6 +416,7 @@ out:
 	free(error);
 	free(text);
 	free(uuid);
+	free(iso_value);
 	free(iso);
 	free(dir);
 	free(disk_path);

@@ -26,7 +26,8 @@ static const char usage_text[] =
 	"\n"
 	"Internal snapshots of the VM's disks while the VM is off (qcow2 disks\n"
 	"only; read-only disks are left out). take without NAME names the\n"
-	"snapshot by the date and time; an existing name is never reused.\n"
+	"snapshot by the date and time; an existing name is never reused, nor\n"
+	"another snapshot's number (QEMU would take one for the other).\n"
 	"restore puts every disk back to the snapshot; the VM then boots from\n"
 	"there. While the VM runs, use the player's menu (ctrl+alt+m) instead.\n";
 
@@ -100,12 +101,14 @@ static bool snap_vm_load(struct snap_vm *vm, const char *file, bool all_qcow2)
 	return true;
 }
 
-static bool name_taken(const struct snap_vm *vm, const char *name)
+/* Why no disk may take a snapshot called name (a snapshot so named or
+ * numbered), or NULL. Caller frees. */
+static char *name_taken(const struct snap_vm *vm, const char *name)
 {
-	for (size_t i = 0; i < vm->n; i++)
-		if (disk_info_find_snapshot(vm->disks[i].info, name))
-			return true;
-	return false;
+	char *why = NULL;
+	for (size_t i = 0; i < vm->n && !why; i++)
+		why = disk_info_name_taken(vm->disks[i].info, name);
+	return why;
 }
 
 static void print_table(const struct disk_info *info)
@@ -145,18 +148,21 @@ static int snapshot_take(struct snap_vm *vm, const char *name)
 		char base[40];
 		strftime(base, sizeof(base), "%Y-%m-%d %H:%M:%S", &tm);
 		snprintf(auto_name, sizeof(auto_name), "%s", base);
-		for (int n = 2; name_taken(vm, auto_name); n++)
+		char *why;
+		for (int n = 2; (why = name_taken(vm, auto_name)); n++) {
+			free(why);
 			snprintf(auto_name, sizeof(auto_name), "%s-%d", base, n);
+		}
 		name = auto_name;
 	}
 	if (!*name) {
 		fail("a snapshot name must not be empty");
 		return 2;
 	}
-	if (name_taken(vm, name)) {
-		fprintf(stderr, "vmplay snapshot: %s already has a snapshot named "
-			"'%s'; vmplay never overwrites one (choose another "
-			"name, or delete it first)\n", vm->cfg->path, name);
+	char *why = name_taken(vm, name);
+	if (why) {
+		fail(why);
+		free(why);
 		return 1;
 	}
 	uint64_t start = now_ms();

@@ -96,9 +96,7 @@ static void problem(struct parser *p, int line, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	char *body;
-	if (vasprintf(&body, fmt, ap) < 0)
-		abort();
+	char *body = xvasprintf(fmt, ap);
 	va_end(ap);
 	if (p->n_msgs == p->cap_msgs) {
 		p->cap_msgs = p->cap_msgs ? p->cap_msgs * 2 : 8;
@@ -130,12 +128,7 @@ static char *messages_join(struct parser *p)
 	if (p->n_msgs > MAX_MESSAGES)
 		strv_pushf(&lines, "%s: %zu more problems not shown", p->path,
 			   p->n_msgs - MAX_MESSAGES);
-	size_t total = 0;
-	for (size_t i = 0; i < lines.n; i++)
-		total += strlen(lines.v[i]) + 1;
-	char *out = xmalloc(total + 1), *o = out;
-	for (size_t i = 0; i < lines.n; i++)
-		o += sprintf(o, "%s%s", i ? "\n" : "", lines.v[i]);
+	char *out = strv_join(&lines, "\n");
 	strv_free(&lines);
 	return out;
 }
@@ -371,21 +364,6 @@ static const char *closest(const char *word, const char *const *names,
 	return NULL;
 }
 
-static char *join_names(const char *const *names, size_t n, const char *sep)
-{
-	size_t total = 1;
-	for (size_t i = 0; i < n; i++)
-		total += strlen(names[i]) + strlen(sep);
-	char *out = xmalloc(total);
-	out[0] = '\0';
-	for (size_t i = 0; i < n; i++) {
-		if (i)
-			strcat(out, sep);
-		strcat(out, names[i]);
-	}
-	return out;
-}
-
 static size_t count_names(const char *const *names)
 {
 	size_t n = 0;
@@ -489,7 +467,7 @@ static void set_value(struct parser *p, const struct key_spec *k,
 		if (i < n) {
 			*(int *)field = (int)i;
 		} else {
-			char *list = join_names(k->names, n, ", ");
+			char *list = str_join(k->names, n, ", ");
 			problem(p, e->line, "%s: '%s' is not valid (one of: %s)",
 				e->key, what, list);
 			free(list);
@@ -568,24 +546,29 @@ static void key_uuid(struct parser *p, const struct entry *e,
 	cfg->uuid = lowercase(value, strlen(value));
 }
 
+const char *config_memory_problem(uint64_t bytes)
+{
+	if (bytes < (16ull << 20))
+		return "is too small (at least 16M)";
+	if (bytes > (16ull << 40))
+		return "is too large (at most 16T)";
+	if (bytes % (1u << 20))
+		return "is not a whole number of megabytes (examples: 512M, 2G)";
+	return NULL;
+}
+
 static void key_memory(struct parser *p, const struct entry *e,
 		       const char *value, void *base)
 {
 	struct vm_config *cfg = base;
 	uint64_t bytes;
 	char *what = shown(value, strlen(value));
+	const char *why = NULL;
 	if (!parse_size(value, &bytes))
 		problem(p, e->line, "memory: '%s' is not a size (examples: "
 			"512M, 2G)", what);
-	else if (bytes < (16ull << 20))
-		problem(p, e->line, "memory: '%s' is too small (at least 16M)",
-			what);
-	else if (bytes > (16ull << 40))
-		problem(p, e->line, "memory: '%s' is too large (at most 16T)",
-			what);
-	else if (bytes % (1u << 20))
-		problem(p, e->line, "memory: '%s' is not a whole number of "
-			"megabytes (examples: 512M, 2G)", what);
+	else if ((why = config_memory_problem(bytes)))
+		problem(p, e->line, "memory: '%s' %s", what, why);
 	else
 		cfg->memory = bytes;
 	free(what);
@@ -751,7 +734,7 @@ static char *action_hint(const char *word)
 	const char *best = closest(word, names, n);
 	if (best)
 		return xasprintf("did you mean '%s'?", best);
-	char *list = join_names(names, n, ", ");
+	char *list = str_join(names, n, ", ");
 	char *hint = xasprintf("actions: %s", list);
 	free(list);
 	return hint;
@@ -1022,7 +1005,7 @@ static char *section_list(void)
 	for (size_t i = 0; i < ARRAY_SIZE(sections); i++)
 		names[i] = strcmp(sections[i].name, "disk") == 0 ? "disk.NAME"
 								 : sections[i].name;
-	return join_names(names, ARRAY_SIZE(sections), ", ");
+	return str_join(names, ARRAY_SIZE(sections), ", ");
 }
 
 static void unknown_section(struct parser *p, const struct section *s)
@@ -1066,7 +1049,7 @@ static void unknown_key(struct parser *p, const struct section_spec *spec,
 	if (best) {
 		hint = xasprintf("did you mean '%s'?", best);
 	} else {
-		char *list = join_names(names, n, ", ");
+		char *list = str_join(names, n, ", ");
 		hint = xasprintf("known keys: %s", list);
 		free(list);
 	}
@@ -1076,7 +1059,7 @@ static void unknown_key(struct parser *p, const struct section_spec *spec,
 }
 
 /* Disk names become QEMU ids (and appear in menus): keep them simple. */
-static bool valid_disk_name(const char *name)
+bool config_valid_disk_name(const char *name)
 {
 	if (!isalpha((unsigned char)name[0]) || strlen(name) > 32)
 		return false;
@@ -1090,7 +1073,7 @@ static struct vm_disk *new_disk(struct parser *p, const struct section *s)
 {
 	struct vm_config *cfg = p->cfg;
 	const char *name = s->label + strlen("disk.");
-	if (!valid_disk_name(name)) {
+	if (!config_valid_disk_name(name)) {
 		problem(p, s->line, "[%s]: '%s' is not a disk name (up to 32 "
 			"letters, digits, '-' and '_', starting with a letter)",
 			s->label, name);
@@ -1475,14 +1458,8 @@ bool config_check_files(const struct vm_config *cfg, char **error)
 			   false, 0);
 	if (!out.n)
 		return true;
-	size_t total = 0;
-	for (size_t i = 0; i < out.n; i++)
-		total += strlen(out.v[i]) + 1;
-	char *msg = xmalloc(total + 1), *o = msg;
-	for (size_t i = 0; i < out.n; i++)
-		o += sprintf(o, "%s%s", i ? "\n" : "", out.v[i]);
+	*error = strv_join(&out, "\n");
 	strv_free(&out);
-	*error = msg;
 	return false;
 }
 

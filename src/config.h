@@ -147,6 +147,15 @@ bool config_check_files(const struct vm_config *cfg, char **error);
 
 void config_destroy(struct vm_config *cfg);   /* accepts NULL */
 
+/* What is wrong with bytes as [vm] memory ("is too small (at least 16M)",
+ * ...), or NULL when it is fine: 16M to 16T in whole megabytes. For
+ * `vmplay new --memory`, which must write only what the reader takes. */
+const char *config_memory_problem(uint64_t bytes);
+
+/* Whether name can follow "disk." in a section header: up to 32 letters,
+ * digits, '-' and '_', starting with a letter. */
+bool config_valid_disk_name(const char *name);
+
 /* Reads the [keys] section of the user's settings file (bindings.c passes
  * ~/.config/vmplay/vmplay.ini) with the VM file's grammar and checks. A
  * missing or empty file is no error: true with *n_keys 0. Other sections,

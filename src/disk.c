@@ -236,10 +236,21 @@ static void run(const struct strv *argv, disk_progress_fn progress,
 		}
 		return;
 	}
+	/* A SIGINT/SIGTERM between fork and running_child = pid would find
+	 * no child to cancel (and the child would run the caller's handler
+	 * until it resets it): hold them until both sides are ready. */
+	sigset_t stop, saved;
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGINT);
+	sigaddset(&stop, SIGTERM);
+	sigprocmask(SIG_BLOCK, &stop, &saved);
+	sigchld_default();
+	pid_t parent = getpid();
 	pid_t pid = fork();
 	if (pid == 0) {
 		close(exec_pipe[0]);
-		prctl(PR_SET_PDEATHSIG, SIGTERM);
+		if (prctl(PR_SET_PDEATHSIG, SIGTERM) < 0 || getppid() != parent)
+			_exit(127);
 		int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
 		if (null >= 0)
 			dup2(null, STDIN_FILENO);  /* dup2 clears CLOEXEC */
@@ -251,23 +262,28 @@ static void run(const struct strv *argv, disk_progress_fn progress,
 		sigset_t none;
 		sigemptyset(&none);
 		sigprocmask(SIG_SETMASK, &none, NULL);
+		/* Nothing of vmplay's (X11, QMP, VNC sockets) for qemu-img. */
+		fds_close_on_exec(3);
 		execvp(argv->v[0], argv->v);
 		int e = errno;
 		ssize_t ignored = write(exec_pipe[1], &e, sizeof(e));
 		(void)ignored;
 		_exit(127);
 	}
+	int fork_errno = errno;
+	if (pid > 0)
+		running_child = pid;
+	sigprocmask(SIG_SETMASK, &saved, NULL);
 	close(out_pipe[1]);
 	close(err_pipe[1]);
 	close(exec_pipe[1]);
 	if (pid < 0) {
-		r->err = xasprintf("cannot run qemu-img: %s", strerror(errno));
+		r->err = xasprintf("cannot run qemu-img: %s", strerror(fork_errno));
 		close(out_pipe[0]);
 		close(err_pipe[0]);
 		close(exec_pipe[0]);
 		return;
 	}
-	running_child = pid;
 
 	struct buf out = { 0 }, err = { 0 };
 	struct pollfd fds[2] = {
@@ -672,6 +688,22 @@ const struct disk_snapshot *disk_info_find_snapshot(const struct disk_info *info
 	return NULL;
 }
 
+char *disk_info_name_taken(const struct disk_info *info, const char *name)
+{
+	if (disk_info_find_snapshot(info, name))
+		return xasprintf("%s already has a snapshot named '%s'; vmplay "
+				 "never overwrites one (choose another name)",
+				 info->path, name);
+	for (size_t i = 0; i < info->n_snapshots; i++)
+		if (strcmp(info->snapshots[i].id, name) == 0)
+			return xasprintf("%s: '%s' is the id of snapshot '%s', "
+					 "and QEMU looks a snapshot up by id "
+					 "first (choose another name)",
+					 info->path, name,
+					 info->snapshots[i].name);
+	return NULL;
+}
+
 const char *disk_snapshot_date(const struct disk_snapshot *s, char *buf,
 			       size_t len)
 {
@@ -937,14 +969,10 @@ bool disk_snapshot_create(const char *path, const char *name, char **error)
 	struct disk_info *info = snapshot_image(path, error);
 	if (!info)
 		return false;
-	bool taken = disk_info_find_snapshot(info, name) != NULL;
+	*error = disk_info_name_taken(info, name);
 	disk_info_destroy(info);
-	if (taken) {
-		*error = xasprintf("%s already has a snapshot named '%s'; "
-				   "vmplay never overwrites one (choose another "
-				   "name)", path, name);
+	if (*error)
 		return false;
-	}
 	return snapshot_run(path, "-c", name, "snapshot create", error);
 }
 

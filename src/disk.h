@@ -88,6 +88,12 @@ void disk_info_destroy(struct disk_info *info);     /* accepts NULL */
 const struct disk_snapshot *disk_info_find_snapshot(const struct disk_info *info,
 						    const char *name);
 
+/* Why name cannot be a new snapshot's name: a snapshot has that name, or
+ * that id (QEMU's loadvm and snapshot-load try a word as an id first, so
+ * the new snapshot could never be loaded by its name). NULL when name is
+ * free; else a malloc'd message naming the image. */
+char *disk_info_name_taken(const struct disk_info *info, const char *name);
+
 /* "2026-11-27 10:42:05" (local time) and "01:02:03.456" (guest run time)
  * of a snapshot, into buf (>= 32 bytes); return buf. */
 const char *disk_snapshot_date(const struct disk_snapshot *s, char *buf,

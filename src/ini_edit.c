@@ -241,11 +241,7 @@ static bool reads_back(const char *value)
 	return same;
 }
 
-/* The value as it must be written to read back the same: as it is when
- * possible, else in quotes (the reader takes a quoted value verbatim).
- * NULL for what a VM file cannot hold: control characters, or a value
- * that needs quotes and holds both kinds. */
-static char *encode_value(const char *value)
+char *ini_encode_value(const char *value)
 {
 	for (const char *c = value; *c; c++)
 		if (((unsigned char)*c < 0x20 && *c != '\t') || *c == 0x7f)
@@ -262,7 +258,7 @@ static char *encode_value(const char *value)
 bool ini_edit_set(struct ini_doc *doc, const char *section, const char *key,
 		  const char *value)
 {
-	char *encoded = encode_value(value);
+	char *encoded = ini_encode_value(value);
 	if (!encoded)
 		return false;
 	size_t head = find_section(doc, section);

@@ -43,6 +43,12 @@ struct ini_line {
 /* Lexes one line (without its '\n'; a trailing '\r' is ignored). */
 void ini_lex_line(const char *line, size_t len, struct ini_line *out);
 
+/* A value as it must follow "key = " to read back as exactly value: as it
+ * is when possible, else in quotes (the reader takes a quoted value
+ * verbatim). NULL for what a VM file cannot hold: control characters, or a
+ * value that needs quotes and holds both kinds. Caller frees. */
+char *ini_encode_value(const char *value);
+
 /* The editor. */
 struct ini_doc;
 

@@ -11,7 +11,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/close_range.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -304,13 +303,8 @@ static void child_exec(char **argv, pid_t parent, int in, int out,
 		_exit(127);
 	if (dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(out, 2) < 0)
 		_exit(127);
-	/* Whatever the rest of the program (SDL, X11, libraries) opened
-	 * without O_CLOEXEC must not leak into QEMU. */
-	if (syscall(SYS_close_range, 3u, ~0u, CLOSE_RANGE_CLOEXEC) < 0) {
-		for (int fd = 3; fd < 4096; fd++)
-			if (fd != err_pipe)
-				fcntl(fd, F_SETFD, FD_CLOEXEC);
-	}
+	/* err_pipe is close-on-exec already: it closes when exec works. */
+	fds_close_on_exec(3);
 	execvp(argv[0], argv);
 	int e = errno;
 	ssize_t unused = write(err_pipe, &e, sizeof(e));
@@ -330,6 +324,7 @@ static bool spawn(struct launch *l, struct strv *argv, char **error)
 				   l->log, strerror(errno));
 		goto out;
 	}
+	sigchld_default();
 	pid_t parent = getpid();
 	pid_t pid = fork();
 	if (pid < 0) {

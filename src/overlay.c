@@ -5,6 +5,7 @@
  * selection is survive the rebuild. */
 #include "overlay.h"
 
+#include "config.h"
 #include "log.h"
 
 #include <SDL2/SDL.h>
@@ -895,18 +896,6 @@ static void submit_disk_grow(struct overlay *ov, struct page *p)
 	request(ov, &it);
 }
 
-static bool valid_disk_name(const char *s)
-{
-	/* It becomes [disk.NAME]: iniparser splits at ':' and lowercases. */
-	if (!*s)
-		return false;
-	for (; *s; s++)
-		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
-		      *s == '-' || *s == '_'))
-			return false;
-	return true;
-}
-
 static void submit_disk_create(struct overlay *ov, struct page *p)
 {
 	struct field *name = &p->fields[0], *sz = &p->fields[1];
@@ -914,8 +903,11 @@ static void submit_disk_create(struct overlay *ov, struct page *p)
 	field_clear_error(sz);
 	uint64_t size = 0;
 	bool ok = true;
-	if (!valid_disk_name(name->text)) {
-		field_set_error(name, "Use lower-case letters, digits, '-' and '_'.");
+	/* It becomes [disk.NAME]: the reader's rule, or the VM file would
+	 * no longer load. */
+	if (!config_valid_disk_name(name->text)) {
+		field_set_error(name, "Up to 32 letters, digits, '-' and '_', "
+				"starting with a letter.");
 		ok = false;
 	} else if (find_disk(ov, name->text)) {
 		field_set_error(name, "The VM has a disk with this name.");

@@ -22,7 +22,11 @@
 #include "commands.h"
 #include "input.h"
 #include "log.h"
+#include "overlay.h"
 #include "render.h"
+#include "screenshot.h"
+#include "text.h"
+#include "toast.h"
 #include "util.h"
 #include "vm_session.h"
 #include "vnc.h"
@@ -52,6 +56,9 @@ struct player {
 	struct input *input;
 	struct bindings *bindings;
 	struct vm_session *session;
+	struct text *text;         /* fonts for the menu and toasts */
+	struct overlay *overlay;   /* NULL without a font */
+	struct toasts *toasts;
 	enum vm_state state;
 	bool failed;           /* QEMU is gone with an error: show, wait */
 	bool quit;
@@ -67,6 +74,8 @@ struct player {
 	uint64_t updates;
 	bool unpresented;      /* an upload waits for its present */
 };
+
+static void update_info(struct player *p);
 
 static int signal_pipe[2] = { -1, -1 };
 
@@ -90,6 +99,7 @@ static void install_signals(bool on)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGUSR1, &sa, NULL);
 }
 
 /* The window system connection to wait on, when the video driver has one.
@@ -161,17 +171,6 @@ static void update_title(struct player *p)
 					? " (pointer grabbed)" : "");
 	render_set_title(p->render, title);
 	free(title);
-}
-
-/* ---- the overlay menu's place in the loop ----
- * The overlay (another module) gets every event first while it is open
- * and draws after the guest picture through render_set_hook. Until it is
- * linked in, nothing is consumed. */
-static bool overlay_offer(struct player *p, const SDL_Event *ev)
-{
-	(void)p;
-	(void)ev;
-	return false;
 }
 
 /* ---- VNC callbacks ---- */
@@ -265,6 +264,7 @@ static void on_state(void *user, enum vm_state state, const char *why)
 		break;
 	}
 	update_title(p);
+	update_info(p);
 }
 
 static void request_close(struct player *p)
@@ -286,6 +286,166 @@ static void toggle_pause(struct player *p)
 		vm_session_pause(p->session);
 }
 
+/* ---- the overlay menu and toasts (overlay.c, toast.c) ----
+ * While the menu is open it gets every event first; it is drawn after the
+ * guest picture through render's hook, and toasts below it. */
+
+static void update_info(struct player *p)
+{
+	if (!p->overlay)
+		return;
+	bool running = p->session && !vm_session_exited(p->session) &&
+		       !p->failed;
+	struct overlay_info info = {
+		.vm_name = p->cfg->name,
+		.vm_dir = p->cfg->dir,
+		.state = p->failed ? "stopped" : state_word(p->state),
+		.running = running,
+		.paused = p->state == VM_STATE_PAUSED,
+		.started_ms = p->started_ms,
+		.fullscreen = render_fullscreen(p->render),
+		.scale = render_scale(p->render),
+		.has_cdrom = p->cfg->has_cdrom,
+		.cdrom = p->cfg->cdrom_file,
+	};
+	overlay_set_info(p->overlay, &info);
+	render_invalidate(p->render);
+}
+
+static void toast(struct player *p, enum toast_kind kind, const char *text)
+{
+	if (kind == TOAST_ERROR)
+		log_error("%s", text);
+	if (p->toasts) {
+		toast_show(p->toasts, kind, now_ms(), "%s", text);
+		render_invalidate(p->render);
+	}
+}
+
+static void take_screenshot(struct player *p)
+{
+	if (!p->vnc) {
+		toast(p, TOAST_ERROR, "No guest screen to take a picture of.");
+		return;
+	}
+	struct vnc_frame f = vnc_frame(p->vnc);
+	char *error = NULL;
+	char *path = screenshot_take(f.pixels, f.width, f.height, f.pitch,
+				     SDL_PIXELFORMAT_XRGB8888, p->cfg->name,
+				     p->cfg->dir, &error);
+	char *msg = path ? xasprintf("Screenshot saved: %s", path)
+			 : xasprintf("Screenshot failed: %s", error);
+	toast(p, path ? TOAST_INFO : TOAST_ERROR, msg);
+	free(msg);
+	free(path);
+	free(error);
+}
+
+static void on_menu(void *user, const struct menu_request *req)
+{
+	struct player *p = user;
+	struct qmp *q = p->session ? vm_session_qmp(p->session) : NULL;
+	log_debug("menu: %s", menu_action_name(req->action));
+	switch (req->action) {
+	case MENU_PAUSE:
+		toggle_pause(p);
+		break;
+	case MENU_RESET:
+		if (q && qmp_send(q, "system_reset", NULL, NULL, NULL))
+			toast(p, TOAST_INFO, "The machine was reset.");
+		break;
+	case MENU_SHUTDOWN:
+		if (p->session)
+			vm_session_powerdown(p->session);
+		break;
+	case MENU_FORCE_OFF:
+		if (p->session)
+			vm_session_quit(p->session);
+		break;
+	case MENU_FULLSCREEN:
+		render_set_fullscreen(p->render, !render_fullscreen(p->render));
+		break;
+	case MENU_SCALE:
+		render_set_scale(p->render, (enum scale_mode)req->value);
+		break;
+	case MENU_SEND_KEYS:
+		input_send_keys(p->input, req->keys, req->n_keys);
+		break;
+	case MENU_SCREENSHOT:
+		take_screenshot(p);
+		break;
+	case MENU_QUIT:
+		request_close(p);
+		break;
+	case MENU_SNAPSHOT_LIST:
+	case MENU_DISK_LIST:
+		break;   /* the pages stay "loading": not wired yet */
+	default: {
+		char *msg = xasprintf("%s: not available in this version.",
+				      req->label ? req->label
+						 : menu_action_name(req->action));
+		toast(p, TOAST_ERROR, msg);
+		free(msg);
+		break;
+	}
+	}
+	update_info(p);
+}
+
+static void draw_hook(void *user, SDL_Renderer *ren, int ow, int oh)
+{
+	struct player *p = user;
+	(void)ren;
+	int ww, wh;
+	SDL_GetWindowSize(render_window(p->render), &ww, &wh);
+	float scale = ww > 0 ? (float)ow / (float)ww : 1.0f;
+	if (p->overlay)
+		overlay_draw(p->overlay, ow, oh, scale);
+	if (p->toasts && p->text)
+		toasts_draw(p->toasts, p->text, ow, oh, scale);
+}
+
+static void setup_overlay(struct player *p)
+{
+	char *error = NULL;
+	p->text = text_create(render_renderer(p->render), NULL, &error);
+	if (!p->text) {
+		log_warn("no menu and notifications: %s", error);
+		free(error);
+		return;
+	}
+	p->overlay = overlay_create(p->text, on_menu, p);
+	p->toasts = toasts_create();
+	render_set_hook(p->render, draw_hook, p);
+	update_info(p);
+}
+
+static bool overlay_offer(struct player *p, const SDL_Event *ev)
+{
+	if (!p->overlay || !overlay_is_open(p->overlay))
+		return false;
+	bool used = overlay_handle_event(p->overlay, ev);
+	if (overlay_needs_redraw(p->overlay))
+		render_invalidate(p->render);
+	return used;
+}
+
+static void open_menu(struct player *p, bool quit_page)
+{
+	if (!p->overlay) {
+		if (quit_page)
+			request_close(p);
+		return;
+	}
+	/* the guest must not keep the keys that opened the menu */
+	input_release_all(p->input);
+	if (quit_page)
+		overlay_open_quit(p->overlay);
+	else
+		overlay_open(p->overlay);
+	update_info(p);
+}
+
 static void run_action(struct player *p, enum action a)
 {
 	static const SDL_Scancode cad[] = { SDL_SCANCODE_LCTRL,
@@ -298,13 +458,23 @@ static void run_action(struct player *p, enum action a)
 		break;
 	case ACTION_FULLSCREEN:
 		render_set_fullscreen(p->render, !render_fullscreen(p->render));
+		update_info(p);
 		break;
 	case ACTION_RELEASE:
 		input_set_grab(p->input, false);
 		update_title(p);
 		break;
+	case ACTION_MENU:
+		open_menu(p, false);
+		break;
 	case ACTION_QUIT:
-		request_close(p);
+		open_menu(p, true);
+		break;
+	case ACTION_SNAPSHOT:
+		toast(p, TOAST_ERROR, "Snapshots are not available in this version.");
+		break;
+	case ACTION_SCREENSHOT:
+		take_screenshot(p);
 		break;
 	case ACTION_CTRL_ALT_DEL:
 		/* the user holds ctrl+alt already; send the whole chord */
@@ -400,12 +570,28 @@ static void drain_sdl(struct player *p)
 		on_event(p, &ev);
 }
 
+/* For benchmarks: printed on SIGUSR1, and at exit with VMPLAY_STATS set.
+ * updates = VNC updates received, frames = windows presented. */
+static void print_stats(const struct player *p)
+{
+	fprintf(stderr,
+		"vmplay-stats: first_frame_ms=%lld updates=%llu frames=%llu\n",
+		p->first_frame_ms ? (long long)(p->first_frame_ms - p->started_ms)
+				  : -1LL,
+		(unsigned long long)p->updates,
+		(unsigned long long)render_frames(p->render));
+}
+
 static void drain_signals(struct player *p)
 {
 	char buf[16];
 	ssize_t n;
 	while ((n = read(signal_pipe[0], buf, sizeof(buf))) > 0)
 		for (ssize_t i = 0; i < n; i++) {
+			if (buf[i] == SIGUSR1) {
+				print_stats(p);
+				continue;
+			}
 			log_info("got signal %d: %s", buf[i],
 				 p->failed ? "closing"
 					   : "shutting the VM down");
@@ -444,6 +630,13 @@ static void loop(struct player *p)
 		SDL_PumpEvents();
 		if (SDL_HasEvents(SDL_FIRSTEVENT, SDL_LASTEVENT))
 			continue;
+		/* bytes libvncclient already read (e.g. with the handshake)
+		 * never wake poll() */
+		if (p->vnc && vnc_buffered(p->vnc)) {
+			if (!vnc_dispatch(p->vnc))
+				lose_vnc(p);
+			continue;
+		}
 
 		struct pollfd fds[6];
 		int n = 0, i_display = -1, i_vnc = -1, i_sig;
@@ -468,6 +661,11 @@ static void loop(struct player *p)
 					      vm_session_timeout_ms(p->session));
 		if (!p->vnc && p->vnc_lost_at && !p->failed)
 			timeout = min_timeout(timeout, VNC_LOST_GRACE_MS / 10);
+		uint64_t now = now_ms();
+		if (p->overlay)
+			timeout = min_timeout(timeout, overlay_timeout(p->overlay, now));
+		if (p->toasts)
+			timeout = min_timeout(timeout, toasts_timeout(p->toasts, now));
 		if (poll(fds, (nfds_t)n, timeout) < 0 && errno != EINTR) {
 			log_error("poll: %s", strerror(errno));
 			break;
@@ -482,6 +680,11 @@ static void loop(struct player *p)
 		}
 		if (p->session)
 			vm_session_dispatch(p->session);
+		now = now_ms();
+		if (p->toasts && toasts_expire(p->toasts, now))
+			render_invalidate(p->render);
+		if (p->overlay && overlay_timeout(p->overlay, now) == 0)
+			render_invalidate(p->render);   /* the uptime ticks */
 		if (!p->vnc && p->vnc_lost_at && !p->failed && !p->quit &&
 		    now_ms() - p->vnc_lost_at > VNC_LOST_GRACE_MS) {
 			fail(p, "Lost the connection to QEMU's display; "
@@ -489,18 +692,6 @@ static void loop(struct player *p)
 			vm_session_quit(p->session);
 		}
 	}
-}
-
-static void print_stats(const struct player *p)
-{
-	if (!getenv("VMPLAY_STATS"))
-		return;
-	fprintf(stderr,
-		"vmplay-stats: first_frame_ms=%lld updates=%llu frames=%llu\n",
-		p->first_frame_ms ? (long long)(p->first_frame_ms - p->started_ms)
-				  : -1LL,
-		(unsigned long long)p->updates,
-		(unsigned long long)render_frames(p->render));
 }
 
 int player_run(const struct vm_config *cfg, const struct play_options *opts)
@@ -545,6 +736,7 @@ int player_run(const struct vm_config *cfg, const struct play_options *opts)
 	}
 	p->input = input_create(cfg->pointer, p->render);
 	find_display_fd(p);
+	setup_overlay(p);
 
 	if (pipe2(signal_pipe, O_CLOEXEC | O_NONBLOCK) != 0) {
 		log_error("pipe: %s", strerror(errno));
@@ -593,8 +785,12 @@ int player_run(const struct vm_config *cfg, const struct play_options *opts)
 	loop(p);
 
 out:
-	print_stats(p);
+	if (getenv("VMPLAY_STATS"))
+		print_stats(p);
 	install_signals(false);
+	overlay_destroy(p->overlay);
+	toasts_destroy(p->toasts);
+	text_destroy(p->text);
 	input_destroy(p->input);
 	vnc_destroy(p->vnc);
 	vm_session_destroy(p->session);

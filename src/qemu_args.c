@@ -35,7 +35,6 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #define QEMU_DEFAULT_BINARY "qemu-system-x86_64"
@@ -164,12 +163,9 @@ static bool fail(struct build *b, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	char *msg = NULL;
-	if (vasprintf(&msg, fmt, ap) < 0)
-		msg = NULL;
-	va_end(ap);
 	free(b->error);
-	b->error = msg ? msg : xstrdup("out of memory");
+	b->error = xvasprintf(fmt, ap);
+	va_end(ap);
 	return false;
 }
 
@@ -186,11 +182,7 @@ static void optf(struct build *b, const char *name, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	char *value = NULL;
-	if (vasprintf(&value, fmt, ap) < 0) {
-		fputs("vmplay: out of memory\n", stderr);
-		abort();
-	}
+	char *value = xvasprintf(fmt, ap);
 	va_end(ap);
 	strv_push(b->argv, name);
 	strv_push(b->argv, value);
@@ -479,13 +471,7 @@ static void add_network(struct build *b)
 			   f->udp ? "udp" : "tcp", (unsigned)f->host_port,
 			   (unsigned)f->guest_port);
 	}
-	size_t len = 0;
-	for (size_t i = 0; i < netdev.n; i++)
-		len += strlen(netdev.v[i]);
-	char *value = xmalloc(len + 1);
-	value[0] = '\0';
-	for (size_t i = 0; i < netdev.n; i++)
-		strcat(value, netdev.v[i]);
+	char *value = strv_join(&netdev, "");
 	opt(b, "-netdev", value);
 	free(value);
 	strv_free(&netdev);
@@ -607,6 +593,27 @@ static bool pulse_server_present(void)
 	return found;
 }
 
+const char *qemu_kvm_module_problem(const char *sys_module_dir)
+{
+	static const char *const hardware[] = { "kvm_intel", "kvm_amd" };
+	for (size_t i = 0; i < ARRAY_SIZE(hardware); i++) {
+		char *dir = path_join(sys_module_dir, hardware[i]);
+		bool loaded = path_is_dir(dir);
+		free(dir);
+		if (loaded)
+			return NULL;
+	}
+	char *pvm = path_join(sys_module_dir, "kvm_pvm");
+	bool is_pvm = path_is_dir(pvm);
+	free(pvm);
+	/* PVM (a nested, page-table based KVM backend seen in cloud
+	 * sandboxes) accepts KVM_CREATE_VM but runs only PVM-enabled Linux
+	 * kernels: a BIOS, GRUB or any other guest hangs or gets no input. */
+	return is_pvm ? "/dev/kvm is the PVM backend (kvm_pvm), which runs "
+			"only PVM-enabled Linux guests"
+		      : NULL;
+}
+
 static const char *detect_kvm(void)
 {
 	static char problem[160];
@@ -636,6 +643,7 @@ static const char *detect_kvm(void)
 			result = problem;
 		} else {
 			close(vm);
+			result = qemu_kvm_module_problem("/sys/module");
 		}
 	}
 	close(fd);
@@ -732,41 +740,18 @@ bool qemu_uefi_vars_prepare(const char *template_path, const char *path,
 				 "(apt-get install ovmf)");
 		return false;
 	}
-	/* Written under a temporary name and moved into place only if the
-	 * destination still does not exist, so nothing is overwritten. */
-	char *tmp = xasprintf("%s.tmp-%ld", path, (long)getpid());
-	const char *argv[] = { "qemu-img", "convert", "-q", "-f", "raw",
-			       "-O", "qcow2", template_path, tmp, NULL };
-	pid_t pid = fork();
-	if (pid < 0) {
-		*error = xasprintf("cannot start qemu-img: %s", strerror(errno));
-		free(tmp);
-		return false;
+	/* disk_convert writes a temporary file and moves it into place only
+	 * if path still does not exist, so nothing is overwritten. */
+	char *why = NULL;
+	if (disk_convert(template_path, path, FORMAT_QCOW2, NULL, NULL, &why))
+		return true;
+	if (path_exists(path)) {
+		/* Another vmplay made it meanwhile: just as good. */
+		free(why);
+		return true;
 	}
-	if (pid == 0) {
-		execvp(argv[0], (char *const *)argv);
-		fprintf(stderr, "vmplay: cannot run qemu-img: %s\n",
-			strerror(errno));
-		_exit(127);
-	}
-	int status;
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	bool ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
-	if (!ok) {
-		*error = xasprintf("%s: qemu-img could not convert %s into the "
-				   "VM's UEFI variable store", path,
-				   template_path);
-	} else if (link(tmp, path) != 0) {
-		/* link() fails with EEXIST instead of replacing; where hard
-		 * links are not supported, rename unless the file appeared. */
-		if (errno != EEXIST && (path_exists(path) ||
-					rename(tmp, path) != 0)) {
-			*error = xasprintf("%s: %s", path, strerror(errno));
-			ok = false;
-		}
-	}
-	unlink(tmp);
-	free(tmp);
-	return ok;
+	*error = xasprintf("cannot make the VM's UEFI variable store from %s: "
+			   "%s", template_path, why);
+	free(why);
+	return false;
 }

@@ -52,6 +52,11 @@ char *qemu_escape(const char *value);
  * does all of it. Strings are static. */
 void qemu_host_detect(struct qemu_host *host);
 
+/* Why the KVM modules loaded under sys_module_dir (normally /sys/module)
+ * cannot run ordinary guests, or NULL: a kvm_pvm backend without kvm_intel
+ * or kvm_amd. Static text. */
+const char *qemu_kvm_module_problem(const char *sys_module_dir);
+
 /* The whole job for this machine: qemu_host_detect, the disks' formats
  * (disk_detect_format for FORMAT_AUTO), the VM's UEFI variable store
  * (made now when create_files is true; dry runs pass false), then

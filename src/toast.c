@@ -83,9 +83,7 @@ unsigned toast_show(struct toasts *ts, enum toast_kind kind, uint64_t now,
 {
 	va_list ap;
 	va_start(ap, fmt);
-	char *text = NULL;
-	if (vasprintf(&text, fmt, ap) < 0)
-		text = xstrdup(fmt);
+	char *text = xvasprintf(fmt, ap);
 	va_end(ap);
 	return show_text(ts, kind, now, text);
 }
@@ -99,9 +97,7 @@ bool toast_update(struct toasts *ts, unsigned id, enum toast_kind kind,
 			continue;
 		va_list ap;
 		va_start(ap, fmt);
-		char *text = NULL;
-		if (vasprintf(&text, fmt, ap) < 0)
-			text = xstrdup(fmt);
+		char *text = xvasprintf(fmt, ap);
 		va_end(ap);
 		free(t->text);
 		t->text = text;

@@ -7,11 +7,14 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <math.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/close_range.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -59,7 +62,7 @@ char *xstrndup(const char *s, size_t n)
 	return p;
 }
 
-static char *xvasprintf(const char *fmt, va_list ap)
+char *xvasprintf(const char *fmt, va_list ap)
 {
 	va_list copy;
 	va_copy(copy, ap);
@@ -164,6 +167,54 @@ char *strv_join_quoted(const struct strv *sv)
 	return line;
 }
 
+char *str_join(const char *const *items, size_t n, const char *sep)
+{
+	size_t seplen = strlen(sep), total = 1;
+	for (size_t i = 0; i < n; i++)
+		total += strlen(items[i]) + (i ? seplen : 0);
+	char *out = xmalloc(total), *o = out;
+	for (size_t i = 0; i < n; i++) {
+		if (i) {
+			memcpy(o, sep, seplen);
+			o += seplen;
+		}
+		size_t len = strlen(items[i]);
+		memcpy(o, items[i], len);
+		o += len;
+	}
+	*o = '\0';
+	return out;
+}
+
+char *strv_join(const struct strv *sv, const char *sep)
+{
+	return str_join((const char *const *)sv->v, sv->n, sep);
+}
+
+void sigchld_default(void)
+{
+	struct sigaction sa;
+	if (sigaction(SIGCHLD, NULL, &sa) != 0)
+		return;
+	if (sa.sa_handler == SIG_IGN || (sa.sa_flags & SA_NOCLDWAIT)) {
+		struct sigaction def = { .sa_handler = SIG_DFL };
+		sigemptyset(&def.sa_mask);
+		sigaction(SIGCHLD, &def, NULL);
+	}
+}
+
+void fds_close_on_exec(int first)
+{
+	/* Whatever the rest of the program (SDL, X11, libraries) opened
+	 * without O_CLOEXEC; the loop is for kernels before 5.11. */
+	if (syscall(SYS_close_range, (unsigned)first, ~0u,
+		    CLOSE_RANGE_CLOEXEC) == 0)
+		return;
+	long max = sysconf(_SC_OPEN_MAX);
+	for (int fd = first; fd < (max > 0 && max < 65536 ? max : 4096); fd++)
+		fcntl(fd, F_SETFD, FD_CLOEXEC);
+}
+
 char *path_join(const char *dir, const char *name)
 {
 	if (name[0] == '/' || !dir || !*dir)
@@ -216,6 +267,11 @@ bool path_is_dir(const char *path)
 
 bool mkdir_p(const char *path, unsigned mode)
 {
+	if (!*path) {
+		/* Nothing to make; the scan below starts past the first byte. */
+		errno = ENOENT;
+		return false;
+	}
 	char *copy = xstrdup(path);
 	bool ok = true;
 	for (char *p = copy + 1; ok; p++) {
@@ -292,14 +348,9 @@ const char *format_size(uint64_t bytes, char *buf, size_t buflen)
 	return buf;
 }
 
-bool write_file_atomic(const char *path, const void *data, size_t len,
-		       bool overwrite)
+static bool write_plain(const char *path, const void *data, size_t len,
+			bool overwrite)
 {
-	if (!overwrite && path_exists(path)) {
-		log_error("%s already exists; not overwriting it", path);
-		errno = EEXIST;
-		return false;
-	}
 	char *tmp = xasprintf("%s.tmp-XXXXXX", path);
 	int fd = mkstemp(tmp);
 	if (fd < 0) {
@@ -342,22 +393,46 @@ bool write_file_atomic(const char *path, const void *data, size_t len,
 	return ok;
 }
 
+/* Replacing through a symlink must change the file it points to: renaming
+ * over the link itself would turn it into a plain file and leave the
+ * target as it was. The resolved path, or NULL for anything else. */
+static char *symlink_target(const char *path)
+{
+	struct stat st;
+	if (lstat(path, &st) != 0 || !S_ISLNK(st.st_mode))
+		return NULL;
+	return realpath(path, NULL);
+}
+
+bool write_file_atomic(const char *path, const void *data, size_t len,
+		       bool overwrite)
+{
+	if (!overwrite && path_exists(path)) {
+		log_error("%s already exists; not overwriting it", path);
+		errno = EEXIST;
+		return false;
+	}
+	char *target = overwrite ? symlink_target(path) : NULL;
+	bool ok = write_plain(target ? target : path, data, len, overwrite);
+	free(target);
+	return ok;
+}
+
 char *read_file(const char *path, size_t max_len, size_t *len)
 {
 	FILE *f = fopen(path, "rb");
 	if (!f)
 		return NULL;
+	/* Room for one byte past max_len: only reading it tells a file of
+	 * exactly max_len bytes from a longer one. */
+	size_t limit = max_len < SIZE_MAX - 1 ? max_len + 1 : max_len;
 	size_t cap = 4096, used = 0;
 	char *buf = xmalloc(cap + 1);
-	for (;;) {
+	while (used <= max_len) {
 		if (used == cap) {
-			if (cap >= max_len) {
-				free(buf);
-				fclose(f);
-				errno = EFBIG;
-				return NULL;
-			}
-			cap = cap * 2 > max_len ? max_len : cap * 2;
+			if (cap >= limit)
+				break;
+			cap = cap * 2 > limit ? limit : cap * 2;
 			buf = xrealloc(buf, cap + 1);
 		}
 		size_t n = fread(buf + used, 1, cap - used, f);

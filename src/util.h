@@ -3,6 +3,7 @@
 #ifndef VMPLAY_UTIL_H
 #define VMPLAY_UTIL_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -16,6 +17,7 @@ void *xrealloc(void *ptr, size_t size);
 char *xstrdup(const char *s);            /* xstrdup(NULL) returns NULL */
 char *xstrndup(const char *s, size_t n);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+char *xvasprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 
 /* A growable NULL-terminated array of owned strings (argv for execvp). */
 struct strv {
@@ -30,8 +32,23 @@ void strv_push_all(struct strv *sv, const char *const *list); /* NULL-terminated
 void strv_free(struct strv *sv);                         /* frees and zeroes */
 /* One line, each element shell-quoted only where needed. Caller frees. */
 char *strv_join_quoted(const struct strv *sv);
+/* The n items with sep between them ("" for none). Caller frees. */
+char *str_join(const char *const *items, size_t n, const char *sep);
+/* str_join of the strv's elements. Caller frees. */
+char *strv_join(const struct strv *sv, const char *sep);
 /* Single-quote s for a POSIX shell when it needs it. Caller frees. */
 char *shell_quote(const char *s);
+
+/* Makes children waitable: a SIGCHLD ignored (or SA_NOCLDWAIT) by whoever
+ * started vmplay survives exec and makes the kernel reap children itself,
+ * so waitpid() fails with ECHILD and their exit status is lost. Call
+ * before forking; cheap when there is nothing to undo. */
+void sigchld_default(void);
+
+/* Marks every descriptor from first up close-on-exec, so a child started
+ * with exec gets only what it was given (stdin/out/err). For the child
+ * between fork and exec: async-signal-safe. */
+void fds_close_on_exec(int first);
 
 /* Paths. Returned strings are owned by the caller. */
 char *path_join(const char *dir, const char *name);     /* name absolute: copy */

@@ -166,7 +166,8 @@ struct vm_session *vm_session_attach(struct launch *l, int timeout_ms,
 	if (env && *env) {
 		char *end;
 		double secs = strtod(env, &end);
-		if (*end || secs < 0 || secs > 86400)
+		/* Written so that NaN fails too. */
+		if (*end || !(secs >= 0 && secs <= 86400))
 			log_warn("VMPLAY_POWERDOWN_TIMEOUT='%s' is not a number "
 				 "of seconds (0 to 86400); using %d", env,
 				 DEFAULT_POWERDOWN_TIMEOUT_MS / 1000);

@@ -332,6 +332,11 @@ bool vnc_dispatch(struct vnc *v)
 	return true;
 }
 
+bool vnc_buffered(const struct vnc *v)
+{
+	return v->client->buffered > 0;
+}
+
 struct vnc_frame vnc_frame(const struct vnc *v)
 {
 	struct vnc_frame f = {

@@ -46,6 +46,9 @@ void vnc_destroy(struct vnc *v);   /* accepts NULL */
  * buffered. Returns false when the connection is gone. */
 int vnc_fd(const struct vnc *v);
 bool vnc_dispatch(struct vnc *v);
+/* True when the library holds bytes it read but has not handled (for
+ * example after the handshake): call vnc_dispatch without waiting. */
+bool vnc_buffered(const struct vnc *v);
 
 struct vnc_frame vnc_frame(const struct vnc *v);
 

@@ -40,6 +40,15 @@ for f in qcow2 raw vdi vmdk; do
 		test "$(ls -A | grep -c vmplay-)" -eq 0
 done
 
+# Started by a parent that ignores SIGCHLD (kept across exec): qemu-img's
+# exit status must not be lost to the kernel's automatic reaping.
+python3 -c 'import os, signal, sys
+signal.signal(signal.SIGCHLD, signal.SIG_IGN)
+os.execv(sys.argv[1], sys.argv[1:])' "$VMPLAY" disk create ign.qcow2 16M >out 2>err
+check "create with SIGCHLD ignored by the parent exits 0" test $? -eq 0
+check "  ... and made the image" test "$(img_field ign.qcow2 format)" = qcow2
+rm -f ign.qcow2
+
 vm out err disk create full.raw 4M --format raw --preallocation full
 check "create raw --preallocation full" test $? -eq 0
 check "full preallocation allocates every byte" \

@@ -32,6 +32,9 @@ for line in open(path):
             print(v.strip())
 EOF
 }
+# The words of a shell-quoted line (--dry-run's output), one per line.
+shell_words() { python3 -c 'import shlex,sys; print("\n".join(shlex.split(sys.stdin.read())))'; }
+export -f shell_words
 fingerprint() { echo "$(sha256sum <"$1") $(stat -c %Y.%y "$1")"; }
 # The first byte of the guest disk, read through QEMU's block layer.
 first_byte() {
@@ -105,12 +108,27 @@ check "new --os other with a relative --dir" test $? -eq 0
 check "other preset: e1000" test "$(key network model o/other.vmplay)" = e1000
 vm out err new rel --dir r --disk 64M --iso rel.iso
 check "a relative --iso is written as an absolute path" test "$(key cdrom file r/rel.vmplay)" = "$TMP/rel.iso"
+# A path that would read back cut short (" #" starts a comment) or trimmed
+# is quoted: vmplay itself must read back the very same file.
+for iso in "disc #2.iso" "trailing.iso " "it's ;odd.iso"; do
+	cp rel.iso "$iso"
+	vm out err new odd --dir odd --disk 16M --iso "$iso"
+	check "new --iso '$iso' exits 0" test $? -eq 0
+	"$VMPLAY" --dry-run odd/odd.vmplay >out 2>err
+	check "  ... vmplay reads the CD back as '$TMP/$iso'" \
+		bash -c 'shell_words <out | grep -qxF -- "$1"' _ \
+		"if=none,id=cd0,media=cdrom,readonly=on,format=raw,file=$TMP/$iso"
+	rm -rf odd "$iso"
+done
 
 # --- bad arguments make nothing ------------------------------------------------
 badargs=(
 	"--os beos|'beos' is not a preset (accepted: linux, windows, other)"
 	"--cpus 0|'0' is not a number of processors (1 to 64)"
 	"--memory 2X|--memory: '2X' is not a memory size"
+	"--memory 8M|--memory: '8M' is too small (at least 16M)"
+	"--memory 17T|--memory: '17T' is too large (at most 16T)"
+	"--memory 1000000K|--memory: '1000000K' is not a whole number of megabytes"
 	"--disk 2X|--disk: '2X' is not a size (examples: 512M, 25G)"
 	"--format qcow3|'qcow3' is not a disk format (accepted: qcow2, raw, vdi, vmdk)"
 	"--iso /no/such.iso|--iso: /no/such.iso: no such file"
@@ -154,6 +172,10 @@ vm out err snapshot take "$S" first
 check "an existing snapshot name refused (exit 1)" test $? -eq 1
 check "  ... never overwritten" grep -q "already has a snapshot named 'first'; vmplay never overwrites one" err
 check "  ... still one 'first'" test "$(snapshots s/snap.qcow2 | grep -cx first)" -eq 1
+vm out err snapshot take "$S" 1
+check "a name that is another snapshot's id refused (exit 1)" test $? -eq 1
+check "  ... says why" grep -q "'1' is the id of snapshot 'first'" err
+check "  ... no snapshot '1' made" bash -c "! snapshots s/snap.qcow2 | grep -qx 1"
 vm out err snapshot take "$S"
 check "snapshot take without NAME names it by date and time" \
 	grep -qE "^snapshot '20[0-9]{2}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}' taken" out

@@ -51,6 +51,23 @@ else
 fi
 check "window pixels equal the screendump (command line)" same_picture "$QMP"
 
+# the menu (overlay.c) is drawn over the guest and keeps keys from it
+xdotool key ctrl+alt+m
+menu_shown() {
+	capture "$TMP/menu.ppm" && qmp "$QMP" screendump "$TMP/guest.ppm" &&
+		! compare -metric AE "$TMP/menu.ppm" "$TMP/guest.ppm" null: 2>/dev/null
+}
+check "ctrl+alt+m draws the menu over the guest" wait_for 10 menu_shown
+xdotool type --delay 60 "zq"
+xdotool key Escape
+sleep 1
+if vga_text "$QMP" | grep -q 'zq'; then
+	fail "keys typed in the menu do not reach the guest"
+else
+	ok "keys typed in the menu do not reach the guest"
+fi
+check "Esc closes the menu: window equals the screendump again" same_picture "$QMP"
+
 # pause and resume by shortcut
 xdotool key ctrl+alt+p
 if wait_for 10 eval "[ \"\$(qmp '$QMP' query-status)\" = paused ]"; then

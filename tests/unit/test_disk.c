@@ -6,6 +6,7 @@
 #include "util.h"
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -385,6 +386,11 @@ static void test_snapshots(void)
 	CHECK(!disk_snapshot_create(path, "", &error));
 	CHECK_CONTAINS(error, "needs a name");
 	free(error);
+	/* "3" is the id of "third": QEMU's loadvm/snapshot-load look a word
+	 * up as an id first, so a snapshot named "3" could never be loaded. */
+	CHECK(!disk_snapshot_create(path, "3", &error));
+	CHECK_CONTAINS(error, "'3' is the id of snapshot 'third'");
+	free(error);
 
 	struct disk_info *info = disk_info(path, 0, &error);
 	CHECK(info && info->n_snapshots == 3);
@@ -421,6 +427,45 @@ static void test_snapshots(void)
 	free(path);
 }
 
+/* qemu-img must not inherit vmplay's descriptors (the player's X11 and
+ * QMP sockets...). A stand-in qemu-img first in PATH reports whether fd 77,
+ * opened here without O_CLOEXEC, reached it: as the image's virtual size. */
+static void test_no_fd_leak_into_qemu_img(void)
+{
+	char *bin = path_join(tmpdir, "bin");
+	CHECK(mkdir(bin, 0700) == 0);
+	char *fake = path_join(bin, "qemu-img");
+	static const char script[] =
+		"#!/bin/sh\n"
+		"if [ -e /proc/$$/fd/77 ]; then n=77; else n=1; fi\n"
+		"echo \"{\\\"format\\\": \\\"raw\\\", \\\"virtual-size\\\": $n}\"\n";
+	CHECK(write_file_atomic(fake, script, strlen(script), false));
+	CHECK(chmod(fake, 0700) == 0);
+	char *old_path = xstrdup(getenv("PATH"));
+	char *new_path = xasprintf("%s:%s", bin, old_path);
+	setenv("PATH", new_path, 1);
+	int fd = open("/dev/null", O_RDONLY);
+	CHECK(fd >= 0 && dup2(fd, 77) == 77);
+	char *image = write_sample("leak.raw", "x", 1), *error = NULL;
+	struct disk_info *info = disk_info(image, 0, &error);
+	CHECK(info != NULL);
+	if (info)
+		CHECK_INT(info->virtual_size, 1);
+	disk_info_destroy(info);
+	free(error);
+	close(77);
+	close(fd);
+	setenv("PATH", old_path, 1);
+	unlink(image);
+	unlink(fake);
+	rmdir(bin);
+	free(image);
+	free(new_path);
+	free(old_path);
+	free(fake);
+	free(bin);
+}
+
 static void test_snapshot_strings(void)
 {
 	struct disk_snapshot s = { .vm_clock_ns = 3723456000000ull };
@@ -448,6 +493,7 @@ int main(void)
 	RUN(test_resize);
 	RUN(test_convert);
 	RUN(test_snapshots);
+	RUN(test_no_fd_leak_into_qemu_img);
 	/* A failed check may have left files: remove them all. */
 	DIR *d = opendir(tmpdir);
 	struct dirent *e;

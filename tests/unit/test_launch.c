@@ -187,6 +187,23 @@ static void test_failures(void)
 	}
 }
 
+/* Started by a parent that ignores SIGCHLD (the disposition survives
+ * exec), the kernel would reap QEMU itself and its exit status would be
+ * lost: a failed QEMU must still be reported as such. */
+static void test_sigchld_ignored_by_parent(void)
+{
+	signal(SIGCHLD, SIG_IGN);
+	char *error = NULL;
+	struct launch *l = launch_start_with("fail", build_argv,
+					     (void *)&failures[1].spec, 30000,
+					     &error);
+	CHECK(l == NULL);
+	CHECK_CONTAINS(error, "QEMU exited with status 1 before it was ready");
+	launch_destroy(l);
+	free(error);
+	signal(SIGCHLD, SIG_DFL);
+}
+
 static void test_long_socket_path(void)
 {
 	/* A real, writable folder whose socket paths exceed 107 bytes. */
@@ -333,6 +350,7 @@ int main(void)
 	RUN(test_start_and_stop);
 	RUN(test_destroy_stops_running_qemu);
 	RUN(test_failures);
+	RUN(test_sigchld_ignored_by_parent);
 	RUN(test_long_socket_path);
 	RUN(test_runtime_base);
 	RUN(test_stale_dirs_removed);

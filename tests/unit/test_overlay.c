@@ -251,6 +251,14 @@ static const struct nav_case nav_cases[] = {
 	  true, "New disk", "Create and attach" },
 	{ "down*6 enter down enter down bs*3 t:2X down*2 enter", true, "disk-list",
 	  true, "New disk", "Create and attach" },
+	/* names the VM file reader would refuse: a digit first, 33 letters */
+	{ "down*6 enter down enter bs*4 t:1data down*3 enter", true, "disk-list",
+	  true, "New disk", "Create and attach" },
+	{ "down*6 enter down enter bs*4 t:abcdefghijklmnopqrstuvwxyzabcdefg "
+	  "down*3 enter", true, "disk-list", true, "New disk", "Create and attach" },
+	{ "down*6 enter down enter bs*4 t:abcdefghijklmnopqrstuvwxyzabcdef "
+	  "down*3 enter", true, "disk-list disk-create:abcdefghijklmnopqrstuvwxyzabcdef",
+	  false, NULL, NULL },
 	/* With the VM off: machine items are skipped */
 	{ "", false, "", true, "", "Snapshots" },
 	{ "up", false, "", true, "", "Quit" },

@@ -516,6 +516,13 @@ static void test_uefi_vars(void)
 	CHECK(data && len == 4 && memcmp(data, "mine", 4) == 0);
 	free(data);
 	unlink(vars);
+	/* A template qemu-img cannot read: says which, makes nothing. */
+	char *missing = path_join(dir, "NO_VARS.fd");
+	CHECK(!qemu_uefi_vars_prepare(missing, vars, &error));
+	CHECK_CONTAINS(error, "NO_VARS.fd");
+	CHECK(!path_exists(vars));
+	free(error);
+	free(missing);
 	/* No template: says what to install. */
 	CHECK(!qemu_uefi_vars_prepare(NULL, vars, &error));
 	CHECK_CONTAINS(error, "apt-get install ovmf");
@@ -731,9 +738,45 @@ static void test_golden(void)
 	strv_free(&names);
 }
 
+/* A PVM-only KVM (as in some cloud sandboxes) is not usable for ordinary
+ * guests; kvm_intel or kvm_amd is. */
+static void test_kvm_module_problem(void)
+{
+	static const struct {
+		const char *modules[3];
+		bool problem;
+	} cases[] = {
+		{ { "kvm", "kvm_intel" }, false },
+		{ { "kvm", "kvm_amd" }, false },
+		{ { "kvm", "kvm_pvm" }, true },
+		{ { "kvm", "kvm_pvm", "kvm_intel" }, false },
+		{ { "kvm" }, false },
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		char dir[] = "/tmp/vmplay-sysmod-XXXXXX";
+		CHECK(mkdtemp(dir) != NULL);
+		for (size_t m = 0; m < 3 && cases[i].modules[m]; m++) {
+			char *sub = path_join(dir, cases[i].modules[m]);
+			CHECK(mkdir(sub, 0700) == 0);
+			free(sub);
+		}
+		const char *problem = qemu_kvm_module_problem(dir);
+		CHECK_INT(problem != NULL, cases[i].problem);
+		if (cases[i].problem)
+			CHECK_CONTAINS(problem, "kvm_pvm");
+		for (size_t m = 0; m < 3 && cases[i].modules[m]; m++) {
+			char *sub = path_join(dir, cases[i].modules[m]);
+			rmdir(sub);
+			free(sub);
+		}
+		rmdir(dir);
+	}
+}
+
 int main(void)
 {
 	RUN(test_escape);
+	RUN(test_kvm_module_problem);
 	RUN(test_minimal_line);
 	RUN(test_accel);
 	RUN(test_memory_and_cpus);

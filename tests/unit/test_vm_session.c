@@ -124,6 +124,37 @@ static void test_powerdown_times_out_then_quit(void)
 	vm_session_destroy(s);
 }
 
+/* VMPLAY_POWERDOWN_TIMEOUT: seconds, or the default with a warning. "nan"
+ * passes a range check written as "secs < 0 || secs > max". */
+static void test_powerdown_timeout_from_env(void)
+{
+	static const struct {
+		const char *value;
+		int min_ms, max_ms;
+	} cases[] = {
+		{ "5", 1, 5000 },
+		{ "nan", 50000, 60000 },
+		{ "-1", 50000, 60000 },
+		{ "inf", 50000, 60000 },
+		{ "", 50000, 60000 },
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		setenv("VMPLAY_POWERDOWN_TIMEOUT", cases[i].value, 1);
+		struct trace t;
+		struct vm_session *s = start(NULL, &t);
+		unsetenv("VMPLAY_POWERDOWN_TIMEOUT");
+		CHECK(s != NULL);
+		if (!s)
+			return;
+		CHECK_INT(vm_session_request_stop(s), VM_STATE_POWERING_DOWN);
+		int ms = vm_session_timeout_ms(s);
+		if (ms < cases[i].min_ms || ms > cases[i].max_ms)
+			printf("  '%s': %d ms\n", cases[i].value, ms);
+		CHECK(ms >= cases[i].min_ms && ms <= cases[i].max_ms);
+		vm_session_destroy(s);
+	}
+}
+
 static void test_second_request_quits(void)
 {
 	struct trace t;
@@ -226,6 +257,7 @@ int main(void)
 	unsetenv("VMPLAY_POWERDOWN_TIMEOUT");
 	RUN(test_pause_resume_follow_events);
 	RUN(test_powerdown_times_out_then_quit);
+	RUN(test_powerdown_timeout_from_env);
 	RUN(test_second_request_quits);
 	RUN(test_killed_from_outside_fails);
 	RUN(test_quit_elsewhere_is_normal_end);

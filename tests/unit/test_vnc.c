@@ -1,0 +1,366 @@
+/* vnc.c against a scripted fake RFB server on a unix socket (a forked
+ * child): the connect sequence (our own SetPixelFormat and exactly one
+ * SetEncodings), one update callback per message with the union of its
+ * rectangles, QEMU's LED state pseudo-encoding (-261) not breaking the
+ * connection, DesktopSize, RichCursor shapes, key and pointer messages, and
+ * the end of the connection. The end-to-end tests do the same against real
+ * QEMU; this pins the protocol details down. */
+#include "test.h"
+#include "util.h"
+#include "vnc.h"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define W0 96
+#define H0 50
+
+static char dir[] = "/tmp/vmplay-test-vnc.XXXXXX";
+static char sock_path[128], dump_path[128];
+
+/* ---- the fake server (child process) ---- */
+
+static void put(int fd, const void *buf, size_t n)
+{
+	const char *p = buf;
+	while (n) {
+		ssize_t w = write(fd, p, n);
+		if (w <= 0)
+			_exit(3);
+		p += w, n -= (size_t)w;
+	}
+}
+
+static void get(int fd, void *buf, size_t n)
+{
+	char *p = buf;
+	while (n) {
+		ssize_t r = read(fd, p, n);
+		if (r <= 0)
+			_exit(4);
+		p += r, n -= (size_t)r;
+	}
+}
+
+static void put_u16(int fd, uint16_t v) { v = htons(v); put(fd, &v, 2); }
+static void put_u32(int fd, uint32_t v) { v = htonl(v); put(fd, &v, 4); }
+
+static void rect(int fd, int x, int y, int w, int h, int32_t enc)
+{
+	put_u16(fd, (uint16_t)x);
+	put_u16(fd, (uint16_t)y);
+	put_u16(fd, (uint16_t)w);
+	put_u16(fd, (uint16_t)h);
+	put_u32(fd, (uint32_t)enc);
+}
+
+static void update_header(int fd, int nrects)
+{
+	uint8_t hdr[2] = { 0, 0 };
+	put(fd, hdr, 2);
+	put_u16(fd, (uint16_t)nrects);
+}
+
+static void handshake(int fd)
+{
+	char version[12];
+	put(fd, "RFB 003.008\n", 12);
+	get(fd, version, 12);
+	uint8_t types[2] = { 1, 1 };   /* one type: None */
+	put(fd, types, 2);
+	uint8_t choice;
+	get(fd, &choice, 1);
+	put_u32(fd, 0);                /* security result: OK */
+	uint8_t shared;
+	get(fd, &shared, 1);
+	put_u16(fd, W0);
+	put_u16(fd, H0);
+	uint8_t pf[16] = { 32, 24, 0, 1, 0, 255, 0, 255, 0, 255, 16, 8, 0 };
+	put(fd, pf, 16);
+	put_u32(fd, 4);
+	put(fd, "fake", 4);
+}
+
+/* script 0: the full exchange; script 1: close right after the handshake */
+static void serve(int script)
+{
+	int ls = socket(AF_UNIX, SOCK_STREAM, 0);
+	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	if (strlen(sock_path) >= sizeof(a.sun_path))
+		_exit(2);
+	memcpy(a.sun_path, sock_path, strlen(sock_path) + 1);
+	unlink(sock_path);
+	if (bind(ls, (struct sockaddr *)&a, sizeof(a)) || listen(ls, 1))
+		_exit(2);
+	int fd = accept(ls, NULL, NULL);
+	if (fd < 0)
+		_exit(2);
+	handshake(fd);
+	if (script == 1) {
+		/* SetPixelFormat, SetEncodings (4 encodings), update request */
+		char init[20 + 20 + 10];
+		get(fd, init, sizeof(init));
+		close(fd);
+		_exit(0);
+	}
+	/* M1: QEMU acknowledges the extended key event */
+	update_header(fd, 1);
+	rect(fd, 0, 0, W0, H0, -258);
+	/* M2: LED state, caps lock on */
+	update_header(fd, 1);
+	rect(fd, 0, 0, 1, 1, -261);
+	uint8_t led = 4;
+	put(fd, &led, 1);
+	/* M3: two raw rectangles */
+	update_header(fd, 2);
+	rect(fd, 10, 20, 4, 3, 0);
+	for (int i = 0; i < 12; i++)
+		put_u32(fd, htonl(0x00112233u + (uint32_t)i)); /* little-endian px */
+	rect(fd, 30, 5, 2, 2, 0);
+	for (int i = 0; i < 4; i++)
+		put_u32(fd, 0);
+	/* M4: the guest changes resolution */
+	update_header(fd, 1);
+	rect(fd, 0, 0, 64, 40, -223);
+	/* M5: a cursor shape 8x2, hot spot 1,2; mask: first row all set */
+	update_header(fd, 1);
+	rect(fd, 1, 2, 8, 2, -239);
+	for (int i = 0; i < 16; i++)
+		put_u32(fd, htonl(0x00ABCDEFu));
+	uint8_t mask[2] = { 0xFF, 0x00 };
+	put(fd, mask, 2);
+	/* then record everything the client says until it hangs up */
+	int out = open(dump_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	char buf[4096];
+	ssize_t n;
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		put(out, buf, (size_t)n);
+	close(out);
+	_exit(0);
+}
+
+static pid_t start_server(int script)
+{
+	unlink(sock_path);   /* wait below for this server's socket */
+	pid_t pid = fork();
+	if (pid == 0)
+		serve(script);
+	for (int i = 0; i < 200 && access(sock_path, F_OK) != 0; i++)
+		usleep(10000);
+	return pid;
+}
+
+/* ---- the client side ---- */
+
+struct seen {
+	int resizes, rw, rh;
+	int updates, ux, uy, uw, uh;
+	int cursors, cw, ch, hx, hy;
+	uint32_t c0, c15;
+};
+
+static void on_resize(void *user, int w, int h)
+{
+	struct seen *s = user;
+	s->resizes++, s->rw = w, s->rh = h;
+}
+
+static void on_update(void *user, int x, int y, int w, int h)
+{
+	struct seen *s = user;
+	s->updates++, s->ux = x, s->uy = y, s->uw = w, s->uh = h;
+}
+
+static void on_cursor(void *user, const uint32_t *argb, int w, int h, int hx,
+		      int hy)
+{
+	struct seen *s = user;
+	s->cursors++, s->cw = w, s->ch = h, s->hx = hx, s->hy = hy;
+	s->c0 = argb[0];
+	s->c15 = argb[15];
+}
+
+static const struct vnc_callbacks callbacks = { on_resize, on_update,
+						on_cursor };
+
+/* Dispatches until cond holds or 5 s passed; false when the connection
+ * ended. */
+#define PUMP_UNTIL(v, cond)                                                  \
+	do {                                                                 \
+		uint64_t end_ = now_ms() + 5000;                             \
+		while (!(cond) && now_ms() < end_) {                         \
+			struct pollfd pfd_ = { vnc_fd(v), POLLIN, 0 };       \
+			if ((vnc_buffered(v) || poll(&pfd_, 1, 100) > 0) &&  \
+			    !vnc_dispatch(v))                                \
+				break;                                       \
+		}                                                            \
+	} while (0)
+
+static void test_session(void)
+{
+	pid_t pid = start_server(0);
+	struct seen s = { 0 };
+	char *error = NULL;
+	struct vnc *v = vnc_connect(sock_path, true, &callbacks, &s, &error);
+	CHECK(v != NULL);
+	if (!v) {
+		printf("  %s\n", error);
+		free(error);
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		return;
+	}
+	CHECK_INT(s.resizes, 1);           /* the first size, at connect */
+	CHECK_INT(s.rw, W0);
+	CHECK_INT(vnc_leds(v), -1);
+	CHECK(!vnc_has_scancodes(v));
+
+	PUMP_UNTIL(v, s.cursors == 1);
+	CHECK(vnc_has_scancodes(v));       /* M1 */
+	CHECK_INT(vnc_leds(v), 4);         /* M2, and the connection lived */
+	/* M1 (a harmless whole-screen update) and M3 (one union of two) */
+	CHECK_INT(s.updates, 2);
+	CHECK_INT(s.ux, 10);
+	CHECK_INT(s.uy, 5);
+	CHECK_INT(s.uw, 22);
+	CHECK_INT(s.uh, 18);
+	CHECK_INT(s.resizes, 2);           /* M4 */
+	CHECK_INT(s.rw, 64);
+	CHECK_INT(s.rh, 40);
+	struct vnc_frame f = vnc_frame(v);
+	CHECK_INT(f.width, 64);
+	CHECK_INT(f.height, 40);
+	CHECK_INT(f.pitch, 64 * 4);
+	CHECK_INT(s.cw, 8);                /* M5 */
+	CHECK_INT(s.ch, 2);
+	CHECK_INT(s.hx, 1);
+	CHECK_INT(s.hy, 2);
+	CHECK_INT(s.c0, 0xFFABCDEF);       /* opaque where the mask is set */
+	CHECK_INT(s.c15, 0x00ABCDEF);      /* transparent elsewhere */
+
+	CHECK(vnc_send_key(v, 0x9D, 0xFFE4, true));   /* Right Ctrl */
+	CHECK(vnc_send_pointer(v, 70000, -5, VNC_BUTTON_LEFT));
+	vnc_destroy(v);
+	int status = -1;
+	waitpid(pid, &status, 0);
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+
+	size_t len = 0;
+	unsigned char *d = (unsigned char *)read_file(dump_path, 1 << 20, &len);
+	CHECK(d != NULL && len > 44);
+	if (!d || len <= 44) {
+		free(d);
+		return;
+	}
+	/* SetPixelFormat: 32 bpp, depth 24, little-endian, true colour,
+	 * shifts 16/8/0 (QEMU's native x8r8g8b8) */
+	static const unsigned char spf[20] = { 0, 0, 0, 0, 32, 24, 0, 1, 0, 255,
+					       0, 255, 0, 255, 16, 8, 0 };
+	CHECK(memcmp(d, spf, 20) == 0);
+	/* one SetEncodings: Raw, DesktopSize, QEMU key, LED state, RichCursor */
+	static const unsigned char enc[24] = {
+		2, 0, 0, 5, 0, 0, 0, 0, 0xFF, 0xFF, 0xFF, 0x21,
+		0xFF, 0xFF, 0xFE, 0xFE, 0xFF, 0xFF, 0xFE, 0xFB,
+		0xFF, 0xFF, 0xFF, 0x11,
+	};
+	CHECK(memcmp(d + 20, enc, 24) == 0);
+	int set_encodings = 0;
+	bool key = false, pointer = false;
+	for (size_t i = 44; i < len;) {
+		switch (d[i]) {
+		case 3:            /* FramebufferUpdateRequest */
+			i += 10;
+			break;
+		case 255: {        /* QEMU extended key event */
+			static const unsigned char want[12] = {
+				255, 0, 0, 1, 0, 0, 0xFF, 0xE4, 0, 0, 0, 0x9D,
+			};
+			key = i + 12 <= len && memcmp(d + i, want, 12) == 0;
+			i += 12;
+			break;
+		}
+		case 5: {          /* PointerEvent: clamped to 0..65535 */
+			static const unsigned char want[6] = {
+				5, 1, 0xFF, 0xFF, 0, 0,
+			};
+			pointer = i + 6 <= len && memcmp(d + i, want, 6) == 0;
+			i += 6;
+			break;
+		}
+		case 2:
+			set_encodings++;
+			i = len;
+			break;
+		default:
+			printf("  unexpected client message %d at %zu\n", d[i], i);
+			CHECK(false);
+			i = len;
+			break;
+		}
+	}
+	CHECK_INT(set_encodings, 0);   /* never a second SetEncodings */
+	CHECK(key);
+	CHECK(pointer);
+	free(d);
+}
+
+static void test_server_goes_away(void)
+{
+	pid_t pid = start_server(1);
+	struct seen s = { 0 };
+	char *error = NULL;
+	struct vnc *v = vnc_connect(sock_path, false, &callbacks, &s, &error);
+	CHECK(v != NULL);
+	if (v) {
+		bool alive = true;
+		uint64_t end = now_ms() + 5000;
+		while (alive && now_ms() < end) {
+			struct pollfd pfd = { vnc_fd(v), POLLIN, 0 };
+			if (vnc_buffered(v) || poll(&pfd, 1, 100) > 0)
+				alive = vnc_dispatch(v);
+		}
+		CHECK(!alive);
+		vnc_destroy(v);
+	} else {
+		kill(pid, SIGKILL);
+	}
+	free(error);
+	waitpid(pid, NULL, 0);
+}
+
+static void test_missing_socket(void)
+{
+	char *error = NULL;
+	char path[160];
+	snprintf(path, sizeof(path), "%s/nothing.sock", dir);
+	struct vnc *v = vnc_connect(path, false, &callbacks, NULL, &error);
+	CHECK(v == NULL);
+	CHECK_CONTAINS(error, "nothing.sock");
+	free(error);
+	vnc_destroy(NULL);
+}
+
+int main(void)
+{
+	signal(SIGPIPE, SIG_IGN);
+	if (!mkdtemp(dir)) {
+		perror("mkdtemp");
+		return 1;
+	}
+	snprintf(sock_path, sizeof(sock_path), "%s/vnc.sock", dir);
+	snprintf(dump_path, sizeof(dump_path), "%s/client.bin", dir);
+	RUN(test_session);
+	RUN(test_server_goes_away);
+	RUN(test_missing_socket);
+	unlink(sock_path);
+	unlink(dump_path);
+	rmdir(dir);
+	return TEST_REPORT();
+}
