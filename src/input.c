@@ -248,6 +248,11 @@ void input_set_grab(struct input *in, bool on)
 	    SDL_SetRelativeMouseMode(on ? SDL_TRUE : SDL_FALSE) != 0)
 		log_warn("relative pointer mode: %s", SDL_GetError());
 	SDL_SetWindowKeyboardGrab(win, on ? SDL_TRUE : SDL_FALSE);
+	/* QEMU moves a relative device by the difference to the previous
+	 * pointer event and ignores the first one: give it a starting point
+	 * so the first real motion counts */
+	if (on && in->mode == POINTER_PS2)
+		send_pointer(in, in->last_x, in->last_y);
 	if (!on && in->buttons) {
 		in->buttons = 0;
 		send_pointer(in, in->last_x, in->last_y);

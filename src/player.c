@@ -66,6 +66,7 @@ struct player {
 
 	int display_fd;        /* -1: pump every PUMP_INTERVAL_MS */
 	int display_max_wait;  /* -1 or a safety interval for the fd */
+	bool pump_for_repeat;  /* SDL makes key repeats in its pump */
 	uint64_t vnc_lost_at;
 
 	/* statistics (VMPLAY_STATS=1 prints them at exit) */
@@ -129,9 +130,10 @@ static void find_display_fd(struct player *p)
 			p->display_fd = get_fd(info.info.wl.display);
 		if (lib)
 			dlclose(lib);
-		/* SDL repeats keys itself on Wayland from its pump, and
-		 * dispatching is less predictable: wake up now and then */
+		/* dispatching is less predictable: wake up now and then;
+		 * and SDL makes Wayland's key repeats in its pump */
 		p->display_max_wait = 250;
+		p->pump_for_repeat = true;
 		break;
 	}
 #endif
@@ -414,6 +416,7 @@ static void setup_overlay(struct player *p)
 		free(error);
 		return;
 	}
+	render_set_text(p->render, p->text);
 	p->overlay = overlay_create(p->text, on_menu, p);
 	p->toasts = toasts_create();
 	render_set_hook(p->render, draw_hook, p);
@@ -661,6 +664,8 @@ static void loop(struct player *p)
 					      vm_session_timeout_ms(p->session));
 		if (!p->vnc && p->vnc_lost_at && !p->failed)
 			timeout = min_timeout(timeout, VNC_LOST_GRACE_MS / 10);
+		if (p->pump_for_repeat && input_keys_down(p->input) > 0)
+			timeout = min_timeout(timeout, PUMP_INTERVAL_MS);
 		uint64_t now = now_ms();
 		if (p->overlay)
 			timeout = min_timeout(timeout, overlay_timeout(p->overlay, now));
@@ -790,6 +795,8 @@ out:
 	install_signals(false);
 	overlay_destroy(p->overlay);
 	toasts_destroy(p->toasts);
+	if (p->render)
+		render_set_text(p->render, NULL);
 	text_destroy(p->text);
 	input_destroy(p->input);
 	vnc_destroy(p->vnc);

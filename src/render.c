@@ -5,10 +5,9 @@
 #include "render.h"
 
 #include "log.h"
+#include "text.h"
 #include "util.h"
 
-#include <SDL2/SDL_ttf.h>
-#include <fontconfig/fontconfig.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,12 +30,7 @@ struct render {
 	SDL_Cursor *cursor;
 
 	char *message;
-	SDL_Texture *msg_tex;  /* rendered message, NULL when stale */
-	int msg_w, msg_h;
-	int msg_px;            /* font size it was rendered at */
-	TTF_Font *font;
-	int font_px;
-	bool ttf_ref;          /* we hold one TTF_Init reference */
+	struct text *text;     /* the overlay's text renderer, or NULL */
 };
 
 static void output_size(const struct render *r, int *w, int *h)
@@ -122,13 +116,6 @@ void render_destroy(struct render *r)
 		SDL_SetCursor(SDL_GetDefaultCursor());
 		SDL_FreeCursor(r->cursor);
 	}
-	if (r->msg_tex)
-		SDL_DestroyTexture(r->msg_tex);
-	if (r->font)
-		TTF_CloseFont(r->font);
-	/* SDL_ttf counts TTF_Init calls; text.c holds its own */
-	if (r->ttf_ref)
-		TTF_Quit();
 	free(r->message);
 	if (r->tex)
 		SDL_DestroyTexture(r->tex);
@@ -265,82 +252,73 @@ bool render_needs_present(const struct render *r)
 	return r->dirty;
 }
 
-static TTF_Font *open_font(struct render *r, int px)
+void render_set_text(struct render *r, struct text *text)
 {
-	if (r->font && r->font_px == px)
-		return r->font;
-	if (r->font) {
-		TTF_CloseFont(r->font);
-		r->font = NULL;
-	}
-	if (!r->ttf_ref) {
-		if (TTF_Init() != 0)
-			return NULL;
-		r->ttf_ref = true;
-	}
-	char *file = NULL;
-	if (FcInit()) {
-		FcPattern *pat = FcNameParse((const FcChar8 *)"monospace");
-		FcConfigSubstitute(NULL, pat, FcMatchPattern);
-		FcDefaultSubstitute(pat);
-		FcResult res;
-		FcPattern *match = FcFontMatch(NULL, pat, &res);
-		FcChar8 *path = NULL;
-		if (match && FcPatternGetString(match, FC_FILE, 0, &path) ==
-				     FcResultMatch)
-			file = xstrdup((const char *)path);
-		if (match)
-			FcPatternDestroy(match);
-		FcPatternDestroy(pat);
-	}
-	if (file) {
-		r->font = TTF_OpenFont(file, px);
-		free(file);
-	}
-	if (r->font)
-		r->font_px = px;
-	return r->font;
+	r->text = text;
+	r->dirty = true;
 }
 
-/* The message as a texture at a size readable on this output. Without a
- * font the message still reaches stderr; the window shows a plain panel. */
+/* Splits the message into lines that fit max_w pixels: at its newlines,
+ * then between words (a word longer than a line stays whole). */
+static void wrap_lines(struct text *t, int px, const char *msg, int max_w,
+		       struct strv *lines)
+{
+	const char *p = msg;
+	while (*p) {
+		size_t n = strcspn(p, "\n");
+		char *para = xstrndup(p, n);
+		char *line = NULL;
+		for (char *save = NULL, *w = strtok_r(para, " ", &save); w;
+		     w = strtok_r(NULL, " ", &save)) {
+			char *next = line ? xasprintf("%s %s", line, w) : xstrdup(w);
+			if (line && text_width(t, px, false, next) > max_w) {
+				strv_push(lines, line);
+				free(next);
+				next = xstrdup(w);
+			}
+			free(line);
+			line = next;
+		}
+		strv_push(lines, line ? line : "");
+		free(line);
+		free(para);
+		p += n;
+		if (*p == '\n')
+			p++;
+	}
+}
+
+/* A dark panel in the middle with the message, wrapped to the window.
+ * Without a font the message still reaches stderr; the panel stays empty. */
 static void draw_message(struct render *r, int ow, int oh)
 {
 	double sx, sy;
 	pixel_ratio(r, &sx, &sy);
-	int px = (int)(15 * sy + 0.5);
-	if (ow < 500 * sx)
-		px = (int)(12 * sy + 0.5);
-	if (!r->msg_tex || r->msg_px != px) {
-		if (r->msg_tex)
-			SDL_DestroyTexture(r->msg_tex);
-		r->msg_tex = NULL;
-		TTF_Font *font = open_font(r, px);
-		if (font) {
-			SDL_Color white = { 235, 235, 235, 255 };
-			int wrap = ow - (int)(48 * sx);
-			SDL_Surface *s = TTF_RenderUTF8_Blended_Wrapped(
-				font, r->message, white, wrap > 50 ? wrap : 50);
-			if (s) {
-				r->msg_tex = SDL_CreateTextureFromSurface(r->ren, s);
-				r->msg_w = s->w;
-				r->msg_h = s->h;
-				SDL_FreeSurface(s);
-			}
-		}
-		r->msg_px = px;
-	}
+	int px = (int)((ow < 500 * sx ? 12 : 15) * sy + 0.5);
 	int pad = (int)(12 * sx);
-	int tw = r->msg_tex ? r->msg_w : ow / 2, th = r->msg_tex ? r->msg_h : px;
+	struct strv lines = { 0 };
+	int line_h = px, tw = ow / 2;
+	if (r->text) {
+		wrap_lines(r->text, px, r->message, ow - 4 * pad, &lines);
+		line_h = text_line_height(r->text, px, false);
+		tw = 0;
+		for (size_t i = 0; i < lines.n; i++) {
+			int w = text_width(r->text, px, false, lines.v[i]);
+			if (w > tw)
+				tw = w;
+		}
+	}
+	int th = lines.n ? (int)lines.n * line_h : line_h;
 	SDL_Rect panel = { (ow - tw) / 2 - pad, (oh - th) / 2 - pad,
 			   tw + 2 * pad, th + 2 * pad };
 	SDL_SetRenderDrawBlendMode(r->ren, SDL_BLENDMODE_BLEND);
 	SDL_SetRenderDrawColor(r->ren, 20, 20, 24, 220);
 	SDL_RenderFillRect(r->ren, &panel);
-	if (r->msg_tex) {
-		SDL_Rect dst = { (ow - tw) / 2, (oh - th) / 2, tw, th };
-		SDL_RenderCopy(r->ren, r->msg_tex, NULL, &dst);
-	}
+	SDL_Color white = { 235, 235, 235, 255 };
+	for (size_t i = 0; i < lines.n; i++)
+		text_draw(r->text, px, false, lines.v[i], (ow - tw) / 2,
+			  (oh - th) / 2 + (int)i * line_h, white);
+	strv_free(&lines);
 }
 
 void render_present(struct render *r)
@@ -458,8 +436,5 @@ void render_set_message(struct render *r, const char *text)
 		return;
 	free(r->message);
 	r->message = xstrdup(text);
-	if (r->msg_tex)
-		SDL_DestroyTexture(r->msg_tex);
-	r->msg_tex = NULL;
 	r->dirty = true;
 }

@@ -71,4 +71,9 @@ void render_set_cursor(struct render *r, const uint32_t *argb, int w, int h,
  * down..."), NULL to remove it. The text is copied. */
 void render_set_message(struct render *r, const char *text);
 
+/* The fonts for the message (text.c, shared with the overlay); NULL draws
+ * an empty panel. Owned by the caller, who keeps it alive while set. */
+struct text;
+void render_set_text(struct render *r, struct text *text);
+
 #endif

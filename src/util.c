@@ -299,13 +299,18 @@ bool parse_size(const char *text, uint64_t *out)
 	} units[] = { { 'K', 10 }, { 'M', 20 }, { 'G', 30 }, { 'T', 40 } };
 	while (isspace((unsigned char)*text))
 		text++;
-	if (!isdigit((unsigned char)*text))
+	/* Digits with at most one '.', then the unit. strtod sees only that
+	 * number: on the whole text it would also take hex ("0x10"),
+	 * exponents ("1e3"), "inf" and "nan". */
+	char number[32];
+	size_t digits = strspn(text, "0123456789.");
+	if (!isdigit((unsigned char)*text) || digits >= sizeof(number) ||
+	    memchr(text, '.', digits) != memrchr(text, '.', digits))
 		return false;
-	errno = 0;
-	char *end;
-	double value = strtod(text, &end);
-	if (errno || end == text)
-		return false;
+	memcpy(number, text, digits);
+	number[digits] = '\0';
+	double value = strtod(number, NULL);
+	const char *end = text + digits;
 	int shift = 0;
 	char unit = (char)toupper((unsigned char)*end);
 	for (size_t i = 0; i < ARRAY_SIZE(units); i++) {
@@ -337,7 +342,8 @@ const char *format_size(uint64_t bytes, char *buf, size_t buflen)
 	static const char units[] = "BKMGTPE";
 	int i = 0;
 	double value = (double)bytes;
-	while (value >= 1024 && units[i + 1]) {
+	/* 1023.95 and up would print as "1024.0": take the next unit */
+	while (value >= 1023.95 && units[i + 1]) {
 		value /= 1024;
 		i++;
 	}

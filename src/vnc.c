@@ -267,6 +267,7 @@ struct vnc *vnc_connect(const char *path, bool want_cursor,
 	c->GotCursorShape = on_cursor;
 	c->canHandleNewFBSize = TRUE;
 	c->programName = "vmplay";
+	free(c->serverHost);             /* rfbGetClient's empty string */
 	c->serverHost = xstrdup(path);   /* freed by rfbClientCleanup */
 	c->serverPort = 0;               /* -1 would mean "replay a file" */
 

@@ -25,6 +25,8 @@
 #                 QMP at $TMP/NAME.qmp, serial log $TMP/NAME.serial; sets
 #                 GUEST_PID, GUEST_QMP, GUEST_SERIAL; waits for "ready")
 # Tools:     qmp ARGS...  (tests/e2e/qmp.py)   ppm ARGS...  (tests/e2e/ppm.py)
+#            vm OUT ERR ARGS... (runs $VMPLAY)   img_field IMAGE KEY
+#            fingerprint FILE (hash + mtime)
 #            json_get JSON KEY   (one field of a JSON object, for ppm status)
 #
 # Don't use `set -e` in scripts: a failed check returns non-zero so that
@@ -271,3 +273,21 @@ e2e_cleanup() {
 trap e2e_cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
+
+# vm OUT ERR ARGS...: runs $VMPLAY with ARGS, stdout to OUT and stderr to
+# ERR; returns its exit status.
+vm() {
+	local out=$1 err=$2
+	shift 2
+	"$VMPLAY" "$@" >"$out" 2>"$err"
+}
+
+# img_field IMAGE KEY: one field of qemu-img's own JSON about an image
+# (independent of vmplay; -U reads images a running QEMU holds).
+img_field() {
+	qemu-img info -U --output=json "$1" 2>/dev/null |
+		python3 -c 'import json,sys; print(json.load(sys.stdin)[sys.argv[1]])' "$2"
+}
+
+# fingerprint FILE: content hash and mtime, to prove a file was not touched.
+fingerprint() { echo "$(sha256sum <"$1") $(stat -c %Y.%y "$1")"; }

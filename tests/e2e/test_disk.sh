@@ -8,23 +8,6 @@ set -u
 . "$(dirname "$0")/lib.sh"
 VMPLAY=${VMPLAY:-$(dirname "$0")/../../build/vmplay}
 
-
-# vm OUT ERR ARGS...: runs vmplay, keeps stdout/stderr, returns its status.
-vm() {
-	local out=$1 err=$2
-	shift 2
-	"$VMPLAY" "$@" >"$out" 2>"$err"
-}
-
-# JSON field of qemu-img's own answer about an image (independent of vmplay).
-img_field() {
-	qemu-img info -U --output=json "$1" 2>/dev/null |
-		python3 -c 'import json,sys; print(json.load(sys.stdin)[sys.argv[1]])' "$2"
-}
-
-# A file's identity: content hash and mtime in nanoseconds.
-fingerprint() { echo "$(sha256sum <"$1") $(stat -c %Y.%y "$1")"; }
-
 cd "$TMP" || exit 1
 
 # --- create in every format -------------------------------------------------

@@ -7,15 +7,6 @@ set -u
 . "$(dirname "$0")/lib.sh"
 VMPLAY=${VMPLAY:-$(dirname "$0")/../../build/vmplay}
 
-vm() {
-	local out=$1 err=$2
-	shift 2
-	"$VMPLAY" "$@" >"$out" 2>"$err"
-}
-img_field() {
-	qemu-img info -U --output=json "$1" 2>/dev/null |
-		python3 -c 'import json,sys; print(json.load(sys.stdin)[sys.argv[1]])' "$2"
-}
 # key SECTION KEY FILE: the value of KEY in [SECTION] of an INI file.
 key() {
 	python3 - "$@" <<'EOF'
@@ -35,7 +26,6 @@ EOF
 # The words of a shell-quoted line (--dry-run's output), one per line.
 shell_words() { python3 -c 'import shlex,sys; print("\n".join(shlex.split(sys.stdin.read())))'; }
 export -f shell_words
-fingerprint() { echo "$(sha256sum <"$1") $(stat -c %Y.%y "$1")"; }
 # The first byte of the guest disk, read through QEMU's block layer.
 first_byte() {
 	qemu-io -f qcow2 -c 'read -v 0 1' "$1" | awk 'NR==1 { print $2 }'

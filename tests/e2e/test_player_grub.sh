@@ -1,9 +1,10 @@
 #!/bin/bash
 # The player window with Debian's GRUB rescue CD under Xvfb (SDL's x11
 # driver, real QEMU): the window's pixels equal QEMU's screendump at 1:1,
-# text typed with xdotool appears at GRUB's command line, the pause shortcut
-# shows in query-status, and the guest powering off (GRUB's "halt") ends
-# vmplay with status 0 and no QEMU left.
+# text typed with xdotool appears at GRUB's command line, the menu keeps
+# keys from the guest, the pause shortcut shows in query-status and the
+# title follows pauses made elsewhere, and the guest powering off (GRUB's
+# "halt") ends vmplay with status 0 and no QEMU left.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/player_lib.sh"
 
@@ -83,6 +84,11 @@ else
 	fail "ctrl+alt+p resumes (query-status)" "$(qmp "$QMP" query-status)"
 fi
 check "title says running" wait_for 10 title_is "grubtest: running"
+# the state follows QEMU also when something else pauses the VM
+qmp "$QMP" raw '{"execute": "stop"}' >/dev/null
+check "stopped from another monitor: title says paused" wait_for 10 title_is "grubtest: paused"
+qmp "$QMP" raw '{"execute": "cont"}' >/dev/null
+check "continued from another monitor: title says running" wait_for 10 title_is "grubtest: running"
 
 # the guest powers off: vmplay ends with 0, QEMU is gone
 QPID=$(qemu_of "$VPID")

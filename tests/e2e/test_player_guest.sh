@@ -5,7 +5,8 @@
 # typed with xdotool arrive as the right scancodes (the guest's status area
 # and serial log), pointer clicks land on the guest pixel under the host
 # pointer with the window scaled to another size (QEMU's input trace), and
-# the guest powering off ends vmplay with status 0.
+# the window uses no CPU while the guest screen is still, and the guest
+# powering off ends vmplay with status 0.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/player_lib.sh"
 
@@ -79,6 +80,18 @@ else
 	fail "the window shows them in the guest's status area" "$(ppm status "$TMP/keys.ppm")"
 fi
 
+# a key held while the window loses focus is released in the guest
+xdotool keydown w
+if wait_line 10 "$SERIAL" '^key 11$'; then
+	ROOT=$(xdotool search --maxdepth 0 --name '' | head -n 1)   # the root window
+	xdotool windowfocus "$ROOT"
+	check "focus lost: the held key is released in the guest" wait_line 10 "$SERIAL" '^key 91$'
+else
+	fail "focus lost: the held key is released in the guest" "w never arrived"
+fi
+xdotool keyup w
+xdotool windowfocus --sync "$WIN" 2>/dev/null
+
 # resolution switches, the connection intact and the window following 1:1
 for step in "2 800x600" "4 1000x700" "5 1920x1080" "3 1024x768" "6 720x400" "4 1000x700"; do
 	key=${step%% *} mode=${step#* }
@@ -128,6 +141,18 @@ check "click at the picture's centre lands at guest 512,384" click_lands 350 200
 check "click at window 183,100 lands at guest 192,192" click_lands 183 100 192 192
 # window (20,380) is in the left letterbox bar: clamped to the left edge
 check "click in the letterbox bar lands on the guest's edge (0,729)" click_lands 20 380 0 729
+
+# a still guest screen costs nothing: vmplay sleeps in poll()
+sleep 1
+t0=$(awk '{print $14 + $15}' "/proc/$VPID/stat")
+sleep 5
+t1=$(awk '{print $14 + $15}' "/proc/$VPID/stat")
+ms=$(((t1 - t0) * 1000 / $(getconf CLK_TCK)))
+if [ "$ms" -le 50 ]; then
+	ok "idle: vmplay used ${ms} ms of CPU in 5 s"
+else
+	fail "idle: vmplay uses (almost) no CPU" "${ms} ms in 5 s"
+fi
 
 # the guest powers off: exit 0, no QEMU left
 QPID=$(qemu_of "$VPID")

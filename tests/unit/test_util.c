@@ -28,6 +28,9 @@ static void test_parse_size(void)
 		{ "-1G", false, 0 },
 		{ "0.3", false, 0 },
 		{ "99999999999T", false, 0 },
+		{ "0x10", false, 0 },
+		{ "1e3", false, 0 },
+		{ "1.2.3G", false, 0 },
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
 		uint64_t got = 0;
@@ -45,6 +48,8 @@ static void test_format_size(void)
 	CHECK_STR(format_size(3ull << 29, buf, sizeof(buf)), "1.5G");
 	CHECK_STR(format_size(17, buf, sizeof(buf)), "17B");
 	CHECK_STR(format_size(512ull << 20, buf, sizeof(buf)), "512M");
+	CHECK_STR(format_size((1ull << 20) - 1, buf, sizeof(buf)), "1.0M");
+	CHECK_STR(format_size(1023, buf, sizeof(buf)), "1023B");
 }
 
 static void test_shell_quote(void)
