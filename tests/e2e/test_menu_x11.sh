@@ -14,12 +14,6 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/player_lib.sh"
 
-# Until the player calls vm_actions (phase 2 of the actions work), the
-# snapshot shortcut and the Media page cannot work: say so, count nothing.
-if ! grep -q actions_menu_dispatch "$E2E_ROOT/src/player.c"; then
-	skip "menu under X" "the player does not use vm_actions yet"
-	finish
-fi
 if missing=$(have_tools); then :; else
 	skip "menu under X" "$missing missing"
 	finish
