@@ -467,6 +467,8 @@ static bool overlay_offer(struct player *p, const SDL_Event *ev)
 	if (!p->overlay || !overlay_is_open(p->overlay))
 		return false;
 	bool used = overlay_handle_event(p->overlay, ev);
+	if (!overlay_is_open(p->overlay))
+		SDL_StopTextInput();   /* the overlay started it for its fields */
 	if (overlay_needs_redraw(p->overlay))
 		render_invalidate(p->render);
 	return used;
