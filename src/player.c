@@ -24,6 +24,7 @@
  * starts QEMU again whenever it ends, closing the window does nothing, and
  * shortcuts go through the kiosk policy (the menu and quitting need the
  * PIN). SIGINT/SIGTERM still stop it for good (systemctl stop). */
+#include "actions_menu.h"
 #include "bindings.h"
 #include "commands.h"
 #include "input.h"
@@ -37,6 +38,7 @@
 #include "text.h"
 #include "toast.h"
 #include "util.h"
+#include "vm_actions.h"
 #include "vm_session.h"
 #include "vnc.h"
 
@@ -79,6 +81,11 @@ struct player {
 	int display_max_wait;  /* -1 or a safety interval for the fd */
 	bool pump_for_repeat;  /* SDL makes key repeats in its pump */
 	uint64_t vnc_lost_at;
+
+	/* Snapshots, media and disks (vm_actions.c, glue in actions_menu.c) */
+	struct vm_actions *actions;      /* NULL until QEMU runs */
+	struct actions_menu_lists lists; /* what the overlay_info points to */
+	unsigned progress_toast;         /* a progress toast awaiting its result */
 
 	/* statistics (VMPLAY_STATS=1 prints them at exit) */
 	uint64_t started_ms;
@@ -249,6 +256,32 @@ static void fail(struct player *p, const char *message)
 	update_title(p);
 }
 
+/* ---- vm_actions' results (actions_menu.c) ---- */
+
+static void on_action_note(void *user, enum vm_note kind, const char *text)
+{
+	struct player *p = user;
+	if (kind == VM_NOTE_ERROR)
+		log_error("%s", text);
+	else
+		log_info("%s", text);
+	actions_menu_note(p->toasts, &p->progress_toast, now_ms(), kind, text);
+	update_info(p);   /* busy text; also presents the toast */
+}
+
+static void on_action_changed(void *user)
+{
+	update_info(user);
+}
+
+static void on_qmp_event(void *user, const char *event,
+			 struct json_object *data)
+{
+	struct player *p = user;
+	if (p->actions)   /* snapshot jobs end with JOB_STATUS_CHANGE */
+		vm_actions_handle_event(p->actions, event, data);
+}
+
 static void on_state(void *user, enum vm_state state, const char *why)
 {
 	struct player *p = user;
@@ -339,6 +372,8 @@ static void update_info(struct player *p)
 		.has_cdrom = p->cfg->has_cdrom,
 		.cdrom = p->cfg->cdrom_file,
 	};
+	if (p->actions)
+		actions_menu_fill(p->actions, &info, &p->lists);
 	overlay_set_info(p->overlay, &info);
 	render_invalidate(p->render);
 }
@@ -377,6 +412,10 @@ static void on_menu(void *user, const struct menu_request *req)
 	struct player *p = user;
 	struct qmp *q = p->session ? vm_session_qmp(p->session) : NULL;
 	log_debug("menu: %s", menu_action_name(req->action));
+	if (p->actions && actions_menu_dispatch(p->actions, req)) {
+		update_info(p);
+		return;
+	}
 	switch (req->action) {
 	case MENU_PAUSE:
 		toggle_pause(p);
@@ -459,6 +498,8 @@ static bool overlay_offer(struct player *p, const SDL_Event *ev)
 	if (!p->overlay || !overlay_is_open(p->overlay))
 		return false;
 	bool used = overlay_handle_event(p->overlay, ev);
+	if (!overlay_is_open(p->overlay))
+		SDL_StopTextInput();   /* the overlay started it for its fields */
 	if (overlay_needs_redraw(p->overlay))
 		render_invalidate(p->render);
 	return used;
@@ -509,7 +550,8 @@ static void run_action(struct player *p, enum action a)
 		open_menu(p, true);
 		break;
 	case ACTION_SNAPSHOT:
-		toast(p, TOAST_ERROR, "Snapshots are not available in this version.");
+		if (p->actions)
+			vm_actions_snapshot_take(p->actions, NULL);
 		break;
 	case ACTION_SCREENSHOT:
 		take_screenshot(p);
@@ -674,6 +716,7 @@ static void kiosk_ended(void *user, struct vm_session *s, long delay_ms,
 	p->vnc = NULL;
 	p->vnc_lost_at = 0;
 	p->session = NULL;
+	vm_actions_set_session(p->actions, NULL);
 	kiosk_stopped(p, why, delay_ms);
 	update_info(p);
 }
@@ -1009,7 +1052,8 @@ static bool attach_session(struct player *p, struct vm_session *s)
 	p->session = s;
 	p->state = vm_session_state(s);
 	vm_session_set_listener(s, &(struct vm_session_listener){
-		.state_changed = on_state, .user = p });
+		.state_changed = on_state, .event = on_qmp_event, .user = p });
+	vm_actions_set_session(p->actions, s);
 	const char *sock = launch_vnc_socket(vm_session_launch(s));
 	p->vnc = vnc_connect(sock, p->cfg->display_device != DISPLAY_STD, &cb,
 			     p, &error);
@@ -1087,6 +1131,10 @@ int player_run(const struct vm_config *cfg, const struct play_options *opts)
 	present(p);
 	SDL_PumpEvents();
 
+	struct vm_actions_listener actions_listener = {
+		on_action_note, on_action_changed, p };
+	p->actions = vm_actions_create(cfg, NULL, &actions_listener);
+
 	p->instance = opts->instance;
 	if (cfg->kiosk || opts->kiosk) {
 		p->kiosk = kiosk_create(cfg);
@@ -1110,6 +1158,9 @@ out:
 	if (getenv("VMPLAY_STATS"))
 		print_stats(p);
 	install_signals(false);
+	vm_actions_destroy(p->actions);
+	p->actions = NULL;
+	actions_menu_lists_free(&p->lists);
 	overlay_destroy(p->overlay);
 	toasts_destroy(p->toasts);
 	if (p->render)
