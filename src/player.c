@@ -770,7 +770,7 @@ static void kiosk_run(struct player *p)
 	if (warnings)
 		log_warn("%s", warnings);
 	free(warnings);
-	p->sv = supervisor_create(p->cfg, p->kiosk, p->cfg->kiosk_reset,
+	p->sv = supervisor_create(p->cfg, p->kiosk,
 		&(struct supervisor_listener){
 			.started = kiosk_started,
 			.ended = kiosk_ended,

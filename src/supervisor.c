@@ -1,15 +1,14 @@
 /* The kiosk's restart supervisor (supervisor.h) and its headless loop.
  *
- * reset = true is QEMU's -snapshot rather than overlays vmplay would make:
- * QEMU creates the temporary overlay itself, unlinked as soon as it is
- * open, so nothing is left behind even when vmplay or QEMU is killed, and
- * the configured images are opened read-only, which QEMU's image lock
- * enforces against anyone else too. */
+ * reset = true is QEMU's -snapshot (qemu_args.c adds it for a kiosk) rather
+ * than overlays vmplay would make: QEMU creates the temporary overlay
+ * itself, unlinked as soon as it is open, so nothing is left behind even
+ * when vmplay or QEMU is killed, and the configured images are opened
+ * read-only, which QEMU's image lock enforces against anyone else too. */
 #include "supervisor.h"
 
 #include "launch.h"
 #include "log.h"
-#include "qemu_args.h"
 #include "util.h"
 
 #include <errno.h>
@@ -25,7 +24,6 @@
 struct supervisor {
 	const struct vm_config *cfg;
 	struct kiosk *kiosk;
-	bool reset;
 	struct supervisor_listener listener;
 
 	struct vm_session *session;
@@ -38,52 +36,15 @@ struct supervisor {
 
 /* ---- one QEMU ---- */
 
-struct build_ctx {
-	const struct vm_config *cfg;
-	bool reset;
-};
-
-static bool build_argv(void *user, const char *runtime_dir,
-		       const char *vnc_socket, const char *qmp_socket,
-		       struct strv *argv, char **error)
-{
-	(void)runtime_dir;
-	const struct build_ctx *ctx = user;
-	if (!qemu_args_build_local(ctx->cfg, vnc_socket, qmp_socket, true,
-				   argv, error))
-		return false;
-	if (ctx->reset)
-		strv_push(argv, "-snapshot");
-	return true;
-}
-
-struct vm_session *supervisor_start_session(const struct vm_config *cfg,
-					    bool reset, char **error)
-{
-	/* as vm_session_start: a dead QEMU must not kill us through a write */
-	signal(SIGPIPE, SIG_IGN);
-	struct build_ctx ctx = { cfg, reset };
-	uint64_t start = now_ms();
-	struct launch *l = launch_start_with(cfg->name, build_argv, &ctx,
-					     START_TIMEOUT_MS, error);
-	if (!l)
-		return NULL;
-	uint64_t used = now_ms() - start;
-	int left = used >= START_TIMEOUT_MS ? 1
-					    : START_TIMEOUT_MS - (int)used;
-	return vm_session_attach(l, left, error);
-}
-
 /* ---- the supervisor ---- */
 
 struct supervisor *supervisor_create(const struct vm_config *cfg,
-				     struct kiosk *kiosk, bool reset,
+				     struct kiosk *kiosk,
 				     const struct supervisor_listener *listener)
 {
 	struct supervisor *sv = xcalloc(1, sizeof(*sv));
 	sv->cfg = cfg;
 	sv->kiosk = kiosk;
-	sv->reset = reset;
 	if (listener)
 		sv->listener = *listener;
 	return sv;
@@ -119,7 +80,7 @@ static void start_now(struct supervisor *sv)
 	char *error = NULL;
 	sv->starts++;
 	sv->session_started = now_ms();
-	sv->session = supervisor_start_session(sv->cfg, sv->reset, &error);
+	sv->session = vm_session_start(sv->cfg, START_TIMEOUT_MS, &error);
 	if (!sv->session) {
 		long delay = next_delay(sv, 0);
 		log_error("%s: %s", sv->cfg->name, error ? error : "QEMU did "
@@ -257,7 +218,7 @@ int kiosk_headless_run(const struct vm_config *cfg)
 		return 1;
 	}
 	struct kiosk *k = kiosk_create(cfg);
-	struct supervisor *sv = supervisor_create(cfg, k, cfg->kiosk_reset,
+	struct supervisor *sv = supervisor_create(cfg, k,
 		&(struct supervisor_listener){ .started = headless_started,
 					       .user = (void *)cfg });
 	supervisor_start(sv);

@@ -43,7 +43,7 @@ struct supervisor;
 /* kiosk is borrowed (its restart backoff is used) and must outlive the
  * supervisor. Nothing starts until supervisor_start. */
 struct supervisor *supervisor_create(const struct vm_config *cfg,
-				     struct kiosk *kiosk, bool reset,
+				     struct kiosk *kiosk,
 				     const struct supervisor_listener *listener);
 void supervisor_destroy(struct supervisor *sv);   /* stops QEMU; accepts NULL */
 
@@ -68,9 +68,6 @@ bool supervisor_finished(const struct supervisor *sv);
 /* 0 after a requested stop, 1 after giving up. */
 int supervisor_exit_status(const struct supervisor *sv);
 
-/* One QEMU for cfg, as vm_session_start, with -snapshot when reset. */
-struct vm_session *supervisor_start_session(const struct vm_config *cfg,
-					    bool reset, char **error);
 
 /* vmplay --headless --kiosk FILE: the supervisor without a window, until
  * SIGINT/SIGTERM (which stop the VM as in --headless: ACPI, then quit,
