@@ -7,6 +7,7 @@
 #   snapshots: take (named / by date), never overwrite, list, restore brings
 #     the screen back, delete, listed by qemu-img after shutdown;
 #   a VM with a raw disk gets the message naming that disk, nothing breaks;
+#   a UEFI VM's variable store (node efivars) takes part in its snapshots;
 #   media: insert/eject in query-block, the VM file and the recent list;
 #   disks: create + attach (file, format, size, VM file lines intact),
 #     refusals, grow refused while running and done while off;
@@ -264,5 +265,38 @@ check "raw disk: no snapshot was made on the qcow2 disk" \
 	test -z "$(qemu-img snapshot -l "$TMP/rsys.qcow2")"
 exec {IN}>&-
 wait_exit "$DRV_PID" 30
+
+# ---- a UEFI VM: its variable store (qcow2, node "efivars") takes part ----
+if [ -f /usr/share/OVMF/OVMF_CODE_4M.fd ] || [ -f /usr/share/OVMF/OVMF_CODE.fd ]; then
+	VM=uefivm
+	qemu-img create -q -f qcow2 "$TMP/usys.qcow2" 64M
+	cat >"$TMP/$VM.vmplay" <<EOF
+[vm]
+name = $VM
+memory = 128M
+machine = q35
+firmware = uefi
+; TCG always in tests
+accel = tcg
+[disk.system]
+file = usys.qcow2
+[network]
+mode = none
+[audio]
+backend = none
+device = none
+EOF
+	start_driver "$VM" || fail "driver starts the UEFI VM" "$(cat "$TMP/$VM.driver.log")"
+	expect "UEFI: take a snapshot" "take firmware" '^note info Snapshot firmware taken in'
+	expect "UEFI: restore it" "restore firmware" '^note info Snapshot firmware restored$'
+	cmd 30 forceoff
+	cmd 40 "wait-exit 30"
+	check "UEFI: the variable store holds the snapshot too" \
+		eval 'qemu-img snapshot -l "$TMP/$VM.efivars.qcow2" | grep -q " firmware "'
+	exec {IN}>&-
+	wait_exit "$DRV_PID" 30
+else
+	skip "UEFI snapshot" "OVMF is not installed"
+fi
 
 finish

@@ -8,6 +8,7 @@
 #     Esc closes it and the window equals the screendump again;
 #   - a menu item (Pause) is carried out (query-status); an ISO typed into
 #     Media > Insert ISO is inserted (query-block, the VM file), Eject too;
+#     Disks > Create makes the disk and adds its section to the VM file;
 #   - a snapshot by shortcut on a qcow2 VM shows in "info snapshots" and,
 #     after the guest powered off, in qemu-img snapshot -l;
 #   - the screenshot shortcut writes a PNG equal to QEMU's screendump.
@@ -67,6 +68,7 @@ quit = none
 args = -qmp unix:$QMP,server=on,wait=off -serial file:$SERIAL
 EOF
 
+cp "$TMP/menu.vmplay" "$TMP/menu.orig"
 spawn vmplay "$VMPLAY" --trust "$TMP/menu.vmplay"
 VPID=$SPAWNED_PID
 if find_window '^menutest: running$' 60; then
@@ -177,6 +179,36 @@ if wait_for 20 eval '[ "$(cd_file)" = empty ]'; then
 else
 	fail "Media > Eject" "$(cd_file); $(tail -n 2 "$TMP/vmplay.log")"
 fi
+settle
+
+# Disks from the menu: Disks is the seventh item; its last one (End) is
+# "Create and attach a disk…" with Name and Size fields and the format
+# (qcow2 first).
+xdotool key ctrl+alt+j
+sleep 0.5
+xdotool key Down Down Down Down Down Down Return
+sleep 1
+xdotool key End Return
+sleep 0.5
+# The fields come filled in with suggestions: ctrl+u clears them.
+xdotool key ctrl+u
+xdotool type --delay 20 data
+xdotool key Down ctrl+u
+xdotool type --delay 20 32M
+xdotool key Return
+if wait_for 20 test -f "$TMP/data.qcow2"; then
+	ok "Disks > Create made data.qcow2"
+	info=$(qemu-img info -U --output=json "$TMP/data.qcow2")
+	check "it is a qcow2 of 32M" test \
+		"$(json_get "$info" format) $(json_get "$info" virtual-size)" = "qcow2 33554432"
+else
+	fail "Disks > Create made data.qcow2" "$(tail -n 2 "$TMP/vmplay.log")"
+fi
+# Only the [cdrom] file line changed (insert, then eject: empty again) and
+# the new section came at the end; every other line is kept.
+check "the VM file kept every other line and gained [disk.data]" test \
+	"$(diff "$TMP/menu.orig" "$TMP/menu.vmplay" | grep '^[<>]' | tr '\n' '|')" = \
+	"< file =|> file = |> |> [disk.data]|> file = data.qcow2|> format = qcow2|> interface = virtio|"
 settle
 
 # The VM file moved the snapshot shortcut: ctrl+alt+s is the guest's (s = 1f).
