@@ -204,11 +204,11 @@ if wait_for 20 test -f "$TMP/data.qcow2"; then
 else
 	fail "Disks > Create made data.qcow2" "$(tail -n 2 "$TMP/vmplay.log")"
 fi
-# Only the [cdrom] file line changed (insert, then eject: empty again) and
+# The [cdrom] file line is as it was (insert, then eject: empty again) and
 # the new section came at the end; every other line is kept.
 check "the VM file kept every other line and gained [disk.data]" test \
 	"$(diff "$TMP/menu.orig" "$TMP/menu.vmplay" | grep '^[<>]' | tr '\n' '|')" = \
-	"< file =|> file = |> |> [disk.data]|> file = data.qcow2|> format = qcow2|> interface = virtio|"
+	"> |> [disk.data]|> file = data.qcow2|> format = qcow2|> interface = virtio|"
 settle
 
 # The VM file moved the snapshot shortcut: ctrl+alt+s is the guest's (s = 1f).
