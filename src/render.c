@@ -111,8 +111,7 @@ struct render *render_create(const char *title, int width, int height,
 	r->ren = ren;
 	r->scale = scale;
 	r->dirty = true;
-	r->software = (info.flags & SDL_RENDERER_SOFTWARE) != 0 ||
-		      strcmp(info.name, "software") == 0;
+	r->software = strcmp(info.name, "software") == 0;
 	return r;
 }
 
@@ -230,8 +229,9 @@ void render_guest_resized(struct render *r, int width, int height)
 	int pitch;
 	if (r->tex && r->software &&
 	    SDL_LockTexture(r->tex, NULL, &px, &pitch) == 0) {
-		/* the software renderer hands out the surface itself (not a
-		 * copy), and unlocking uploads nothing */
+		/* SDL 2's software renderer hands out the texture's surface
+		 * itself, not a staging copy, and unlocking uploads nothing:
+		 * the pointer stays good while the texture lives */
 		if (pitch == width * 4)
 			r->tex_pixels = px;
 		SDL_UnlockTexture(r->tex);

@@ -117,6 +117,8 @@ static void pick_target(struct vnc *v)
 			v->own = xcalloc((size_t)c->width * c->height, 4);
 		p = v->own;
 	} else if (v->own) {
+		/* keep the picture: the next update may change only part */
+		memcpy(p, v->own, (size_t)c->width * c->height * 4);
 		free(v->own);
 		v->own = NULL;
 	}
