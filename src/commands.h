@@ -7,12 +7,17 @@
 
 #include <stdbool.h>
 
+struct instance;
+
 /* Options of the play path (vmplay [OPTIONS] FILE), overriding the file. */
 struct play_options {
 	const char *file;
 	bool fullscreen;
 	bool kiosk;
 	bool trust;        /* run the parts of a VM file that could touch the host */
+	/* This process's claim on the VM file (instance.h); the player serves
+	 * its "raise" requests. NULL when not claimed. */
+	struct instance *instance;
 };
 
 int cmd_new(int argc, char **argv);       /* cmd_new.c */

@@ -255,6 +255,15 @@ char *ini_encode_value(const char *value)
 	return NULL;
 }
 
+/* An empty value would leave "key = " with a trailing blank behind. */
+static char *trim_end(char *line)
+{
+	size_t len = strlen(line);
+	while (len && (line[len - 1] == ' ' || line[len - 1] == '\t'))
+		line[--len] = '\0';
+	return line;
+}
+
 bool ini_edit_set(struct ini_doc *doc, const char *section, const char *key,
 		  const char *value)
 {
@@ -289,17 +298,17 @@ bool ini_edit_set(struct ini_doc *doc, const char *section, const char *key,
 					       encoded, *l.value ? " " : "",
 					       text + vstart + strspn(text + vstart, " \t"));
 			free(text);
-			doc->lines[i].text = line;
+			doc->lines[i].text = trim_end(line);
 		} else {
 			char *line = xasprintf("%.*s%s%s", (int)vstart, text, encoded,
 					       text + vstart + l.value_len);
 			free(text);
-			doc->lines[i].text = line;
+			doc->lines[i].text = trim_end(line);
 		}
 		free(encoded);
 		return true;
 	}
-	doc_insert(doc, last_key + 1, xasprintf("%s = %s", key, encoded));
+	doc_insert(doc, last_key + 1, trim_end(xasprintf("%s = %s", key, encoded)));
 	free(encoded);
 	return true;
 }

@@ -10,7 +10,11 @@
 #include "bindings.h"
 #include "commands.h"
 #include "config.h"
+#include "desktop.h"
+#include "instance.h"
 #include "log.h"
+#include "supervisor.h"
+#include "trust.h"
 #include "util.h"
 
 #include <getopt.h>
@@ -61,6 +65,43 @@ static void usage(FILE *out)
 }
 
 enum play_mode { MODE_PLAY, MODE_DRY_RUN, MODE_HEADLESS, MODE_KEYS };
+
+/* Before a VM runs: one vmplay per VM file (a second open raises the
+ * first window), the trust rule for settings that reach the host, then
+ * the files and QEMU. Errors go to a message box too when there is no
+ * terminal. Returns -1 to go on, else the exit status. */
+static int prepare_play(struct vm_config *cfg, struct play_options *opts,
+			bool window)
+{
+	char *msg = NULL;
+	char *title = xasprintf("vmplay: cannot play %s", cfg->name);
+	int status = 1;
+	switch (instance_claim(cfg->path, window ? INSTANCE_WINDOW
+						 : INSTANCE_HEADLESS,
+			       0, &opts->instance, &msg)) {
+	case INSTANCE_FIRST:
+		break;
+	case INSTANCE_RAISED:
+		log_info("%s", msg);
+		status = 0;
+		goto out;
+	default:
+		desktop_show_error(title, msg);
+		goto out;
+	}
+	free(msg);
+	msg = NULL;
+	if (!trust_check(cfg, opts->trust, NULL, &msg) ||
+	    !desktop_check_runnable(cfg, &msg)) {
+		desktop_show_error(title, msg);
+		goto out;
+	}
+	status = -1;
+out:
+	free(msg);
+	free(title);
+	return status;
+}
 
 int main(int argc, char **argv)
 {
@@ -116,17 +157,33 @@ int main(int argc, char **argv)
 	char *error = NULL;
 	struct vm_config *cfg = config_load(opts.file, &error);
 	if (!cfg) {
-		fprintf(stderr, "%s\n", error);
+		char *base = path_basename(opts.file);
+		char *title = xasprintf("vmplay: cannot play %s", base);
+		desktop_show_error(title, error);
+		free(title);
+		free(base);
 		free(error);
 		return 1;
 	}
+	if (opts.kiosk)
+		cfg->kiosk = true;
 	int status;
+	if (mode == MODE_PLAY || mode == MODE_HEADLESS) {
+		status = prepare_play(cfg, &opts, mode == MODE_PLAY);
+		if (status >= 0)
+			goto out;
+	}
 	switch (mode) {
 	case MODE_DRY_RUN: status = dry_run(cfg); break;
-	case MODE_HEADLESS: status = headless_run(cfg); break;
+	case MODE_HEADLESS:
+		status = cfg->kiosk ? kiosk_headless_run(cfg)
+				    : headless_run(cfg);
+		break;
 	case MODE_KEYS: status = bindings_cmd_keys(cfg); break;
 	default: status = player_run(cfg, &opts); break;
 	}
+out:
+	instance_release(opts.instance);
 	config_destroy(cfg);
 	return status;
 }

@@ -100,8 +100,9 @@ struct field {
 	char text[FIELD_MAX];
 	size_t cursor;         /* byte offset */
 	bool path;             /* Tab completes file names */
-	bool pristine;         /* still the suggested text: typing '/' or '~'
-				  first starts a new path instead of appending */
+	bool pristine;         /* still the suggested text: the first thing
+				  typed replaces it (in a path field only a
+				  new '/' or '~' path; other text appends) */
 	char *error;
 	struct strv candidates;
 };
@@ -268,6 +269,13 @@ static void field_set(struct field *f, const char *text)
 {
 	snprintf(f->text, sizeof(f->text), "%s", text ? text : "");
 	f->cursor = strlen(f->text);
+}
+
+/* A suggestion the user may take with Enter or type over. */
+static void field_suggest(struct field *f, const char *text)
+{
+	field_set(f, text);
+	f->pristine = true;
 }
 
 static void field_set_error(struct field *f, const char *msg)
@@ -790,8 +798,7 @@ static void enter_media_insert(struct overlay *ov, struct page *p)
 	/* Start where the user's ISOs most likely are. */
 	if (ov->vm_dir) {
 		char *d = xasprintf("%s/", ov->vm_dir);
-		field_set(f, d);
-		f->pristine = true;
+		field_suggest(f, d);
 		free(d);
 	}
 	DIR *dir = ov->vm_dir ? opendir(ov->vm_dir) : NULL;
@@ -817,8 +824,8 @@ static void enter_disk_create(struct overlay *ov, struct page *p)
 	char name[32] = "data";
 	for (int i = 2; find_disk(ov, name); i++)
 		snprintf(name, sizeof(name), "data%d", i);
-	field_set(&p->fields[0], name);
-	field_set(&p->fields[1], "10G");
+	field_suggest(&p->fields[0], name);
+	field_suggest(&p->fields[1], "10G");
 }
 
 static void field_clear_error(struct field *f)
@@ -1216,7 +1223,7 @@ char *overlay_complete_path(const char *input, const char *base_dir,
 
 static void field_insert(struct field *f, const char *s)
 {
-	if (f->pristine && (s[0] == '/' || s[0] == '~'))
+	if (f->pristine && (!f->path || s[0] == '/' || s[0] == '~'))
 		field_set(f, "");
 	f->pristine = false;
 	size_t len = strlen(f->text), n = strlen(s);

@@ -17,17 +17,28 @@
  * and say so on screen; a second request or the powerdown timeout stops
  * QEMU. The guest powering off ends vmplay with status 0. QEMU failing or
  * dying shows its own message in the window and on stderr; the window
- * stays until closed, and vmplay exits with status 1. */
+ * stays until closed, and vmplay exits with status 1.
+ *
+ * Kiosk mode (kiosk.h, supervisor.h; the sections marked "kiosk") changes
+ * that: the window covers the screen, the supervisor owns the sessions and
+ * starts QEMU again whenever it ends, closing the window does nothing, and
+ * shortcuts go through the kiosk policy (the menu and quitting need the
+ * PIN). SIGINT/SIGTERM still stop it for good (systemctl stop). */
+#include "actions_menu.h"
 #include "bindings.h"
 #include "commands.h"
 #include "input.h"
+#include "instance.h"
+#include "kiosk.h"
 #include "log.h"
 #include "overlay.h"
 #include "render.h"
 #include "screenshot.h"
+#include "supervisor.h"
 #include "text.h"
 #include "toast.h"
 #include "util.h"
+#include "vm_actions.h"
 #include "vm_session.h"
 #include "vnc.h"
 
@@ -48,6 +59,8 @@
 #define VNC_LOST_GRACE_MS 5000
 /* Pumping interval for video drivers without a pollable connection. */
 #define PUMP_INTERVAL_MS 10
+/* Kiosk: the pointer hides after this long without moving. */
+#define KIOSK_POINTER_IDLE_MS 3000
 
 struct player {
 	const struct vm_config *cfg;
@@ -69,11 +82,25 @@ struct player {
 	bool pump_for_repeat;  /* SDL makes key repeats in its pump */
 	uint64_t vnc_lost_at;
 
+	/* Snapshots, media and disks (vm_actions.c, glue in actions_menu.c) */
+	struct vm_actions *actions;      /* NULL until QEMU runs */
+	struct actions_menu_lists lists; /* what the overlay_info points to */
+	unsigned progress_toast;         /* a progress toast awaiting its result */
+
 	/* statistics (VMPLAY_STATS=1 prints them at exit) */
 	uint64_t started_ms;
 	uint64_t first_frame_ms;
 	uint64_t updates;
 	bool unpresented;      /* an upload waits for its present */
+
+	/* single instance: another vmplay asks to raise the window */
+	struct instance *instance;
+	/* kiosk mode (NULL otherwise) */
+	struct kiosk *kiosk;
+	struct supervisor *sv;
+	bool kiosk_quitting;   /* the PIN allowed quitting */
+	uint64_t pointer_moved_ms;
+	bool pointer_hidden;
 };
 
 static void update_info(struct player *p);
@@ -240,6 +267,32 @@ static void fail(struct player *p, const char *message)
 	update_title(p);
 }
 
+/* ---- vm_actions' results (actions_menu.c) ---- */
+
+static void on_action_note(void *user, enum vm_note kind, const char *text)
+{
+	struct player *p = user;
+	if (kind == VM_NOTE_ERROR)
+		log_error("%s", text);
+	else
+		log_info("%s", text);
+	actions_menu_note(p->toasts, &p->progress_toast, now_ms(), kind, text);
+	update_info(p);   /* busy text; also presents the toast */
+}
+
+static void on_action_changed(void *user)
+{
+	update_info(user);
+}
+
+static void on_qmp_event(void *user, const char *event,
+			 struct json_object *data)
+{
+	struct player *p = user;
+	if (p->actions)   /* snapshot jobs end with JOB_STATUS_CHANGE */
+		vm_actions_handle_event(p->actions, event, data);
+}
+
 static void on_state(void *user, enum vm_state state, const char *why)
 {
 	struct player *p = user;
@@ -259,6 +312,8 @@ static void on_state(void *user, enum vm_state state, const char *why)
 		render_set_message(p->render, why);
 		break;
 	case VM_STATE_EXITED:
+		if (p->sv)
+			break;   /* kiosk: the supervisor starts it again */
 		switch (vm_session_outcome(p->session)) {
 		case VM_OUTCOME_POWEROFF:
 		case VM_OUTCOME_STOPPED:
@@ -282,6 +337,13 @@ static void on_state(void *user, enum vm_state state, const char *why)
 
 static void request_close(struct player *p)
 {
+	if (p->sv) {   /* kiosk: only after the PIN */
+		if (p->kiosk_quitting)
+			supervisor_stop(p->sv);
+		else
+			log_debug("kiosk mode: closing is off");
+		return;
+	}
 	if (p->failed || !p->session || vm_session_exited(p->session)) {
 		p->quit = true;
 		return;
@@ -321,6 +383,8 @@ static void update_info(struct player *p)
 		.has_cdrom = p->cfg->has_cdrom,
 		.cdrom = p->cfg->cdrom_file,
 	};
+	if (p->actions)
+		actions_menu_fill(p->actions, &info, &p->lists);
 	overlay_set_info(p->overlay, &info);
 	render_invalidate(p->render);
 }
@@ -359,6 +423,10 @@ static void on_menu(void *user, const struct menu_request *req)
 	struct player *p = user;
 	struct qmp *q = p->session ? vm_session_qmp(p->session) : NULL;
 	log_debug("menu: %s", menu_action_name(req->action));
+	if (p->actions && actions_menu_dispatch(p->actions, req)) {
+		update_info(p);
+		return;
+	}
 	switch (req->action) {
 	case MENU_PAUSE:
 		toggle_pause(p);
@@ -388,6 +456,8 @@ static void on_menu(void *user, const struct menu_request *req)
 		take_screenshot(p);
 		break;
 	case MENU_QUIT:
+		if (p->sv)   /* kiosk: the menu was opened with the PIN */
+			p->kiosk_quitting = true;
 		request_close(p);
 		break;
 	case MENU_SNAPSHOT_LIST:
@@ -439,6 +509,8 @@ static bool overlay_offer(struct player *p, const SDL_Event *ev)
 	if (!p->overlay || !overlay_is_open(p->overlay))
 		return false;
 	bool used = overlay_handle_event(p->overlay, ev);
+	if (!overlay_is_open(p->overlay))
+		SDL_StopTextInput();   /* the overlay started it for its fields */
 	if (overlay_needs_redraw(p->overlay))
 		render_invalidate(p->render);
 	return used;
@@ -460,12 +532,16 @@ static void open_menu(struct player *p, bool quit_page)
 	update_info(p);
 }
 
+static bool kiosk_allows(struct player *p, enum action a);
+
 static void run_action(struct player *p, enum action a)
 {
 	static const SDL_Scancode cad[] = { SDL_SCANCODE_LCTRL,
 					    SDL_SCANCODE_LALT,
 					    SDL_SCANCODE_DELETE };
 	log_debug("shortcut: %s", action_name(a));
+	if (!kiosk_allows(p, a))
+		return;
 	switch (a) {
 	case ACTION_PAUSE:
 		toggle_pause(p);
@@ -485,7 +561,8 @@ static void run_action(struct player *p, enum action a)
 		open_menu(p, true);
 		break;
 	case ACTION_SNAPSHOT:
-		toast(p, TOAST_ERROR, "Snapshots are not available in this version.");
+		if (p->actions)
+			vm_actions_snapshot_take(p->actions, NULL);
 		break;
 	case ACTION_SCREENSHOT:
 		take_screenshot(p);
@@ -501,6 +578,219 @@ static void run_action(struct player *p, enum action a)
 	}
 }
 
+/* ---- kiosk mode ---- */
+
+/* What the screen says between QEMUs ("Starting again in 2 s"), put
+ * back when the PIN entry closes. */
+static char *kiosk_message;
+
+static void kiosk_set_message(struct player *p, char *text)
+{
+	free(kiosk_message);
+	kiosk_message = text;
+	if (!kiosk_pin_active(p->kiosk))
+		render_set_message(p->render, text);
+}
+
+static void kiosk_show_pin(struct player *p)
+{
+	char *prompt = kiosk_pin_prompt(p->kiosk, now_ms());
+	render_set_message(p->render, prompt);
+	free(prompt);
+}
+
+/* A shortcut's fate in kiosk mode: true to run it now. The PIN entry
+ * opens for the menu and quit; its acceptance runs the action through
+ * here again, marked by kiosk_pin_granted. */
+static enum action kiosk_pin_granted = ACTION_NONE;
+
+static bool kiosk_allows(struct player *p, enum action a)
+{
+	if (!p->kiosk)
+		return true;
+	if (kiosk_pin_granted == a) {
+		kiosk_pin_granted = ACTION_NONE;
+		return true;
+	}
+	switch (kiosk_check_action(p->kiosk, a)) {
+	case KIOSK_ALLOW:
+		return true;
+	case KIOSK_NEED_PIN:
+		input_release_all(p->input);   /* ctrl+alt are still down */
+		kiosk_pin_begin(p->kiosk, a, now_ms());
+		log_debug("kiosk mode: PIN entry for %s", action_name(a));
+		kiosk_show_pin(p);
+		return false;
+	default:
+		log_debug("kiosk mode: %s is off", action_name(a));
+		return false;
+	}
+}
+
+static void kiosk_pin_event(struct player *p, const SDL_KeyboardEvent *key)
+{
+	int k = kiosk_pin_key_from_sdl(key);
+	if (!k)
+		return;
+	switch (kiosk_pin_key(p->kiosk, k, now_ms())) {
+	case KIOSK_PIN_ACCEPTED: {
+		enum action a = kiosk_pin_action(p->kiosk);
+		render_set_message(p->render, kiosk_message);
+		log_info("kiosk mode: PIN accepted for %s", action_name(a));
+		/* with the menu, quitting waits for its confirmation */
+		if (a == ACTION_QUIT && !p->overlay)
+			p->kiosk_quitting = true;
+		kiosk_pin_granted = a;
+		run_action(p, a);
+		break;
+	}
+	case KIOSK_PIN_CANCELLED:
+		log_debug("kiosk mode: PIN entry closed");
+		render_set_message(p->render, kiosk_message);
+		break;
+	case KIOSK_PIN_REJECTED:
+		log_warn("kiosk mode: wrong PIN");
+		kiosk_show_pin(p);
+		break;
+	default:
+		kiosk_show_pin(p);
+		break;
+	}
+}
+
+static void kiosk_pointer_moved(struct player *p)
+{
+	p->pointer_moved_ms = now_ms();
+	if (p->pointer_hidden) {
+		SDL_ShowCursor(SDL_ENABLE);
+		p->pointer_hidden = false;
+	}
+}
+
+static int kiosk_timeout_ms(struct player *p)
+{
+	int t = -1;
+	if (kiosk_pin_active(p->kiosk))
+		t = 1000;   /* the lockout countdown */
+	if (!p->pointer_hidden) {
+		uint64_t idle = now_ms() - p->pointer_moved_ms;
+		int left = idle >= KIOSK_POINTER_IDLE_MS
+				   ? 0 : (int)(KIOSK_POINTER_IDLE_MS - idle);
+		if (t < 0 || left < t)
+			t = left;
+	}
+	return t;
+}
+
+static void kiosk_tick(struct player *p)
+{
+	if (!p->pointer_hidden &&
+	    now_ms() - p->pointer_moved_ms >= KIOSK_POINTER_IDLE_MS) {
+		SDL_ShowCursor(SDL_DISABLE);
+		p->pointer_hidden = true;
+	}
+	if (kiosk_pin_active(p->kiosk))
+		kiosk_show_pin(p);
+}
+
+static bool attach_session(struct player *p, struct vm_session *s);
+
+static void kiosk_started(void *user, struct vm_session *s, unsigned start_no)
+{
+	struct player *p = user;
+	log_info("%s: running (start %u, QEMU pid %ld)", p->cfg->name,
+		 start_no, (long)launch_pid(vm_session_launch(s)));
+	p->updates = 0;   /* the first frame clears the message */
+	kiosk_set_message(p, xasprintf("Starting %s...", p->cfg->name));
+	if (!attach_session(p, s))
+		vm_session_quit(s);   /* the supervisor tries again */
+	update_info(p);
+}
+
+static void kiosk_stopped(struct player *p, const char *why, long delay_ms)
+{
+	if (delay_ms >= 0)
+		kiosk_set_message(p, xasprintf("%s\n\nStarting again in %ld s.",
+					       why, (delay_ms + 999) / 1000));
+	else
+		kiosk_set_message(p, xstrdup(why));
+	update_title(p);
+}
+
+static void kiosk_ended(void *user, struct vm_session *s, long delay_ms,
+			const char *why)
+{
+	struct player *p = user;
+	(void)s;
+	input_set_vnc(p->input, NULL);
+	vnc_destroy(p->vnc);
+	p->vnc = NULL;
+	p->vnc_lost_at = 0;
+	p->session = NULL;
+	vm_actions_set_session(p->actions, NULL);
+	kiosk_stopped(p, why, delay_ms);
+	update_info(p);
+}
+
+static void kiosk_start_failed(void *user, const char *error, long delay_ms)
+{
+	kiosk_stopped(user, error, delay_ms);
+}
+
+/* Full-screen on X11 is a request to the window manager; an appliance
+ * may run X with none, and then the window keeps its windowed size. Move
+ * and size it to the display directly (a window manager that did it
+ * already sees the same geometry). Xlib comes from SDL's own copy, as in
+ * find_display_fd. */
+static void kiosk_cover_display(SDL_Window *win)
+{
+#if defined(SDL_VIDEO_DRIVER_X11)
+	SDL_SysWMinfo info;
+	SDL_Rect b;
+	SDL_VERSION(&info.version);
+	if (!SDL_GetWindowWMInfo(win, &info) ||
+	    info.subsystem != SDL_SYSWM_X11 ||
+	    SDL_GetDisplayBounds(SDL_GetWindowDisplayIndex(win), &b) != 0)
+		return;
+	void *lib = dlopen("libX11.so.6", RTLD_LAZY | RTLD_NOLOAD);
+	typedef int (*move_resize_fn)(Display *, Window, int, int, unsigned,
+				      unsigned);
+	move_resize_fn move_resize =
+		lib ? (move_resize_fn)dlsym(lib, "XMoveResizeWindow") : NULL;
+	if (move_resize)
+		move_resize(info.info.x11.display, info.info.x11.window, b.x,
+			    b.y, (unsigned)b.w, (unsigned)b.h);
+	if (lib)
+		dlclose(lib);
+#else
+	(void)win;
+#endif
+}
+
+/* Kiosk mode's window: covering the screen, no screen saver, keys kept
+ * from the window system; and the supervisor, started. */
+static void kiosk_run(struct player *p)
+{
+	SDL_Window *win = render_window(p->render);
+	SDL_SetWindowBordered(win, SDL_FALSE);
+	kiosk_cover_display(win);
+	SDL_DisableScreenSaver();
+	SDL_SetWindowKeyboardGrab(win, SDL_TRUE);
+	p->pointer_moved_ms = now_ms();
+	char *warnings = kiosk_warnings(p->kiosk);
+	if (warnings)
+		log_warn("%s", warnings);
+	free(warnings);
+	p->sv = supervisor_create(p->cfg, p->kiosk,
+		&(struct supervisor_listener){
+			.started = kiosk_started,
+			.ended = kiosk_ended,
+			.start_failed = kiosk_start_failed,
+			.user = p,
+		});
+	supervisor_start(p->sv);
+}
+
 /* ---- SDL events ---- */
 
 static void on_window_event(struct player *p, const SDL_WindowEvent *w)
@@ -508,6 +798,12 @@ static void on_window_event(struct player *p, const SDL_WindowEvent *w)
 	switch (w->event) {
 	case SDL_WINDOWEVENT_CLOSE:
 		request_close(p);
+		break;
+	case SDL_WINDOWEVENT_FOCUS_GAINED:
+		if (p->kiosk)
+			SDL_SetWindowKeyboardGrab(render_window(p->render),
+						  SDL_TRUE);
+		render_invalidate(p->render);
 		break;
 	case SDL_WINDOWEVENT_FOCUS_LOST:
 		/* the guest must not keep keys the host took away */
@@ -536,6 +832,10 @@ static void on_event(struct player *p, const SDL_Event *ev)
 		on_window_event(p, &ev->window);
 		break;
 	case SDL_KEYDOWN: {
+		if (p->kiosk && kiosk_pin_active(p->kiosk)) {
+			kiosk_pin_event(p, &ev->key);
+			break;   /* PIN digits never reach the guest */
+		}
 		enum action a = bindings_match(p->bindings, &ev->key);
 		if (a != ACTION_NONE) {
 			if (!ev->key.repeat)
@@ -546,12 +846,16 @@ static void on_event(struct player *p, const SDL_Event *ev)
 		break;
 	}
 	case SDL_KEYUP:
+		if (p->kiosk && kiosk_pin_active(p->kiosk))
+			break;
 		input_key(p->input, &ev->key);
 		break;
 	case SDL_MOUSEMOTION:
 	case SDL_MOUSEBUTTONDOWN:
 	case SDL_MOUSEBUTTONUP:
 	case SDL_MOUSEWHEEL: {
+		if (p->kiosk)
+			kiosk_pointer_moved(p);
 		bool was = input_grabbed(p->input);
 		input_mouse(p->input, ev);
 		if (was != input_grabbed(p->input))
@@ -609,7 +913,10 @@ static void drain_signals(struct player *p)
 			log_info("got signal %d: %s", buf[i],
 				 p->failed ? "closing"
 					   : "shutting the VM down");
-			request_close(p);
+			if (p->sv)   /* kiosk: a signal stops it for good */
+				supervisor_stop(p->sv);
+			else
+				request_close(p);
 		}
 }
 
@@ -652,8 +959,8 @@ static void loop(struct player *p)
 			continue;
 		}
 
-		struct pollfd fds[6];
-		int n = 0, i_display = -1, i_vnc = -1, i_sig;
+		struct pollfd fds[8];
+		int n = 0, i_display = -1, i_vnc = -1, i_sig, i_instance = -1;
 		if (p->display_fd >= 0) {
 			i_display = n;
 			fds[n++] = (struct pollfd){ p->display_fd, POLLIN, 0 };
@@ -664,15 +971,27 @@ static void loop(struct player *p)
 		}
 		i_sig = n;
 		fds[n++] = (struct pollfd){ signal_pipe[0], POLLIN, 0 };
+		if (instance_fd(p->instance) >= 0) {
+			i_instance = n;
+			fds[n++] = (struct pollfd){ instance_fd(p->instance),
+						    POLLIN, 0 };
+		}
 		int i_session = n;
-		if (p->session)
-			n += vm_session_pollfds(p->session, fds + n, 6 - n);
+		if (p->sv)
+			n += supervisor_pollfds(p->sv, fds + n, 8 - n);
+		else if (p->session)
+			n += vm_session_pollfds(p->session, fds + n, 8 - n);
 
 		int timeout = p->display_fd >= 0 ? p->display_max_wait
 						 : PUMP_INTERVAL_MS;
-		if (p->session)
+		if (p->sv)
+			timeout = min_timeout(timeout,
+					      supervisor_timeout_ms(p->sv));
+		else if (p->session)
 			timeout = min_timeout(timeout,
 					      vm_session_timeout_ms(p->session));
+		if (p->kiosk)
+			timeout = min_timeout(timeout, kiosk_timeout_ms(p));
 		if (!p->vnc && p->vnc_lost_at && !p->failed)
 			timeout = min_timeout(timeout, VNC_LOST_GRACE_MS / 10);
 		if (p->pump_for_repeat && input_keys_down(p->input) > 0)
@@ -694,20 +1013,74 @@ static void loop(struct player *p)
 			if (!vnc_dispatch(p->vnc))
 				lose_vnc(p);
 		}
-		if (p->session)
+		if (i_instance >= 0 && fds[i_instance].revents &&
+		    instance_dispatch(p->instance) > 0) {
+			SDL_ShowWindow(render_window(p->render));
+			SDL_RestoreWindow(render_window(p->render));
+			SDL_RaiseWindow(render_window(p->render));
+		}
+		if (p->sv) {
+			supervisor_dispatch(p->sv);
+			if (supervisor_finished(p->sv)) {
+				p->exit_status = supervisor_exit_status(p->sv);
+				p->quit = true;
+			}
+		} else if (p->session) {
 			vm_session_dispatch(p->session);
+		}
+		if (p->kiosk)
+			kiosk_tick(p);
+		if (p->sv && !p->vnc && p->vnc_lost_at && p->session &&
+		    now_ms() - p->vnc_lost_at > VNC_LOST_GRACE_MS) {
+			/* kiosk: no display, no use; the supervisor restarts */
+			p->vnc_lost_at = 0;
+			vm_session_quit(p->session);
+		}
 		now = now_ms();
 		if (p->toasts && toasts_expire(p->toasts, now))
 			render_invalidate(p->render);
 		if (p->overlay && overlay_timeout(p->overlay, now) == 0)
 			render_invalidate(p->render);   /* the uptime ticks */
-		if (!p->vnc && p->vnc_lost_at && !p->failed && !p->quit &&
-		    now_ms() - p->vnc_lost_at > VNC_LOST_GRACE_MS) {
+		if (!p->sv && !p->vnc && p->vnc_lost_at && !p->failed &&
+		    !p->quit && now_ms() - p->vnc_lost_at > VNC_LOST_GRACE_MS) {
 			fail(p, "Lost the connection to QEMU's display; "
 				"stopping the VM.");
 			vm_session_quit(p->session);
 		}
 	}
+}
+
+/* Follows a running QEMU: its state, its display. false when the display
+ * cannot be reached (said on screen; the caller stops QEMU). */
+static bool attach_session(struct player *p, struct vm_session *s)
+{
+	static const struct vnc_callbacks cb = {
+		.resize = on_vnc_resize,
+		.update = on_vnc_update,
+		.cursor = on_vnc_cursor,
+		.frame = on_vnc_frame,
+	};
+	char *error = NULL;
+	p->session = s;
+	p->state = vm_session_state(s);
+	vm_session_set_listener(s, &(struct vm_session_listener){
+		.state_changed = on_state, .event = on_qmp_event, .user = p });
+	vm_actions_set_session(p->actions, s);
+	const char *sock = launch_vnc_socket(vm_session_launch(s));
+	p->vnc = vnc_connect(sock, p->cfg->display_device != DISPLAY_STD, &cb,
+			     p, &error);
+	if (!p->vnc) {
+		if (p->sv)
+			log_error("%s", error ? error : "no display");
+		else
+			fail(p, error ? error : "no display");
+		free(error);
+		update_title(p);
+		return false;
+	}
+	input_set_vnc(p->input, p->vnc);
+	update_title(p);
+	return true;
 }
 
 int player_run(const struct vm_config *cfg, const struct play_options *opts)
@@ -740,8 +1113,11 @@ int player_run(const struct vm_config *cfg, const struct play_options *opts)
 	SDL_StopTextInput();   /* keys go to the guest as scancodes, no IME */
 
 	char *title = xasprintf("%s: starting", cfg->name);
+	/* kiosk: full-screen from the start, which also sizes the window to
+	 * the display where no window manager does it */
 	p->render = render_create(title, 720, 400, cfg->scale,
-				  cfg->fullscreen || opts->fullscreen, &error);
+				  cfg->fullscreen || opts->fullscreen ||
+					  cfg->kiosk || opts->kiosk, &error);
 	free(title);
 	if (!p->render) {
 		log_error("%s", error);
@@ -767,37 +1143,26 @@ int player_run(const struct vm_config *cfg, const struct play_options *opts)
 	present(p);
 	SDL_PumpEvents();
 
-	p->session = vm_session_start(cfg, 0, &error);
-	if (!p->session) {
-		fail(p, error ? error : "QEMU did not start");
-		free(error);
-		error = NULL;
+	struct vm_actions_listener actions_listener = {
+		on_action_note, on_action_changed, p };
+	p->actions = vm_actions_create(cfg, NULL, &actions_listener);
+
+	p->instance = opts->instance;
+	if (cfg->kiosk || opts->kiosk) {
+		p->kiosk = kiosk_create(cfg);
+		kiosk_run(p);
 	} else {
-		static const struct vnc_callbacks cb = {
-			.resize = on_vnc_resize,
-			.update = on_vnc_update,
-			.cursor = on_vnc_cursor,
-			.frame = on_vnc_frame,
-		};
-		struct vm_session_listener listener = {
-			.state_changed = on_state,
-			.user = p,
-		};
-		p->state = vm_session_state(p->session);
-		vm_session_set_listener(p->session, &listener);
-		const char *sock = launch_vnc_socket(vm_session_launch(p->session));
-		p->vnc = vnc_connect(sock, cfg->display_device != DISPLAY_STD,
-				     &cb, p, &error);
-		if (!p->vnc) {
-			fail(p, error);
+		p->session = vm_session_start(cfg, 0, &error);
+		if (!p->session) {
+			fail(p, error ? error : "QEMU did not start");
 			free(error);
 			error = NULL;
+		} else if (!attach_session(p, p->session)) {
 			vm_session_quit(p->session);
-		} else {
-			input_set_vnc(p->input, p->vnc);
 		}
-		update_title(p);
 	}
+	update_title(p);
+	update_info(p);
 
 	loop(p);
 
@@ -805,6 +1170,9 @@ out:
 	if (getenv("VMPLAY_STATS"))
 		print_stats(p);
 	install_signals(false);
+	vm_actions_destroy(p->actions);
+	p->actions = NULL;
+	actions_menu_lists_free(&p->lists);
 	overlay_destroy(p->overlay);
 	toasts_destroy(p->toasts);
 	if (p->render)
@@ -812,7 +1180,13 @@ out:
 	text_destroy(p->text);
 	input_destroy(p->input);
 	vnc_destroy(p->vnc);
-	vm_session_destroy(p->session);
+	if (p->sv)
+		supervisor_destroy(p->sv);   /* owns the session */
+	else
+		vm_session_destroy(p->session);
+	kiosk_destroy(p->kiosk);
+	free(kiosk_message);
+	kiosk_message = NULL;
 	render_destroy(p->render);
 	SDL_Quit();
 	bindings_destroy(p->bindings);

@@ -535,6 +535,12 @@ bool qemu_args_build(const struct vm_config *cfg, const struct qemu_host *host,
 	add_network(&b);
 	add_audio(&b);
 	add_pointer(&b);
+	/* A kiosk with reset = true boots from the disks as configured every
+	 * time: QEMU's -snapshot makes a temporary overlay it unlinks at once
+	 * (nothing left behind even after a kill) and opens the images
+	 * read-only. */
+	if (cfg->kiosk && cfg->kiosk_reset)
+		strv_push(argv, "-snapshot");
 	/* Last, so an expert's options can add to or override ours. */
 	for (size_t i = 0; i < cfg->n_qemu_args; i++)
 		strv_push(argv, cfg->qemu_args[i]);

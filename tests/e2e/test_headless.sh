@@ -49,7 +49,7 @@ vm_file() {
 # then sets $QEMU_PID and $RUNDIR.
 start() {
 	local name=$1
-	spawn "$name" "$VMPLAY" --headless "$TMP/$name.vmplay"
+	spawn "$name" "$VMPLAY" --headless --trust "$TMP/$name.vmplay"
 	VM_PID=$SPAWNED_PID
 	QEMU_PID= RUNDIR=
 	if ! wait_line 60 "$TMP/$name.log" "^$name: running, runtime folder "; then
@@ -212,7 +212,7 @@ fi
 
 # --- QEMU refusing its arguments ------------------------------------------
 vm_file badargs "-bogus-option"
-spawn badargs "$VMPLAY" --headless "$TMP/badargs.vmplay"
+spawn badargs "$VMPLAY" --headless --trust "$TMP/badargs.vmplay"
 if wait_exit "$SPAWNED_PID" 60; then
 	if [ "$EXIT_STATUS" = 1 ]; then
 		ok "badargs: QEMU failing to start ends vmplay with status 1"

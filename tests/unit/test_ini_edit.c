@@ -125,6 +125,20 @@ static void test_unchanged(void)
 	}
 }
 
+/* Emptying a value (an ejected CD) leaves no trailing blank behind. */
+static void test_set_empty(void)
+{
+	char *out = edit("[cdrom]\nfile = a.iso\n", "cdrom", "file", "");
+	CHECK_STR(out, "[cdrom]\nfile =\n");
+	free(out);
+	out = edit("[cdrom]\nfile = a.iso ; the CD\n", "cdrom", "file", "");
+	CHECK_STR(out, "[cdrom]\nfile =  ; the CD\n");
+	free(out);
+	out = edit("[cdrom]\n", "cdrom", "file", "");
+	CHECK_STR(out, "[cdrom]\nfile =\n");
+	free(out);
+}
+
 static void test_set(void)
 {
 	static const struct {
@@ -300,6 +314,7 @@ int main(void)
 	RUN(test_lex);
 	RUN(test_unchanged);
 	RUN(test_set);
+	RUN(test_set_empty);
 	RUN(test_every_line_survives);
 	RUN(test_line_endings);
 	RUN(test_refused_and_remove);

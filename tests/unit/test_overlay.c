@@ -335,6 +335,12 @@ static void test_request_details(void)
 	CHECK_STR(last_arg, "data");
 	CHECK_STR(last_arg2, "raw");
 	CHECK(last.size == 10ull << 30);
+	/* Typing over a suggested name replaces it rather than appending. */
+	reset_emitted();
+	overlay_open(ov);
+	play(ov, "down*6 enter down enter t:backup down*2 right down enter");
+	CHECK_INT(last.action, MENU_DISK_CREATE);
+	CHECK_STR(last_arg, "backup");
 	/* Ctrl+Alt+F2 presses ctrl, alt, F2 in that order. */
 	reset_emitted();
 	overlay_open(ov);

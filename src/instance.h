@@ -1,0 +1,61 @@
+/* One vmplay per VM file. The first vmplay to open a VM file holds a lock
+ * (flock) on RUNTIME/vm-HASH.lock, where RUNTIME is launch_runtime_base()
+ * and HASH is a hash of the VM file's real path, so every name of the file
+ * (symbolic links, relative paths) finds the same lock. The lock goes away
+ * with the process, however it ends; QEMU never inherits it. The holder
+ * removes the file at exit; files of killed holders are removed by the
+ * next claim.
+ *
+ * A window-owning instance also listens on RUNTIME/vm-HASH.sock. A second
+ * vmplay opening the same file connects, sends "raise", gets "raised" back
+ * once the first has raised its window, and exits 0 without starting QEMU.
+ * Headless instances have no socket: a second vmplay says the VM runs
+ * without a window and fails.
+ *
+ * QEMU's own image lock stays the second guard. */
+#ifndef VMPLAY_INSTANCE_H
+#define VMPLAY_INSTANCE_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+struct instance;
+
+enum instance_role {
+	INSTANCE_WINDOW,     /* answers "raise" */
+	INSTANCE_HEADLESS,   /* no window to raise */
+};
+
+enum instance_claim {
+	INSTANCE_FIRST,      /* ours: *out set */
+	INSTANCE_RAISED,     /* another vmplay has it and raised its window */
+	INSTANCE_ELSEWHERE,  /* another vmplay has it and could not raise a
+			      * window (headless, or did not answer) */
+	INSTANCE_FAILED,     /* the runtime folder is unusable */
+};
+
+/* Claims vm_path for this process. For INSTANCE_FIRST, *out is the
+ * instance; otherwise *out is NULL and *message (malloc'd) says what
+ * happened ("debian is already open (vmplay pid 123); raised its
+ * window."). wait_ms bounds how long a second vmplay waits for the first
+ * one to answer (it may still be starting QEMU); <= 0: 30 s. */
+enum instance_claim instance_claim(const char *vm_path, enum instance_role role,
+				   int wait_ms, struct instance **out,
+				   char **message);
+
+/* The listening socket for the event loop's poll() (POLLIN: a request
+ * waits), or -1 for headless instances. */
+int instance_fd(const struct instance *in);
+
+/* Handles waiting requests without blocking (a client gets 1 s to send
+ * its line). Returns how many asked to raise the window; the caller raises
+ * it (SDL_RaiseWindow). */
+int instance_dispatch(struct instance *in);
+
+/* Where the lock is (for messages and tests). Owned by in. */
+const char *instance_lock_path(const struct instance *in);
+
+/* Releases the lock and removes the socket. Accepts NULL. */
+void instance_release(struct instance *in);
+
+#endif

@@ -1,0 +1,302 @@
+#!/bin/bash
+# The menu's actions (src/vm_actions.c) against real QEMU, headless: the
+# test guest boots under $BUILD/tests/actions-driver, which runs the same
+# vm_session + vm_actions loop as the player and takes commands on stdin.
+# A second QMP monitor of the test's own (added through [qemu] args) checks
+# what QEMU did: screendumps, query-block, query-status.
+#   snapshots: take (named / by date), never overwrite, list, restore brings
+#     the screen back, delete, listed by qemu-img after shutdown;
+#   a VM with a raw disk gets the message naming that disk, nothing breaks;
+#   a UEFI VM's variable store (node efivars) takes part in its snapshots;
+#   media: insert/eject in query-block, the VM file and the recent list;
+#   disks: create + attach (file, format, size, VM file lines intact),
+#     refusals, grow refused while running and done while off;
+#   keys and power: Ctrl+Alt+Del reaches the guest, pause, reset, force off.
+. "$(dirname "$0")/lib.sh"
+
+DRIVER=$BUILD/tests/actions-driver
+[ -x "$DRIVER" ] || { fail "actions driver" "$DRIVER missing: run make check"; finish; }
+[ -f "$(guest_kernel)" ] || { fail "test guest" "missing: run make"; finish; }
+ISO=/usr/lib/grub-rescue/grub-rescue-cdrom.iso
+export XDG_STATE_HOME=$TMP/state
+
+# vm_file FILE NAME DISK-SECTIONS: a VM file full of comments and odd
+# spacing, so that edits can be checked to keep every byte of it.
+vm_file() {
+	cat >"$1" <<EOF
+; $2: a VM for the actions test
+# (comments of both kinds must survive every edit)
+
+[vm]
+name = $2
+memory   = 64M        ; small: the test guest needs little
+machine = pc
+; TCG always in tests: /dev/kvm may exist but misbehave
+accel = tcg
+$3
+[cdrom]   ; an empty drive to insert media into
+file =
+
+[boot]
+kernel = $(guest_kernel)
+
+[network]
+mode = none
+[audio]
+backend = none
+device = none
+
+[qemu]
+args = -qmp unix:$TMP/$2.qmp,server=on,wait=off -serial file:$TMP/$2.serial
+EOF
+}
+
+# start_driver NAME: the driver on NAME.vmplay as a coprocess.
+start_driver() {
+	: >"$TMP/$1.serial"
+	coproc DRV { exec "$DRIVER" "$TMP/$1.vmplay" 2>"$TMP/$1.driver.log"; }
+	register_pid "$DRV_PID"
+	IN=${DRV[1]} OUT_FD=${DRV[0]}
+	local line
+	IFS= read -r -t 60 line <&"$OUT_FD"
+	[ "$line" = ready ]
+}
+
+# cmd TIMEOUT_S COMMAND: sends a command; its output (without "done") goes
+# to $OUT. 1 on timeout.
+cmd() {
+	local line
+	OUT=
+	echo "$2" >&"$IN"
+	while IFS= read -r -t "$1" line <&"$OUT_FD"; do
+		[ "$line" = done ] && return 0
+		OUT+=$line$'\n'
+	done
+	echo "no 'done' for '$2' within $1 s; got: $OUT" >&2
+	return 1
+}
+
+has() { printf '%s' "$OUT" | grep -qE -- "$1"; }
+has_text() { printf '%s' "$OUT" | grep -qF -- "$1"; }
+out_line() { printf '%s' "$OUT" | grep -E -- "$1" | head -n 1; }
+
+# expect NAME COMMAND REGEX: runs COMMAND, checks its output.
+expect() {
+	if cmd 90 "$2" && has "$3"; then
+		ok "$1"
+	else
+		fail "$1" "$(printf '%s' "$OUT" | tr '\n' '|')"
+	fi
+}
+
+tq() { qmp "$TMP/$VM.qmp" "$@"; }
+shot() { tq screendump "$TMP/$1.ppm"; }
+block_cd() {
+	tq raw '{"execute":"query-block"}' | python3 -c '
+import json, sys
+for b in json.load(sys.stdin):
+    if b.get("qdev") == "cdrom0":
+        print(b.get("inserted", {}).get("file", "empty"))'
+}
+
+# ---- the qcow2 VM ----
+VM=acts
+qemu-img create -q -f qcow2 "$TMP/system.qcow2" 64M
+vm_file "$TMP/$VM.vmplay" "$VM" '
+[disk.system]   ; the boot disk
+file = system.qcow2
+format = qcow2
+'
+cp "$TMP/$VM.vmplay" "$TMP/$VM.orig"
+
+start_driver "$VM" || { fail "driver starts the VM" "$(cat "$TMP/$VM.driver.log")"; finish; }
+ok "driver started QEMU through vm_session"
+wait_line 60 "$TMP/$VM.serial" '^ready ' && ok "guest is up" ||
+	fail "guest is up" "no ready line"
+
+expect "a qcow2 VM can take snapshots" blocker '^blocker none$'
+
+shot before
+expect "take a named snapshot" "take before" '^note info Snapshot before taken in [0-9]+\.[0-9]{1,2} s$'
+has '^note progress Taking snapshot before…$' && ok "progress note while saving" ||
+	fail "progress note while saving" "$OUT"
+
+tq send-key 3
+wait_line 30 "$TMP/$VM.serial" '^mode 1024x768$' && ok "guest switched to 1024x768" ||
+	fail "guest switched to 1024x768"
+shot after
+check "screen changed after the snapshot" test "$(ppm size "$TMP/after.ppm")" = 1024x768
+
+expect "take a snapshot named by date and time" take \
+	'^note info Snapshot [0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}( \([0-9]+\))? taken in'
+DATED=$(out_line '^note info Snapshot ' | sed -E 's/^note info Snapshot (.*) taken in .*/\1/')
+
+cmd 60 list
+clock_before=$(out_line '^snapshot before\|' | cut -d'|' -f3)
+expect "an existing name is refused, not overwritten" "take before" \
+	'^note error Snapshot before failed: a snapshot of that name exists already'
+cmd 60 list
+check "the refused take left the snapshot as it was" \
+	test "$(out_line '^snapshot before\|' | cut -d'|' -f3)" = "$clock_before"
+if has "^snapshot $DATED\|[0-9-]+ [0-9:]+\|[0-9:.]+\|[1-9][0-9]*$" && has '^snapshot before\|'; then
+	ok "list: both snapshots with date, VM clock and RAM state"
+else
+	fail "list: both snapshots with date, VM clock and RAM state" "$OUT"
+fi
+
+expect "restore a snapshot" "restore before" '^note info Snapshot before restored$'
+shot restored
+check "restore brings the screen back (screendump equal)" \
+	ppm compare "$TMP/restored.ppm" "$TMP/before.ppm"
+check "the VM runs after the restore" test "$(tq query-status)" = running
+expect "restoring a missing name is refused" "restore nope" \
+	'^note error Cannot restore snapshot nope: the VM has no snapshot of that name$'
+check "the refused restore left the VM running" test "$(tq query-status)" = running
+
+expect "delete a snapshot" "delete $DATED" "^note info Snapshot $DATED deleted\$"
+cmd 60 list
+has "^snapshot $DATED\|" && fail "deleted snapshot is gone from the list" "$OUT" ||
+	ok "deleted snapshot is gone from the list"
+expect "deleting a missing name is refused" "delete $DATED" \
+	'the VM has no snapshot of that name'
+
+# Disks (before the media steps: the VM file must start with the original).
+expect "create and attach a disk" "create data qcow2 32M" \
+	'^note info Disk data created \(32M qcow2, data.qcow2\); attached at next boot$'
+info=$(qemu-img info --output=json "$TMP/data.qcow2" 2>&1)
+check "new disk is a qcow2 of 32M" test "$(json_get "$info" format) $(json_get "$info" virtual-size)" = "qcow2 33554432"
+orig_len=$(stat -c %s "$TMP/$VM.orig")
+check "VM file keeps every original byte" \
+	cmp -n "$orig_len" "$TMP/$VM.orig" "$TMP/$VM.vmplay"
+check "VM file gained the disk's section" test \
+	"$(tail -c +$((orig_len + 1)) "$TMP/$VM.vmplay")" = \
+	"$(printf '\n[disk.data]\nfile = data.qcow2\nformat = qcow2\ninterface = virtio')"
+expect "the disk list shows it for the next boot" list '^disk data\|qcow2\|33554432\|[0-9]+\|next-boot$'
+expect "a second disk of the same name is refused" "create data raw 1M" \
+	'already'
+echo "keep me" >"$TMP/spare.img"
+expect "an existing file is never overwritten" "create spare raw 1M" \
+	'spare.img exists already, and vmplay never overwrites a file'
+check "the existing file is untouched" test "$(cat "$TMP/spare.img")" = "keep me"
+expect "a bad disk name is refused" "create a/b qcow2 1M" "contains '/'"
+expect "growing an attached disk is refused while the VM runs" "grow system 128M" \
+	'^note error Disk system can grow only while the VM is off'
+expect "a new, not yet attached disk can grow" "grow data 64M" '^note info Disk data is now 64M$'
+check "it is 64M now" test "$(json_get "$(qemu-img info --output=json "$TMP/data.qcow2")" virtual-size)" = 67108864
+
+# Media.
+cp "$TMP/$VM.vmplay" "$TMP/$VM.before-media"
+expect "insert an ISO" "insert $ISO" '^note info Inserted grub-rescue-cdrom.iso$'
+check "query-block shows the ISO in cdrom0" test "$(block_cd)" = "$ISO"
+check "the VM file's [cdrom] file is the ISO" grep -qx "file = $ISO" "$TMP/$VM.vmplay"
+check "the recent list has it" grep -qx "$ISO" "$TMP/state/vmplay/recent-isos"
+check "only the [cdrom] file line changed" test \
+	"$(diff "$TMP/$VM.before-media" "$TMP/$VM.vmplay" | grep -c '^[<>]')" = 2
+expect "eject" eject '^note info Ejected grub-rescue-cdrom.iso$'
+check "query-block shows the drive empty" test "$(block_cd)" = empty
+check "the VM file's [cdrom] file is empty again" grep -qE '^file = ?$' "$TMP/$VM.vmplay"
+expect "a missing ISO gets QEMU's message" "insert $TMP/missing.iso" \
+	"^note error Cannot insert missing.iso: Could not open '$TMP/missing.iso'"
+
+# Keys and power.
+count_keys() { grep -c '^key ' "$TMP/$VM.serial"; }
+keys0=$(count_keys)
+expect "send Ctrl+Alt+Del" cad '^note info Sent Ctrl\+Alt\+Del$'
+if wait_for 20 eval '[ $(count_keys) -ge $((keys0 + 8)) ]' &&
+	[ "$(grep '^key ' "$TMP/$VM.serial" | tail -n 8 | tr '\n' ' ')" = \
+		"key 1d key 38 key e0 key 53 key e0 key d3 key b8 key 9d " ]; then
+	ok "the guest got ctrl, alt, delete pressed and released in reverse"
+else
+	fail "the guest got ctrl, alt, delete" "$(grep '^key ' "$TMP/$VM.serial" | tail -n 8 | tr '\n' ' ')"
+fi
+cmd 30 pause
+check "pause: QEMU is paused" wait_for 10 eval '[ "$(tq query-status)" = paused ]'
+cmd 30 pause
+check "pause again resumes" wait_for 10 eval '[ "$(tq query-status)" = running ]'
+readies=$(grep -c '^ready ' "$TMP/$VM.serial")
+expect "reset" reset '^note info VM reset$'
+wait_for 60 eval '[ $(grep -c "^ready " "$TMP/$VM.serial") -gt $readies ]' &&
+	ok "a second ready line" || fail "a second ready line"
+
+expect "force off" forceoff '^note info Turning the VM off$'
+expect "QEMU is gone" "wait-exit 30" '^exited yes$'
+snaps=$(qemu-img snapshot -l "$TMP/system.qcow2" 2>&1)
+if printf '%s\n' "$snaps" | grep -qE '^[0-9]+ +before +[0-9.]+ [KMG]i?B' &&
+	[ "$(printf '%s\n' "$snaps" | grep -cE '^[0-9]+ ')" = 1 ]; then
+	ok "qemu-img snapshot -l lists 'before' (with RAM state), not the deleted one"
+else
+	fail "qemu-img snapshot -l" "$snaps"
+fi
+expect "offline list through qemu-img" list '^snapshot before\|'
+expect "actions needing QEMU say it is off" "take x" '^note error Cannot take a snapshot: the VM is not running$'
+expect "growing works while the VM is off" "grow system 128M" '^note info Disk system is now 128M$'
+check "system disk is 128M" test "$(json_get "$(qemu-img info --output=json "$TMP/system.qcow2")" virtual-size)" = 134217728
+exec {IN}>&-
+wait_exit "$DRV_PID" 30 && check "driver ends at end of input" test "$EXIT_STATUS" = 0 ||
+	fail "driver ends at end of input" "still running"
+
+# ---- a VM with a raw disk ----
+VM=rawvm
+qemu-img create -q -f qcow2 "$TMP/rsys.qcow2" 64M
+qemu-img create -q -f raw "$TMP/scratch.img" 16M
+vm_file "$TMP/$VM.vmplay" "$VM" '
+[disk.system]
+file = rsys.qcow2
+
+[disk.scratch]
+file = scratch.img
+format = raw
+'
+start_driver "$VM" || { fail "driver starts the raw VM" "$(cat "$TMP/$VM.driver.log")"; finish; }
+wait_line 60 "$TMP/$VM.serial" '^ready ' || fail "raw VM guest is up"
+msg="disk 'scratch' ($TMP/scratch.img) is a raw image, which cannot hold snapshots"
+cmd 60 take
+has_text "note error No snapshots for rawvm: $msg" && ok "raw disk: take names the disk" ||
+	fail "raw disk: take names the disk" "$OUT"
+! has 'note progress' && ok "raw disk: nothing was started" || fail "raw disk: nothing was started" "$OUT"
+cmd 60 "restore x"
+has_text "$msg" && ok "raw disk: restore gets the same message" ||
+	fail "raw disk: restore gets the same message" "$OUT"
+check "raw disk: the VM still runs" test "$(tq query-status)" = running
+expect "raw disk: the other actions still work" cad '^note info Sent Ctrl\+Alt\+Del$'
+cmd 30 forceoff
+cmd 40 "wait-exit 30"
+check "raw disk: no snapshot was made on the qcow2 disk" \
+	test -z "$(qemu-img snapshot -l "$TMP/rsys.qcow2")"
+exec {IN}>&-
+wait_exit "$DRV_PID" 30
+
+# ---- a UEFI VM: its variable store (qcow2, node "efivars") takes part ----
+if [ -f /usr/share/OVMF/OVMF_CODE_4M.fd ] || [ -f /usr/share/OVMF/OVMF_CODE.fd ]; then
+	VM=uefivm
+	qemu-img create -q -f qcow2 "$TMP/usys.qcow2" 64M
+	cat >"$TMP/$VM.vmplay" <<EOF
+[vm]
+name = $VM
+memory = 128M
+machine = q35
+firmware = uefi
+; TCG always in tests
+accel = tcg
+[disk.system]
+file = usys.qcow2
+[network]
+mode = none
+[audio]
+backend = none
+device = none
+EOF
+	start_driver "$VM" || fail "driver starts the UEFI VM" "$(cat "$TMP/$VM.driver.log")"
+	expect "UEFI: take a snapshot" "take firmware" '^note info Snapshot firmware taken in'
+	expect "UEFI: restore it" "restore firmware" '^note info Snapshot firmware restored$'
+	cmd 30 forceoff
+	cmd 40 "wait-exit 30"
+	check "UEFI: the variable store holds the snapshot too" \
+		eval 'qemu-img snapshot -l "$TMP/$VM.efivars.qcow2" | grep -q " firmware "'
+	exec {IN}>&-
+	wait_exit "$DRV_PID" 30
+else
+	skip "UEFI snapshot" "OVMF is not installed"
+fi
+
+finish
