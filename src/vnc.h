@@ -33,11 +33,12 @@ struct vnc_callbacks {
 	/* Optional: where the guest picture lives. Called after resize and
 	 * before the first pixels of each update message are written (so a
 	 * frame still waiting to be shown can be shown first); returns memory
-	 * for width x height XRGB8888 pixels, *pitch == width * 4, that stays
-	 * valid until the next call, or NULL for the connection's own buffer.
-	 * Raw rectangles are copied from the socket reader straight into it:
-	 * when it is the memory that is presented (a texture), the picture
-	 * takes one copy less. */
+	 * for width x height XRGB8888 pixels, *pitch == width * 4, that keeps
+	 * its content and stays valid until the next resize (the same memory
+	 * each time in between: updates change only parts of it), or NULL for
+	 * the connection's own buffer. Raw rectangles are read from the
+	 * socket straight into it: when it is the memory that is presented (a
+	 * texture), the picture takes one copy less. */
 	uint8_t *(*frame)(void *user, int width, int height, int *pitch);
 };
 
