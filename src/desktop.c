@@ -188,9 +188,10 @@ void desktop_show_error(const char *title, const char *message)
 	log_error("%s", message);
 	if (!desktop_wants_message_box())
 		return;
-	/* With video initialised SDL uses its driver's own message box (X11:
-	 * drawn with Xlib core fonts); without, SDL 2.26 tries Wayland's
-	 * first, which runs zenity. Where neither works, our own window. */
+	/* Our own window first: it wraps long messages (paths!) and draws
+	 * with the menu's font. SDL's box is the fallback: on X11 it uses core
+	 * fonts, which many machines lack, and never wraps, so a long line
+	 * runs off both sides of the screen. */
 	bool video = SDL_WasInit(SDL_INIT_VIDEO) != 0;
 	if (!video && SDL_InitSubSystem(SDL_INIT_VIDEO) != 0) {
 		log_debug("no message box: %s", SDL_GetError());
@@ -199,11 +200,10 @@ void desktop_show_error(const char *title, const char *message)
 	if (!driver_is_visible()) {
 		log_debug("no message box: video driver %s shows nothing",
 			  SDL_GetCurrentVideoDriver());
-	} else if (SDL_ShowSimpleMessageBox(SDL_MESSAGEBOX_ERROR, title,
+	} else if (!own_box(title, message) &&
+		   SDL_ShowSimpleMessageBox(SDL_MESSAGEBOX_ERROR, title,
 					    message, NULL) != 0) {
-		log_debug("no SDL message box (%s); drawing one",
-			  SDL_GetError());
-		own_box(title, message);
+		log_debug("no message box: %s", SDL_GetError());
 	}
 	if (!video)
 		SDL_QuitSubSystem(SDL_INIT_VIDEO);

@@ -16,6 +16,7 @@
 #            wait_line TIMEOUT_S FILE REGEX   (grep -E on a growing log)
 # X server:  start_xvfb [WxHxDEPTH]   (exports DISPLAY, default 1280x1024x24)
 #            window_id TIMEOUT_S TITLE_REGEX   (prints a window's id)
+#            window_by_title TITLE_REGEX   (the same, at once)
 #            capture_window ID|root OUT.ppm    (import -window, 8-bit)
 # Guest:     guest_kernel   (prints $BUILD/guest/vmplay-test-guest.elf)
 #            guest_vmfile NAME [MACHINE]  (writes $VMFILE, a VM booting the
@@ -163,9 +164,27 @@ start_xvfb() {
 # matches and prints its id (xdotool).
 window_id() {
 	local timeout=$1 pattern=$2
-	wait_for "$timeout" xdotool search --onlyvisible --name "$pattern" ||
-		return 1
-	xdotool search --onlyvisible --name "$pattern" | head -n 1
+	wait_for "$timeout" window_by_title "$pattern" >/dev/null || return 1
+	window_by_title "$pattern"
+}
+
+# window_by_title REGEX: the id (decimal) of the first window whose title
+# matches, or status 1. xdotool 3.2016 cannot read a title stored only as
+# UTF8_STRING (SDL's own X11 message box does that), so xwininfo's view
+# of the tree is asked too.
+window_by_title() {
+	local id wid name
+	id=$(xdotool search --onlyvisible --name "$1" 2>/dev/null | head -n 1)
+	if [ -z "$id" ] && command -v xwininfo >/dev/null; then
+		while read -r wid name; do
+			if [[ $name =~ $1 ]]; then
+				id=$((wid))
+				break
+			fi
+		done < <(xwininfo -root -tree 2>/dev/null |
+			sed -nE 's/^ *(0x[0-9a-f]+) "(.*)": .*/\1 \2/p')
+	fi
+	[ -n "$id" ] && echo "$id"
 }
 
 # capture_window ID|root OUT.ppm|OUT.png: what the X server shows in that

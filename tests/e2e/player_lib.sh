@@ -15,9 +15,7 @@ have_tools() {
 # find_window REGEX TIMEOUT_S: sets WIN to the first window whose title
 # matches.
 find_window() {
-	WIN=
-	wait_for "$2" xdotool search --name "$1" || return 1
-	WIN=$(xdotool search --name "$1" | head -n 1)
+	WIN=$(window_id "$2" "$1")
 	[ -n "$WIN" ]
 }
 
