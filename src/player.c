@@ -803,8 +803,8 @@ static void on_window_event(struct player *p, const SDL_WindowEvent *w)
 		}
 		break;
 	default:
-		/* exposed, resized, shown, restored...: draw again */
-		render_invalidate(p->render);
+		/* exposed, resized, moved, shown, restored...: draw again */
+		render_window_changed(p->render);
 		break;
 	}
 }
