@@ -13,7 +13,9 @@
 #    like the close button: ACPI request and a note first, stop second;
 # 4. `vmplay --fullscreen` and `[display] fullscreen = true` start
 #    full-screen, and leaving it sizes the window to the guest's mode,
-#    also a mode the guest switched to while full-screen, on the screen.
+#    also a mode the guest switched to while full-screen, on the screen;
+# 5. kiosk mode: Alt+Tab goes to the guest, the window manager's close
+#    does nothing.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/player_lib.sh"
 
@@ -181,9 +183,10 @@ alt_tab_to_guest() {
 	local tabs
 	tabs=$(grep -c '^key 0f$' "$GUEST_SERIAL")
 	xdotool key alt+Tab
+	# the serial line comes first, the window shows it a moment later
 	if wait_for 15 eval "[ \$(grep -c '^key 0f$' '$GUEST_SERIAL') -gt $tabs ]" &&
-		capture "$TMP/alttab.ppm" &&
-		keys_in_order "$TMP/alttab.ppm" 38 0f >"$TMP/keys.out" 2>&1; then
+		wait_for 10 eval "capture '$TMP/alttab.ppm' &&
+			keys_in_order '$TMP/alttab.ppm' 38 0f >'$TMP/keys.out' 2>&1"; then
 		ok "$1: Alt+Tab reaches the guest as 38 0f (status area)"
 	else
 		fail "$1: Alt+Tab reaches the guest as 38 0f (status area)" \
@@ -291,5 +294,36 @@ if start_full wmcfg; then
 	fi
 else
 	fail "[display] fullscreen = true: VM starts" "$(tail -n 3 "$TMP/wmcfg.log")"
+fi
+
+# ---- 5: kiosk mode: full-screen with the keyboard grabbed for good ----
+guest_vmfile wmkiosk
+printf '[kiosk]\nenabled = true\n' >>"$VMFILE"
+# the test guest ignores ACPI: SIGTERM stops QEMU after this timeout
+export VMPLAY_POWERDOWN_TIMEOUT=2
+if start_full wmkiosk; then
+	QPID=$(qemu_of "$VPID")
+	check "kiosk: the window covers the screen" wait_for 15 covers_screen
+	xdotool windowactivate --sync "$WIN" >/dev/null 2>&1
+	tabs=$(grep -c '^key 0f$' "$GUEST_SERIAL")
+	xdotool key alt+Tab
+	check "kiosk: Alt+Tab reaches the guest" \
+		wait_for 15 eval "[ \$(grep -c '^key 0f$' '$GUEST_SERIAL') -gt $tabs ]"
+	sleep 0.5
+	check "kiosk: Alt+Tab neither switched nor minimized the window" \
+		eval "active_is $WIN && covers_screen && ! xprop -id $WIN _NET_WM_STATE | grep -q HIDDEN"
+	wm_close
+	sleep 1
+	check "kiosk: the window manager's close leaves the VM running" \
+		eval "alive $VPID && alive $QPID && title_is 'wmkiosk: running'"
+	kill -TERM "$VPID"
+	if wait_exit "$VPID" 30; then
+		ok "kiosk: SIGTERM ends it"
+	else
+		fail "kiosk: SIGTERM ends it"
+	fi
+	check "kiosk: no QEMU left" gone "$QPID"
+else
+	fail "kiosk: VM starts" "$(tail -n 3 "$TMP/wmkiosk.log")"
 fi
 finish
