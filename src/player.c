@@ -236,6 +236,17 @@ static void on_vnc_update(void *user, int x, int y, int w, int h)
 	p->unpresented = true;
 }
 
+/* The guest picture goes straight into the texture when the renderer
+ * allows it; the frame waiting to be shown is shown before that memory
+ * takes the next one. */
+static uint8_t *on_vnc_frame(void *user, int w, int h, int *pitch)
+{
+	struct player *p = user;
+	if (p->unpresented)
+		present(p);
+	return render_frame_memory(p->render, w, h, pitch);
+}
+
 static void on_vnc_cursor(void *user, const uint32_t *argb, int w, int h,
 			  int hot_x, int hot_y)
 {
@@ -1047,6 +1058,7 @@ static bool attach_session(struct player *p, struct vm_session *s)
 		.resize = on_vnc_resize,
 		.update = on_vnc_update,
 		.cursor = on_vnc_cursor,
+		.frame = on_vnc_frame,
 	};
 	char *error = NULL;
 	p->session = s;

@@ -17,6 +17,12 @@ struct render {
 	SDL_Window *win;
 	SDL_Renderer *ren;
 	SDL_Texture *tex;
+	/* With SDL's software renderer a streaming texture is a surface in
+	 * our memory that stays put while the texture lives: the guest
+	 * picture is written straight into it (render_frame_memory). NULL
+	 * with other renderers, whose locks are staging copies. */
+	uint8_t *tex_pixels;
+	bool software;
 	int gw, gh;            /* guest screen size; 0 before the first */
 	bool tex_valid;        /* the texture holds a picture (after upload) */
 	bool sized_once;       /* the window followed the guest at least once */
@@ -101,7 +107,7 @@ struct render *render_create(const char *title, int width, int height,
 		SDL_DestroyWindow(win);
 		return NULL;
 	}
-	SDL_RendererInfo info;
+	SDL_RendererInfo info = { .name = "" };
 	if (SDL_GetRendererInfo(ren, &info) == 0)
 		log_debug("renderer: %s", info.name);
 	struct render *r = xcalloc(1, sizeof(*r));
@@ -109,6 +115,7 @@ struct render *render_create(const char *title, int width, int height,
 	r->ren = ren;
 	r->scale = scale;
 	r->dirty = true;
+	r->software = strcmp(info.name, "software") == 0;
 	return r;
 }
 
@@ -230,11 +237,23 @@ void render_guest_resized(struct render *r, int width, int height)
 	}
 	if (r->tex)
 		SDL_DestroyTexture(r->tex);
+	r->tex_pixels = NULL;
 	r->tex = SDL_CreateTexture(r->ren, SDL_PIXELFORMAT_XRGB8888,
 				   SDL_TEXTUREACCESS_STREAMING, width, height);
 	if (!r->tex)
 		log_error("cannot create a %dx%d texture: %s", width, height,
 			  SDL_GetError());
+	void *px;
+	int pitch;
+	if (r->tex && r->software &&
+	    SDL_LockTexture(r->tex, NULL, &px, &pitch) == 0) {
+		/* SDL 2's software renderer hands out the texture's surface
+		 * itself, not a staging copy, and unlocking uploads nothing:
+		 * the pointer stays good while the texture lives */
+		if (pitch == width * 4)
+			r->tex_pixels = px;
+		SDL_UnlockTexture(r->tex);
+	}
 	r->gw = width;
 	r->gh = height;
 	r->tex_valid = false;
@@ -243,11 +262,26 @@ void render_guest_resized(struct render *r, int width, int height)
 	fit_window_to_guest(r);
 }
 
+uint8_t *render_frame_memory(struct render *r, int width, int height,
+			     int *pitch)
+{
+	if (!r->tex_pixels || width != r->gw || height != r->gh)
+		return NULL;
+	*pitch = width * 4;
+	return r->tex_pixels;
+}
+
 void render_upload(struct render *r, const uint8_t *pixels, int pitch,
 		   int x, int y, int w, int h)
 {
 	if (!r->tex || w <= 0 || h <= 0)
 		return;
+	if (r->tex_pixels && pixels == r->tex_pixels) {
+		/* written in place (render_frame_memory) */
+		r->tex_valid = true;
+		r->dirty = true;
+		return;
+	}
 	if (!r->tex_valid) {
 		/* the first picture after a resize: take all of it */
 		x = 0, y = 0, w = r->gw, h = r->gh;

@@ -37,8 +37,17 @@ void render_set_title(struct render *r, const char *title);
  * until the next upload. */
 void render_guest_resized(struct render *r, int width, int height);
 
+/* Memory for the guest picture (width x height XRGB8888, *pitch bytes
+ * per row) that is the texture itself, so writing there needs no upload;
+ * valid until the next render_guest_resized. NULL when the renderer has
+ * no such memory (GPU renderers) or the size is not the texture's: then
+ * keep the picture elsewhere and render_upload it. */
+uint8_t *render_frame_memory(struct render *r, int width, int height,
+			     int *pitch);
+
 /* Uploads the changed rectangle of the guest frame (XRGB8888, pitch bytes
- * per row) and marks the window for presenting. */
+ * per row) and marks the window for presenting. Pixels from
+ * render_frame_memory are already in place: nothing is copied. */
 void render_upload(struct render *r, const uint8_t *pixels, int pitch,
 		   int x, int y, int w, int h);
 

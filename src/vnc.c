@@ -6,9 +6,13 @@
  * the width rounded up to 16, which fails the library's bounds check).
  * Instead: connect, initialise, our own SetPixelFormat and ONE SetEncodings.
  *
- * QEMU's LED state pseudo-encoding (-261) is not the one libvncclient
- * knows (0xFFFE0000): a protocol extension reads its one byte, otherwise
- * the library would drop the connection on the first LED change. */
+ * Framebuffer updates are read here, not by the library: its raw decoder
+ * reads each rectangle into a 300 KB buffer and copies it from there, so
+ * reading the pixels straight into the frame memory (the texture, see
+ * vnc_callbacks.frame) saves a full-frame copy per update. This also
+ * handles QEMU's LED state pseudo-encoding (-261), which is not the one
+ * libvncclient knows (0xFFFE0000) and would drop the connection. Every
+ * other message still goes to HandleRFBServerMessage. */
 #include "vnc.h"
 
 #include "log.h"
@@ -16,14 +20,21 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <poll.h>
 #include <rfb/rfbclient.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #define ENCODING_LED_STATE ((int32_t)-261)
+/* read_rows' socket reads: big enough for few system calls, small enough
+ * to stay in the CPU's second-level cache */
+#define BOUNCE_SIZE (256 * 1024)
 
 struct vnc {
 	rfbClient *client;
@@ -32,8 +43,17 @@ struct vnc {
 	/* union of the rectangles of the update being received */
 	int dx0, dy0, dx1, dy1;
 	bool dirty;
-	bool skip_next_rect;   /* a pseudo-rect we handled: not picture */
 	int leds;
+	/* Where raw rectangles go: the frame callback's memory (a texture),
+	 * or own (our buffer) without one. client->frameBuffer points there
+	 * too, always with pitch width * 4, so the library's own drawing
+	 * code would stay in bounds should it ever run. */
+	uint8_t *pixels;
+	uint8_t *own;
+	/* the pixels of this update message are being written (the frame
+	 * callback was asked once for it) */
+	bool writing;
+	char *bounce;          /* BOUNCE_SIZE bytes for read_rows */
 };
 
 /* The client data tag: any unique address. */
@@ -78,27 +98,33 @@ static void lib_err(const char *fmt, ...)
 	va_end(ap);
 }
 
-static rfbBool led_handle(rfbClient *client, rfbFramebufferUpdateRectHeader *rect)
+/* Asks the frame callback where the picture goes; our own buffer when
+ * there is none or it gives nothing usable. */
+static void pick_target(struct vnc *v)
 {
-	if ((int32_t)rect->encoding != ENCODING_LED_STATE)
-		return FALSE;
-	uint8_t state;
-	if (!ReadFromRFBServer(client, (char *)&state, 1))
-		return FALSE;
-	struct vnc *v = vnc_of(client);
-	if (v) {
-		v->leds = state;
-		/* the library reports this 1x1 pseudo-rect as picture next */
-		v->skip_next_rect = true;
+	rfbClient *c = v->client;
+	uint8_t *p = NULL;
+	int pitch = 0;
+	if (v->cb.frame)
+		p = v->cb.frame(v->user, c->width, c->height, &pitch);
+	if (p && pitch != c->width * 4) {
+		log_debug("frame memory with pitch %d for width %d: not used",
+			  pitch, c->width);
+		p = NULL;
 	}
-	return TRUE;
+	if (!p) {
+		if (!v->own)
+			v->own = xcalloc((size_t)c->width * c->height, 4);
+		p = v->own;
+	} else if (v->own) {
+		/* keep the picture: the next update may change only part */
+		memcpy(p, v->own, (size_t)c->width * c->height * 4);
+		free(v->own);
+		v->own = NULL;
+	}
+	v->pixels = p;
+	c->frameBuffer = p;
 }
-
-static int led_encodings[] = { ENCODING_LED_STATE, 0 };
-static rfbClientProtocolExtension led_extension = {
-	.encodings = led_encodings,
-	.handleEncoding = led_handle,
-};
 
 static rfbBool on_malloc_fb(rfbClient *client)
 {
@@ -109,39 +135,35 @@ static rfbBool on_malloc_fb(rfbClient *client)
 			  client->width, client->height);
 		return FALSE;
 	}
-	free(client->frameBuffer);
-	client->frameBuffer = xcalloc((size_t)client->width * client->height, 4);
 	/* the incremental requests the library sends cover the whole screen */
 	client->updateRect.x = client->updateRect.y = 0;
 	client->updateRect.w = client->width;
 	client->updateRect.h = client->height;
-	if (v) {
-		v->dirty = false;
-		if (v->cb.resize)
-			v->cb.resize(v->user, client->width, client->height);
-	}
+	if (!v)
+		return FALSE;
+	free(v->own);
+	v->own = NULL;
+	v->pixels = NULL;
+	client->frameBuffer = NULL;
+	v->dirty = false;
+	if (v->cb.resize)
+		v->cb.resize(v->user, client->width, client->height);
+	/* the old frame memory is gone with the resize */
+	pick_target(v);
+	v->writing = false;
 	return TRUE;
 }
 
-static void on_rect(rfbClient *client, int x, int y, int w, int h)
+/* One rectangle of a FramebufferUpdate message, header already read. */
+struct rect_hdr {
+	int x, y, w, h;
+	int32_t encoding;
+};
+
+static void add_dirty(struct vnc *v, int x, int y, int w, int h)
 {
-	struct vnc *v = vnc_of(client);
-	if (!v)
-		return;
-	if (v->skip_next_rect) {
-		v->skip_next_rect = false;
-		return;
-	}
 	int x1 = x + w, y1 = y + h;
-	if (x < 0)
-		x = 0;
-	if (y < 0)
-		y = 0;
-	if (x1 > client->width)
-		x1 = client->width;
-	if (y1 > client->height)
-		y1 = client->height;
-	if (x1 <= x || y1 <= y)
+	if (w <= 0 || h <= 0)
 		return;
 	if (!v->dirty) {
 		v->dx0 = x, v->dy0 = y, v->dx1 = x1, v->dy1 = y1;
@@ -154,17 +176,258 @@ static void on_rect(rfbClient *client, int x, int y, int w, int h)
 	if (y1 > v->dy1) v->dy1 = y1;
 }
 
-/* Runs after the library already asked for the next update, so QEMU can
- * prepare it while we draw this one. */
-static void on_update_done(rfbClient *client)
+/* Copies n bytes with non-temporal stores where the CPU has them: the
+ * frame memory is megabytes that the next present reads once, so writing
+ * around the caches saves reading every line in before overwriting it
+ * (measured: the kernel's copy straight into the texture cost twice as
+ * much per byte as SDL's streaming blit out of it). */
+static void stream_copy(char *dst, const char *src, size_t n)
 {
-	struct vnc *v = vnc_of(client);
-	if (!v || !v->dirty)
-		return;
-	v->dirty = false;
-	if (v->cb.update)
-		v->cb.update(v->user, v->dx0, v->dy0, v->dx1 - v->dx0,
-			     v->dy1 - v->dy0);
+#ifdef __SSE2__
+	size_t head = (16 - ((uintptr_t)dst & 15)) & 15;
+	if (head > n)
+		head = n;
+	memcpy(dst, src, head);
+	dst += head, src += head, n -= head;
+	for (; n >= 64; n -= 64, dst += 64, src += 64) {
+		__m128i a = _mm_loadu_si128((const __m128i *)src);
+		__m128i b = _mm_loadu_si128((const __m128i *)(src + 16));
+		__m128i c = _mm_loadu_si128((const __m128i *)(src + 32));
+		__m128i d = _mm_loadu_si128((const __m128i *)(src + 48));
+		_mm_stream_si128((__m128i *)dst, a);
+		_mm_stream_si128((__m128i *)(dst + 16), b);
+		_mm_stream_si128((__m128i *)(dst + 32), c);
+		_mm_stream_si128((__m128i *)(dst + 48), d);
+	}
+#endif
+	memcpy(dst, src, n);
+}
+
+/* Where the next `n` bytes of a raw rectangle go, from byte `done` on:
+ * rows of row_bytes, pitch bytes apart. */
+static void scatter(char *dst, size_t row_bytes, size_t pitch, size_t done,
+		    const char *src, size_t n)
+{
+	while (n > 0) {
+		size_t ri = done / row_bytes, off = done % row_bytes;
+		size_t k = row_bytes - off;
+		if (k > n)
+			k = n;
+		stream_copy(dst + ri * pitch + off, src, k);
+		src += k, done += k, n -= k;
+	}
+}
+
+/* Reads rows x row_bytes bytes into rows pitch bytes apart: first what
+ * the library already buffered, then from the socket in pieces of
+ * BOUNCE_SIZE through a buffer that stays in the CPU's cache.
+ * (ReadFromRFBServer would take every read of up to 8 KB, such as one
+ * row, through its own buffer.) Waits like the library does: the socket
+ * is non-blocking, readTimeout (seconds, 0 = none) ends a stalled read. */
+static bool read_rows(struct vnc *v, char *dst, size_t row_bytes,
+		      size_t pitch, int rows)
+{
+	rfbClient *c = v->client;
+	if (row_bytes == pitch) {
+		/* contiguous: one long row */
+		row_bytes *= (size_t)rows;
+		rows = 1;
+	}
+	size_t total = row_bytes * (size_t)rows, done = 0;
+	if (c->buffered > 0) {
+		size_t k = total < c->buffered ? total : c->buffered;
+		scatter(dst, row_bytes, pitch, done, c->bufoutptr, k);
+		c->bufoutptr += k;
+		c->buffered -= (unsigned)k;
+		done += k;
+	}
+	uint64_t waited_ms = 0;
+	bool ok = true;
+	while (done < total) {
+		if (!v->bounce)
+			v->bounce = xmalloc(BOUNCE_SIZE);
+		size_t want = total - done < BOUNCE_SIZE ? total - done
+							 : BOUNCE_SIZE;
+		ssize_t got = read(c->sock, v->bounce, want);
+		if (got > 0) {
+			scatter(dst, row_bytes, pitch, done, v->bounce,
+				(size_t)got);
+			done += (size_t)got;
+			waited_ms = 0;
+			continue;
+		}
+		if (got == 0) {
+			log_debug("VNC: QEMU closed the connection");
+			ok = false;
+			break;
+		}
+		if (errno == EINTR)
+			continue;
+		if (errno != EAGAIN && errno != EWOULDBLOCK) {
+			log_debug("VNC: read: %s", strerror(errno));
+			ok = false;
+			break;
+		}
+		if (c->readTimeout > 0 && waited_ms >= c->readTimeout * 1000ull) {
+			log_warn("VNC: QEMU stopped sending in the middle of an "
+				 "update");
+			ok = false;
+			break;
+		}
+		struct pollfd pfd = { c->sock, POLLIN, 0 };
+		if (poll(&pfd, 1, 100) == 0)
+			waited_ms += 100;
+	}
+#ifdef __SSE2__
+	_mm_sfence();   /* the streamed stores are weakly ordered */
+#endif
+	return ok;
+}
+
+/* Raw pixels, read from the socket straight into the frame memory. */
+static bool rect_raw(struct vnc *v, const struct rect_hdr *r)
+{
+	rfbClient *c = v->client;
+	if (r->x + r->w > c->width || r->y + r->h > c->height) {
+		log_warn("VNC: rectangle %dx%d at %d,%d lies outside the %dx%d "
+			 "screen", r->w, r->h, r->x, r->y, c->width, c->height);
+		return false;
+	}
+	if (r->w == 0 || r->h == 0)
+		return true;
+	if (!v->writing) {
+		/* the first pixels of this message: the previous frame may
+		 * still wait to be shown from this very memory */
+		pick_target(v);
+		v->writing = true;
+	}
+	size_t pitch = (size_t)c->width * 4;
+	char *dst = (char *)v->pixels + (size_t)r->y * pitch + (size_t)r->x * 4;
+	if (!read_rows(v, dst, (size_t)r->w * 4, pitch, r->h))
+		return false;
+	add_dirty(v, r->x, r->y, r->w, r->h);
+	return true;
+}
+
+/* DesktopSize: what the library does for it (new frame memory, then a
+ * full update request). */
+static bool rect_desktop_size(struct vnc *v, const struct rect_hdr *r)
+{
+	rfbClient *c = v->client;
+	c->width = r->w;
+	c->height = r->h;
+	if (!on_malloc_fb(c))
+		return false;
+	return SendFramebufferUpdateRequest(c, 0, 0, r->w, r->h, FALSE);
+}
+
+/* QEMU acknowledges its extended key event: from now on
+ * SendExtendedKeyEvent works (the bit SupportsClient2Server reads). */
+static bool rect_qemu_key(struct vnc *v, const struct rect_hdr *r)
+{
+	(void)r;
+	v->client->supportedMessages.client2server[rfbQemuEvent / 8] |=
+		(uint8_t)(1 << (rfbQemuEvent % 8));
+	return true;
+}
+
+/* QEMU's LED state: one byte, bit 0 scroll, 1 num, 2 caps lock. */
+static bool rect_led_state(struct vnc *v, const struct rect_hdr *r)
+{
+	(void)r;
+	uint8_t state;
+	if (!ReadFromRFBServer(v->client, (char *)&state, 1))
+		return false;
+	v->leds = state;
+	return true;
+}
+
+/* A cursor shape: the library decodes it and calls GotCursorShape. */
+static bool rect_cursor(struct vnc *v, const struct rect_hdr *r)
+{
+	return HandleCursorShape(v->client, r->x, r->y, r->w, r->h,
+				 (uint32_t)r->encoding);
+}
+
+/* The encodings send_encodings asks for; QEMU sends no others. */
+static const struct {
+	int32_t encoding;
+	bool (*handle)(struct vnc *v, const struct rect_hdr *r);
+} rect_handlers[] = {
+	{ rfbEncodingRaw, rect_raw },
+	{ (int32_t)rfbEncodingNewFBSize, rect_desktop_size },
+	{ (int32_t)rfbEncodingQemuExtendedKeyEvent, rect_qemu_key },
+	{ ENCODING_LED_STATE, rect_led_state },
+	{ (int32_t)rfbEncodingRichCursor, rect_cursor },
+	{ (int32_t)rfbEncodingXCursor, rect_cursor },
+};
+
+/* A FramebufferUpdate message after its type byte. Asks for the next
+ * update before handing this one over, so QEMU prepares it while we draw
+ * (a late request costs frames: NOTES-qemu-vnc.md). */
+static bool read_update(struct vnc *v)
+{
+	rfbClient *c = v->client;
+	unsigned char hdr[sz_rfbFramebufferUpdateMsg - 1];
+	if (!ReadFromRFBServer(c, (char *)hdr, sizeof(hdr)))
+		return false;
+	unsigned nrects = (unsigned)hdr[1] << 8 | hdr[2];
+	v->writing = false;
+	for (unsigned i = 0; i < nrects; i++) {
+		rfbFramebufferUpdateRectHeader raw;
+		if (!ReadFromRFBServer(c, (char *)&raw,
+				       sz_rfbFramebufferUpdateRectHeader))
+			return false;
+		struct rect_hdr r = {
+			.x = ntohs(raw.r.x), .y = ntohs(raw.r.y),
+			.w = ntohs(raw.r.w), .h = ntohs(raw.r.h),
+			.encoding = (int32_t)ntohl(raw.encoding),
+		};
+		if (r.encoding == (int32_t)rfbEncodingLastRect)
+			break;
+		size_t k = 0;
+		while (k < ARRAY_SIZE(rect_handlers) &&
+		       rect_handlers[k].encoding != r.encoding)
+			k++;
+		if (k == ARRAY_SIZE(rect_handlers)) {
+			log_warn("VNC: QEMU sent encoding %d, which was not "
+				 "asked for", r.encoding);
+			return false;
+		}
+		if (!rect_handlers[k].handle(v, &r))
+			return false;
+	}
+	v->writing = false;
+	if (!SendIncrementalFramebufferUpdateRequest(c))
+		return false;
+	if (v->dirty) {
+		v->dirty = false;
+		if (v->cb.update)
+			v->cb.update(v->user, v->dx0, v->dy0, v->dx1 - v->dx0,
+				     v->dy1 - v->dy0);
+	}
+	return true;
+}
+
+/* One server message: updates here, everything else by the library. */
+static bool handle_message(struct vnc *v)
+{
+	rfbClient *c = v->client;
+	char type;
+	if (!ReadFromRFBServer(c, &type, 1))
+		return false;
+	if (type == rfbFramebufferUpdate)
+		return read_update(v);
+	/* Give the type byte back: a 1-byte read always goes through the
+	 * library's buffer, so it sits just before bufoutptr. */
+	if (c->bufoutptr <= c->buf || c->bufoutptr[-1] != type) {
+		log_error("VNC: cannot hand message type %d to libvncclient",
+			  (unsigned char)type);
+		return false;
+	}
+	c->bufoutptr--;
+	c->buffered++;
+	return HandleRFBServerMessage(c);
 }
 
 static void on_cursor(rfbClient *client, int xhot, int yhot, int w, int h,
@@ -226,7 +489,6 @@ struct vnc *vnc_connect(const char *path, bool want_cursor,
 {
 	static bool registered;
 	if (!registered) {
-		rfbClientRegisterExtension(&led_extension);
 		rfbClientLog = lib_log;
 		rfbClientErr = lib_err;
 		registered = true;
@@ -262,8 +524,6 @@ struct vnc *vnc_connect(const char *path, bool want_cursor,
 	c->format.greenShift = 8;
 	c->format.blueShift = 0;
 	c->MallocFrameBuffer = on_malloc_fb;
-	c->GotFrameBufferUpdate = on_rect;
-	c->FinishedFrameBufferUpdate = on_update_done;
 	c->GotCursorShape = on_cursor;
 	c->canHandleNewFBSize = TRUE;
 	c->programName = "vmplay";
@@ -307,13 +567,15 @@ void vnc_destroy(struct vnc *v)
 		return;
 	rfbClient *c = v->client;
 	if (c) {
-		/* rfbClientCleanup frees neither of these */
-		free(c->frameBuffer);
+		/* rfbClientCleanup frees neither of these; frameBuffer is
+		 * ours or the frame callback's */
 		c->frameBuffer = NULL;
 		free(c->rcSource);
 		free(c->rcMask);
 		rfbClientCleanup(c);
 	}
+	free(v->own);
+	free(v->bounce);
 	free(v);
 }
 
@@ -327,7 +589,7 @@ bool vnc_dispatch(struct vnc *v)
 	/* Bytes the library already read are invisible to poll(): handle
 	 * messages until its buffer is empty. */
 	do {
-		if (!HandleRFBServerMessage(v->client))
+		if (!handle_message(v))
 			return false;
 	} while (v->client->buffered > 0);
 	return true;
@@ -341,7 +603,7 @@ bool vnc_buffered(const struct vnc *v)
 struct vnc_frame vnc_frame(const struct vnc *v)
 {
 	struct vnc_frame f = {
-		.pixels = v->client->frameBuffer,
+		.pixels = v->pixels,
 		.width = v->client->width,
 		.height = v->client->height,
 		.pitch = v->client->width * 4,

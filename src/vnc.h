@@ -11,8 +11,8 @@
 struct vnc;
 
 /* The guest screen. Pixels are XRGB8888 (SDL_PIXELFORMAT_XRGB8888, QEMU's
- * native format): no conversion anywhere. Owned by the connection; valid
- * until the next vnc_dispatch. */
+ * native format): no conversion anywhere. The connection's own buffer or
+ * the memory the frame callback gave; valid until the next vnc_dispatch. */
 struct vnc_frame {
 	const uint8_t *pixels;
 	int width, height;
@@ -30,6 +30,16 @@ struct vnc_callbacks {
 	 * w == 0 to hide it. Only for display devices with a hardware cursor. */
 	void (*cursor)(void *user, const uint32_t *argb, int w, int h,
 		       int hot_x, int hot_y);
+	/* Optional: where the guest picture lives. Called after resize and
+	 * before the first pixels of each update message are written (so a
+	 * frame still waiting to be shown can be shown first); returns memory
+	 * for width x height XRGB8888 pixels, *pitch == width * 4, that keeps
+	 * its content and stays valid until the next resize (the same memory
+	 * each time in between: updates change only parts of it), or NULL for
+	 * the connection's own buffer. Raw rectangles are read from the
+	 * socket straight into it: when it is the memory that is presented (a
+	 * texture), the picture takes one copy less. */
+	uint8_t *(*frame)(void *user, int width, int height, int *pitch);
 };
 
 /* Connects to the VNC unix socket at path (it must exist), sets the pixel

@@ -7,9 +7,11 @@
 #                full-screen, at 1024x768 and at 1920x1080
 #   fps          frames presented per second, and VNC updates QEMU sent
 #   peak RSS     VmHWM of vmplay at the end
-# and prints a table of medians. Environment: BENCH_RUNS (default 5),
-# BENCH_RENDERERS (default "opengl software"), IDLE_S and ANIM_S (default
-# 10), VMPLAY, BUILD.
+# and prints a table of medians, and whether SDL drew through X11's MIT-SHM
+# (a System V shared memory segment mapped in vmplay; without it every
+# frame also goes through the X socket). Environment: BENCH_RUNS (default
+# 5), BENCH_RENDERERS (default "opengl software"), IDLE_S and ANIM_S
+# (default 10), VMPLAY, BUILD.
 . "$(dirname "$0")/../e2e/lib.sh"
 
 RUNS=${BENCH_RUNS:-5}
@@ -104,6 +106,11 @@ EOV
 	sleep 1
 	read -r c2 f2 u2 g2 t2 <<<"$(measure "$pid" "$ANIM_S")"
 	rss=$(awk '/VmHWM/ {print $2}' "/proc/$pid/status")
+	if grep -q ' /SYSV' "/proc/$pid/maps"; then
+		echo "$renderer yes" >>"$TMP/shm"
+	else
+		echo "$renderer no" >>"$TMP/shm"
+	fi
 	qmp "$QMP" send-key p >/dev/null
 	wait_exit "$pid" 60 || kill "$pid"
 	awk -v r="$renderer" -v ff="$ff" -v idle="$idle_ms" -v is="$IDLE_S" \
@@ -118,6 +125,7 @@ EOV
 }
 
 : >"$TMP/results"
+: >"$TMP/shm"
 for renderer in $RENDERERS; do
 	for ((run = 1; run <= RUNS; run++)); do
 		one_run "$renderer" "$run"
@@ -141,3 +149,8 @@ for renderer in $RENDERERS; do
 done
 echo "(ms/frm: vmplay CPU per presented frame; shown: frames presented;"
 echo " sent: VNC updates QEMU sent; guest: frames the guest drew)"
+for renderer in $RENDERERS; do
+	echo "$renderer: X11 MIT-SHM shared memory mapped in" \
+		"$(grep -c "^$renderer yes" "$TMP/shm") of" \
+		"$(grep -c "^$renderer " "$TMP/shm") runs"
+done

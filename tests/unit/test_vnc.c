@@ -3,7 +3,8 @@
  * SetEncodings), one update callback per message with the union of its
  * rectangles, QEMU's LED state pseudo-encoding (-261) not breaking the
  * connection, DesktopSize, RichCursor shapes, key and pointer messages, and
- * the end of the connection. The end-to-end tests do the same against real
+ * the end of the connection; raw pixels land in the connection's own buffer
+ * or, with a frame callback, straight in the caller's memory. The end-to-end tests do the same against real
  * QEMU; this pins the protocol details down. */
 #include "test.h"
 #include "util.h"
@@ -118,14 +119,28 @@ static void serve(int script)
 	rect(fd, 0, 0, 1, 1, -261);
 	uint8_t led = 4;
 	put(fd, &led, 1);
-	/* M3: two raw rectangles */
-	update_header(fd, 2);
+	/* M3: four raw rectangles: a big one (more than the library's 8 KB
+	 * buffer, sent in two parts with a pause: read in rows straight
+	 * from the socket), two small ones, one full width */
+	update_header(fd, 4);
+	rect(fd, 8, 0, 80, H0, 0);
+	for (int i = 0; i < 80 * H0; i++) {
+		if (i == 2500)
+			usleep(50 * 1000);
+		put_u32(fd, htonl(0x00200000u + (uint32_t)i));
+	}
 	rect(fd, 10, 20, 4, 3, 0);
 	for (int i = 0; i < 12; i++)
 		put_u32(fd, htonl(0x00112233u + (uint32_t)i)); /* little-endian px */
 	rect(fd, 30, 5, 2, 2, 0);
 	for (int i = 0; i < 4; i++)
 		put_u32(fd, 0);
+	rect(fd, 0, 40, W0, 2, 0);
+	for (int i = 0; i < W0 * 2; i++)
+		put_u32(fd, htonl(0x00010000u + (uint32_t)i));
+	/* M3b: a Bell (the library handles it) between updates */
+	uint8_t bell = 2;
+	put(fd, &bell, 1);
 	/* M4: the guest changes resolution */
 	update_header(fd, 1);
 	rect(fd, 0, 0, 64, 40, -223);
@@ -164,7 +179,24 @@ struct seen {
 	int updates, ux, uy, uw, uh;
 	int cursors, cw, ch, hx, hy;
 	uint32_t c0, c15;
+	struct vnc **v;        /* for vnc_frame in on_update */
+	uint32_t px[7];        /* the pixels pixel_at lists, at M3 */
+	bool in_mem;           /* the frame was the frame callback's memory */
+	int frames;            /* frame callback calls */
+	uint32_t *mem;         /* its memory */
 };
+
+static const int pixel_at[7][2] = {
+	{ 10, 20 }, { 13, 22 }, { 30, 5 }, { W0 - 1, 41 }, { 8, 0 }, { 50, 30 },
+	{ 87, H0 - 1 },
+};
+
+static uint32_t pixel(struct vnc_frame f, int x, int y)
+{
+	uint32_t p;
+	memcpy(&p, f.pixels + (size_t)y * f.pitch + (size_t)x * 4, 4);
+	return p;
+}
 
 static void on_resize(void *user, int w, int h)
 {
@@ -176,6 +208,25 @@ static void on_update(void *user, int x, int y, int w, int h)
 {
 	struct seen *s = user;
 	s->updates++, s->ux = x, s->uy = y, s->uw = w, s->uh = h;
+	if (s->v && *s->v && s->updates == 1) {
+		struct vnc_frame f = vnc_frame(*s->v);
+		for (size_t i = 0; i < ARRAY_SIZE(pixel_at); i++)
+			s->px[i] = pixel(f, pixel_at[i][0], pixel_at[i][1]);
+		s->in_mem = s->mem && f.pixels == (const uint8_t *)s->mem;
+	}
+}
+
+static uint8_t *on_frame(void *user, int w, int h, int *pitch)
+{
+	struct seen *s = user;
+	s->frames++;
+	if (s->frames == 1 || s->frames == 3) {   /* connect, M4 resize */
+		free(s->mem);
+		s->mem = xmalloc((size_t)w * h * 4);
+		memset(s->mem, 0x5A, (size_t)w * h * 4);
+	}
+	*pitch = w * 4;
+	return (uint8_t *)s->mem;
 }
 
 static void on_cursor(void *user, const uint32_t *argb, int w, int h, int hx,
@@ -187,8 +238,13 @@ static void on_cursor(void *user, const uint32_t *argb, int w, int h, int hx,
 	s->c15 = argb[15];
 }
 
-static const struct vnc_callbacks callbacks = { on_resize, on_update,
-						on_cursor };
+static const struct vnc_callbacks callbacks = {
+	.resize = on_resize, .update = on_update, .cursor = on_cursor,
+};
+static const struct vnc_callbacks callbacks_frame = {
+	.resize = on_resize, .update = on_update, .cursor = on_cursor,
+	.frame = on_frame,
+};
 
 /* Dispatches until cond holds or 5 s passed; false when the connection
  * ended. */
@@ -203,18 +259,22 @@ static const struct vnc_callbacks callbacks = { on_resize, on_update,
 		}                                                            \
 	} while (0)
 
-static void test_session(void)
+static void session(bool frame_cb)
 {
 	pid_t pid = start_server(0);
 	struct seen s = { 0 };
 	char *error = NULL;
-	struct vnc *v = vnc_connect(sock_path, true, &callbacks, &s, &error);
+	struct vnc *v = NULL;
+	s.v = &v;
+	v = vnc_connect(sock_path, true, frame_cb ? &callbacks_frame : &callbacks,
+			&s, &error);
 	CHECK(v != NULL);
 	if (!v) {
 		printf("  %s\n", error);
 		free(error);
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, 0);
+		free(s.mem);
 		return;
 	}
 	CHECK_INT(s.resizes, 1);           /* the first size, at connect */
@@ -225,12 +285,12 @@ static void test_session(void)
 	PUMP_UNTIL(v, s.cursors == 1);
 	CHECK(vnc_has_scancodes(v));       /* M1 */
 	CHECK_INT(vnc_leds(v), 4);         /* M2, and the connection lived */
-	/* M1 (a harmless whole-screen update) and M3 (one union of two) */
-	CHECK_INT(s.updates, 2);
-	CHECK_INT(s.ux, 10);
-	CHECK_INT(s.uy, 5);
-	CHECK_INT(s.uw, 22);
-	CHECK_INT(s.uh, 18);
+	/* M3 only (pseudo-rectangles are no picture), the union of four */
+	CHECK_INT(s.updates, 1);
+	CHECK_INT(s.ux, 0);
+	CHECK_INT(s.uy, 0);
+	CHECK_INT(s.uw, W0);
+	CHECK_INT(s.uh, H0);
 	CHECK_INT(s.resizes, 2);           /* M4 */
 	CHECK_INT(s.rw, 64);
 	CHECK_INT(s.rh, 40);
@@ -244,6 +304,22 @@ static void test_session(void)
 	CHECK_INT(s.hy, 2);
 	CHECK_INT(s.c0, 0xFFABCDEF);       /* opaque where the mask is set */
 	CHECK_INT(s.c15, 0x00ABCDEF);      /* transparent elsewhere */
+	/* M3's raw pixels, where the update said */
+	CHECK_INT(s.px[0], 0x00112233);
+	CHECK_INT(s.px[1], 0x00112233 + 11);
+	CHECK_INT(s.px[2], 0);
+	CHECK_INT(s.px[3], 0x00010000 + 2 * W0 - 1);
+	CHECK_INT(s.px[4], 0x00200000);
+	CHECK_INT(s.px[5], 0x00200000 + 30 * 80 + 42);
+	CHECK_INT(s.px[6], 0x00200000 + 80 * H0 - 1);
+	if (frame_cb) {
+		/* asked at connect, before M3's pixels, after M4's resize */
+		CHECK_INT(s.frames, 3);
+		CHECK(s.in_mem);
+		CHECK(f.pixels == (const uint8_t *)s.mem);
+	} else {
+		CHECK(!s.in_mem);
+	}
 
 	CHECK(vnc_send_key(v, 0x9D, 0xFFE4, true));   /* Right Ctrl */
 	CHECK(vnc_send_pointer(v, 70000, -5, VNC_BUTTON_LEFT));
@@ -257,6 +333,7 @@ static void test_session(void)
 	CHECK(d != NULL && len > 44);
 	if (!d || len <= 44) {
 		free(d);
+		free(s.mem);
 		return;
 	}
 	/* SetPixelFormat: 32 bpp, depth 24, little-endian, true colour,
@@ -309,6 +386,18 @@ static void test_session(void)
 	CHECK(key);
 	CHECK(pointer);
 	free(d);
+	free(s.mem);
+}
+
+static void test_session(void)
+{
+	session(false);
+}
+
+/* The same with the pixels going straight into the caller's memory. */
+static void test_session_frame_memory(void)
+{
+	session(true);
 }
 
 static void test_server_goes_away(void)
@@ -357,6 +446,7 @@ int main(void)
 	snprintf(sock_path, sizeof(sock_path), "%s/vnc.sock", dir);
 	snprintf(dump_path, sizeof(dump_path), "%s/client.bin", dir);
 	RUN(test_session);
+	RUN(test_session_frame_memory);
 	RUN(test_server_goes_away);
 	RUN(test_missing_socket);
 	unlink(sock_path);
