@@ -814,8 +814,8 @@ static void on_window_event(struct player *p, const SDL_WindowEvent *w)
 		}
 		break;
 	default:
-		/* exposed, resized, shown, restored...: draw again */
-		render_invalidate(p->render);
+		/* exposed, resized, moved, shown, restored...: draw again */
+		render_window_changed(p->render);
 		break;
 	}
 }
@@ -1104,6 +1104,14 @@ int player_run(const struct vm_config *cfg, const struct play_options *opts)
 	SDL_SetHint(SDL_HINT_QUIT_ON_LAST_WINDOW_CLOSE, "0");
 	/* a windowed VM should not switch the desktop's compositor off */
 	SDL_SetHint(SDL_HINT_VIDEO_X11_NET_WM_BYPASS_COMPOSITOR, "0");
+	/* with the keyboard grabbed in full-screen (pointer grab, kiosk),
+	 * SDL's default turns Alt+Tab into "minimize the window": the guest
+	 * gets the keys, the release shortcut is how to get out */
+	SDL_SetHint(SDL_HINT_ALLOW_ALT_TAB_WHILE_GRABBED, "0");
+	/* the click that focuses the window counts: with a PS/2 pointer it
+	 * grabs at once (SDL drops it when it comes within 10 ms of the
+	 * focus, which depends on the window manager's timing) */
+	SDL_SetHint(SDL_HINT_MOUSE_FOCUS_CLICKTHROUGH, "1");
 	if (SDL_Init(SDL_INIT_VIDEO) != 0) {
 		log_error("cannot open a window: %s (no display? try --headless)",
 			  SDL_GetError());

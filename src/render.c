@@ -28,6 +28,10 @@ struct render {
 	bool sized_once;       /* the window followed the guest at least once */
 	bool dirty;
 	enum scale_mode scale;
+	/* the guest changed size while the window could not follow (full
+	 * screen): follow it once the window is back */
+	bool fit_pending;
+	bool recheck_inside;   /* see render_set_fullscreen */
 	uint64_t frames;
 
 	render_hook_fn hook;
@@ -156,14 +160,44 @@ static void apply_texture_filter(struct render *r)
 					      : SDL_ScaleModeLinear);
 }
 
+/* Moves the window (client area w x h) back inside the display's usable
+ * area, its frame included, when it sticks out: a window grown in place
+ * can. */
+static void keep_inside(struct render *r, int w, int h)
+{
+	SDL_Rect usable;
+	int display = SDL_GetWindowDisplayIndex(r->win);
+	if (display < 0 || SDL_GetDisplayUsableBounds(display, &usable) != 0)
+		return;
+	int top, left, bottom, right;
+	if (SDL_GetWindowBordersSize(r->win, &top, &left, &bottom, &right) != 0)
+		top = left = bottom = right = 0;
+	int x, y;
+	SDL_GetWindowPosition(r->win, &x, &y);
+	int nx = x, ny = y;
+	if (nx + w + right > usable.x + usable.w)
+		nx = usable.x + usable.w - w - right;
+	if (ny + h + bottom > usable.y + usable.h)
+		ny = usable.y + usable.h - h - bottom;
+	if (nx - left < usable.x)
+		nx = usable.x + left;
+	if (ny - top < usable.y)
+		ny = usable.y + top;
+	if (nx != x || ny != y)
+		SDL_SetWindowPosition(r->win, nx, ny);
+}
+
 /* Resize the window so one guest pixel is one drawable pixel, when the
  * display has room for it. */
 static void fit_window_to_guest(struct render *r)
 {
 	Uint32 flags = SDL_GetWindowFlags(r->win);
 	if (flags & (SDL_WINDOW_FULLSCREEN | SDL_WINDOW_FULLSCREEN_DESKTOP |
-		     SDL_WINDOW_MAXIMIZED))
+		     SDL_WINDOW_MAXIMIZED)) {
+		r->fit_pending = true;
 		return;
+	}
+	r->fit_pending = false;
 	double sx, sy;
 	pixel_ratio(r, &sx, &sy);
 	int w = (int)(r->gw / sx + 0.5), h = (int)(r->gh / sy + 0.5);
@@ -189,23 +223,7 @@ static void fit_window_to_guest(struct render *r)
 	SDL_GetWindowSize(r->win, &cw, &ch);
 	if (cw != w || ch != h) {
 		SDL_SetWindowSize(r->win, w, h);
-		/* a window grown in place can stick out of the display: move
-		 * it back inside */
-		int x, y, nx, ny;
-		SDL_GetWindowPosition(r->win, &x, &y);
-		nx = x, ny = y;
-		if (display >= 0 && SDL_GetDisplayUsableBounds(display, &usable) == 0) {
-			if (nx + w > usable.x + usable.w)
-				nx = usable.x + usable.w - w;
-			if (ny + h > usable.y + usable.h)
-				ny = usable.y + usable.h - h;
-			if (nx < usable.x)
-				nx = usable.x;
-			if (ny < usable.y)
-				ny = usable.y;
-		}
-		if (nx != x || ny != y)
-			SDL_SetWindowPosition(r->win, nx, ny);
+		keep_inside(r, w, h);
 	}
 	r->sized_once = true;
 }
@@ -428,7 +446,29 @@ void render_set_fullscreen(struct render *r, bool on)
 					       : 0) != 0)
 		log_warn("full-screen %s failed: %s", on ? "on" : "off",
 			 SDL_GetError());
+	if (!on && r->fit_pending) {
+		/* started full-screen, or the guest switched modes meanwhile:
+		 * the window manager gives back the old windowed size, not the
+		 * guest's. Placing it used the frame of the full-screen window
+		 * (none): check again once the window manager framed it. */
+		fit_window_to_guest(r);
+		r->recheck_inside = true;
+	}
 	r->dirty = true;
+}
+
+void render_window_changed(struct render *r)
+{
+	r->dirty = true;
+	if (!r->recheck_inside || render_fullscreen(r))
+		return;
+	int top, left, bottom, right, w, h;
+	if (SDL_GetWindowBordersSize(r->win, &top, &left, &bottom, &right) != 0 ||
+	    top + left + bottom + right == 0)
+		return;   /* not framed (yet) */
+	r->recheck_inside = false;
+	SDL_GetWindowSize(r->win, &w, &h);
+	keep_inside(r, w, h);
 }
 
 bool render_to_guest(const struct render *r, int wx, int wy, int *gx, int *gy)

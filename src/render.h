@@ -65,6 +65,10 @@ enum scale_mode render_scale(const struct render *r);
 void render_set_scale(struct render *r, enum scale_mode mode);
 bool render_fullscreen(const struct render *r);
 void render_set_fullscreen(struct render *r, bool on);
+/* The window system moved, resized, showed... the window: draws again,
+ * and keeps a window that just left full-screen inside the display once
+ * the window manager gave it back its frame. */
+void render_window_changed(struct render *r);
 
 /* Maps a window point (SDL mouse coordinates, in window units) to the
  * guest pixel under it, clamped; false when outside the picture. */

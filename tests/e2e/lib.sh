@@ -15,6 +15,8 @@
 #            wait_file TIMEOUT_S PATH | wait_socket TIMEOUT_S PATH
 #            wait_line TIMEOUT_S FILE REGEX   (grep -E on a growing log)
 # X server:  start_xvfb [WxHxDEPTH]   (exports DISPLAY, default 1280x1024x24)
+#            start_wm   (openbox on $DISPLAY, once it manages windows;
+#                 returns 2 when openbox is not installed: skip then)
 #            window_id TIMEOUT_S TITLE_REGEX   (prints a window's id)
 #            window_by_title TITLE_REGEX   (the same, at once)
 #            capture_window ID|root OUT.ppm    (import -window, 8-bit)
@@ -158,6 +160,30 @@ start_xvfb() {
 	fi
 	DISPLAY=:$(head -n 1 "$numfile")
 	export DISPLAY
+}
+
+# start_wm: openbox (a small EWMH window manager, Debian's `openbox`) on
+# the test's X server, with its stock key bindings (Alt+Tab switches
+# windows, A-F4 closes); returns once it manages windows: an EWMH window
+# manager names its check window on the root window
+# (_NET_SUPPORTING_WM_CHECK), and openbox does that after taking over.
+# Returns 2 without openbox (skip the test), 1 when it does not come up.
+start_wm() {
+	command -v openbox >/dev/null || return 2
+	command -v xprop >/dev/null || return 2
+	# its own config and cache folders: nothing from the user's session
+	mkdir -p "$TMP/wm-home"
+	HOME=$TMP/wm-home XDG_CONFIG_HOME=$TMP/wm-home/.config \
+		XDG_CACHE_HOME=$TMP/wm-home/.cache \
+		openbox --sm-disable --config-file /etc/xdg/openbox/rc.xml \
+		</dev/null >"$TMP/openbox.log" 2>&1 &
+	WM_PID=$!
+	register_pid "$WM_PID"
+	if ! wait_for 20 eval "xprop -root _NET_SUPPORTING_WM_CHECK | grep -q 'window id'"; then
+		echo "openbox did not take over the display; its log:" >&2
+		cat "$TMP/openbox.log" >&2
+		return 1
+	fi
 }
 
 # window_id TIMEOUT_S TITLE_REGEX: waits for a visible window whose title
