@@ -46,28 +46,6 @@ static void report(enum check_status status, const char *item,
 	putchar('\n');
 }
 
-/* The full path execvp would run for name, or NULL. Caller frees. */
-static char *find_in_path(const char *name)
-{
-	if (strchr(name, '/'))
-		return access(name, X_OK) == 0 ? xstrdup(name) : NULL;
-	const char *path = getenv("PATH");
-	if (!path || !*path)
-		path = "/usr/local/bin:/usr/bin:/bin";
-	char *copy = xstrdup(path), *save = NULL;
-	char *found = NULL;
-	for (char *dir = strtok_r(copy, ":", &save); dir && !found;
-	     dir = strtok_r(NULL, ":", &save)) {
-		char *candidate = path_join(*dir ? dir : ".", name);
-		if (access(candidate, X_OK) == 0 && !path_is_dir(candidate))
-			found = candidate;
-		else
-			free(candidate);
-	}
-	free(copy);
-	return found;
-}
-
 /* Runs argv with stdout captured (stderr and stdin on /dev/null). Returns
  * the output (caller frees) or NULL when it could not run or failed. */
 static char *run_capture(const char *const *argv)
@@ -150,7 +128,7 @@ static char *version_from(const char *text)
 static bool check_program(const char *item, const char *binary,
 			  const char *package)
 {
-	char *path = find_in_path(binary);
+	char *path = path_which(binary);
 	if (!path) {
 		report(CHECK_MISSING, item, "%s not found in PATH; install it "
 		       "with: apt-get install %s", binary, package);

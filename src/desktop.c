@@ -209,36 +209,12 @@ void desktop_show_error(const char *title, const char *message)
 		SDL_QuitSubSystem(SDL_INIT_VIDEO);
 }
 
-char *desktop_which(const char *name)
-{
-	if (!name || !*name)
-		return NULL;
-	if (strchr(name, '/'))
-		return access(name, X_OK) == 0 && !path_is_dir(name)
-			       ? xstrdup(name) : NULL;
-	const char *path = getenv("PATH");
-	if (!path || !*path)
-		path = "/usr/local/bin:/usr/bin:/bin";
-	char *copy = xstrdup(path), *save = NULL;
-	char *found = NULL;
-	for (char *dir = strtok_r(copy, ":", &save); dir && !found;
-	     dir = strtok_r(NULL, ":", &save)) {
-		char *candidate = path_join(*dir ? dir : ".", name);
-		if (access(candidate, X_OK) == 0 && !path_is_dir(candidate))
-			found = candidate;
-		else
-			free(candidate);
-	}
-	free(copy);
-	return found;
-}
-
 bool desktop_check_runnable(const struct vm_config *cfg, char **error)
 {
 	*error = NULL;
 	char *files = NULL;
 	bool ok = config_check_files(cfg, &files);
-	char *qemu = desktop_which(qemu_binary());
+	char *qemu = path_which(qemu_binary());
 	if (!qemu) {
 		char *line = xasprintf("QEMU (%s) is not installed or not in "
 				       "PATH: install the Debian package "

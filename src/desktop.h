@@ -21,9 +21,6 @@ bool desktop_wants_message_box(void);
  * quietly: stderr has the message. */
 void desktop_show_error(const char *title, const char *message);
 
-/* The full path execvp would run for name (searching PATH when name has
- * no '/'), or NULL. Caller frees. */
-char *desktop_which(const char *name);
 
 /* The checks before playing cfg: every file it needs is there
  * (config_check_files) and the QEMU binary can be found. false with

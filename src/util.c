@@ -253,6 +253,30 @@ char *path_absolute(const char *path)
 	return path_join(cwd, path);
 }
 
+char *path_which(const char *name)
+{
+	if (!name || !*name)
+		return NULL;
+	if (strchr(name, '/'))
+		return access(name, X_OK) == 0 && !path_is_dir(name)
+			       ? xstrdup(name) : NULL;
+	const char *path = getenv("PATH");
+	if (!path || !*path)
+		path = "/usr/local/bin:/usr/bin:/bin";
+	char *copy = xstrdup(path), *save = NULL;
+	char *found = NULL;
+	for (char *dir = strtok_r(copy, ":", &save); dir && !found;
+	     dir = strtok_r(NULL, ":", &save)) {
+		char *candidate = path_join(*dir ? dir : ".", name);
+		if (access(candidate, X_OK) == 0 && !path_is_dir(candidate))
+			found = candidate;
+		else
+			free(candidate);
+	}
+	free(copy);
+	return found;
+}
+
 bool path_exists(const char *path)
 {
 	struct stat st;

@@ -55,6 +55,9 @@ char *path_join(const char *dir, const char *name);     /* name absolute: copy *
 char *path_dirname(const char *path);
 char *path_basename(const char *path);
 char *path_absolute(const char *path);  /* against the cwd; no symlink resolution */
+/* The full path execvp would run for name (searching PATH when name has
+ * no '/'), or NULL. Caller frees. */
+char *path_which(const char *name);
 bool path_exists(const char *path);
 bool path_is_dir(const char *path);
 /* mkdir -p with the given mode for the folders it creates. */

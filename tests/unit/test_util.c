@@ -214,6 +214,19 @@ static void test_write_file_atomic_through_symlink(void)
 	free(target);
 }
 
+static void test_path_which(void)
+{
+	char *s;
+	setenv("PATH", "/nonexistent:/bin:/usr/bin", 1);
+	s = path_which("sh");
+	CHECK(s && (strcmp(s, "/bin/sh") == 0 || strcmp(s, "/usr/bin/sh") == 0));
+	free(s);
+	CHECK_STR((s = path_which("/bin/sh")), "/bin/sh"); free(s);
+	CHECK_STR((s = path_which("no-such-program-vmplay")), NULL);
+	CHECK_STR((s = path_which("/tmp")), NULL);    /* a folder is no program */
+	CHECK_STR((s = path_which("")), NULL);
+}
+
 static void test_edit_distance(void)
 {
 	CHECK_INT(edit_distance("memory", "memroy"), 2);
@@ -233,6 +246,7 @@ int main(void)
 	RUN(test_write_file_atomic_never_overwrites);
 	RUN(test_write_file_atomic_through_symlink);
 	RUN(test_read_file_limit);
+	RUN(test_path_which);
 	RUN(test_edit_distance);
 	return TEST_REPORT();
 }
