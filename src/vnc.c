@@ -64,22 +64,26 @@ static struct vnc *vnc_of(rfbClient *client)
 	return rfbClientGetClientData(client, &vnc_tag);
 }
 
-/* libvncclient prints through these globals; keep its chatter at debug
- * level and its errors as warnings, with our prefix. */
-static void lib_log(const char *fmt, ...)
+/* libvncclient prints through these globals. Both its chatter and its
+ * errors go to the debug log: the errors it prints (a read failing as QEMU
+ * quits, say) are ones vmplay reports itself, in its own words. */
+static void lib_forward(const char *what, const char *fmt, va_list ap)
 {
 	if (log_get_level() < LOG_DEBUG)
 		return;
+	char *msg = xvasprintf(fmt, ap);
+	size_t n = strlen(msg);
+	if (n && msg[n - 1] == '\n')
+		msg[n - 1] = '\0';
+	log_debug("%s: %s", what, msg);
+	free(msg);
+}
+
+static void lib_log(const char *fmt, ...)
+{
 	va_list ap;
 	va_start(ap, fmt);
-	char *msg = NULL;
-	if (vasprintf(&msg, fmt, ap) >= 0) {
-		size_t n = strlen(msg);
-		if (n && msg[n - 1] == '\n')
-			msg[n - 1] = '\0';
-		log_debug("libvncclient: %s", msg);
-		free(msg);
-	}
+	lib_forward("libvncclient", fmt, ap);
 	va_end(ap);
 }
 
@@ -87,14 +91,7 @@ static void lib_err(const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	char *msg = NULL;
-	if (vasprintf(&msg, fmt, ap) >= 0) {
-		size_t n = strlen(msg);
-		if (n && msg[n - 1] == '\n')
-			msg[n - 1] = '\0';
-		log_debug("libvncclient error: %s", msg);
-		free(msg);
-	}
+	lib_forward("libvncclient error", fmt, ap);
 	va_end(ap);
 }
 
