@@ -11,6 +11,7 @@
 
 #include "launch.h"
 #include "log.h"
+#include "stop_signals.h"
 #include "vm_session.h"
 
 #include <errno.h>
@@ -19,7 +20,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/signalfd.h>
 #include <unistd.h>
 
 struct headless {
@@ -58,20 +58,9 @@ int headless_run(const struct vm_config *cfg)
 	free(error);
 	error = NULL;
 
-	/* Blocked signals wait in the signalfd; launch.c unblocks them in
-	 * QEMU's process before exec. */
-	sigset_t sigs, old;
-	sigemptyset(&sigs);
-	sigaddset(&sigs, SIGINT);
-	sigaddset(&sigs, SIGTERM);
-	sigaddset(&sigs, SIGHUP);
-	sigprocmask(SIG_BLOCK, &sigs, &old);
-	int sfd = signalfd(-1, &sigs, SFD_CLOEXEC | SFD_NONBLOCK);
-	if (sfd < 0) {
-		log_error("signalfd: %s", strerror(errno));
-		sigprocmask(SIG_SETMASK, &old, NULL);
+	struct stop_signals sig;
+	if (!stop_signals_open(&sig))
 		return 1;
-	}
 
 	int status = 1;
 	struct vm_session *s = vm_session_start(cfg, 0, &error);
@@ -90,16 +79,16 @@ int headless_run(const struct vm_config *cfg)
 	while (!vm_session_exited(s)) {
 		struct pollfd fds[3];
 		int n = vm_session_pollfds(s, fds, 2);
-		fds[n++] = (struct pollfd){ .fd = sfd, .events = POLLIN };
+		fds[n++] = (struct pollfd){ .fd = sig.fd, .events = POLLIN };
 		if (poll(fds, (nfds_t)n, vm_session_timeout_ms(s)) < 0 &&
 		    errno != EINTR) {
 			log_error("poll: %s", strerror(errno));
 			break;
 		}
-		struct signalfd_siginfo si;
-		while (read(sfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
-			h.last_signal = (int)si.ssi_signo;
-			log_debug("got signal %d", h.last_signal);
+		int signo;
+		while ((signo = stop_signals_take(&sig)) != 0) {
+			h.last_signal = signo;
+			log_debug("got signal %d", signo);
 			vm_session_request_stop(s);
 		}
 		vm_session_dispatch(s);
@@ -123,7 +112,6 @@ int headless_run(const struct vm_config *cfg)
 	free(how);
 out:
 	vm_session_destroy(s);
-	close(sfd);
-	sigprocmask(SIG_SETMASK, &old, NULL);
+	stop_signals_close(&sig);
 	return status;
 }

@@ -9,6 +9,7 @@
 
 #include "launch.h"
 #include "log.h"
+#include "stop_signals.h"
 #include "util.h"
 
 #include <errno.h>
@@ -16,7 +17,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/signalfd.h>
 #include <unistd.h>
 
 #define START_TIMEOUT_MS 30000
@@ -205,18 +205,9 @@ static void headless_started(void *user, struct vm_session *s,
 
 int kiosk_headless_run(const struct vm_config *cfg)
 {
-	sigset_t sigs, old;
-	sigemptyset(&sigs);
-	sigaddset(&sigs, SIGINT);
-	sigaddset(&sigs, SIGTERM);
-	sigaddset(&sigs, SIGHUP);
-	sigprocmask(SIG_BLOCK, &sigs, &old);
-	int sfd = signalfd(-1, &sigs, SFD_CLOEXEC | SFD_NONBLOCK);
-	if (sfd < 0) {
-		log_error("signalfd: %s", strerror(errno));
-		sigprocmask(SIG_SETMASK, &old, NULL);
+	struct stop_signals sig;
+	if (!stop_signals_open(&sig))
 		return 1;
-	}
 	struct kiosk *k = kiosk_create(cfg);
 	struct supervisor *sv = supervisor_create(cfg, k,
 		&(struct supervisor_listener){ .started = headless_started,
@@ -225,16 +216,16 @@ int kiosk_headless_run(const struct vm_config *cfg)
 	while (!supervisor_finished(sv)) {
 		struct pollfd fds[3];
 		int n = supervisor_pollfds(sv, fds, 2);
-		fds[n++] = (struct pollfd){ .fd = sfd, .events = POLLIN };
+		fds[n++] = (struct pollfd){ .fd = sig.fd, .events = POLLIN };
 		if (poll(fds, (nfds_t)n, supervisor_timeout_ms(sv)) < 0 &&
 		    errno != EINTR) {
 			log_error("poll: %s", strerror(errno));
 			break;
 		}
-		struct signalfd_siginfo si;
-		while (read(sfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
-			log_info("%s: got signal %u, stopping the VM for good",
-				 cfg->name, si.ssi_signo);
+		int signo;
+		while ((signo = stop_signals_take(&sig)) != 0) {
+			log_info("%s: got signal %d, stopping the VM for good",
+				 cfg->name, signo);
 			supervisor_stop(sv);
 		}
 		supervisor_dispatch(sv);
@@ -242,7 +233,6 @@ int kiosk_headless_run(const struct vm_config *cfg)
 	int status = supervisor_exit_status(sv);
 	supervisor_destroy(sv);
 	kiosk_destroy(k);
-	close(sfd);
-	sigprocmask(SIG_SETMASK, &old, NULL);
+	stop_signals_close(&sig);
 	return status;
 }
