@@ -66,22 +66,8 @@ one_run() {
 	SERIAL=$TMP/serial.log
 	LOG=$TMP/vmplay-$renderer-$run.log
 	: >"$SERIAL"
-	cat >"$TMP/bench.vmplay" <<EOV
-[vm]
-name = bench
-memory = 64M
-machine = pc
-accel = tcg
-[boot]
-kernel = $KERNEL
-[network]
-mode = none
-[audio]
-backend = none
-device = none
-[qemu]
-args = -qmp unix:$QMP,server=on,wait=off -serial file:$SERIAL
-EOV
+	guest_vm_text bench "-qmp unix:$QMP,server=on,wait=off -serial file:$SERIAL" \
+		>"$TMP/bench.vmplay"
 	SDL_RENDER_DRIVER=$renderer "$VMPLAY" --trust "$TMP/bench.vmplay" \
 		</dev/null >"$LOG" 2>&1 &
 	pid=$!

@@ -21,6 +21,7 @@
 #            window_by_title TITLE_REGEX   (the same, at once)
 #            capture_window ID|root OUT.ppm    (import -window, 8-bit)
 # Guest:     guest_kernel   (prints $BUILD/guest/vmplay-test-guest.elf)
+#            guest_vm_text NAME [QEMU_ARGS] [MACHINE]  (prints such a file)
 #            guest_vmfile NAME [MACHINE]  (writes $VMFILE, a VM booting the
 #                 guest, test QMP $GUEST_QMP, serial $GUEST_SERIAL; vmplay
 #                 needs --trust for it)
@@ -259,11 +260,20 @@ guest_vmfile() {
 	GUEST_QMP=$TMP/$name.test.qmp
 	GUEST_SERIAL=$TMP/$name.serial
 	: >"$GUEST_SERIAL"
-	cat >"$VMFILE" <<EOF
+	guest_vm_text "$name" \
+		"-qmp unix:$GUEST_QMP,server=on,wait=off -serial file:$GUEST_SERIAL" \
+		"$machine" >"$VMFILE"
+}
+
+# guest_vm_text NAME [QEMU_ARGS] [MACHINE]: prints a VM file that boots the
+# test guest (direct kernel boot, TCG, no network, no audio), with a
+# [qemu] args section when QEMU_ARGS is given (vmplay then needs --trust).
+guest_vm_text() {
+	cat <<EOF
 [vm]
-name = $name
+name = $1
 memory = 64M
-machine = $machine
+machine = ${3:-pc}
 accel = tcg
 
 [boot]
@@ -275,10 +285,8 @@ mode = none
 [audio]
 backend = none
 device = none
-
-[qemu]
-args = -qmp unix:$GUEST_QMP,server=on,wait=off -serial file:$GUEST_SERIAL
 EOF
+	[ -z "${2:-}" ] || printf '\n[qemu]\nargs = %s\n' "$2"
 }
 
 qmp() { python3 "$QMP_PY" "$@"; }

@@ -38,22 +38,8 @@ start_xvfb 1024x768x24 || { fail "Xvfb starts"; finish; }
 VMDIR=$HOME/.VM/demo
 mkdir -p "$VMDIR"
 chmod 755 "$HOME/.VM" "$VMDIR"
-cat >"$VMDIR/demo.vmplay" <<EOF
-[vm]
-name = demo
-memory = 64M
-machine = pc
-accel = tcg
-[boot]
-kernel = $KERNEL
-[network]
-mode = none
-[audio]
-backend = none
-device = none
-[qemu]
-args = -qmp unix:$TMP/demo.qmp,server=on,wait=off -serial file:$TMP/demo.serial
-EOF
+guest_vm_text demo "-qmp unix:$TMP/demo.qmp,server=on,wait=off -serial file:$TMP/demo.serial" \
+	>"$VMDIR/demo.vmplay"
 : >"$TMP/demo.serial"
 
 qemus() { pgrep -c -f 'qemu-system.*guest=demo' || true; }

@@ -22,25 +22,8 @@ RUNBASE=$XDG_RUNTIME_DIR/vmplay
 # the test's QMP monitor at $TMP/NAME.qmp and COM1 in $TMP/NAME.serial.
 vm_file() {
 	local name=$1 extra=$2
-	cat >"$TMP/$name.vmplay" <<-EOF
-	[vm]
-	name = $name
-	memory = 64M
-	machine = pc
-	accel = tcg
-
-	[boot]
-	kernel = $KERNEL
-
-	[network]
-	mode = none
-
-	[audio]
-	backend = none
-
-	[qemu]
-	args = -qmp unix:$TMP/$name.qmp,server=on,wait=off -serial file:$TMP/$name.serial $extra
-	EOF
+	guest_vm_text "$name" "-qmp unix:$TMP/$name.qmp,server=on,wait=off -serial file:$TMP/$name.serial $extra" \
+		>"$TMP/$name.vmplay"
 	: >"$TMP/$name.serial"
 }
 

@@ -32,22 +32,7 @@ EOF
 chmod +x "$OUTSIDE/evil.sh"
 
 # base NAME: the start of a VM file that would run the test guest
-base() {
-	cat <<EOF
-[vm]
-name = $1
-memory = 64M
-machine = pc
-accel = tcg
-[boot]
-kernel = $KERNEL
-[network]
-mode = none
-[audio]
-backend = none
-device = none
-EOF
-}
+base() { guest_vm_text "$1"; }
 
 qemus_started() { pgrep -f "qemu-system.*guest=$1" >/dev/null; }
 
