@@ -23,29 +23,8 @@ QMP=$TMP/test.qmp
 SERIAL=$TMP/serial.log
 TRACE=$TMP/trace.log
 : >"$SERIAL"
-cat >"$TMP/guest.vmplay" <<EOV
-[vm]
-name = guesttest
-memory = 64M
-machine = pc
-accel = tcg
-
-[boot]
-kernel = $KERNEL
-
-[display]
-device = std
-
-[network]
-mode = none
-
-[audio]
-backend = none
-device = none
-
-[qemu]
-args = -qmp unix:$QMP,server=on,wait=off -serial file:$SERIAL -trace input_event_abs -trace input_event_btn -D $TRACE
-EOV
+guest_vm_text guesttest "-qmp unix:$QMP,server=on,wait=off -serial file:$SERIAL -trace input_event_abs -trace input_event_btn -D $TRACE" \
+	>"$TMP/guest.vmplay"
 spawn vmplay "$VMPLAY" --trust "$TMP/guest.vmplay"
 VPID=$SPAWNED_PID
 

@@ -19,24 +19,10 @@ QMP=$TMP/test.qmp
 SERIAL=$TMP/serial.log
 TRACE=$TMP/trace.log
 : >"$SERIAL"
-cat >"$TMP/ps2.vmplay" <<EOV
-[vm]
-name = ps2test
-memory = 64M
-machine = pc
-accel = tcg
-[boot]
-kernel = $KERNEL
-[input]
-pointer = ps2
-[network]
-mode = none
-[audio]
-backend = none
-device = none
-[qemu]
-args = -qmp unix:$QMP,server=on,wait=off -serial file:$SERIAL -trace input_event_rel -trace input_event_btn -D $TRACE
-EOV
+{
+	guest_vm_text ps2test "-qmp unix:$QMP,server=on,wait=off -serial file:$SERIAL -trace input_event_rel -trace input_event_btn -D $TRACE"
+	printf '\n[input]\npointer = ps2\n'
+} >"$TMP/ps2.vmplay"
 spawn vmplay "$VMPLAY" --trust "$TMP/ps2.vmplay"
 VPID=$SPAWNED_PID
 if find_window '^ps2test: running$' 60 && wait_line 60 "$SERIAL" '^ready '; then
