@@ -2,9 +2,9 @@
  * (table-driven), Tab path completion on a temporary folder, and a
  * headless render that checks the panel is drawn where it says and nowhere
  * else, with text in it, and that the mouse works on what was drawn. */
-#include "overlay.h"
+#include "player/overlay.h"
+#include "player/text.h"
 #include "test.h"
-#include "text.h"
 
 #include <SDL2/SDL.h>
 #include <stdlib.h>
