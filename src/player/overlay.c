@@ -1,25 +1,24 @@
-/* The overlay menu: model (pages built from struct overlay_info, selection,
- * confirmation, text fields), event handling and drawing. Pages are
+/* The overlay menu's model (pages built from struct overlay_info,
+ * selection, confirmation, text fields) and its event handling; drawing
+ * and hit-testing are in overlay_draw.c, path completion in
+ * base/path_complete.c. Pages are
  * described by a table; each page's items are rebuilt from the current
  * info whenever it changes, while what the user typed and where the
  * selection is survive the rebuild. */
 #include "player/overlay.h"
+#include "player/overlay_impl.h"
+
+#include "base/path_complete.h"
 
 #include "base/log.h"
 #include "vm/config.h"
 
 #include <SDL2/SDL.h>
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
-
-#define MAX_DEPTH 6
-#define MAX_FIELDS 2
-#define MAX_SHOWN_CANDIDATES 8
-#define FIELD_MAX 1024
 
 static const char *const action_names[MENU_ACTION_COUNT] = {
 	[MENU_NONE] = "none",
@@ -48,136 +47,11 @@ const char *menu_action_name(enum menu_action a)
 	return (unsigned)a < MENU_ACTION_COUNT ? action_names[a] : "?";
 }
 
-enum page_id {
-	PAGE_MAIN,
-	PAGE_SNAPSHOTS,
-	PAGE_SNAPSHOT_ONE,     /* arg: snapshot name */
-	PAGE_SNAPSHOT_NAMED,   /* take with a name typed */
-	PAGE_MEDIA,
-	PAGE_MEDIA_INSERT,
-	PAGE_DISKS,
-	PAGE_DISK_ONE,         /* arg: disk name */
-	PAGE_DISK_CREATE,
-	PAGE_VIEW,
-	PAGE_KEYBOARD,
-	PAGE_CONFIRM,          /* pending: the confirmed item */
-	PAGE_COUNT
-};
-
-enum item_kind {
-	IT_ACTION,     /* emits its action (after confirmation if asked) */
-	IT_PAGE,       /* opens a page */
-	IT_BACK,       /* closes the page (Cancel) */
-	IT_FIELD,      /* a text field; Enter submits the page */
-	IT_CHOICE,     /* Enter/Left/Right cycle through choices */
-	IT_SUBMIT,     /* a button that submits the page's fields */
-	IT_CANDIDATE,  /* a Tab completion match: fills the field */
-	IT_HEADER,     /* not selectable: a group title */
-	IT_TEXT,       /* not selectable: information, wrapped */
-	IT_ERROR,      /* not selectable: what is wrong with a field */
-};
-
-struct item {
-	enum item_kind kind;
-	char *label;
-	char *detail;          /* right column: value, state, shortcut */
-	enum page_id page;     /* IT_PAGE */
-	char *arg;             /* IT_PAGE: page arg; IT_ACTION: request arg */
-	enum menu_action action;
-	int value;
-	const SDL_Scancode *keys;
-	size_t n_keys;
-	bool confirm;
-	bool disabled;
-	bool checked;
-	bool radio;            /* draws a check mark column */
-	bool keep_open;        /* the menu stays open after the action */
-	int field;             /* IT_FIELD: index into page->fields */
-	uint64_t size;         /* MENU_DISK_CREATE / MENU_DISK_GROW */
-};
-
-struct field {
-	char text[FIELD_MAX];
-	size_t cursor;         /* byte offset */
-	bool path;             /* Tab completes file names */
-	bool pristine;         /* still the suggested text: the first thing
-				  typed replaces it (in a path field only a
-				  new '/' or '~' path; other text appends) */
-	char *error;
-	struct strv candidates;
-};
-
-struct page {
-	enum page_id id;
-	char *arg;
-	struct item *items;
-	size_t n_items, cap;
-	int sel;               /* -1: nothing selectable */
-	int scroll;            /* first item shown */
-	struct field fields[MAX_FIELDS];
-	int choice;            /* PAGE_DISK_CREATE: index into disk_formats */
-	struct item pending;   /* PAGE_CONFIRM */
-	struct strv isos;      /* PAGE_MEDIA_INSERT: ISOs in the VM folder */
-};
-
-struct layout_row {
-	int item;
-	SDL_Rect r;
-};
-
-struct overlay {
-	struct text *text;
-	overlay_action_fn fn;
-	void *user;
-
-	/* info, deep copy */
-	char *vm_name, *vm_dir, *state, *busy, *cdrom;
-	bool running, paused, fullscreen, has_cdrom;
-	bool snapshots_known, disks_known;
-	uint64_t started_ms;
-	enum scale_mode scale;
-	struct strv recent;
-	struct overlay_snapshot *snaps;
-	size_t n_snaps;
-	struct overlay_disk *disks;
-	size_t n_disks;
-	char *shortcuts[MENU_ACTION_COUNT];
-	uint32_t hidden;
-
-	bool open;
-	struct page pages[MAX_DEPTH];
-	int depth;             /* pages[depth - 1] is shown */
-	bool dirty;
-
-	/* Keys pressed while the menu was open: their key-ups are the
-	 * menu's too, even after it closed. */
-	bool keys_down[SDL_NUM_SCANCODES];
-	bool button_down;      /* a click began in the menu */
-	int press_item;        /* item under the button press, -1 none */
-
-	/* last layout, output pixels */
-	float scale_px;
-	bool laid_out;
-	SDL_Rect panel;
-	struct layout_row rows[64];
-	int n_rows;
-
-	/* a request to emit once the event is handled */
-	bool have_request;
-	struct item request;
-};
-
 /* ---- small helpers ---- */
-
-static const SDL_Color COLOR_TEXT = { 236, 238, 242, 255 };
-static const SDL_Color COLOR_DIM = { 160, 166, 178, 255 };
-static const SDL_Color COLOR_DISABLED = { 110, 114, 124, 255 };
-static const SDL_Color COLOR_ERROR = { 255, 120, 120, 255 };
-static const SDL_Color COLOR_ACCENT = { 120, 180, 255, 255 };
 
 static const char *const disk_formats[] = { "qcow2", "raw" };
 
-static struct page *top(struct overlay *ov)
+struct page *overlay_top(struct overlay *ov)
 {
 	return ov->depth ? &ov->pages[ov->depth - 1] : NULL;
 }
@@ -187,7 +61,7 @@ static const struct page *ctop(const struct overlay *ov)
 	return ov->depth ? &ov->pages[ov->depth - 1] : NULL;
 }
 
-static bool selectable(const struct item *it)
+bool overlay_selectable(const struct item *it)
 {
 	return it->kind != IT_HEADER && it->kind != IT_TEXT &&
 	       it->kind != IT_ERROR;
@@ -286,7 +160,7 @@ static void field_set_error(struct field *f, const char *msg)
 
 /* ---- pages ---- */
 
-static void format_uptime(uint64_t ms, char *buf, size_t len)
+void overlay_format_uptime(uint64_t ms, char *buf, size_t len)
 {
 	uint64_t s = ms / 1000;
 	unsigned d = (unsigned)(s / 86400), h = (unsigned)(s / 3600 % 24),
@@ -658,7 +532,7 @@ const char *overlay_page_title(const struct overlay *ov)
 static bool select_from(struct page *p, int i, int dir)
 {
 	for (; i >= 0 && i < (int)p->n_items; i += dir)
-		if (selectable(&p->items[i]) && !p->items[i].disabled) {
+		if (overlay_selectable(&p->items[i]) && !p->items[i].disabled) {
 			p->sel = i;
 			return true;
 		}
@@ -713,7 +587,7 @@ static void page_rebuild(struct overlay *ov, struct page *p)
 	page_filter(ov, p);
 	p->sel = -1;
 	for (size_t i = 0; sel_label && i < p->n_items; i++)
-		if (selectable(&p->items[i]) && !p->items[i].disabled &&
+		if (overlay_selectable(&p->items[i]) && !p->items[i].disabled &&
 		    !strcmp(p->items[i].label, sel_label)) {
 			p->sel = (int)i;
 			break;
@@ -786,11 +660,6 @@ static void enter_disks(struct overlay *ov, struct page *p)
 	request_simple(ov, MENU_DISK_LIST, NULL);
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
 static void enter_media_insert(struct overlay *ov, struct page *p)
 {
 	struct field *f = &p->fields[0];
@@ -801,21 +670,8 @@ static void enter_media_insert(struct overlay *ov, struct page *p)
 		field_suggest(f, d);
 		free(d);
 	}
-	DIR *dir = ov->vm_dir ? opendir(ov->vm_dir) : NULL;
-	if (!dir)
-		return;
-	struct dirent *e;
-	while ((e = readdir(dir))) {
-		size_t n = strlen(e->d_name);
-		if (n > 4 && !strcasecmp(e->d_name + n - 4, ".iso")) {
-			char *path = path_join(ov->vm_dir, e->d_name);
-			strv_push(&p->isos, path);
-			free(path);
-		}
-	}
-	closedir(dir);
-	if (p->isos.n)
-		qsort(p->isos.v, p->isos.n, sizeof(char *), cmp_str);
+	if (ov->vm_dir)
+		path_list_suffix(ov->vm_dir, ".iso", &p->isos);
 }
 
 static void enter_disk_create(struct overlay *ov, struct page *p)
@@ -857,7 +713,7 @@ static void submit_media_insert(struct overlay *ov, struct page *p)
 	struct field *f = &p->fields[0];
 	field_clear_error(f);
 	field_clear_candidates(f);
-	char *path = overlay_resolve_path(f->text, ov->vm_dir);
+	char *path = path_resolve_typed(f->text, ov->vm_dir);
 	if (!f->text[0])
 		field_set_error(f, "Type the path of an ISO image (Tab completes).");
 	else if (path_is_dir(path))
@@ -1099,12 +955,12 @@ const char *overlay_selected_label(const struct overlay *ov)
 	return it ? it->label : NULL;
 }
 
-static struct field *focused_field(struct overlay *ov)
+struct field *overlay_focused_field(struct overlay *ov)
 {
 	const struct item *it = selected(ov);
 	if (!it || it->kind != IT_FIELD || it->disabled)
 		return NULL;
-	return &top(ov)->fields[it->field];
+	return &overlay_top(ov)->fields[it->field];
 }
 
 const char *overlay_field_text(const struct overlay *ov)
@@ -1133,90 +989,6 @@ size_t overlay_candidates(const struct overlay *ov, const char ***list)
 	}
 	*list = (const char **)p->fields[0].candidates.v;
 	return p->fields[0].candidates.n;
-}
-
-bool overlay_panel_rect(const struct overlay *ov, SDL_Rect *r)
-{
-	if (!ov->open || !ov->laid_out)
-		return false;
-	*r = ov->panel;
-	return true;
-}
-
-/* ---- paths ---- */
-
-static char *expand_home(const char *input)
-{
-	const char *home = getenv("HOME");
-	if (home && input[0] == '~' && (input[1] == '/' || !input[1]))
-		return xasprintf("%s%s", home, input + 1);
-	return xstrdup(input);
-}
-
-char *overlay_resolve_path(const char *input, const char *base_dir)
-{
-	char *e = expand_home(input);
-	if (e[0] == '/' || !base_dir)
-		return e;
-	char *r = path_join(base_dir, e);
-	free(e);
-	return r;
-}
-
-char *overlay_complete_path(const char *input, const char *base_dir,
-			    struct strv *matches)
-{
-	const char *slash = strrchr(input, '/');
-	size_t dir_len = slash ? (size_t)(slash - input + 1) : 0;
-	const char *prefix = input + dir_len;
-	size_t plen = strlen(prefix);
-	char *typed_dir = xstrndup(input, dir_len);
-	char *list_dir = overlay_resolve_path(dir_len ? typed_dir : ".", base_dir);
-	if (!dir_len && !base_dir) {
-		free(list_dir);
-		list_dir = xstrdup(".");
-	}
-	DIR *d = opendir(list_dir);
-	struct strv found = { 0 };
-	if (d) {
-		struct dirent *e;
-		while ((e = readdir(d))) {
-			if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-				continue;
-			if (e->d_name[0] == '.' && prefix[0] != '.')
-				continue;
-			if (strncmp(e->d_name, prefix, plen))
-				continue;
-			char *full = path_join(list_dir, e->d_name);
-			bool is_dir = path_is_dir(full);
-			free(full);
-			strv_pushf(&found, "%s%s", e->d_name, is_dir ? "/" : "");
-		}
-		closedir(d);
-	}
-	char *out;
-	if (!found.n) {
-		out = xstrdup(input);
-	} else {
-		qsort(found.v, found.n, sizeof(char *), cmp_str);
-		size_t common = strlen(found.v[0]);
-		for (size_t i = 1; i < found.n; i++) {
-			size_t k = 0;
-			while (k < common && found.v[i][k] == found.v[0][k])
-				k++;
-			common = k;
-		}
-		/* Never cut inside a UTF-8 sequence. */
-		while (common > plen && (found.v[0][common] & 0xC0) == 0x80)
-			common--;
-		out = xasprintf("%s%.*s", typed_dir, (int)common, found.v[0]);
-		for (size_t i = 0; i < found.n; i++)
-			strv_push(matches, found.v[i]);
-	}
-	strv_free(&found);
-	free(typed_dir);
-	free(list_dir);
-	return out;
 }
 
 /* ---- editing ---- */
@@ -1261,7 +1033,7 @@ static void field_complete(struct overlay *ov, struct page *p, struct field *f)
 {
 	field_clear_candidates(f);
 	field_clear_error(f);
-	char *done = overlay_complete_path(f->text, ov->vm_dir, &f->candidates);
+	char *done = path_complete(f->text, ov->vm_dir, &f->candidates);
 	if (!f->candidates.n)
 		field_set_error(f, "Nothing matches.");
 	if (f->candidates.n == 1)
@@ -1274,10 +1046,10 @@ static void field_complete(struct overlay *ov, struct page *p, struct field *f)
 /* Keys a focused text field takes; true when used. */
 static bool field_key(struct overlay *ov, const SDL_KeyboardEvent *k)
 {
-	struct field *f = focused_field(ov);
+	struct field *f = overlay_focused_field(ov);
 	if (!f)
 		return false;
-	struct page *p = top(ov);
+	struct page *p = overlay_top(ov);
 	bool ctrl = k->keysym.mod & KMOD_CTRL;
 	switch (k->keysym.sym) {
 	case SDLK_BACKSPACE:
@@ -1326,7 +1098,7 @@ static bool field_key(struct overlay *ov, const SDL_KeyboardEvent *k)
 
 static void activate(struct overlay *ov)
 {
-	struct page *p = top(ov);
+	struct page *p = overlay_top(ov);
 	const struct item *it = selected(ov);
 	if (!p || !it || it->disabled)
 		return;
@@ -1399,8 +1171,8 @@ static void choice_step(struct overlay *ov, struct page *p, int dir)
 
 static void go_back(struct overlay *ov)
 {
-	struct page *p = top(ov);
-	struct field *f = focused_field(ov);
+	struct page *p = overlay_top(ov);
+	struct field *f = overlay_focused_field(ov);
 	/* Esc first dismisses a completion list, then leaves the page. */
 	if (f && f->candidates.n) {
 		field_clear_candidates(f);
@@ -1430,7 +1202,7 @@ static const struct {
 
 static void nav(struct overlay *ov, enum nav n)
 {
-	struct page *p = top(ov);
+	struct page *p = overlay_top(ov);
 	const struct item *it = selected(ov);
 	switch (n) {
 	case NAV_UP:
@@ -1505,35 +1277,18 @@ static void emit_request(struct overlay *ov)
 
 /* ---- mouse ---- */
 
-static int row_at(const struct overlay *ov, int x, int y)
-{
-	for (int i = 0; i < ov->n_rows; i++) {
-		const SDL_Rect *r = &ov->rows[i].r;
-		if (x >= r->x && x < r->x + r->w && y >= r->y && y < r->y + r->h)
-			return ov->rows[i].item;
-	}
-	return -1;
-}
-
-static bool in_panel(const struct overlay *ov, int x, int y)
-{
-	const SDL_Rect *r = &ov->panel;
-	return ov->laid_out && x >= r->x && x < r->x + r->w && y >= r->y &&
-	       y < r->y + r->h;
-}
-
 static void mouse_event(struct overlay *ov, const SDL_Event *ev)
 {
-	struct page *p = top(ov);
+	struct page *p = overlay_top(ov);
 	float s = ov->scale_px;
 	int x, y, item;
 	switch (ev->type) {
 	case SDL_MOUSEMOTION:
 		x = (int)(ev->motion.x * s);
 		y = (int)(ev->motion.y * s);
-		item = row_at(ov, x, y);
+		item = overlay_row_at(ov, x, y);
 		if (p && item >= 0 && item != p->sel &&
-		    selectable(&p->items[item]) && !p->items[item].disabled) {
+		    overlay_selectable(&p->items[item]) && !p->items[item].disabled) {
 			p->sel = item;
 			ov->dirty = true;
 		}
@@ -1549,21 +1304,21 @@ static void mouse_event(struct overlay *ov, const SDL_Event *ev)
 		}
 		if (ev->button.button != SDL_BUTTON_LEFT)
 			break;
-		if (ov->laid_out && !in_panel(ov, x, y)) {
+		if (ov->laid_out && !overlay_in_panel(ov, x, y)) {
 			/* A click beside the panel closes it, like Esc at
 			 * the top; the guest never gets it. */
 			overlay_close(ov);
 			break;
 		}
-		ov->press_item = row_at(ov, x, y);
+		ov->press_item = overlay_row_at(ov, x, y);
 		break;
 	case SDL_MOUSEBUTTONUP:
 		x = (int)(ev->button.x * s);
 		y = (int)(ev->button.y * s);
 		ov->button_down = false;
-		item = row_at(ov, x, y);
+		item = overlay_row_at(ov, x, y);
 		if (p && ev->button.button == SDL_BUTTON_LEFT && item >= 0 &&
-		    item == ov->press_item && selectable(&p->items[item]) &&
+		    item == ov->press_item && overlay_selectable(&p->items[item]) &&
 		    !p->items[item].disabled) {
 			p->sel = item;
 			activate(ov);
@@ -1622,7 +1377,7 @@ bool overlay_handle_event(struct overlay *ov, const SDL_Event *ev)
 		break;
 	}
 	case SDL_TEXTINPUT: {
-		struct field *f = focused_field(ov);
+		struct field *f = overlay_focused_field(ov);
 		if (f) {
 			field_insert(f, ev->text.text);
 			ov->dirty = true;
@@ -1647,246 +1402,3 @@ bool overlay_handle_event(struct overlay *ov, const SDL_Event *ev)
 	return true;
 }
 
-/* ---- drawing ---- */
-
-static void fill(SDL_Renderer *r, SDL_Rect rc, Uint8 cr, Uint8 cg, Uint8 cb,
-		 Uint8 ca)
-{
-	SDL_SetRenderDrawColor(r, cr, cg, cb, ca);
-	SDL_RenderFillRect(r, &rc);
-}
-
-/* Font size in output pixels: follows the output height so the menu
- * stays readable in a small window and does not sprawl in a big one; the
- * bounds are in window points times the HiDPI scale. */
-static int menu_px(int out_h, float scale)
-{
-	int px = out_h / 28;
-	int lo = (int)(11 * scale), hi = (int)(18 * scale);
-	if (px < lo)
-		px = lo;
-	if (px > hi)
-		px = hi;
-	return px < 9 ? 9 : px;
-}
-
-static int item_lines(struct overlay *ov, const struct item *it, int px,
-		      int inner_w, struct strv *lines)
-{
-	if (it->kind == IT_TEXT && !it->detail) {
-		text_wrap(ov->text, px, false, it->label, inner_w, 0, lines);
-		return (int)lines->n;
-	}
-	if (it->kind == IT_ERROR) {
-		text_wrap(ov->text, px, false, it->label, inner_w, 0, lines);
-		return (int)lines->n;
-	}
-	return 1;
-}
-
-void overlay_draw(struct overlay *ov, int out_w, int out_h, float scale)
-{
-	ov->dirty = false;
-	if (!ov->open || !ov->text || out_w <= 0 || out_h <= 0)
-		return;
-	if (scale < 1.0f)
-		scale = 1.0f;
-	ov->scale_px = scale;
-	struct page *p = top(ov);
-	if (!p)
-		return;
-	struct text *t = ov->text;
-	SDL_Renderer *r = text_renderer(t);
-	int px = menu_px(out_h, scale);
-	int small = px * 5 / 6;
-	int line = text_line_height(t, px, false);
-	int row_h = line * 4 / 3;
-	int pad = px;
-	int margin = px / 2 + (int)(8 * scale);
-
-	int panel_w = px * 28;
-	if (panel_w > out_w - 2 * margin)
-		panel_w = out_w - 2 * margin;
-	if (panel_w < px * 8)
-		panel_w = out_w;
-	int inner_w = panel_w - 2 * pad;
-
-	/* Header: name, state and uptime, page title; footer: key hints. */
-	int title_px = px * 6 / 5;
-	int header_h = text_line_height(t, title_px, true) + line + pad;
-	const char *ptitle = overlay_page_title(ov);
-	if (*ptitle)
-		header_h += row_h;
-	int footer_h = text_line_height(t, small, false) + pad / 2;
-
-	/* Heights of the items; scroll so the selection is visible. */
-	int heights[256];
-	int n = p->n_items < 256 ? (int)p->n_items : 256;
-	for (int i = 0; i < n; i++) {
-		struct strv lines = { 0 };
-		int k = item_lines(ov, &p->items[i], px, inner_w, &lines);
-		heights[i] = p->items[i].kind == IT_HEADER ? row_h
-			     : k > 1 ? k * line + line / 2 : row_h;
-		strv_free(&lines);
-	}
-	int avail = out_h - 2 * margin - header_h - footer_h - pad;
-	if (avail < row_h)
-		avail = row_h;
-	if (p->sel >= 0 && p->sel < p->scroll)
-		p->scroll = p->sel;
-	if (p->scroll >= n)
-		p->scroll = 0;
-	for (;;) {
-		int h = 0, last = p->scroll;
-		for (int i = p->scroll; i < n && h + heights[i] <= avail; i++, last = i)
-			h += heights[i];
-		if (p->sel < last || p->scroll >= p->sel)
-			break;
-		p->scroll++;
-	}
-	int body_h = 0, end = p->scroll;
-	for (int i = p->scroll; i < n && body_h + heights[i] <= avail; i++) {
-		body_h += heights[i];
-		end = i + 1;
-	}
-	int panel_h = header_h + body_h + footer_h + pad;
-	SDL_Rect panel = { (out_w - panel_w) / 2, (out_h - panel_h) / 2, panel_w,
-			   panel_h };
-	ov->panel = panel;
-	ov->laid_out = true;
-	ov->n_rows = 0;
-
-	SDL_SetRenderDrawBlendMode(r, SDL_BLENDMODE_BLEND);
-	fill(r, panel, 18, 20, 26, 222);
-	/* A one-pixel-per-point frame keeps the panel apart from a dark
-	 * guest screen. */
-	int bw = (int)scale;
-	SDL_SetRenderDrawColor(r, 90, 100, 120, 255);
-	for (int i = 0; i < bw; i++) {
-		SDL_Rect fr = { panel.x + i, panel.y + i, panel.w - 2 * i,
-				panel.h - 2 * i };
-		SDL_RenderDrawRect(r, &fr);
-	}
-
-	int x = panel.x + pad, y = panel.y + pad / 2;
-	char *name = text_ellipsize(t, title_px, true, ov->vm_name ? ov->vm_name : "vmplay",
-				    inner_w, false);
-	text_draw(t, title_px, true, name, x, y, COLOR_TEXT);
-	free(name);
-	y += text_line_height(t, title_px, true);
-	char status[192], up[48] = "";
-	if (ov->started_ms && now_ms() >= ov->started_ms)
-		format_uptime(now_ms() - ov->started_ms, up, sizeof(up));
-	snprintf(status, sizeof(status), "%s%s%s%s%s", ov->state ? ov->state : "",
-		 *up ? " · " : "", up, ov->busy ? " · " : "", ov->busy ? ov->busy : "");
-	char *st = text_ellipsize(t, px, false, status, inner_w, false);
-	text_draw(t, px, false, st, x, y, ov->busy ? COLOR_ACCENT : COLOR_DIM);
-	free(st);
-	y += line + pad / 2;
-	fill(r, (SDL_Rect){ panel.x + pad / 2, y - pad / 4, panel.w - pad, bw },
-	     90, 100, 120, 255);
-	if (*ptitle) {
-		char *tt = xasprintf("‹ %s", ptitle);
-		char *te = text_ellipsize(t, px, true, tt, inner_w, false);
-		text_draw(t, px, true, te, x, y + (row_h - line) / 2, COLOR_TEXT);
-		free(te);
-		free(tt);
-		y += row_h;
-	}
-
-	for (int i = p->scroll; i < end; i++) {
-		const struct item *it = &p->items[i];
-		SDL_Rect row = { panel.x + pad / 2, y, panel.w - pad, heights[i] };
-		if (selectable(it) && ov->n_rows < (int)ARRAY_SIZE(ov->rows))
-			ov->rows[ov->n_rows++] = (struct layout_row){ i, row };
-		bool sel = i == p->sel;
-		if (sel)
-			fill(r, row, 52, 101, 164, 235);
-		SDL_Color c = it->disabled ? COLOR_DISABLED : COLOR_TEXT;
-		int ty = y + (row_h - line) / 2;
-		int lx = x;
-		if (it->kind == IT_HEADER) {
-			text_draw(t, small, true, it->label, lx, y + row_h - line, COLOR_DIM);
-		} else if (heights[i] != row_h) {
-			struct strv lines = { 0 };
-			item_lines(ov, it, px, inner_w, &lines);
-			for (size_t k = 0; k < lines.n; k++)
-				text_draw(t, px, false, lines.v[k], lx,
-					  y + line / 4 + (int)k * line,
-					  it->kind == IT_ERROR ? COLOR_ERROR : COLOR_DIM);
-			strv_free(&lines);
-		} else if (it->kind == IT_FIELD) {
-			const struct field *f = &p->fields[it->field];
-			int lw = text_width(t, px, false, it->label);
-			text_draw(t, px, false, it->label, lx, ty, c);
-			int fx = lx + lw + pad / 2;
-			SDL_Rect box = { fx, y + row_h / 8, x + inner_w - fx, row_h * 3 / 4 };
-			fill(r, box, 8, 9, 12, 255);
-			SDL_SetRenderDrawColor(r, sel ? 150 : 90, sel ? 190 : 100,
-					       sel ? 255 : 120, 255);
-			SDL_RenderDrawRect(r, &box);
-			/* Show the end of a long path, where the cursor
-			 * usually is. */
-			int tw = box.w - pad;
-			char *before = xstrndup(f->text, f->cursor);
-			int cw = text_width(t, px, false, before);
-			int shift = cw > tw ? cw - tw : 0;
-			SDL_Rect clip = { box.x + 2, box.y, box.w - 4, box.h };
-			SDL_RenderSetClipRect(r, &clip);
-			text_draw(t, px, false, f->text, box.x + pad / 3 - shift,
-				  ty, c);
-			if (sel)
-				fill(r, (SDL_Rect){ box.x + pad / 3 - shift + cw, ty,
-						    bw < 2 ? 2 : bw, line },
-				     230, 230, 230, 255);
-			SDL_RenderSetClipRect(r, NULL);
-			free(before);
-		} else {
-			if (it->radio) {
-				text_draw(t, px, false, it->checked ? "●" : "○", lx, ty,
-					  it->checked ? COLOR_ACCENT : COLOR_DIM);
-				lx += px * 3 / 2;
-			}
-			if (it->kind == IT_SUBMIT) {
-				char *b = xasprintf("[ %s ]", it->label);
-				text_draw(t, px, true, b, lx, ty, c);
-				free(b);
-			} else {
-				int dw = it->detail ? text_width(t, px, false, it->detail) : 0;
-				int arrow = it->kind == IT_PAGE ? px : 0;
-				int room = x + inner_w - lx - arrow;
-				int lw = text_width(t, px, false, it->label);
-				if (lw > room * 2 / 3 && dw)
-					lw = room * 2 / 3;
-				char *lab = text_ellipsize(t, px, false, it->label,
-							   dw ? lw : room, false);
-				int used = text_draw(t, px, false, lab, lx, ty,
-						     it->kind == IT_TEXT ? COLOR_DIM : c);
-				free(lab);
-				if (it->detail) {
-					int dr = room - used - pad;
-					char *det = text_ellipsize(t, px, false, it->detail,
-								   dr, true);
-					int dwid = text_width(t, px, false, det);
-					text_draw(t, px, false, det,
-						  x + inner_w - arrow - dwid, ty,
-						  it->kind == IT_TEXT ? COLOR_TEXT : COLOR_DIM);
-					free(det);
-				}
-				if (arrow)
-					text_draw(t, px, false, "›",
-						  x + inner_w - arrow / 2, ty, c);
-			}
-		}
-		y += heights[i];
-	}
-
-	const char *hint = p->id == PAGE_MEDIA_INSERT
-				   ? "Tab completes · Enter inserts · Esc back"
-			   : focused_field(ov) ? "Enter confirms · Esc back"
-			   : "↑↓ choose · Enter select · Esc back";
-	char *h = text_ellipsize(t, small, false, hint, inner_w, false);
-	text_draw(t, small, false, h, x, panel.y + panel.h - footer_h - pad / 4,
-		  COLOR_DIM);
-	free(h);
-}

@@ -161,14 +161,4 @@ const char *overlay_field_error(const struct overlay *ov);
 size_t overlay_candidates(const struct overlay *ov, const char ***list);
 bool overlay_panel_rect(const struct overlay *ov, SDL_Rect *r); /* last draw */
 
-/* Tab completion of a path typed into a field. base_dir resolves relative
- * input; "~/" means $HOME. Returns the completed input (caller frees): the
- * longest common prefix of every entry starting with what was typed, with
- * '/' after a single folder. Every match (names, folders with '/') is
- * pushed to matches, sorted. Hidden entries only match a typed '.'. */
-char *overlay_complete_path(const char *input, const char *base_dir,
-			    struct strv *matches);
-/* input made absolute ("~/" expanded, relative to base_dir). Caller frees. */
-char *overlay_resolve_path(const char *input, const char *base_dir);
-
 #endif
