@@ -29,7 +29,9 @@ static const char usage_text[] =
 	"snapshot by the date and time; an existing name is never reused, nor\n"
 	"another snapshot's number (QEMU would take one for the other).\n"
 	"restore puts every disk back to the snapshot; the VM then boots from\n"
-	"there. While the VM runs, use the player's menu (ctrl+alt+m) instead.\n";
+	"there. A disk attached after the snapshot was taken does not have it\n"
+	"(a partial snapshot): it is left as it is, and restore says so.\n"
+	"While the VM runs, use the player's menu (ctrl+alt+m) instead.\n";
 
 /* One writable disk of the VM with its image's info. */
 struct snap_disk {
@@ -189,30 +191,26 @@ static int snapshot_take(struct snap_vm *vm, const char *name)
 	return 0;
 }
 
-/* Every disk must have the snapshot, else nothing changes. */
-static bool all_have(const struct snap_vm *vm, const char *name)
-{
-	bool ok = true;
-	for (size_t i = 0; i < vm->n; i++) {
-		if (disk_info_find_snapshot(vm->disks[i].info, name))
-			continue;
-		fprintf(stderr, "vmplay snapshot: disk '%s' (%s) has no snapshot "
-			"named '%s' ('vmplay snapshot list %s' shows them)\n",
-			vm->disks[i].disk->name, vm->disks[i].disk->file, name,
-			vm->cfg->path);
-		ok = false;
-	}
-	return ok;
-}
-
+/* Every disk that has the snapshot goes back to it. A disk without it
+ * (attached after the snapshot was taken: a "partial" snapshot) is left
+ * as it is, and said so; none having it is an error. */
 static int snapshot_restore(struct snap_vm *vm, const char *name)
 {
-	if (!all_have(vm, name))
+	size_t holders = 0;
+	for (size_t i = 0; i < vm->n; i++)
+		holders += disk_info_find_snapshot(vm->disks[i].info, name) != NULL;
+	if (!holders) {
+		fprintf(stderr, "vmplay snapshot: %s has no snapshot named '%s' "
+			"('vmplay snapshot list %s' shows them)\n",
+			vm->cfg->path, name, vm->cfg->path);
 		return 1;
+	}
 	bool had_ram = false;
 	for (size_t i = 0; i < vm->n; i++) {
 		const struct disk_snapshot *s =
 			disk_info_find_snapshot(vm->disks[i].info, name);
+		if (!s)
+			continue;
 		had_ram |= s->vm_state_size > 0;
 		char *error = NULL;
 		if (!disk_snapshot_apply(vm->disks[i].disk->file, name, &error)) {
@@ -223,6 +221,12 @@ static int snapshot_restore(struct snap_vm *vm, const char *name)
 		}
 	}
 	printf("restored snapshot '%s'\n", name);
+	for (size_t i = 0; i < vm->n; i++)
+		if (!disk_info_find_snapshot(vm->disks[i].info, name))
+			printf("note: disk '%s' (%s) has no snapshot '%s' (it was "
+			       "attached later) and was left as it is\n",
+			       vm->disks[i].disk->name, vm->disks[i].disk->file,
+			       name);
 	if (had_ram)
 		printf("note: the snapshot also holds the VM's memory; started "
 		       "from here the VM boots afresh from the restored disks\n");

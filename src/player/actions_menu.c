@@ -45,6 +45,8 @@ void actions_menu_lists_free(struct actions_menu_lists *keep)
 	free(keep->snapshots);
 	free(keep->dates);
 	free(keep->clocks);
+	strv_free(&keep->kinds);
+	strv_free(&keep->effects);
 	free(keep->disks);
 	strv_free(&keep->disk_names);
 	*keep = (struct actions_menu_lists){ 0 };
@@ -58,23 +60,33 @@ void actions_menu_fill(const struct vm_actions *a, struct overlay_info *info,
 	info->cdrom = vm_actions_cdrom(a);
 	info->n_recent_isos = vm_actions_recent_isos(a, &info->recent_isos);
 
-	const struct disk_snapshot *snaps;
+	const struct vm_snapshot *snaps;
 	size_t n = vm_actions_snapshots(a, &snaps);
 	keep->snapshots = xcalloc(n + 1, sizeof(*keep->snapshots));
 	keep->dates = xcalloc(n + 1, sizeof(*keep->dates));
 	keep->clocks = xcalloc(n + 1, sizeof(*keep->clocks));
 	for (size_t i = 0; i < n; i++) {
-		time_t t = (time_t)snaps[i].date_sec;
+		char *kind = vm_snapshot_kind_text(&snaps[i]);
+		char *effect = vm_snapshot_restore_effect(&snaps[i]);
+		strv_push(&keep->kinds, kind);
+		strv_push(&keep->effects, effect);
+		free(kind);
+		free(effect);
+	}
+	for (size_t i = 0; i < n; i++) {
+		time_t t = (time_t)snaps[i].s.date_sec;
 		struct tm tm;
 		localtime_r(&t, &tm);
 		strftime(keep->dates[i], sizeof(keep->dates[i]),
 			 "%Y-%m-%d %H:%M", &tm);
-		uint64_t s = snaps[i].vm_clock_ns / 1000000000u;
+		uint64_t s = snaps[i].s.vm_clock_ns / 1000000000u;
 		snprintf(keep->clocks[i], sizeof(keep->clocks[i]),
 			 "%02llu:%02u:%02u", (unsigned long long)(s / 3600),
 			 (unsigned)(s / 60 % 60), (unsigned)(s % 60));
 		keep->snapshots[i] = (struct overlay_snapshot){
-			snaps[i].name, keep->dates[i], keep->clocks[i] };
+			snaps[i].s.name, keep->dates[i], keep->clocks[i],
+			keep->kinds.v[i], keep->effects.v[i],
+			vm_snapshot_kind(&snaps[i]) == VM_SNAPSHOT_PARTIAL };
 	}
 	info->snapshots_known = vm_actions_snapshots_known(a);
 	info->snapshots = keep->snapshots;

@@ -26,6 +26,7 @@ struct actions_menu_lists {
 	struct overlay_snapshot *snapshots;
 	char (*dates)[40];
 	char (*clocks)[40];
+	struct strv kinds, effects;
 	struct overlay_disk *disks;
 	struct strv disk_names;
 };

@@ -215,10 +215,14 @@ static void build_snapshots(struct overlay *ov, struct page *p)
 		/* Snapshots taken by shortcut are named by their date: do
 		 * not say it twice. */
 		const char *date = s->date && strcmp(s->date, s->name) ? s->date : NULL;
-		it->detail = xasprintf("%s%s%s%s", date ? date : "",
+		/* The kind in short; its page says which disks lack it. */
+		const char *kind = s->partial ? "partial" : s->kind;
+		it->detail = xasprintf("%s%s%s%s%s%s", date ? date : "",
 				       date && s->vm_clock ? " · " : "",
 				       s->vm_clock ? "VM " : "",
-				       s->vm_clock ? s->vm_clock : "");
+				       s->vm_clock ? s->vm_clock : "",
+				       kind && (date || s->vm_clock) ? " · " : "",
+				       kind ? kind : "");
 	}
 }
 
@@ -243,10 +247,12 @@ static void build_snapshot_one(struct overlay *ov, struct page *p)
 		add(p, IT_TEXT, "Taken")->detail = xstrdup(s->date);
 	if (s->vm_clock)
 		add(p, IT_TEXT, "VM clock")->detail = xstrdup(s->vm_clock);
+	if (s->kind)
+		add(p, IT_TEXT, "Holds")->detail = xstrdup(s->kind);
+	/* Also while the VM is off: the disks are restored with qemu-img. */
 	struct item *it = add_action(p, "Restore", MENU_SNAPSHOT_RESTORE);
 	it->arg = xstrdup(s->name);
 	it->confirm = true;
-	it->disabled = !ov->running;
 	it = add_action(p, "Delete", MENU_SNAPSHOT_DELETE);
 	it->arg = xstrdup(s->name);
 	it->confirm = true;
@@ -447,6 +453,8 @@ static const struct confirm_def confirms[] = {
 	  "Restore" },
 	{ MENU_SNAPSHOT_DELETE, "Delete “%s”?",
 	  "The snapshot is removed from the disk images for good.", "Delete" },
+	{ MENU_DISK_CREATE, "Attach disk “%s”?",
+	  "", "Create and attach" },   /* text: attach_warning() */
 	{ MENU_QUIT, "Quit vmplay?",
 	  "The guest is asked to shut down; the window closes when it is off.",
 	  "Quit" },
@@ -460,16 +468,56 @@ static const struct confirm_def *confirm_for(enum menu_action a)
 	return NULL;
 }
 
+/* Attaching a disk makes every snapshot of the VM partial (the new disk
+ * is not in them): said, with the names, before it happens. NULL when
+ * there is no complete snapshot. Caller frees. */
+static char *attach_warning(const struct overlay *ov, const char *disk)
+{
+	char *names = NULL;
+	size_t n = 0;
+	for (size_t i = 0; i < ov->n_snaps; i++) {
+		if (ov->snaps[i].partial)
+			continue;
+		char *more = xasprintf("%s%s“%s”", names ? names : "",
+				       names ? ", " : "", ov->snaps[i].name);
+		free(names);
+		names = more;
+		n++;
+	}
+	if (!n)
+		return NULL;
+	char *text = xasprintf(
+		"The new disk is not in the VM's snapshot%s %s: %s partial. "
+		"Restoring %s then puts the other disks back and leaves “%s” as "
+		"it is, and the VM restarts from the disks (without the memory "
+		"state).", n > 1 ? "s" : "", names,
+		n > 1 ? "they become" : "it becomes", n > 1 ? "one" : "it", disk);
+	free(names);
+	return text;
+}
+
+static const struct overlay_snapshot *find_snapshot(struct overlay *ov,
+						    const char *name);
+
 static void build_confirm(struct overlay *ov, struct page *p)
 {
-	(void)ov;
 	const struct confirm_def *c = confirm_for(p->pending.action);
-	add(p, IT_TEXT, c ? c->text : "Are you sure?");
+	char *text = NULL;
+	if (p->pending.action == MENU_DISK_CREATE)
+		text = attach_warning(ov, p->pending.arg);
+	if (p->pending.action == MENU_SNAPSHOT_RESTORE) {
+		const struct overlay_snapshot *s = find_snapshot(ov, p->pending.arg);
+		if (s && s->effect)
+			text = xstrdup(s->effect);
+	}
+	add(p, IT_TEXT, text ? text : c ? c->text : "Are you sure?");
+	free(text);
 	add(p, IT_BACK, "Cancel");
 	struct item *it = add(p, IT_ACTION, c ? c->verb : "Yes");
 	it->action = p->pending.action;
 	it->arg = xstrdup(p->pending.arg);
 	it->value = p->pending.value;
+	it->size = p->pending.size;
 	it->keys = p->pending.keys;
 	it->n_keys = p->pending.n_keys;
 	it->keep_open = p->pending.keep_open;
@@ -783,7 +831,12 @@ static void submit_disk_create(struct overlay *ov, struct page *p)
 			   .arg = name->text, .label = (char *)"Create and attach" };
 	it.size = size;
 	it.value = p->choice;
-	request(ov, &it);
+	char *warning = attach_warning(ov, name->text);
+	if (warning)
+		push_page(ov, PAGE_CONFIRM, NULL, &it);
+	else
+		request(ov, &it);
+	free(warning);
 }
 
 /* ---- info ---- */
@@ -800,6 +853,8 @@ static void free_info(struct overlay *ov)
 		free((char *)ov->snaps[i].name);
 		free((char *)ov->snaps[i].date);
 		free((char *)ov->snaps[i].vm_clock);
+		free((char *)ov->snaps[i].kind);
+		free((char *)ov->snaps[i].effect);
 	}
 	free(ov->snaps);
 	for (size_t i = 0; i < ov->n_disks; i++) {
@@ -840,6 +895,9 @@ void overlay_set_info(struct overlay *ov, const struct overlay_info *in)
 		ov->snaps[i].name = xstrdup(in->snapshots[i].name ? in->snapshots[i].name : "");
 		ov->snaps[i].date = xstrdup(in->snapshots[i].date);
 		ov->snaps[i].vm_clock = xstrdup(in->snapshots[i].vm_clock);
+		ov->snaps[i].kind = xstrdup(in->snapshots[i].kind);
+		ov->snaps[i].effect = xstrdup(in->snapshots[i].effect);
+		ov->snaps[i].partial = in->snapshots[i].partial;
 	}
 	ov->disks_known = in->disks_known;
 	ov->n_disks = in->n_disks;
@@ -947,6 +1005,22 @@ static const struct item *selected(const struct overlay *ov)
 	if (!p || p->sel < 0 || p->sel >= (int)p->n_items)
 		return NULL;
 	return &p->items[p->sel];
+}
+
+char *overlay_page_text(const struct overlay *ov)
+{
+	const struct page *p = ctop(ov);
+	char *out = xstrdup("");
+	for (size_t i = 0; p && i < p->n_items; i++) {
+		const struct item *it = &p->items[i];
+		char *more = xasprintf("%s%s%s%s%s\n", out, it->label ? it->label : "",
+				       it->detail ? "\t" : "",
+				       it->detail ? it->detail : "",
+				       it->disabled ? " (off)" : "");
+		free(out);
+		out = more;
+	}
+	return out;
 }
 
 const char *overlay_selected_label(const struct overlay *ov)

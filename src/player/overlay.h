@@ -82,6 +82,9 @@ struct overlay_snapshot {
 	const char *name;
 	const char *date;       /* as the player formats it, e.g. "2026-11-27 10:42" */
 	const char *vm_clock;   /* e.g. "00:12:31" */
+	const char *kind;       /* "memory + disks", "disks only", "partial: ..."; may be NULL */
+	const char *effect;     /* what restoring does, for the confirmation; may be NULL */
+	bool partial;           /* not on every disk (vm_actions.h) */
 };
 
 struct overlay_disk {
@@ -159,6 +162,9 @@ const char *overlay_selected_label(const struct overlay *ov); /* or NULL */
 const char *overlay_field_text(const struct overlay *ov);   /* focused field */
 const char *overlay_field_error(const struct overlay *ov);
 size_t overlay_candidates(const struct overlay *ov, const char ***list);
+/* The shown page's items, one a line: "LABEL" or "LABEL\tDETAIL" (with
+ * " (off)" after a disabled one). Caller frees. */
+char *overlay_page_text(const struct overlay *ov);
 bool overlay_panel_rect(const struct overlay *ov, SDL_Rect *r); /* last draw */
 
 #endif

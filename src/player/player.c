@@ -100,6 +100,9 @@ struct player {
 	struct kiosk *kiosk;
 	struct supervisor *sv;
 	bool kiosk_quitting;   /* the PIN allowed quitting */
+	/* A snapshot restore stopped QEMU to start it again (vm_actions.h,
+	 * listener.restart); restart_now: it is off, the loop restarts it. */
+	bool restarting, restart_now;
 	uint64_t pointer_moved_ms;
 	bool pointer_hidden;
 };
@@ -286,6 +289,16 @@ static void on_action_changed(void *user)
 	update_info(user);
 }
 
+static bool on_action_restart(void *user)
+{
+	struct player *p = user;
+	if (p->sv || !p->session || vm_session_exited(p->session))
+		return false;   /* kiosk: the supervisor owns the sessions */
+	p->restarting = true;
+	vm_session_quit(p->session);
+	return true;
+}
+
 static void on_qmp_event(void *user, const char *event,
 			 struct json_object *data)
 {
@@ -315,6 +328,11 @@ static void on_state(void *user, enum vm_state state, const char *why)
 	case VM_STATE_EXITED:
 		if (p->sv)
 			break;   /* kiosk: the supervisor starts it again */
+		if (p->restarting) {
+			p->restarting = false;
+			p->restart_now = true;   /* not here: in its callback */
+			break;
+		}
 		switch (vm_session_outcome(p->session)) {
 		case VM_OUTCOME_POWEROFF:
 		case VM_OUTCOME_STOPPED:
@@ -939,6 +957,37 @@ static void lose_vnc(struct player *p)
 	p->vnc_lost_at = now_ms();
 }
 
+/* QEMU stopped for a snapshot restore: the disks are restored
+ * (vm_actions_set_session(NULL)) and it starts again. */
+static void restart_session(struct player *p)
+{
+	p->restart_now = false;
+	if (p->vnc) {
+		input_set_vnc(p->input, NULL);
+		vnc_destroy(p->vnc);
+		p->vnc = NULL;
+	}
+	p->vnc_lost_at = 0;
+	vm_actions_set_session(p->actions, NULL);
+	vm_session_destroy(p->session);
+	p->session = NULL;
+	char *msg = xasprintf("Starting %s...", p->cfg->name);
+	render_set_message(p->render, msg);
+	free(msg);
+	p->updates = 0;
+	p->started_ms = now_ms();
+	char *error = NULL;
+	struct vm_session *s = vm_session_start(p->cfg, 0, &error);
+	if (!s) {
+		fail(p, error ? error : "QEMU did not start");
+		free(error);
+	} else if (!attach_session(p, s)) {
+		vm_session_quit(s);
+	}
+	update_title(p);
+	update_info(p);
+}
+
 static void loop(struct player *p)
 {
 	while (!p->quit) {
@@ -1028,6 +1077,8 @@ static void loop(struct player *p)
 			}
 		} else if (p->session) {
 			vm_session_dispatch(p->session);
+			if (p->restart_now)
+				restart_session(p);
 		}
 		if (p->kiosk)
 			kiosk_tick(p);
@@ -1043,7 +1094,8 @@ static void loop(struct player *p)
 		if (p->overlay && overlay_timeout(p->overlay, now) == 0)
 			render_invalidate(p->render);   /* the uptime ticks */
 		if (!p->sv && !p->vnc && p->vnc_lost_at && !p->failed &&
-		    !p->quit && now_ms() - p->vnc_lost_at > VNC_LOST_GRACE_MS) {
+		    !p->quit && !p->restarting &&
+		    now_ms() - p->vnc_lost_at > VNC_LOST_GRACE_MS) {
 			fail(p, "Lost the connection to QEMU's display; "
 				"stopping the VM.");
 			vm_session_quit(p->session);
@@ -1153,7 +1205,7 @@ int player_run(const struct vm_config *cfg, const struct play_options *opts)
 	SDL_PumpEvents();
 
 	struct vm_actions_listener actions_listener = {
-		on_action_note, on_action_changed, p };
+		on_action_note, on_action_changed, p, on_action_restart };
 	p->actions = vm_actions_create(cfg, NULL, &actions_listener);
 
 	p->instance = opts->instance;

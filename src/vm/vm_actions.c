@@ -273,6 +273,7 @@ void vm_actions_destroy(struct vm_actions *a)
 	free(a->formats);
 	strv_free(&a->nodes);
 	vm_actions_free_snapshots(a->snapshots, a->n_snapshots);
+	free(a->restart_restore);
 	free_disks(a);
 	for (size_t i = 0; i < a->n_added; i++) {
 		free(a->added[i].name);
@@ -288,7 +289,7 @@ void vm_actions_destroy(struct vm_actions *a)
 
 void vm_actions_set_session(struct vm_actions *a, struct vm_session *session)
 {
-	if (a->session == session)
+	if (a->session == session && !(!session && a->restart_restore))
 		return;
 	a->session = session;
 	if (a->job.active) {
@@ -298,6 +299,12 @@ void vm_actions_set_session(struct vm_actions *a, struct vm_session *session)
 	/* A restarted VM starts with the medium of the VM file. */
 	free(a->cdrom);
 	a->cdrom = xstrdup(a->cfg->cdrom_file);
+	if (!session && a->restart_restore) {
+		char *name = a->restart_restore;
+		a->restart_restore = NULL;
+		vma_restore_offline(a, name);
+		free(name);
+	}
 }
 
 const char *vm_actions_busy(const struct vm_actions *a)
@@ -312,7 +319,7 @@ bool vm_actions_idle(const struct vm_actions *a)
 
 /* ---- lists ---- */
 
-static void set_snapshots(struct vm_actions *a, struct disk_snapshot *list,
+static void set_snapshots(struct vm_actions *a, struct vm_snapshot *list,
 			  size_t n)
 {
 	vm_actions_free_snapshots(a->snapshots, a->n_snapshots);
@@ -367,6 +374,22 @@ static void free_sizes(struct vm_node_size *sizes, size_t n)
 	free(sizes);
 }
 
+/* The labels of the snapshot nodes, for "partial: not on disk 'data'". */
+static char **node_labels(const struct vm_actions *a)
+{
+	char **labels = xcalloc(a->nodes.n + 1, sizeof(*labels));
+	for (size_t i = 0; i < a->nodes.n; i++)
+		labels[i] = vma_node_label(a, i);
+	return labels;
+}
+
+static void free_labels(char **labels)
+{
+	for (size_t i = 0; labels && labels[i]; i++)
+		free(labels[i]);
+	free(labels);
+}
+
 /* Takes the answer of query-named-block-nodes into the lists. */
 void vma_take_nodes(struct vm_actions *a, struct json_object *nodes)
 {
@@ -376,14 +399,17 @@ void vma_take_nodes(struct vm_actions *a, struct json_object *nodes)
 	for (size_t i = 0; i < nd; i++)
 		names[i] = owned[i] = qemu_disk_node_name(i);
 	struct vm_node_size *sizes = xcalloc(nd + 1, sizeof(*sizes));
-	struct disk_snapshot *ignored = NULL;
-	size_t n_ignored = vm_actions_parse_nodes(nodes, names, nd, &ignored,
-						  sizes);
+	struct vm_snapshot *ignored = NULL;
+	size_t n_ignored = vm_actions_parse_nodes(nodes, names, NULL, nd,
+						  &ignored, sizes);
 	vm_actions_free_snapshots(ignored, n_ignored);
-	struct disk_snapshot *list = NULL;
+	char **labels = node_labels(a);
+	struct vm_snapshot *list = NULL;
 	size_t n = vm_actions_parse_nodes(nodes,
 					  (const char *const *)a->nodes.v,
+					  (const char *const *)labels,
 					  a->nodes.n, &list, NULL);
+	free_labels(labels);
 	set_snapshots(a, list, n);
 	set_disks(a, sizes);
 	free_sizes(sizes, nd);
@@ -393,54 +419,44 @@ void vma_take_nodes(struct vm_actions *a, struct json_object *nodes)
 	free(names);
 }
 
-/* The VM is off: the same from qemu-img. */
+/* The VM is off: the same from qemu-img (the UEFI variable store is left
+ * out, as 'vmplay snapshot' does). */
 static void refresh_offline(struct vm_actions *a)
 {
 	size_t nd = a->cfg->n_disks;
 	struct vm_node_size *sizes = xcalloc(nd + 1, sizeof(*sizes));
-	struct disk_snapshot *list = NULL;
-	size_t n_list = 0;
-	bool first = true;
+	struct disk_info **infos = xcalloc(nd + 1, sizeof(*infos));
+	const struct disk_snapshot **lists = xcalloc(nd + 1, sizeof(*lists));
+	size_t *counts = xcalloc(nd + 1, sizeof(*counts));
+	char **labels = xcalloc(nd + 1, sizeof(*labels));
+	size_t n_lists = 0;
 	for (size_t i = 0; i < nd; i++) {
 		const struct vm_disk *d = &a->cfg->disks[i];
 		char *error = NULL;
-		struct disk_info *info = disk_info(d->file, DISK_INFO_SHARED,
-						   &error);
+		infos[i] = disk_info(d->file, DISK_INFO_SHARED, &error);
 		free(error);
-		if (!info)
+		if (!infos[i])
 			continue;
 		sizes[i].found = true;
-		sizes[i].format = xstrdup(info->format_name);
-		sizes[i].virtual_size = info->virtual_size;
-		sizes[i].used_size = info->actual_size;
+		sizes[i].format = xstrdup(infos[i]->format_name);
+		sizes[i].virtual_size = infos[i]->virtual_size;
+		sizes[i].used_size = infos[i]->actual_size;
 		if (!d->readonly) {
-			/* Keep the names every writable disk has. */
-			if (first) {
-				list = xcalloc(info->n_snapshots + 1,
-					       sizeof(*list));
-				for (size_t k = 0; k < info->n_snapshots; k++) {
-					list[k] = info->snapshots[k];
-					list[k].id = xstrdup(info->snapshots[k].id);
-					list[k].name = xstrdup(info->snapshots[k].name);
-				}
-				n_list = info->n_snapshots;
-				first = false;
-			} else {
-				size_t keep = 0;
-				for (size_t k = 0; k < n_list; k++) {
-					if (disk_info_find_snapshot(info,
-								    list[k].name)) {
-						list[keep++] = list[k];
-					} else {
-						free(list[k].id);
-						free(list[k].name);
-					}
-				}
-				n_list = keep;
-			}
+			lists[n_lists] = infos[i]->snapshots;
+			counts[n_lists] = infos[i]->n_snapshots;
+			labels[n_lists++] = xasprintf("disk '%s'", d->name);
 		}
-		disk_info_destroy(info);
 	}
+	struct vm_snapshot *list = NULL;
+	size_t n_list = vm_actions_merge_snapshots(lists, counts,
+						   (const char *const *)labels,
+						   n_lists, &list);
+	for (size_t i = 0; i < nd; i++)
+		disk_info_destroy(infos[i]);
+	free_labels(labels);
+	free(infos);
+	free(lists);
+	free(counts);
 	set_snapshots(a, list, n_list);
 	set_disks(a, sizes);
 	free_sizes(sizes, nd);
@@ -468,7 +484,7 @@ bool vm_actions_snapshots_known(const struct vm_actions *a)
 }
 
 size_t vm_actions_snapshots(const struct vm_actions *a,
-			    const struct disk_snapshot **list)
+			    const struct vm_snapshot **list)
 {
 	*list = a->snapshots;
 	return a->n_snapshots;

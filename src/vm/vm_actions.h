@@ -44,7 +44,36 @@ struct vm_actions_listener {
 	/* Snapshot list, disk list or the inserted medium changed. */
 	void (*changed)(void *user);
 	void *user;
+	/* A restore needs the VM restarted (a snapshot without memory
+	 * state, or one some disk lacks): stop QEMU, call
+	 * vm_actions_set_session(a, NULL) once it is off (that restores the
+	 * disks), then start it again. Return false when the owner cannot
+	 * (kiosk mode): the restore is refused with a note. NULL: never. */
+	bool (*restart)(void *user);
 };
+
+/* One snapshot as the menu lists it. A snapshot is "partial" when some
+ * disk taking part lacks it (a disk attached after it was taken):
+ * restoring it puts back the disks that have it, leaves the others as they
+ * are and restarts the VM without the memory state (which belongs to a
+ * machine without those disks). */
+struct vm_snapshot {
+	struct disk_snapshot s;   /* from the first disk that has it (the
+				     one holding the VM state, if any) */
+	char *missing;            /* NULL on every disk; else the disks
+				     without it: "'data'", "'data', 'logs'" */
+};
+
+enum vm_snapshot_kind {
+	VM_SNAPSHOT_FULL,         /* memory and disks: restored in place */
+	VM_SNAPSHOT_DISKS,        /* disks only: the VM restarts from them */
+	VM_SNAPSHOT_PARTIAL,      /* not on every disk: restarts, see above */
+};
+enum vm_snapshot_kind vm_snapshot_kind(const struct vm_snapshot *s);
+/* "memory + disks", "disks only", "partial: not on 'data'". Caller frees. */
+char *vm_snapshot_kind_text(const struct vm_snapshot *s);
+/* What restoring it does, for the confirmation. Caller frees. */
+char *vm_snapshot_restore_effect(const struct vm_snapshot *s);
 
 /* One disk as the Disks page shows it. */
 struct vm_actions_disk {
@@ -67,7 +96,8 @@ struct vm_actions *vm_actions_create(const struct vm_config *cfg,
 void vm_actions_destroy(struct vm_actions *a);
 
 /* A new session (a restarted VM) or NULL (the VM is off); a snapshot job of
- * the old one is forgotten. */
+ * the old one is forgotten. NULL with a restore waiting for the restart
+ * (listener.restart) restores the disks now. */
 void vm_actions_set_session(struct vm_actions *a, struct vm_session *session);
 
 /* Every QMP event of the session (from vm_session_listener.event). */
@@ -86,17 +116,20 @@ bool vm_actions_idle(const struct vm_actions *a);
 char *vm_actions_snapshot_blocker(const struct vm_actions *a);
 /* name NULL: named by the date and time ("2026-11-27 10:42"). */
 void vm_actions_snapshot_take(struct vm_actions *a, const char *name);
+/* A snapshot with memory state on every disk is loaded in place; any
+ * other restarts the VM (listener.restart) and is restored while it is
+ * off; with the VM off it is restored at once (qemu-img). */
 void vm_actions_snapshot_restore(struct vm_actions *a, const char *name);
 void vm_actions_snapshot_delete(struct vm_actions *a, const char *name);
 
 /* Reads the snapshot list and the disks' sizes again (QMP while the VM
  * runs, qemu-img while it is off); changed() follows. */
 void vm_actions_refresh(struct vm_actions *a);
-/* The VM's snapshots (on every taking-part disk), oldest first; false
- * until the first refresh answered. */
+/* The VM's snapshots (on any taking-part disk; see struct vm_snapshot),
+ * oldest first; false until the first refresh answered. */
 bool vm_actions_snapshots_known(const struct vm_actions *a);
 size_t vm_actions_snapshots(const struct vm_actions *a,
-			    const struct disk_snapshot **list);
+			    const struct vm_snapshot **list);
 bool vm_actions_disks_known(const struct vm_actions *a);
 size_t vm_actions_disks(const struct vm_actions *a,
 			const struct vm_actions_disk **list);
@@ -152,21 +185,29 @@ char *vm_actions_snapshot_name(time_t t, const char *const *taken, size_t n);
 char *vm_actions_blocker_for(const struct vm_config *cfg,
 			     const enum disk_format *formats);
 
-/* The snapshots in query-named-block-nodes' answer that every node in
- * nodes has, oldest first, with the data of nodes[0] (which holds the VM
- * state). Returns how many (*out malloc'd; free with
- * vm_actions_free_snapshots); sizes of the named disks into sizes
- * (index-aligned with nodes, may be NULL). */
+/* The snapshots in query-named-block-nodes' answer that any node in
+ * nodes has, oldest first, with the data of the first node that has it
+ * (nodes[0] holds the VM state); missing names the nodes without it by
+ * labels (index-aligned with nodes; NULL: the node names). Returns how
+ * many (*out malloc'd; free with vm_actions_free_snapshots); sizes of the
+ * named disks into sizes (index-aligned with nodes, may be NULL). */
 struct vm_node_size {
 	char *format;
 	uint64_t virtual_size, used_size;
 	bool found;
 };
 size_t vm_actions_parse_nodes(struct json_object *nodes,
-			      const char *const *node_names, size_t n_nodes,
-			      struct disk_snapshot **out,
+			      const char *const *node_names,
+			      const char *const *labels, size_t n_nodes,
+			      struct vm_snapshot **out,
 			      struct vm_node_size *sizes);
-void vm_actions_free_snapshots(struct disk_snapshot *list, size_t n);
+void vm_actions_free_snapshots(struct vm_snapshot *list, size_t n);
+/* The union of per-disk snapshot lists (lists[i] has counts[i] entries),
+ * as vm_actions_parse_nodes describes; the lists are left as they are. */
+size_t vm_actions_merge_snapshots(const struct disk_snapshot *const *lists,
+				  const size_t *counts,
+				  const char *const *labels, size_t n_lists,
+				  struct vm_snapshot **out);
 
 /* send-key's arguments for QEMU key numbers ("qnum": XT scan codes, see
  * player/keymap.h); NULL with *error (malloc'd) when a key is 0 (has no

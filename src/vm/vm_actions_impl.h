@@ -66,8 +66,10 @@ struct vm_actions {
 	unsigned next_serial;
 
 	bool snapshots_known;
-	struct disk_snapshot *snapshots;
+	struct vm_snapshot *snapshots;
 	size_t n_snapshots;
+	/* A restore waiting for QEMU to stop (listener.restart). */
+	char *restart_restore;
 	bool disks_known;
 	struct vm_actions_disk *disks;
 	size_t n_disks;
@@ -95,5 +97,8 @@ void vma_job_fail(struct vm_actions *a, const char *why);
 void vma_snapshot_prepared(struct vm_actions *a, struct json_object *nodes);
 void vma_media_ejected(struct vm_actions *a);
 void vma_media_inserted(struct vm_actions *a, const char *path);
+void vma_restore_offline(struct vm_actions *a, const char *name);
+/* The label of a node in notes: "'system'", "the UEFI variables". */
+char *vma_node_label(const struct vm_actions *a, size_t node);
 
 #endif

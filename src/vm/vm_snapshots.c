@@ -99,11 +99,21 @@ static size_t node_snapshots(struct json_object *node,
 	return used;
 }
 
-void vm_actions_free_snapshots(struct disk_snapshot *list, size_t n)
+static void free_disk_snapshots(struct disk_snapshot *list, size_t n)
 {
 	for (size_t i = 0; list && i < n; i++) {
 		free(list[i].id);
 		free(list[i].name);
+	}
+	free(list);
+}
+
+void vm_actions_free_snapshots(struct vm_snapshot *list, size_t n)
+{
+	for (size_t i = 0; list && i < n; i++) {
+		free(list[i].s.id);
+		free(list[i].s.name);
+		free(list[i].missing);
 	}
 	free(list);
 }
@@ -117,12 +127,60 @@ static bool has_name(const struct disk_snapshot *list, size_t n,
 	return false;
 }
 
+static int by_date(const void *x, const void *y)
+{
+	const struct vm_snapshot *a = x, *b = y;
+	return (a->s.date_sec > b->s.date_sec) - (a->s.date_sec < b->s.date_sec);
+}
+
+size_t vm_actions_merge_snapshots(const struct disk_snapshot *const *lists,
+				  const size_t *counts,
+				  const char *const *labels, size_t n_lists,
+				  struct vm_snapshot **out)
+{
+	size_t total = 0, n = 0;
+	for (size_t i = 0; i < n_lists; i++)
+		total += counts[i];
+	*out = xcalloc(total + 1, sizeof(**out));
+	for (size_t i = 0; i < n_lists; i++) {
+		for (size_t k = 0; k < counts[i]; k++) {
+			const struct disk_snapshot *d = &lists[i][k];
+			bool seen = false;
+			for (size_t j = 0; j < i && !seen; j++)
+				seen = has_name(lists[j], counts[j], d->name);
+			if (seen)
+				continue;
+			struct vm_snapshot *o = &(*out)[n++];
+			o->s = *d;
+			o->s.id = xstrdup(d->id ? d->id : "");
+			o->s.name = xstrdup(d->name);
+			o->missing = NULL;
+			for (size_t j = 0; j < n_lists; j++) {
+				if (has_name(lists[j], counts[j], d->name))
+					continue;
+				char *more = xasprintf("%s%s%s", o->missing ? o->missing : "",
+						       o->missing ? ", " : "", labels[j]);
+				free(o->missing);
+				o->missing = more;
+			}
+		}
+	}
+	/* Oldest first; equal dates keep the first disk's order. */
+	for (size_t i = 1; i < n; i++)
+		for (size_t j = i; j > 0 && by_date(&(*out)[j - 1], &(*out)[j]) > 0; j--) {
+			struct vm_snapshot t = (*out)[j];
+			(*out)[j] = (*out)[j - 1];
+			(*out)[j - 1] = t;
+		}
+	return n;
+}
+
 size_t vm_actions_parse_nodes(struct json_object *nodes,
-			      const char *const *node_names, size_t n_nodes,
-			      struct disk_snapshot **out,
+			      const char *const *node_names,
+			      const char *const *labels, size_t n_nodes,
+			      struct vm_snapshot **out,
 			      struct vm_node_size *sizes)
 {
-	*out = NULL;
 	struct disk_snapshot **lists = xcalloc(n_nodes + 1, sizeof(*lists));
 	size_t *counts = xcalloc(n_nodes + 1, sizeof(*counts));
 	for (size_t i = 0; i < n_nodes; i++) {
@@ -137,26 +195,68 @@ size_t vm_actions_parse_nodes(struct json_object *nodes,
 		sizes[i].virtual_size = (uint64_t)get_int(image, "virtual-size");
 		sizes[i].used_size = (uint64_t)get_int(image, "actual-size");
 	}
-	size_t n = 0;
-	if (n_nodes) {
-		*out = xcalloc(counts[0] + 1, sizeof(**out));
-		for (size_t k = 0; k < counts[0]; k++) {
-			bool everywhere = true;
-			for (size_t i = 1; i < n_nodes && everywhere; i++)
-				everywhere = has_name(lists[i], counts[i],
-						      lists[0][k].name);
-			if (!everywhere)
-				continue;
-			/* Move the entry over. */
-			(*out)[n++] = lists[0][k];
-			lists[0][k].id = lists[0][k].name = NULL;
-		}
-	}
+	size_t n = vm_actions_merge_snapshots(
+		(const struct disk_snapshot *const *)lists, counts,
+		labels ? labels : node_names, n_nodes, out);
 	for (size_t i = 0; i < n_nodes; i++)
-		vm_actions_free_snapshots(lists[i], counts[i]);
+		free_disk_snapshots(lists[i], counts[i]);
 	free(lists);
 	free(counts);
 	return n;
+}
+
+enum vm_snapshot_kind vm_snapshot_kind(const struct vm_snapshot *s)
+{
+	if (s->missing)
+		return VM_SNAPSHOT_PARTIAL;
+	return s->s.vm_state_size ? VM_SNAPSHOT_FULL : VM_SNAPSHOT_DISKS;
+}
+
+char *vm_snapshot_kind_text(const struct vm_snapshot *s)
+{
+	switch (vm_snapshot_kind(s)) {
+	case VM_SNAPSHOT_FULL:
+		return xstrdup("memory + disks");
+	case VM_SNAPSHOT_DISKS:
+		return xstrdup("disks only");
+	case VM_SNAPSHOT_PARTIAL:
+		break;
+	}
+	return xasprintf("partial: not on %s", s->missing);
+}
+
+char *vm_snapshot_restore_effect(const struct vm_snapshot *s)
+{
+	switch (vm_snapshot_kind(s)) {
+	case VM_SNAPSHOT_FULL:
+		return xstrdup("The VM returns to the moment of this snapshot. "
+			       "Its current state is lost.");
+	case VM_SNAPSHOT_DISKS:
+		return xstrdup("This snapshot holds the disks only: the VM is "
+			       "turned off, its disks go back to the snapshot "
+			       "and it starts again from them. Its current "
+			       "state is lost.");
+	case VM_SNAPSHOT_PARTIAL:
+		break;
+	}
+	return xasprintf("Partial snapshot: %s did not have it (attached "
+			 "later) and stays as it is. The VM is turned off, "
+			 "the other disks go back to the snapshot and it "
+			 "starts again from them%s. Its current state is lost.",
+			 s->missing, s->s.vm_state_size
+				 ? " (the memory in the snapshot is not used: "
+				   "the machine has changed since)" : "");
+}
+
+char *vma_node_label(const struct vm_actions *a, size_t node)
+{
+	const char *nn = node < a->nodes.n ? a->nodes.v[node] : "";
+	unsigned idx;
+	if (sscanf(nn, "disk%u", &idx) == 1 && idx < a->cfg->n_disks)
+		return xasprintf("disk '%s'", a->cfg->disks[idx].name);
+	if (!strcmp(nn, "efivars"))
+		return xstrdup("the UEFI variables");
+	return xasprintf("node '%s'", nn);
 }
 
 /* ---- snapshots ---- */
@@ -237,6 +337,10 @@ static void snapshot_start(struct vm_actions *a, enum snap_action action,
 		free(blocker);
 		return;
 	}
+	if (action == SNAP_RESTORE && !vma_live_qmp(a, NULL)) {
+		vma_restore_offline(a, name);
+		return;
+	}
 	struct qmp *q = vma_live_qmp(a, verbs[action]);
 	if (!q)
 		return;
@@ -275,6 +379,77 @@ static struct json_object *string_array(const struct strv *sv)
 	return arr;
 }
 
+/* Restores name with qemu-img on every writable disk that has it, the VM
+ * being off; disks without it stay as they are (said in the note). */
+void vma_restore_offline(struct vm_actions *a, const char *name)
+{
+	struct strv left = { 0 };
+	size_t restored = 0;
+	bool failed = false;
+	for (size_t i = 0; i < a->cfg->n_disks && !failed; i++) {
+		const struct vm_disk *d = &a->cfg->disks[i];
+		if (d->readonly)
+			continue;
+		char *error = NULL;
+		struct disk_info *info = disk_info(d->file, DISK_INFO_DEFAULT, &error);
+		if (!info) {
+			vma_note(a, VM_NOTE_ERROR, "Cannot restore snapshot %s: "
+				 "disk '%s': %s", name, d->name, error);
+			failed = true;
+		} else if (!disk_info_find_snapshot(info, name)) {
+			strv_pushf(&left, "'%s'", d->name);
+		} else if (!disk_snapshot_apply(d->file, name, &error)) {
+			vma_note(a, VM_NOTE_ERROR, "Cannot restore snapshot %s: "
+				 "disk '%s': %s", name, d->name, error);
+			failed = true;
+		} else {
+			restored++;
+		}
+		free(error);
+		disk_info_destroy(info);
+	}
+	if (!failed && !restored) {
+		vma_note(a, VM_NOTE_ERROR, "Cannot restore snapshot %s: the VM "
+			 "has no snapshot of that name", name);
+	} else if (!failed) {
+		char *list = strv_join(&left, ", ");
+		if (left.n)
+			vma_note(a, VM_NOTE_INFO, "Snapshot %s restored; disk%s %s "
+				 "did not have it and %s left as %s", name,
+				 left.n > 1 ? "s" : "", list,
+				 left.n > 1 ? "were" : "was",
+				 left.n > 1 ? "they were" : "it was");
+		else
+			vma_note(a, VM_NOTE_INFO, "Snapshot %s restored", name);
+		free(list);
+	}
+	strv_free(&left);
+	vm_actions_refresh(a);
+}
+
+/* A snapshot QEMU cannot load into the running machine: the owner stops
+ * QEMU, vm_actions_set_session(NULL) restores it, the owner starts QEMU
+ * again. */
+static void restart_restore(struct vm_actions *a, const struct vm_snapshot *s)
+{
+	char *name = xstrdup(s->s.name);
+	vma_job_clear(a);
+	free(a->restart_restore);
+	a->restart_restore = xstrdup(name);
+	if (!a->listener.restart || !a->listener.restart(a->listener.user)) {
+		free(a->restart_restore);
+		a->restart_restore = NULL;
+		vma_note(a, VM_NOTE_ERROR, "Cannot restore snapshot %s here: it "
+			 "needs the VM restarted (%s); restore it with 'vmplay "
+			 "snapshot restore' while the VM is off", name,
+			 s->missing ? "it is partial" : "it holds no memory state");
+	} else {
+		vma_note(a, VM_NOTE_PROGRESS, "Turning the VM off to restore "
+			 "snapshot %s…", name);
+	}
+	free(name);
+}
+
 /* The list is in: check the name, then start QEMU's job. */
 void vma_snapshot_prepared(struct vm_actions *a, struct json_object *nodes)
 {
@@ -290,11 +465,11 @@ void vma_snapshot_prepared(struct vm_actions *a, struct json_object *nodes)
 			strv_push(&taken, list[k].name);
 		if (name && has_name(list, n, name))
 			strv_push(&holders, a->nodes.v[i]);
-		vm_actions_free_snapshots(list, n);
+		free_disk_snapshots(list, n);
 	}
-	const struct disk_snapshot *found = NULL;
+	const struct vm_snapshot *found = NULL;
 	for (size_t k = 0; name && k < a->n_snapshots; k++)
-		if (!strcmp(a->snapshots[k].name, name))
+		if (!strcmp(a->snapshots[k].s.name, name))
 			found = &a->snapshots[k];
 
 	const char *problem = NULL;
@@ -312,14 +487,14 @@ void vma_snapshot_prepared(struct vm_actions *a, struct json_object *nodes)
 		}
 		break;
 	case SNAP_RESTORE:
-		if (!holders.n)
+		if (!holders.n || !found) {
 			problem = "the VM has no snapshot of that name";
-		else if (!found)
-			problem = "not every disk has that snapshot";
-		else if (!found->vm_state_size)
-			problem = "it holds no memory state (it was taken while "
-				  "the VM was off); restore it with 'vmplay "
-				  "snapshot restore' while the VM is off";
+		} else if (vm_snapshot_kind(found) != VM_SNAPSHOT_FULL) {
+			/* Disks only, or partial: QEMU can load neither into
+			 * the running machine; restored while it is off. */
+			restart_restore(a, found);
+			goto out;
+		}
 		break;
 	case SNAP_DELETE:
 		if (!holders.n)

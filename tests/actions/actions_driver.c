@@ -13,9 +13,11 @@
  * insert PATH | eject | cdrom | recent | create NAME FORMAT SIZE |
  * grow NAME SIZE | pause | reset | shutdown | forceoff | cad |
  * keys NAME... (SDL scancode names) | wait-exit SECONDS.
- * "list" refreshes and prints "snapshot NAME|DATE|CLOCK|RAM" and
- * "disk NAME|FORMAT|VIRTUAL|USED|next-boot" lines. End of input stops
- * QEMU and ends the program. */
+ * "list" refreshes and prints "snapshot NAME|DATE|CLOCK|RAM|KIND" and
+ * "disk NAME|FORMAT|VIRTUAL|USED|next-boot" lines. A restore that needs
+ * the VM restarted (listener.restart) stops QEMU, restores and starts it
+ * again as the player does, printing "restarted", before "done". End of
+ * input stops QEMU and ends the program. */
 #include "base/log.h"
 #include "base/util.h"
 #include "player/keymap.h"
@@ -37,6 +39,7 @@ struct driver {
 	struct vm_session *session;
 	struct vm_actions *actions;
 	bool exited;
+	bool restarting, restart_now;
 };
 
 static void on_note(void *user, enum vm_note kind, const char *text)
@@ -60,7 +63,39 @@ static void on_state(void *user, enum vm_state state, const char *why)
 	if (state == VM_STATE_EXITED) {
 		d->exited = true;
 		vm_actions_set_session(d->actions, NULL);
+		d->restart_now = d->restarting;
 	}
+}
+
+static bool on_restart(void *user)
+{
+	struct driver *d = user;
+	if (d->exited)
+		return false;
+	d->restarting = true;
+	vm_session_quit(d->session);
+	return true;
+}
+
+static void on_event(void *user, const char *event, struct json_object *data);
+
+/* Off for a restore: start QEMU again (not inside its own callback). */
+static void restart(struct driver *d)
+{
+	d->restart_now = d->restarting = false;
+	vm_session_destroy(d->session);
+	char *error = NULL;
+	d->session = vm_session_start(d->cfg, 0, &error);
+	if (!d->session) {
+		printf("restart failed: %s\n", error);
+		free(error);
+		return;
+	}
+	d->exited = false;
+	struct vm_session_listener sl = { on_state, on_event, d };
+	vm_session_set_listener(d->session, &sl);
+	vm_actions_set_session(d->actions, d->session);
+	printf("restarted\n");
 }
 
 static void on_event(void *user, const char *event, struct json_object *data)
@@ -91,6 +126,8 @@ static bool loop_once(struct driver *d, int max_ms, bool want_stdin)
 		return false;
 	if (!d->exited)
 		vm_session_dispatch(d->session);
+	if (d->restart_now)
+		restart(d);
 	fflush(stdout);
 	return stdin_at >= 0 && (fds[stdin_at].revents & (POLLIN | POLLHUP));
 }
@@ -98,7 +135,8 @@ static bool loop_once(struct driver *d, int max_ms, bool want_stdin)
 static void wait_idle(struct driver *d)
 {
 	uint64_t deadline = now_ms() + 120000;
-	while (!vm_actions_idle(d->actions) && now_ms() < deadline)
+	while ((!vm_actions_idle(d->actions) || d->restarting) &&
+	       now_ms() < deadline)
 		loop_once(d, 100, false);
 	if (!vm_actions_idle(d->actions))
 		printf("timeout waiting for the action\n");
@@ -106,14 +144,16 @@ static void wait_idle(struct driver *d)
 
 static void print_lists(struct driver *d)
 {
-	const struct disk_snapshot *snaps;
+	const struct vm_snapshot *snaps;
 	size_t n = vm_actions_snapshots(d->actions, &snaps);
 	for (size_t i = 0; i < n; i++) {
 		char date[40], clock[40];
-		printf("snapshot %s|%s|%s|%" PRIu64 "\n", snaps[i].name,
-		       disk_snapshot_date(&snaps[i], date, sizeof(date)),
-		       disk_snapshot_clock(&snaps[i], clock, sizeof(clock)),
-		       snaps[i].vm_state_size);
+		char *kind = vm_snapshot_kind_text(&snaps[i]);
+		printf("snapshot %s|%s|%s|%" PRIu64 "|%s\n", snaps[i].s.name,
+		       disk_snapshot_date(&snaps[i].s, date, sizeof(date)),
+		       disk_snapshot_clock(&snaps[i].s, clock, sizeof(clock)),
+		       snaps[i].s.vm_state_size, kind);
+		free(kind);
 	}
 	const struct vm_actions_disk *disks;
 	n = vm_actions_disks(d->actions, &disks);
@@ -223,7 +263,7 @@ int main(int argc, char **argv)
 		config_destroy(d.cfg);
 		return 1;
 	}
-	struct vm_actions_listener al = { on_note, on_changed, &d };
+	struct vm_actions_listener al = { on_note, on_changed, &d, on_restart };
 	d.actions = vm_actions_create(d.cfg, d.session, &al);
 	struct vm_session_listener sl = { on_state, on_event, &d };
 	vm_session_set_listener(d.session, &sl);

@@ -138,7 +138,7 @@ expect "an existing name is refused, not overwritten" "take before" \
 cmd 60 list
 check "the refused take left the snapshot as it was" \
 	test "$(out_line '^snapshot before\|' | cut -d'|' -f3)" = "$clock_before"
-if has "^snapshot $DATED\|[0-9-]+ [0-9:]+\|[0-9:.]+\|[1-9][0-9]*$" && has '^snapshot before\|'; then
+if has "^snapshot $DATED\|[0-9-]+ [0-9:]+\|[0-9:.]+\|[1-9][0-9]*\|memory \+ disks$" && has '^snapshot before\|'; then
 	ok "list: both snapshots with date, VM clock and RAM state"
 else
 	fail "list: both snapshots with date, VM clock and RAM state" "$OUT"

@@ -46,8 +46,12 @@ static void reset_emitted(void)
 /* ---- the fixture ---- */
 
 static const struct overlay_snapshot snaps[] = {
-	{ "s1", "2026-11-27 10:42", "00:01:02" },
-	{ "before-update", "2026-11-27 11:00", "00:20:00" },
+	{ "s1", "2026-11-27 10:42", "00:01:02", "memory + disks",
+	  "The VM returns to the moment of this snapshot.", false },
+	{ "before-update", "2026-11-27 11:00", "00:20:00", "disks only",
+	  "The VM restarts from its disks.", false },
+	{ "old", "2026-11-20 09:00", "00:00:30", "partial: not on disk 'data'",
+	  "Partial snapshot: disk 'data' stays as it is.", true },
 };
 static const struct overlay_disk disks[] = {
 	{ "system", "/vm/system.qcow2", "qcow2", 25ull << 30, 3ull << 30 },
@@ -246,8 +250,13 @@ static const struct nav_case nav_cases[] = {
 	{ "down*6 enter enter", true, "disk-list", true, "Disk “system”", "Back" },
 	{ "down*6 enter enter enter", true, "disk-list", true, "Disks", "system" },
 	{ "down*6 enter down enter", true, "disk-list", true, "New disk", "Name" },
-	{ "down*6 enter down enter down*3 enter", true, "disk-list disk-create:data",
-	  false, NULL, NULL },
+	/* The VM has snapshots: attaching asks first, naming them (issue 16) */
+	{ "down*6 enter down enter down*3 enter", true, "disk-list", true,
+	  "Attach disk “data”?", "Cancel" },
+	{ "down*6 enter down enter down*3 enter enter", true, "disk-list", true,
+	  "New disk", "Create and attach" },
+	{ "down*6 enter down enter down*3 enter down enter", true,
+	  "disk-list disk-create:data", false, NULL, NULL },
 	{ "down*6 enter down enter bs*4 t:system down*3 enter", true, "disk-list",
 	  true, "New disk", "Create and attach" },
 	{ "down*6 enter down enter down bs*3 t:2X down*2 enter", true, "disk-list",
@@ -258,8 +267,8 @@ static const struct nav_case nav_cases[] = {
 	{ "down*6 enter down enter bs*4 t:abcdefghijklmnopqrstuvwxyzabcdefg "
 	  "down*3 enter", true, "disk-list", true, "New disk", "Create and attach" },
 	{ "down*6 enter down enter bs*4 t:abcdefghijklmnopqrstuvwxyzabcdef "
-	  "down*3 enter", true, "disk-list disk-create:abcdefghijklmnopqrstuvwxyzabcdef",
-	  false, NULL, NULL },
+	  "down*3 enter down enter", true,
+	  "disk-list disk-create:abcdefghijklmnopqrstuvwxyzabcdef", false, NULL, NULL },
 	/* With the VM off: machine items are skipped */
 	{ "", false, "", true, "", "Snapshots" },
 	{ "up", false, "", true, "", "Quit" },
@@ -331,7 +340,7 @@ static void test_request_details(void)
 	/* Disk create: name, format, size in bytes. */
 	reset_emitted();
 	overlay_open(ov);
-	play(ov, "down*6 enter down enter down*2 right down enter");
+	play(ov, "down*6 enter down enter down*2 right down enter down enter");
 	CHECK_INT(last.action, MENU_DISK_CREATE);
 	CHECK_STR(last_arg, "data");
 	CHECK_STR(last_arg2, "raw");
@@ -339,7 +348,7 @@ static void test_request_details(void)
 	/* Typing over a suggested name replaces it rather than appending. */
 	reset_emitted();
 	overlay_open(ov);
-	play(ov, "down*6 enter down enter t:backup down*2 right down enter");
+	play(ov, "down*6 enter down enter t:backup down*2 right down enter down enter");
 	CHECK_INT(last.action, MENU_DISK_CREATE);
 	CHECK_STR(last_arg, "backup");
 	/* Ctrl+Alt+F2 presses ctrl, alt, F2 in that order. */
@@ -373,6 +382,58 @@ static void test_request_details(void)
 	overlay_open(off);
 	play(off, "down*2 enter enter t:20G enter");
 	CHECK_CONTAINS(overlay_field_error(off), "more than the current 25G");
+	overlay_destroy(off);
+}
+
+/* Issue 16 items 1-2: the list says each snapshot's kind, restoring
+ * says what it does (and works with the VM off), attaching a disk names
+ * the snapshots that become partial. */
+static void test_snapshot_kinds(void)
+{
+	struct overlay *ov = make_overlay(NULL, true);
+	overlay_open(ov);
+	play(ov, "down*4 enter");
+	char *text = overlay_page_text(ov);
+	CHECK_CONTAINS(text, "s1\t2026-11-27 10:42 · VM 00:01:02 · memory + disks\n");
+	CHECK_CONTAINS(text, "before-update\t2026-11-27 11:00 · VM 00:20:00 · disks only\n");
+	CHECK_CONTAINS(text, "old\t2026-11-20 09:00 · VM 00:00:30 · partial\n");
+	free(text);
+	/* The partial one's page: which disk lacks it; Restore says what
+	 * it does. */
+	play(ov, "down*4 enter");
+	CHECK_STR(overlay_page_title(ov), "Snapshot “old”");
+	text = overlay_page_text(ov);
+	CHECK_CONTAINS(text, "Holds\tpartial: not on disk 'data'\n");
+	CHECK_CONTAINS(text, "Restore\n");
+	free(text);
+	play(ov, "enter");
+	CHECK_STR(overlay_page_title(ov), "Restore “old”?");
+	text = overlay_page_text(ov);
+	CHECK_CONTAINS(text, "Partial snapshot: disk 'data' stays as it is.");
+	free(text);
+	reset_emitted();
+	play(ov, "down enter");
+	CHECK_STR(emitted, "snapshot-restore:old");
+
+	/* Attaching: the complete snapshots are named, the partial not. */
+	overlay_open(ov);
+	play(ov, "down*6 enter down enter down*3 enter");
+	CHECK_STR(overlay_page_title(ov), "Attach disk “data”?");
+	text = overlay_page_text(ov);
+	CHECK_CONTAINS(text, "snapshots “s1”, “before-update”: they become partial");
+	CHECK_CONTAINS(text, "leaves “data” as it is");
+	CHECK(strstr(text, "“old”") == NULL);
+	free(text);
+	overlay_destroy(ov);
+
+	/* With the VM off a snapshot can still be restored (qemu-img). */
+	struct overlay *off = make_overlay(NULL, false);
+	overlay_open(off);
+	play(off, "enter enter");
+	CHECK_STR(overlay_page_title(off), "Snapshot “s1”");
+	text = overlay_page_text(off);
+	CHECK_CONTAINS(text, "Restore\n");
+	free(text);
 	overlay_destroy(off);
 }
 
@@ -777,6 +838,7 @@ int main(void)
 
 	RUN(test_navigation_table);
 	RUN(test_request_details);
+	RUN(test_snapshot_kinds);
 	RUN(test_quit_shortcut_and_keyups);
 	RUN(test_info_refresh_keeps_place);
 	RUN(test_hidden_and_shortcuts);

@@ -121,45 +121,65 @@ static void test_parse_nodes(void)
 {
 	struct json_object *nodes = json_tokener_parse(nodes_json);
 	CHECK(nodes != NULL);
+	/* Every snapshot any node has, oldest first; one some node lacks
+	 * is partial and names that node (a disk attached after it). */
 	static const struct {
 		const char *names[3];
 		size_t n;
-		const char *want;   /* names joined by ',' */
+		const char *want;   /* name[/missing] joined by ',' */
 	} cases[] = {
 		{ { "disk0" }, 1, "first,only-here,second" },
-		{ { "disk0", "disk1" }, 2, "first,second" },
-		{ { "disk1", "disk0" }, 2, "second,first" },
-		{ { "disk0", "missing" }, 2, "" },
+		{ { "disk0", "disk1" }, 2, "first,only-here/disk1,second" },
+		{ { "disk1", "disk0" }, 2, "first,only-here/disk1,second" },
+		{ { "disk0", "missing" }, 2,
+		  "first/missing,only-here/missing,second/missing" },
 		{ { "missing" }, 1, "" },
 		{ { NULL }, 0, "" },
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
-		struct disk_snapshot *list = NULL;
-		size_t n = vm_actions_parse_nodes(nodes, cases[i].names,
+		struct vm_snapshot *list = NULL;
+		size_t n = vm_actions_parse_nodes(nodes, cases[i].names, NULL,
 						  cases[i].n, &list, NULL);
 		char got[256] = "";
 		for (size_t k = 0; k < n; k++) {
 			if (k)
 				strcat(got, ",");
-			strcat(got, list[k].name);
+			strcat(got, list[k].s.name);
+			if (list[k].missing) {
+				strcat(got, "/");
+				strcat(got, list[k].missing);
+			}
 		}
 		CHECK_STR(got, cases[i].want);
 		vm_actions_free_snapshots(list, n);
 	}
 
-	/* The data comes from the first node (which holds the VM state). */
+	/* The data comes from the first node (which holds the VM state);
+	 * labels name the disks. */
 	const char *names[] = { "disk0", "disk1" };
+	const char *labels[] = { "disk 'system'", "disk 'data'" };
 	struct vm_node_size sizes[2] = { 0 };
-	struct disk_snapshot *list = NULL;
-	size_t n = vm_actions_parse_nodes(nodes, names, 2, &list, sizes);
-	CHECK_INT(n, 2);
-	if (n == 2) {
-		CHECK_STR(list[1].name, "second");
-		CHECK_STR(list[1].id, "3");
-		CHECK_INT(list[1].date_sec, 1795765000);
-		CHECK_INT(list[1].vm_clock_ns, 61000000005ull);
-		CHECK_INT(list[1].vm_state_size, 200);
-		CHECK_INT(list[0].vm_clock_ns, 3124510640ull);
+	struct vm_snapshot *list = NULL;
+	size_t n = vm_actions_parse_nodes(nodes, names, labels, 2, &list, sizes);
+	CHECK_INT(n, 3);
+	if (n == 3) {
+		CHECK_STR(list[2].s.name, "second");
+		CHECK_STR(list[2].s.id, "3");
+		CHECK_INT(list[2].s.date_sec, 1795765000);
+		CHECK_INT(list[2].s.vm_clock_ns, 61000000005ull);
+		CHECK_INT(list[2].s.vm_state_size, 200);
+		CHECK_INT(list[0].s.vm_clock_ns, 3124510640ull);
+		CHECK(list[0].missing == NULL);
+		CHECK_STR(list[1].missing, "disk 'data'");
+		CHECK_INT(vm_snapshot_kind(&list[0]), VM_SNAPSHOT_FULL);
+		CHECK_INT(vm_snapshot_kind(&list[1]), VM_SNAPSHOT_PARTIAL);
+		char *kind = vm_snapshot_kind_text(&list[1]);
+		CHECK_STR(kind, "partial: not on disk 'data'");
+		free(kind);
+		char *effect = vm_snapshot_restore_effect(&list[1]);
+		CHECK(strstr(effect, "disk 'data' did not have it") != NULL);
+		CHECK(strstr(effect, "stays as it is") != NULL);
+		free(effect);
 	}
 	vm_actions_free_snapshots(list, n);
 	CHECK(sizes[0].found && sizes[1].found);
@@ -170,15 +190,29 @@ static void test_parse_nodes(void)
 	free(sizes[0].format);
 	free(sizes[1].format);
 
+	/* Seen from disk1 alone, "first" holds no memory: disks only. */
+	n = vm_actions_parse_nodes(nodes, names + 1, NULL, 1, &list, NULL);
+	CHECK_INT(n, 2);
+	if (n == 2) {
+		CHECK_INT(vm_snapshot_kind(&list[0]), VM_SNAPSHOT_DISKS);
+		char *kind = vm_snapshot_kind_text(&list[0]);
+		CHECK_STR(kind, "disks only");
+		free(kind);
+		char *effect = vm_snapshot_restore_effect(&list[0]);
+		CHECK(strstr(effect, "starts again") != NULL);
+		free(effect);
+	}
+	vm_actions_free_snapshots(list, n);
+
 	/* Not an array, or nodes without images: nothing, no crash. */
 	struct json_object *bad = json_tokener_parse(
 		"{\"return\": 1}");
-	n = vm_actions_parse_nodes(bad, names, 2, &list, NULL);
+	n = vm_actions_parse_nodes(bad, names, NULL, 2, &list, NULL);
 	CHECK_INT(n, 0);
 	vm_actions_free_snapshots(list, n);
 	json_object_put(bad);
 	bad = json_tokener_parse("[{\"node-name\": \"disk0\"}, 7, null]");
-	n = vm_actions_parse_nodes(bad, names, 1, &list, NULL);
+	n = vm_actions_parse_nodes(bad, names, NULL, 1, &list, NULL);
 	CHECK_INT(n, 0);
 	vm_actions_free_snapshots(list, n);
 	json_object_put(bad);
