@@ -401,7 +401,7 @@ static void test_menu_dispatch(void)
 	if (!cfg)
 		return;
 	int notes = 0;
-	struct vm_actions_listener l = { count_note, NULL, &notes };
+	struct vm_actions_listener l = { count_note, NULL, &notes, NULL };
 	struct vm_actions *a = vm_actions_create(cfg, NULL, &l);
 	static const struct {
 		enum menu_action action;
