@@ -361,6 +361,53 @@ bool parse_size(const char *text, uint64_t *out)
 	return true;
 }
 
+bool parse_size_typed(const char *text, char unit, uint64_t *out, char **why)
+{
+	*why = NULL;
+	size_t len = strlen(text);
+	while (len && isspace((unsigned char)text[len - 1]))
+		len--;
+	const char *start = text;
+	while (isspace((unsigned char)*start))
+		start++;
+	bool bare = len && (isdigit((unsigned char)text[len - 1]) ||
+			    text[len - 1] == '.');
+	int n = (int)(text + len - start);
+	uint64_t bytes;
+	if (bare) {
+		/* "1.5" is no size at all, but "1.5G" is: say it either way. */
+		char *meant = xasprintf("%.*s%c", n, start, unit);
+		bool fits = parse_size(meant, &bytes);
+		free(meant);
+		if (fits && bytes) {
+			*why = xasprintf("'%.*s' has no unit: did you mean %.*s%c? "
+					 "(sizes take K, M, G or T, powers of "
+					 "1024; B for bytes)", n, start, n, start,
+					 unit);
+			return false;
+		}
+	}
+	if (!parse_size(text, &bytes))
+		return false;
+	*out = bytes;
+	return true;
+}
+
+const char *format_size_exact(uint64_t bytes, char *buf, size_t buflen)
+{
+	static const char units[] = "TGMK";
+	for (int i = 0; units[i]; i++) {
+		int shift = 10 * (4 - i);
+		if (bytes && bytes % (1ull << shift) == 0) {
+			snprintf(buf, buflen, "%llu%c",
+				 (unsigned long long)(bytes >> shift), units[i]);
+			return buf;
+		}
+	}
+	snprintf(buf, buflen, "%lluB", (unsigned long long)bytes);
+	return buf;
+}
+
 const char *format_size(uint64_t bytes, char *buf, size_t buflen)
 {
 	static const char units[] = "BKMGTPE";

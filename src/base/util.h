@@ -66,6 +66,16 @@ bool mkdir_p(const char *path, unsigned mode);
 /* Sizes: "512M", "2G", "1.5T", "4096" (bytes), K/M/G/T powers of 1024, an
  * optional trailing "B" or "iB". Returns false for anything else or overflow. */
 bool parse_size(const char *text, uint64_t *out);
+/* A disk size a person typed (command line, VM file, menu): parse_size's
+ * syntax with a unit required, because a bare "10" taken as 10 bytes is
+ * never what was meant ("B" asks for bytes: "512B"; a bare 0 is 0).
+ * false for a bare number with *why (malloc'd): "'10' has no unit: did you
+ * mean 10G? ..." (unit is the one suggested), and for anything else that
+ * is not a size with *why NULL (the caller says what fits there). */
+bool parse_size_typed(const char *text, char unit, uint64_t *out, char **why);
+/* The exact size in the largest unit that divides it: "10G", "1536M",
+ * "1000B" (parse_size reads it back to the same bytes); buf >= 24 bytes. */
+const char *format_size_exact(uint64_t bytes, char *buf, size_t buflen);
 /* "2G", "512M", "1.5G", "300K", "17B": short and human; buf >= 16 bytes. */
 const char *format_size(uint64_t bytes, char *buf, size_t buflen);
 

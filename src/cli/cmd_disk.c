@@ -22,10 +22,15 @@ static void error_out(const char *msg)
  * looks like. */
 static bool size_arg(const char *text, uint64_t *out)
 {
-	if (parse_size(text, out) && *out > 0)
+	char *why = NULL;
+	if (parse_size_typed(text, 'G', out, &why) && *out > 0)
 		return true;
-	fprintf(stderr, "vmplay disk: '%s' is not a size (examples: 512M, 25G, "
-		"1.5T; K/M/G/T are powers of 1024)\n", text);
+	if (why)
+		fprintf(stderr, "vmplay disk: %s\n", why);
+	else
+		fprintf(stderr, "vmplay disk: '%s' is not a size (examples: "
+			"512M, 25G, 1.5T; K/M/G/T are powers of 1024)\n", text);
+	free(why);
 	return false;
 }
 
@@ -93,9 +98,12 @@ static int disk_create_cmd(int argc, char **argv)
 		free(error);
 		return 1;
 	}
+	/* What qemu-img made (it rounds up to whole sectors), as disk info
+	 * will say. */
+	uint64_t made = disk_virtual_size(path);
 	char buf[32];
 	printf("created %s (%s, %s)\n", path, disk_format_name(format),
-	       format_size(size, buf, sizeof(buf)));
+	       format_size(made ? made : size, buf, sizeof(buf)));
 	return 0;
 }
 
@@ -252,6 +260,9 @@ static int disk_resize_cmd(int argc, char **argv)
 		free(error);
 		return 1;
 	}
+	uint64_t made = disk_virtual_size(path);
+	if (made)
+		target = made;
 	char buf[32];
 	printf("%s is now %s (%llu bytes)\n", path,
 	       format_size(target, buf, sizeof(buf)), (unsigned long long)target);

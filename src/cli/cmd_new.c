@@ -173,9 +173,15 @@ static int parse_options(int argc, char **argv, struct new_options *o)
 	}
 	if (!o->disk_text)
 		o->disk_text = o->os->default_disk;
-	if (!parse_size(o->disk_text, &o->disk_size) || o->disk_size == 0) {
-		fail("--disk: '%s' is not a size (examples: 512M, 25G)",
-		     o->disk_text);
+	char *why = NULL;
+	if (!parse_size_typed(o->disk_text, 'G', &o->disk_size, &why) ||
+	    o->disk_size == 0) {
+		if (why)
+			fail("--disk: %s", why);
+		else
+			fail("--disk: '%s' is not a size (examples: 512M, 25G)",
+			     o->disk_text);
+		free(why);
 		return 2;
 	}
 	if (!o->memory_text)
@@ -185,9 +191,9 @@ static int parse_options(int argc, char **argv, struct new_options *o)
 		     "examples: 512M, 2G)", o->memory_text);
 		return 2;
 	}
-	const char *why = config_memory_problem(o->memory);
-	if (why) {
-		fail("--memory: '%s' %s", o->memory_text, why);
+	const char *problem = config_memory_problem(o->memory);
+	if (problem) {
+		fail("--memory: '%s' %s", o->memory_text, problem);
 		return 2;
 	}
 	if (o->iso && (!path_exists(o->iso) || path_is_dir(o->iso))) {
@@ -391,6 +397,9 @@ int cmd_new(int argc, char **argv)
 		goto out;
 	}
 
+	uint64_t made = disk_virtual_size(disk_path);
+	if (made)
+		o.disk_size = made;   /* what qemu-img made, as disk info says */
 	char mem[32], disk[32];
 	printf("created %s/\n", dir);
 	printf("  %-*s  disk: %s, %s, %s\n", (int)strlen(o.name) + 7,

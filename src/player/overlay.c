@@ -778,11 +778,13 @@ static void submit_media_insert(struct overlay *ov, struct page *p)
 
 static bool parse_size_field(struct field *f, uint64_t *size)
 {
-	if (!parse_size(f->text, size) || !*size) {
-		field_set_error(f, "Not a size; examples: 512M, 10G, 1.5T.");
-		return false;
-	}
-	return true;
+	char *why = NULL;
+	if (parse_size_typed(f->text, 'G', size, &why) && *size)
+		return true;
+	/* "'10' has no unit: did you mean 10G? ..." */
+	field_set_error(f, why ? why : "Not a size; examples: 512M, 10G, 1.5T.");
+	free(why);
+	return false;
 }
 
 static void submit_disk_grow(struct overlay *ov, struct page *p)

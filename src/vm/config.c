@@ -510,7 +510,10 @@ static void set_value(struct parser *p, const struct key_spec *k,
 	}
 	case K_SIZE: {
 		uint64_t bytes;
-		if (!parse_size(value, &bytes))
+		char *why = NULL;
+		if (!parse_size_typed(value, 'G', &bytes, &why) && why)
+			problem(p, e->line, "%s: %s", e->key, why);
+		else if (why || !parse_size(value, &bytes))
 			problem(p, e->line, "%s: '%s' is not a size (examples: "
 				"512M, 20G)", e->key, what);
 		else if (bytes == 0)
@@ -518,6 +521,7 @@ static void set_value(struct parser *p, const struct key_spec *k,
 				e->key, what);
 		else
 			*(uint64_t *)field = bytes;
+		free(why);
 		break;
 	}
 	case K_CUSTOM:

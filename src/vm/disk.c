@@ -1010,3 +1010,13 @@ bool disk_snapshot_delete(const char *path, const char *name, char **error)
 	 * so named, as disk_info_find_snapshot found. */
 	return snapshot_run(path, "-d", name, "snapshot delete", error);
 }
+
+uint64_t disk_virtual_size(const char *path)
+{
+	char *error = NULL;
+	struct disk_info *info = disk_info(path, DISK_INFO_SHARED, &error);
+	free(error);
+	uint64_t size = info ? info->virtual_size : 0;
+	disk_info_destroy(info);
+	return size;
+}

@@ -124,6 +124,10 @@ typedef void (*disk_progress_fn)(double percent, void *userdata);
 bool disk_convert(const char *src, const char *dst, enum disk_format format,
 		  disk_progress_fn progress, void *userdata, char **error);
 
+/* The image's virtual size as qemu-img reports it (it rounds a new
+ * image up to whole sectors), 0 when it cannot be read. */
+uint64_t disk_virtual_size(const char *path);
+
 /* Internal snapshots of a qcow2 image while no VM runs it (qemu-img
  * snapshot). create refuses a name that exists already (as a name or as a
  * snapshot id: qemu-img picks either); apply and delete need the name to

@@ -120,8 +120,8 @@ bool vm_actions_disk_create(struct vm_actions *a, const char *name,
 	bool ok = false;
 	char *file_name = vm_actions_disk_file_name(name, fmt);
 	char *path = path_join(a->cfg->dir, file_name);
-	char size_text[32];
-	format_size(size, size_text, sizeof(size_text));
+	char size_text[32], size_exact[32];
+	format_size_exact(size, size_exact, sizeof(size_exact));
 	if (ini_edit_has_section(doc, section)) {
 		vma_note(a, VM_NOTE_ERROR, "Cannot create disk %s: %s has a [%s] "
 		     "section already", name, a->cfg->path, section);
@@ -138,8 +138,15 @@ bool vm_actions_disk_create(struct vm_actions *a, const char *name,
 		const char *iface = a->cfg->n_disks
 			? disk_interface_names[a->cfg->disks[0].interface]
 			: NULL;
+		/* size: what it was made with, so a lost image can be made
+		 * again (vmplay(5) [disk.NAME] size). */
+		uint64_t made = disk_virtual_size(path);
+		if (made)
+			size = made;
+		format_size_exact(size, size_exact, sizeof(size_exact));
 		ok = ini_edit_set(doc, section, "file", file_name) &&
 		     ini_edit_set(doc, section, "format", disk_format_name(fmt)) &&
+		     ini_edit_set(doc, section, "size", size_exact) &&
 		     (!iface || ini_edit_set(doc, section, "interface", iface));
 		if (ok && !(ok = ini_edit_save(doc, a->cfg->path)))
 			error = xasprintf("cannot write %s: %s", a->cfg->path,
@@ -161,8 +168,9 @@ bool vm_actions_disk_create(struct vm_actions *a, const char *name,
 		a->added[a->n_added].file = xstrdup(path);
 		a->n_added++;
 		vma_note(a, VM_NOTE_INFO, "Disk %s created (%s %s, %s); attached at "
-		     "next boot", name, size_text, disk_format_name(fmt),
-		     file_name);
+		     "next boot", name, format_size(size, size_text,
+						    sizeof(size_text)),
+		     disk_format_name(fmt), file_name);
 		vm_actions_refresh(a);
 	}
 	ini_edit_destroy(doc);
@@ -206,9 +214,10 @@ bool vm_actions_disk_grow(struct vm_actions *a, const char *name,
 		free(error);
 		return false;
 	}
+	uint64_t made = disk_virtual_size(file);
 	char text[32];
 	vma_note(a, VM_NOTE_INFO, "Disk %s is now %s", name,
-	     format_size(size, text, sizeof(text)));
+	     format_size(made ? made : size, text, sizeof(text)));
 	vm_actions_refresh(a);
 	return true;
 }

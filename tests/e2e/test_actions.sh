@@ -170,7 +170,7 @@ check "VM file keeps every original byte" \
 	cmp -n "$orig_len" "$TMP/$VM.orig" "$TMP/$VM.vmplay"
 check "VM file gained the disk's section" test \
 	"$(tail -c +$((orig_len + 1)) "$TMP/$VM.vmplay")" = \
-	"$(printf '\n[disk.data]\nfile = data.qcow2\nformat = qcow2\ninterface = virtio')"
+	"$(printf '\n[disk.data]\nfile = data.qcow2\nformat = qcow2\nsize = 32M\ninterface = virtio')"
 expect "the disk list shows it for the next boot" list '^disk data\|qcow2\|33554432\|[0-9]+\|next-boot$'
 expect "a second disk of the same name is refused" "create data raw 1M" \
 	'already'

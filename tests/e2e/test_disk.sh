@@ -54,6 +54,18 @@ for size in 2X 0 1.5.5G "" 10Q; do
 	check "  ... names the value and shows examples" \
 		grep -q "'$size' is not a size (examples: 512M, 25G" err
 done
+# A bare number is not bytes (issue 16 item 3): refused, with the unit.
+vm out err disk create bad.qcow2 10
+check "bare size '10' refused (exit 2)" test $? -eq 2
+check "  ... asks 'did you mean 10G?'" grep -q "'10' has no unit: did you mean 10G?" err
+vm out err disk resize img.qcow2 100
+check "resize to a bare '100' refused too" grep -q "'100' has no unit: did you mean 100G?" err
+# The message gives the size the image really has, as disk info does.
+vm out err disk create odd.qcow2 1000B
+check "create 1000B says what qemu-img made (1K)" grep -qx "created odd.qcow2 (qcow2, 1K)" out
+vm out err disk info odd.qcow2
+check "  ... and disk info agrees" grep -q "^virtual size: 1K (1024 bytes)" out
+rm -f odd.qcow2
 vm out err disk create bad.qcow2 -5G
 check "size '-5G' refused (exit 2)" test $? -eq 2
 check "no file made by the bad sizes" test ! -e bad.qcow2

@@ -120,6 +120,7 @@ badargs=(
 	"--memory 17T|--memory: '17T' is too large (at most 16T)"
 	"--memory 1000000K|--memory: '1000000K' is not a whole number of megabytes"
 	"--disk 2X|--disk: '2X' is not a size (examples: 512M, 25G)"
+	"--disk 10|--disk: '10' has no unit: did you mean 10G?"
 	"--format qcow3|'qcow3' is not a disk format (accepted: qcow2, raw, vdi, vmdk)"
 	"--iso /no/such.iso|--iso: /no/such.iso: no such file"
 )

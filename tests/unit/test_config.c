@@ -346,6 +346,8 @@ static void test_errors(void)
 		  "/vms/demo.vmplay:3: interface: 'nvme' is not valid (one of: virtio, ide, sata, scsi)" },
 		{ "[disk.a]\nfile = a\nsize = big\n",
 		  "/vms/demo.vmplay:3: size: 'big' is not a size (examples: 512M, 20G)" },
+		{ "[disk.a]\nfile = a\nsize = 10\n",
+		  "/vms/demo.vmplay:3: size: '10' has no unit: did you mean 10G? (sizes take K, M, G or T, powers of 1024; B for bytes)" },
 		{ "[disk.a]\nfile = a\nsize = 0\n",
 		  "/vms/demo.vmplay:3: size: '0' must be more than zero" },
 		{ "[disk.a]\nfile = a\nreadonly = maybe\n",

@@ -371,6 +371,10 @@ static void test_request_details(void)
 	overlay_open(ov);
 	play(ov, "down*6 enter down enter down ^u t:lots down*2 enter");
 	CHECK_CONTAINS(overlay_field_error(ov), "examples: 512M");
+	/* A bare number is refused with the unit it probably meant. */
+	overlay_open(ov);
+	play(ov, "down*6 enter down enter down ^u t:10 down*2 enter");
+	CHECK_CONTAINS(overlay_field_error(ov), "'10' has no unit: did you mean 10G?");
 	overlay_destroy(ov);
 
 	struct overlay *off = make_overlay(NULL, false);

@@ -41,6 +41,45 @@ static void test_parse_size(void)
 	}
 }
 
+/* Issue 16 item 3: a bare number for a disk size is refused, with the
+ * unit it probably meant; one rule for every place sizes are typed. */
+static void test_parse_size_typed(void)
+{
+	uint64_t got = 0;
+	char *why = NULL;
+	CHECK(!parse_size_typed("10", 'G', &got, &why));
+	CHECK_STR(why, "'10' has no unit: did you mean 10G? (sizes take K, M, "
+		       "G or T, powers of 1024; B for bytes)");
+	free(why);
+	CHECK(!parse_size_typed(" 1.5 ", 'G', &got, &why));
+	CHECK_CONTAINS(why, "did you mean 1.5G?");
+	free(why);
+	CHECK(!parse_size_typed("512", 'M', &got, &why));
+	CHECK_CONTAINS(why, "did you mean 512M?");
+	free(why);
+	CHECK(!parse_size_typed("lots", 'G', &got, &why));
+	CHECK(why == NULL);
+	CHECK(parse_size_typed("10G", 'G', &got, &why) && got == 10ull << 30);
+	CHECK(parse_size_typed("512B", 'G', &got, &why) && got == 512);
+	CHECK(parse_size_typed("0", 'G', &got, &why) && got == 0);
+	CHECK(parse_size_typed("2k", 'G', &got, &why) && got == 2048);
+	CHECK(why == NULL);
+}
+
+static void test_format_size_exact(void)
+{
+	char buf[32];
+	uint64_t back = 0;
+	static const uint64_t sizes[] = { 10ull << 30, 1536ull << 20, 1000, 1024,
+					  3ull << 40, 1ull << 20 | 512 };
+	static const char *const want[] = { "10G", "1536M", "1000B", "1K",
+					    "3T", "1049088B" };
+	for (size_t i = 0; i < ARRAY_SIZE(sizes); i++) {
+		CHECK_STR(format_size_exact(sizes[i], buf, sizeof(buf)), want[i]);
+		CHECK(parse_size(buf, &back) && back == sizes[i]);
+	}
+}
+
 static void test_format_size(void)
 {
 	char buf[16];
@@ -238,6 +277,8 @@ static void test_edit_distance(void)
 int main(void)
 {
 	RUN(test_parse_size);
+	RUN(test_parse_size_typed);
+	RUN(test_format_size_exact);
 	RUN(test_format_size);
 	RUN(test_shell_quote);
 	RUN(test_join);
