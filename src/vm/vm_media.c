@@ -6,6 +6,7 @@
 #include "base/log.h"
 #include "base/recent.h"
 #include "base/util.h"
+#include "vm/iso.h"
 #include "vm/qemu_args.h"
 
 #include <errno.h>
@@ -66,6 +67,16 @@ void vm_actions_media_insert(struct vm_actions *a, const char *path)
 	struct qmp *q = vma_live_qmp(a, "insert an ISO");
 	if (!q)
 		return;
+	/* QEMU takes any file as a raw CD; the guest would find nothing on
+	 * it, and the file would end up in the VM file and recent list. */
+	char *why = NULL;
+	if (!iso_check(path, &why)) {
+		char *base = path_basename(path);
+		vma_note(a, VM_NOTE_ERROR, "Cannot insert %s: %s", base, why);
+		free(base);
+		free(why);
+		return;
+	}
 	struct op *op = vma_op_new(a, STEP_MEDIA_INSERT);
 	op->text = path_absolute(path);
 	struct json_object *args = json_object_new_object();

@@ -9,6 +9,7 @@
 #   a VM with a raw disk gets the message naming that disk, nothing breaks;
 #   a UEFI VM's variable store (node efivars) takes part in its snapshots;
 #   media: insert/eject in query-block, the VM file and the recent list;
+#     a file that is not an ISO 9660/UDF image is refused, named;
 #   disks: create + attach (file, format, size, VM file lines intact),
 #     refusals, grow refused while running and done while off;
 #   keys and power: Ctrl+Alt+Del reaches the guest, pause, reset, force off.
@@ -195,8 +196,19 @@ check "only the [cdrom] file line changed" test \
 expect "eject" eject '^note info Ejected grub-rescue-cdrom.iso$'
 check "query-block shows the drive empty" test "$(block_cd)" = empty
 check "the VM file's [cdrom] file is empty again" grep -qE '^file = ?$' "$TMP/$VM.vmplay"
-expect "a missing ISO gets QEMU's message" "insert $TMP/missing.iso" \
-	"^note error Cannot insert missing.iso: Could not open '$TMP/missing.iso'"
+expect "a missing ISO is named" "insert $TMP/missing.iso" \
+	"^note error Cannot insert missing.iso: cannot open $TMP/missing.iso: No such file or directory\$"
+# Not an ISO (issue 16 item 4): refused, saying what it is; nothing of it
+# reaches the drive, the VM file or the recent list.
+cp "$TMP/$VM.vmplay" "$TMP/$VM.before-passwd"
+expect "a text file is not inserted" "insert /etc/passwd" \
+	'^note error Cannot insert passwd: /etc/passwd is a text file, not an ISO 9660 or UDF image$'
+expect "a qcow2 image is not inserted" "insert $TMP/system.qcow2" \
+	'is a qcow2 disk image \(attach it as a disk instead\), not an ISO 9660 or UDF image$'
+check "the drive stays empty" test "$(block_cd)" = empty
+check "the VM file is unchanged" cmp -s "$TMP/$VM.before-passwd" "$TMP/$VM.vmplay"
+check "the recent list does not have it" eval '! grep -q passwd "$TMP/state/vmplay/recent-isos"'
+
 
 # Keys and power.
 count_keys() { grep -c '^key ' "$TMP/$VM.serial"; }
