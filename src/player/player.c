@@ -33,6 +33,7 @@
 #include "player/input.h"
 #include "player/overlay.h"
 #include "player/render.h"
+#include "player/screen_notes.h"
 #include "player/screenshot.h"
 #include "player/text.h"
 #include "player/toast.h"
@@ -48,6 +49,7 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -99,7 +101,9 @@ struct player {
 	/* kiosk mode (NULL otherwise) */
 	struct kiosk *kiosk;
 	struct supervisor *sv;
-	bool kiosk_quitting;   /* the PIN allowed quitting */
+	bool kiosk_quitting;   /* the PIN allowed quitting (or a signal) */
+	bool close_requested;  /* the window was closed: a second close
+				  turns the VM off */
 	/* A snapshot restore stopped QEMU to start it again (vm_actions.h,
 	 * listener.restart); restart_now: it is off, the loop restarts it. */
 	bool restarting, restart_now;
@@ -226,6 +230,8 @@ static void on_vnc_resize(void *user, int w, int h)
 	render_guest_resized(p->render, w, h);
 }
 
+static void kiosk_set_message(struct player *p, char *text);
+
 static void on_vnc_update(void *user, int x, int y, int w, int h)
 {
 	struct player *p = user;
@@ -235,8 +241,14 @@ static void on_vnc_update(void *user, int x, int y, int w, int h)
 		present(p);
 	struct vnc_frame f = vnc_frame(p->vnc);
 	render_upload(p->render, f.pixels, f.pitch, x, y, w, h);
-	if (!p->updates++)
-		render_set_message(p->render, NULL);  /* "Starting..." */
+	if (!p->updates++) {
+		/* "Starting...": in kiosk mode also what the PIN entry puts
+		 * back when it closes */
+		if (p->kiosk)
+			kiosk_set_message(p, NULL);
+		else
+			render_set_message(p->render, NULL);
+	}
 	p->unpresented = true;
 }
 
@@ -314,11 +326,18 @@ static void on_state(void *user, enum vm_state state, const char *why)
 	log_debug("VM %s: %s", state_word(state), why);
 	switch (state) {
 	case VM_STATE_POWERING_DOWN: {
-		char *msg = xasprintf("Shutting down %s: %s.\n\nClose the "
-				      "window again to turn it off now.",
-				      p->cfg->name, why);
-		render_set_message(p->render, msg);
-		free(msg);
+		enum shutdown_by by = p->sv ? (p->kiosk_quitting
+						       ? SHUTDOWN_KIOSK_QUIT
+						       : SHUTDOWN_KIOSK_RESTART)
+				  : p->close_requested ? SHUTDOWN_BY_CLOSE
+						       : SHUTDOWN_BY_MENU;
+		char *msg = screen_note_shutting_down(p->cfg->name, why, by);
+		if (p->sv)
+			kiosk_set_message(p, msg);   /* also after a PIN entry */
+		else {
+			render_set_message(p->render, msg);
+			free(msg);
+		}
 		log_info("shutting down %s: %s", p->cfg->name, why);
 		break;
 	}
@@ -367,6 +386,7 @@ static void request_close(struct player *p)
 		p->quit = true;
 		return;
 	}
+	p->close_requested = true;
 	vm_session_request_stop(p->session);
 }
 
@@ -839,9 +859,36 @@ static void on_window_event(struct player *p, const SDL_WindowEvent *w)
 	}
 }
 
+/* With QEMU gone (its error on screen) the arrows, Page Up/Down, Home,
+ * End and the wheel scroll a message taller than the window. */
+static bool scroll_message(struct player *p, const SDL_Event *ev)
+{
+	if (!p->failed)
+		return false;
+	int delta = 0;
+	if (ev->type == SDL_MOUSEWHEEL) {
+		delta = -3 * ev->wheel.y;
+	} else if (ev->type == SDL_KEYDOWN) {
+		switch (ev->key.keysym.scancode) {
+		case SDL_SCANCODE_UP: delta = -1; break;
+		case SDL_SCANCODE_DOWN: delta = 1; break;
+		case SDL_SCANCODE_PAGEUP: delta = -10; break;
+		case SDL_SCANCODE_PAGEDOWN: delta = 10; break;
+		case SDL_SCANCODE_HOME: delta = INT_MIN; break;
+		case SDL_SCANCODE_END: delta = INT_MAX; break;
+		default: return false;
+		}
+	} else {
+		return false;
+	}
+	return delta && render_scroll_message(p->render, delta);
+}
+
 static void on_event(struct player *p, const SDL_Event *ev)
 {
 	if (overlay_offer(p, ev))
+		return;
+	if (scroll_message(p, ev))
 		return;
 	switch (ev->type) {
 	case SDL_QUIT:
@@ -932,8 +979,10 @@ static void drain_signals(struct player *p)
 			log_info("got signal %d: %s", buf[i],
 				 p->failed ? "closing"
 					   : "shutting the VM down");
-			if (p->sv)   /* kiosk: a signal stops it for good */
+			if (p->sv) {   /* kiosk: a signal stops it for good */
+				p->kiosk_quitting = true;
 				supervisor_stop(p->sv);
+			}
 			else
 				request_close(p);
 		}

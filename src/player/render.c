@@ -8,6 +8,7 @@
 #include "base/util.h"
 #include "player/text.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,6 +41,9 @@ struct render {
 	SDL_Cursor *cursor;
 
 	char *message;
+	int message_top;       /* first line shown of a long message */
+	int message_lines;     /* at the last draw: lines in all, and how */
+	int message_shown;     /* many fit (== lines: no scrolling) */
 	struct text *text;     /* the overlay's text renderer, or NULL */
 };
 
@@ -85,6 +89,16 @@ struct render *render_create(const char *title, int width, int height,
 	Uint32 flags = SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI;
 	if (fullscreen)
 		flags |= SDL_WINDOW_FULLSCREEN_DESKTOP;
+	/* Never bigger than the work area (a 640x480 screen): what it shows
+	 * before the guest's first frame, an error, must be readable whole.
+	 * The frame is not known yet; leave room for a usual one. */
+	SDL_Rect usable;
+	if (SDL_GetDisplayUsableBounds(0, &usable) == 0) {
+		if (width > usable.w - 8)
+			width = usable.w - 8;
+		if (height > usable.h - 40)
+			height = usable.h - 40;
+	}
 	SDL_Window *win = SDL_CreateWindow(title, SDL_WINDOWPOS_CENTERED,
 					   SDL_WINDOWPOS_CENTERED, width,
 					   height, flags);
@@ -310,38 +324,10 @@ void render_set_text(struct render *r, struct text *text)
 	r->dirty = true;
 }
 
-/* Splits the message into lines that fit max_w pixels: at its newlines,
- * then between words (a word longer than a line stays whole). */
-static void wrap_lines(struct text *t, int px, const char *msg, int max_w,
-		       struct strv *lines)
-{
-	const char *p = msg;
-	while (*p) {
-		size_t n = strcspn(p, "\n");
-		char *para = xstrndup(p, n);
-		char *line = NULL;
-		for (char *save = NULL, *w = strtok_r(para, " ", &save); w;
-		     w = strtok_r(NULL, " ", &save)) {
-			char *next = line ? xasprintf("%s %s", line, w) : xstrdup(w);
-			if (line && text_width(t, px, false, next) > max_w) {
-				strv_push(lines, line);
-				free(next);
-				next = xstrdup(w);
-			}
-			free(line);
-			line = next;
-		}
-		strv_push(lines, line ? line : "");
-		free(line);
-		free(para);
-		p += n;
-		if (*p == '\n')
-			p++;
-	}
-}
-
-/* A dark panel in the middle with the message, wrapped to the window.
- * Without a font the message still reaches stderr; the panel stays empty. */
+/* A dark panel in the middle with the message, wrapped to the window with
+ * nothing cut (long words broken); one taller than the window shows the
+ * lines from message_top and a last line saying how to scroll. Without a
+ * font the message still reaches stderr; the panel stays empty. */
 static void draw_message(struct render *r, int ow, int oh)
 {
 	double sx, sy;
@@ -350,27 +336,69 @@ static void draw_message(struct render *r, int ow, int oh)
 	int pad = (int)(12 * sx);
 	struct strv lines = { 0 };
 	int line_h = px, tw = ow / 2;
+	size_t first = 0, shown = 0;
+	char *footer = NULL;
 	if (r->text) {
-		wrap_lines(r->text, px, r->message, ow - 4 * pad, &lines);
+		text_wrap_all(r->text, px, false, r->message, ow - 4 * pad, &lines);
 		line_h = text_line_height(r->text, px, false);
-		tw = 0;
-		for (size_t i = 0; i < lines.n; i++) {
+		int fit = (oh - 4 * pad) / (line_h > 0 ? line_h : 1);
+		shown = lines.n;
+		if ((int)lines.n > fit && fit >= 2) {
+			shown = (size_t)fit - 1;   /* and the footer */
+			int max_top = (int)(lines.n - shown);
+			if (r->message_top > max_top)
+				r->message_top = max_top;
+			if (r->message_top < 0)
+				r->message_top = 0;
+			first = (size_t)r->message_top;
+			footer = xasprintf("Lines %zu-%zu of %zu: Up/Down, Page Up/"
+					   "Down or the wheel scroll", first + 1,
+					   first + shown, lines.n);
+		}
+		tw = footer ? text_width(r->text, px, false, footer) : 0;
+		for (size_t i = first; i < first + shown; i++) {
 			int w = text_width(r->text, px, false, lines.v[i]);
 			if (w > tw)
 				tw = w;
 		}
+		if (tw > ow - 4 * pad)
+			tw = ow - 4 * pad;
 	}
-	int th = lines.n ? (int)lines.n * line_h : line_h;
+	r->message_lines = (int)lines.n;
+	r->message_shown = (int)shown;
+	int rows = (int)shown + (footer ? 1 : 0);
+	int th = rows ? rows * line_h : line_h;
 	SDL_Rect panel = { (ow - tw) / 2 - pad, (oh - th) / 2 - pad,
 			   tw + 2 * pad, th + 2 * pad };
 	SDL_SetRenderDrawBlendMode(r->ren, SDL_BLENDMODE_BLEND);
-	SDL_SetRenderDrawColor(r->ren, 20, 20, 24, 220);
+	SDL_SetRenderDrawColor(r->ren, 20, 20, 24, 235);
 	SDL_RenderFillRect(r->ren, &panel);
-	SDL_Color white = { 235, 235, 235, 255 };
-	for (size_t i = 0; i < lines.n; i++)
-		text_draw(r->text, px, false, lines.v[i], (ow - tw) / 2,
-			  (oh - th) / 2 + (int)i * line_h, white);
+	SDL_Color white = { 235, 235, 235, 255 }, dim = { 160, 170, 190, 255 };
+	int y = (oh - th) / 2;
+	for (size_t i = first; i < first + shown; i++, y += line_h)
+		text_draw(r->text, px, false, lines.v[i], (ow - tw) / 2, y, white);
+	if (footer)
+		text_draw(r->text, px, false, footer, (ow - tw) / 2, y, dim);
+	free(footer);
 	strv_free(&lines);
+}
+
+bool render_scroll_message(struct render *r, int delta)
+{
+	if (!r->message || r->message_shown >= r->message_lines)
+		return false;
+	int max_top = r->message_lines - r->message_shown;
+	long top = delta == INT_MIN ? 0 : delta == INT_MAX
+		? max_top : (long)r->message_top + delta;
+	if (top < 0)
+		top = 0;
+	if (top > max_top)
+		top = max_top;
+	if (top != r->message_top) {
+		r->message_top = (int)top;
+		r->dirty = true;
+	}
+	return true;
 }
 
 void render_present(struct render *r)
@@ -510,5 +538,9 @@ void render_set_message(struct render *r, const char *text)
 		return;
 	free(r->message);
 	r->message = xstrdup(text);
+	r->message_top = 0;
+	r->message_lines = r->message_shown = 0;
 	r->dirty = true;
+	/* Tests follow the notes over the guest through this line. */
+	log_debug("screen message: %s", text ? text : "(none)");
 }

@@ -83,6 +83,10 @@ void render_set_cursor(struct render *r, const uint32_t *argb, int w, int h,
 /* A centred text panel over the picture (QEMU's error text, "Shutting
  * down..."), NULL to remove it. The text is copied. */
 void render_set_message(struct render *r, const char *text);
+/* A message taller than the window shows a part of it with a line saying
+ * how to see the rest: this moves that part by delta lines (INT_MIN: to
+ * the top, INT_MAX: to the end). false when there is no such message. */
+bool render_scroll_message(struct render *r, int delta);
 
 /* The fonts for the message (text.c, shared with the overlay); NULL draws
  * an empty panel. Owned by the caller, who keeps it alive while set. */

@@ -346,3 +346,61 @@ void text_wrap(struct text *t, int px, bool bold, const char *s, int max_w,
 	free(line);
 	free(copy);
 }
+
+/* Pushes word to out in pieces no wider than max_w, each at least one
+ * character (UTF-8 sequences stay whole); the last piece, which may take
+ * more words, is returned. */
+static char *break_word(struct text *t, int px, bool bold, const char *word,
+			int max_w, struct strv *out)
+{
+	const char *p = word;
+	for (;;) {
+		size_t fit = 0, at = 0;
+		while (p[at]) {
+			size_t next = at + 1;
+			while (p[next] && ((unsigned char)p[next] & 0xC0) == 0x80)
+				next++;
+			char *cand = xstrndup(p, next);
+			bool ok = text_width(t, px, bold, cand) <= max_w;
+			free(cand);
+			if (!ok && fit)
+				break;
+			fit = at = next;
+		}
+		if (!p[fit])
+			return xstrdup(p);
+		char *piece = xstrndup(p, fit);
+		strv_push(out, piece);
+		free(piece);
+		p += fit;
+	}
+}
+
+void text_wrap_all(struct text *t, int px, bool bold, const char *s,
+		   int max_w, struct strv *out)
+{
+	const char *p = s;
+	do {
+		size_t n = strcspn(p, "\n");
+		char *para = xstrndup(p, n);
+		char *line = NULL;
+		for (char *save = NULL, *w = strtok_r(para, " ", &save); w;
+		     w = strtok_r(NULL, " ", &save)) {
+			char *cand = line ? xasprintf("%s %s", line, w) : xstrdup(w);
+			if (text_width(t, px, bold, cand) <= max_w) {
+				free(line);
+				line = cand;
+				continue;
+			}
+			free(cand);
+			if (line)
+				strv_push(out, line);
+			free(line);
+			line = break_word(t, px, bold, w, max_w, out);
+		}
+		strv_push(out, line ? line : "");
+		free(line);
+		free(para);
+		p += n;
+	} while (*p++ == '\n');
+}

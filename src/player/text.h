@@ -56,6 +56,13 @@ char *text_ellipsize(struct text *t, int px, bool bold, const char *utf8,
 void text_wrap(struct text *t, int px, bool bold, const char *utf8, int max_w,
 	       int max_lines, struct strv *out);
 
+/* Splits utf8 into lines no wider than max_w, losing nothing (for error
+ * messages that must be read whole): at its newlines, then at spaces, and
+ * a word too long for a line (a path, a QEMU option) is broken between
+ * characters. Pushed to out. */
+void text_wrap_all(struct text *t, int px, bool bold, const char *utf8,
+		   int max_w, struct strv *out);
+
 /* Drops every cached texture (call after the renderer was reset, e.g. on
  * SDL_RENDER_TARGETS_RESET / SDL_RENDER_DEVICE_RESET). */
 void text_flush(struct text *t);

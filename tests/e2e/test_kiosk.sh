@@ -191,6 +191,16 @@ if guest_ready kiosk && find_window "^kiosk: running" 60; then
 	check "a wrong PIN is refused" wait_line 10 "$TMP/kiosk.log" "wrong PIN"
 	xdotool key Escape
 	still_running "the menu shortcut" "kiosk mode: PIN entry closed"
+	# Issue 16 item 5: closing the PIN entry puts back no stale
+	# "Starting kiosk..." over the running guest.
+	sleep 1
+	last_note=$(grep 'screen message:' "$TMP/kiosk.log" | tail -n 1)
+	case $last_note in
+	*"screen message: (none)") ok "no note left over the guest after the PIN entry closed" ;;
+	*) fail "no note left over the guest after the PIN entry closed" "$last_note" ;;
+	esac
+	capture_window "$WIN" "$TMP/kiosk-after-pin.ppm" 2>/dev/null &&
+		convert "$TMP/kiosk-after-pin.ppm" "$TMP/kiosk-after-pin.png" 2>/dev/null
 	xdotool key alt+F4
 	sleep 1
 	still_running "alt+F4" "."

@@ -148,6 +148,56 @@ static void test_wrap(void)
 	}
 }
 
+/* QEMU's error in the stopped window (issue 16 item 6): every line fits,
+ * nothing is lost (a long path is broken, not cut), newlines are kept. */
+static void test_wrap_all(void)
+{
+	if (!txt)
+		return;
+	static const char *const texts[] = {
+		"qemu-system-x86_64: -blockdev driver=file,filename=/home/someone/"
+		"a/very/long/folder/name/that/goes/on/system.qcow2,node-name=f0: "
+		"Failed to get \"write\" lock\nIs another process using the "
+		"image [/home/someone/a/very/long/folder/name/that/goes/on/"
+		"system.qcow2]?\n\nClose the window to quit.",
+		"ééééééééééééééééééééééééééééééééééééééééééééé short",
+		"",
+		"one\n\ntwo",
+	};
+	int max_w = 20 * text_width(txt, 14, false, "M");
+	for (size_t i = 0; i < ARRAY_SIZE(texts); i++) {
+		struct strv lines = { 0 };
+		text_wrap_all(txt, 14, false, texts[i], max_w, &lines);
+		/* Joined again (a space or a newline where lines were split,
+		 * nothing where a word was broken), only blanks differ. */
+		char *joined = xstrdup("");
+		for (size_t k = 0; k < lines.n; k++) {
+			CHECK(text_width(txt, 14, false, lines.v[k]) <= max_w);
+			CHECK(valid_utf8(lines.v[k]));
+			char *more = xasprintf("%s%s", joined, lines.v[k]);
+			free(joined);
+			joined = more;
+		}
+		char *want = xstrdup(texts[i]);
+		char *strip[] = { want, joined };
+		for (size_t j = 0; j < 2; j++) {
+			size_t w = 0;
+			for (size_t k = 0; strip[j][k]; k++)
+				if (strip[j][k] != ' ' && strip[j][k] != '\n')
+					strip[j][w++] = strip[j][k];
+			strip[j][w] = '\0';
+		}
+		CHECK_STR(joined, want);
+		free(want);
+		free(joined);
+		strv_free(&lines);
+	}
+	struct strv lines = { 0 };
+	text_wrap_all(txt, 14, false, "one\n\ntwo", max_w, &lines);
+	CHECK_INT(lines.n, 3);
+	strv_free(&lines);
+}
+
 static void test_draw(void)
 {
 	if (!txt)
@@ -193,6 +243,7 @@ int main(void)
 	RUN(test_metrics_scale);
 	RUN(test_ellipsize);
 	RUN(test_wrap);
+	RUN(test_wrap_all);
 	RUN(test_draw);
 	text_destroy(txt);
 	SDL_DestroyRenderer(rend);

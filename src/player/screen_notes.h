@@ -1,0 +1,20 @@
+/* The sentences the player puts over the guest while the VM changes state,
+ * chosen by what the user can actually do next (issue 16: a note that
+ * names an action that does nothing, or stays after it stopped being
+ * true, is worse than none). Pure functions, unit-tested. */
+#ifndef VMPLAY_SCREEN_NOTES_H
+#define VMPLAY_SCREEN_NOTES_H
+
+/* Who asked the guest to shut down. */
+enum shutdown_by {
+	SHUTDOWN_BY_CLOSE,       /* the window's close button, a signal */
+	SHUTDOWN_BY_MENU,        /* the menu's Shut down (desktop) */
+	SHUTDOWN_KIOSK_QUIT,     /* kiosk: Quit with the PIN, or a signal */
+	SHUTDOWN_KIOSK_RESTART,  /* kiosk: the menu's Shut down: it restarts */
+};
+
+/* "Shutting down NAME: WHY.\n\n" and what to do next. Caller frees. */
+char *screen_note_shutting_down(const char *vm, const char *why,
+				enum shutdown_by by);
+
+#endif
