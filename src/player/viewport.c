@@ -33,10 +33,13 @@ struct rect viewport_compute(enum scale_mode mode, int guest_w, int guest_h,
 	case SCALE_INTEGER: {
 		int k = out_w / guest_w < out_h / guest_h ? out_w / guest_w
 							  : out_h / guest_h;
-		if (k < 1)
-			k = 1;
-		return centred(guest_w * k, guest_h * k, out_w, out_h);
+		if (k >= 1)
+			return centred(guest_w * k, guest_h * k, out_w, out_h);
+		/* A guest larger than the output: cropping would hide parts
+		 * with no way to see them, so the largest scale below 1 that
+		 * fits, as fit does. */
 	}
+	/* fall through */
 	case SCALE_FIT:
 	default: {
 		/* Compare aspect ratios by cross-multiplying; the other side

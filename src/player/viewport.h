@@ -19,11 +19,12 @@ struct rect {
 /* The rectangle, in output (drawable) pixels, that shows a guest screen of
  * guest_w x guest_h in an output of out_w x out_h:
  *   fit      largest size keeping the aspect ratio, centred (letterbox)
- *   integer  largest whole multiple that fits (at least 1x), centred
+ *   integer  largest whole multiple that fits, centred; a guest larger
+ *            than the output is shrunk as with fit (never cropped)
  *   stretch  the whole output
  *   none     1:1, centred (cropped when the output is smaller)
- * With integer and none the rectangle can be larger than the output (x or
- * y negative): the centre of the guest screen stays visible. */
+ * With none the rectangle can be larger than the output (x or y
+ * negative): the centre of the guest screen stays visible. */
 struct rect viewport_compute(enum scale_mode mode, int guest_w, int guest_h,
 			     int out_w, int out_h);
 

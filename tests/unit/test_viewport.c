@@ -53,9 +53,12 @@ static void test_known_rects(void)
 	/* integer on a HiDPI 2x drawable of a 1440x800 window: 4x. */
 	RECT_EQ(viewport_compute(SCALE_INTEGER, 720, 400, 2880, 1600),
 		0, 0, 2880, 1600);
-	/* integer in a smaller output: stays 1x, centred crop. */
+	/* integer in a smaller output: shrunk to fit, never cropped (issue
+	 * 16 item 8). */
 	RECT_EQ(viewport_compute(SCALE_INTEGER, 1920, 1080, 1280, 720),
-		-320, -180, 1920, 1080);
+		0, 0, 1280, 720);
+	RECT_EQ(viewport_compute(SCALE_INTEGER, 1280, 800, 1000, 700),
+		0, 37, 1000, 625);
 	RECT_EQ(viewport_compute(SCALE_NONE, 1000, 700, 1920, 1080),
 		460, 190, 1000, 700);
 	RECT_EQ(viewport_compute(SCALE_NONE, 1000, 700, 999, 699),
@@ -87,13 +90,21 @@ static void test_mode_invariants(void)
 		      (r.w == ow ? gw : gh));
 
 		r = viewport_compute(SCALE_INTEGER, gw, gh, ow, oh);
-		CHECK(r.w % gw == 0 && r.h % gh == 0 && r.w / gw == r.h / gh);
-		int k = r.w / gw;
-		CHECK(k >= 1);
-		CHECK(k == 1 || (r.w <= ow && r.h <= oh));
-		CHECK((k + 1) * gw > ow || (k + 1) * gh > oh);  /* largest */
-		CHECK(r.x == (ow - r.w) / 2 - ((ow - r.w) % 2 < 0));
-		CHECK(r.y == (oh - r.h) / 2 - ((oh - r.h) % 2 < 0));
+		/* Always inside the output. */
+		CHECK(r.x >= 0 && r.y >= 0 && r.x + r.w <= ow &&
+		      r.y + r.h <= oh);
+		if (gw <= ow && gh <= oh) {
+			CHECK(r.w % gw == 0 && r.h % gh == 0 &&
+			      r.w / gw == r.h / gh);
+			int k = r.w / gw;
+			CHECK(k >= 1);
+			CHECK((k + 1) * gw > ow || (k + 1) * gh > oh);  /* largest */
+			CHECK(r.x == (ow - r.w) / 2 && r.y == (oh - r.h) / 2);
+		} else {
+			/* Larger guest: as fit does. */
+			struct rect f = viewport_compute(SCALE_FIT, gw, gh, ow, oh);
+			RECT_EQ(r, f.x, f.y, f.w, f.h);
+		}
 
 		RECT_EQ(viewport_compute(SCALE_STRETCH, gw, gh, ow, oh),
 			0, 0, ow, oh);
