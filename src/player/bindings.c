@@ -390,24 +390,35 @@ struct bindings *bindings_load(const struct vm_config *cfg, char **error)
 	*error = NULL;
 	struct bindings *b = bindings_new();
 
-	/* The user's file first, so a VM file's [keys] win over it. */
+	/* The user's file first, so a VM file's [keys] win over it. Every
+	 * problem of both files is reported at once: the file's syntax, then
+	 * the keys that could be read. */
 	char *user_file = bindings_user_file();
 	struct vm_key *user_keys = NULL;
 	size_t n_user_keys = 0;
-	bool ok = !user_file ||
-		  (config_load_user_keys(user_file, &user_keys, &n_user_keys,
-					 error) &&
-		   bindings_apply(b, user_file, user_keys, n_user_keys, error));
+	struct strv problems = { 0 };
+	char *why = NULL;
+	if (user_file) {
+		if (!config_load_user_keys(user_file, &user_keys, &n_user_keys,
+					   &why))
+			strv_push(&problems, why);
+		free(why);
+		why = NULL;
+		if (!bindings_apply(b, user_file, user_keys, n_user_keys, &why))
+			strv_push(&problems, why);
+		free(why);
+		why = NULL;
+	}
 	config_free_keys(user_keys, n_user_keys);
 	free(user_file);
-	if (!ok) {
-		bindings_destroy(b);
-		return NULL;
-	}
-
 	if (cfg && cfg->n_keys &&
 	    !bindings_apply(b, cfg->path ? cfg->path : "(VM file)", cfg->keys,
-			    cfg->n_keys, error)) {
+			    cfg->n_keys, &why))
+		strv_push(&problems, why);
+	free(why);
+	if (problems.n) {
+		*error = strv_join(&problems, "\n");
+		strv_free(&problems);
 		bindings_destroy(b);
 		return NULL;
 	}

@@ -1317,8 +1317,11 @@ static void parser_free(struct parser *p)
 	free(p->msgs);
 }
 
-static struct vm_config *parse_text(const char *path, const char *text,
-				    size_t len, bool user_file, char **error)
+/* keep: return the config even with problems (and *error set), so that
+ * a caller can check what was read and report every problem at once. */
+static struct vm_config *parse_text_keep(const char *path, const char *text,
+					 size_t len, bool user_file, bool keep,
+					 char **error)
 {
 	struct parser p = { .path = path, .user_file = user_file };
 	*error = NULL;
@@ -1338,12 +1341,20 @@ static struct vm_config *parse_text(const char *path, const char *text,
 	check_whole(&p);
 	if (p.n_msgs) {
 		*error = messages_join(&p);
-		config_destroy(p.cfg);
-		p.cfg = NULL;
+		if (!keep) {
+			config_destroy(p.cfg);
+			p.cfg = NULL;
+		}
 	}
 	struct vm_config *cfg = p.cfg;
 	parser_free(&p);
 	return cfg;
+}
+
+static struct vm_config *parse_text(const char *path, const char *text,
+				    size_t len, bool user_file, char **error)
+{
+	return parse_text_keep(path, text, len, user_file, false, error);
 }
 
 struct vm_config *config_parse(const char *path, const char *text, size_t len,
@@ -1368,16 +1379,15 @@ bool config_load_user_keys(const char *path, struct vm_key **keys,
 						  : strerror(errno));
 		return false;
 	}
-	struct vm_config *cfg = parse_text(path, text, len, true, error);
+	struct vm_config *cfg = parse_text_keep(path, text, len, true, true,
+						error);
 	free(text);
-	if (!cfg)
-		return false;
 	*keys = cfg->keys;
 	*n_keys = cfg->n_keys;
 	cfg->keys = NULL;
 	cfg->n_keys = 0;
 	config_destroy(cfg);
-	return true;
+	return *error == NULL;
 }
 
 void config_free_keys(struct vm_key *keys, size_t n_keys)

@@ -182,7 +182,9 @@ bool config_valid_disk_name(const char *name);
  * ~/.config/vmplay/vmplay.ini) with the VM file's grammar and checks. A
  * missing or empty file is no error: true with *n_keys 0. Other sections,
  * unknown actions or a malformed file: false and *error (malloc'd,
- * "FILE:LINE: ..." lines). Free *keys with config_free_keys. */
+ * "FILE:LINE: ..." lines), with the keys that could be read still in
+ * *keys, so that the caller can check them too and report every problem
+ * at once. Free *keys with config_free_keys. */
 bool config_load_user_keys(const char *path, struct vm_key **keys,
 			   size_t *n_keys, char **error);
 void config_free_keys(struct vm_key *keys, size_t n_keys);

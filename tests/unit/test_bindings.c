@@ -369,6 +369,22 @@ static void test_load_user_file(void)
 	free(want);
 	free(error);
 
+	/* Issue 16 item 15: every problem at once, syntax and keys alike,
+	 * and the VM file's too. */
+	text = "[keys]\nmenuu = ctrl+alt+q\npause = bogus+x\n[vm]\nmemory = 2G\n"
+	       "fullscreen = ctrl+alt+qq\n";
+	CHECK(write_file_atomic(file, text, strlen(text), true));
+	struct vm_key bad_keys[] = { { "screenshot", "ctrl+alt+zz", 3 } };
+	cfg.keys = bad_keys;
+	b = bindings_load(&cfg, &error);
+	CHECK(b == NULL);
+	CHECK_CONTAINS(error, ":2: unknown action 'menuu' in [keys]");
+	CHECK_CONTAINS(error, ":3: keys: pause: 'bogus+x': 'bogus' is not a modifier");
+	CHECK_CONTAINS(error, ":4: unknown section [vm]");
+	CHECK_CONTAINS(error, "/vms/demo.vmplay:3: keys: screenshot: 'ctrl+alt+zz' is not a key");
+	free(error);
+	cfg.keys = keys;
+
 	unlink(file);
 	rmdir(folder);
 	rmdir(dir);
