@@ -51,7 +51,9 @@ static const char create_usage[] =
 	"Creates a new disk image of SIZE (512M, 25G, 1.5T; powers of 1024).\n"
 	"An existing PATH is never overwritten.\n"
 	"\n"
-	"  -f, --format F          qcow2 (default), raw, vdi or vmdk\n"
+	"  -f, --format F          qcow2, raw, vdi or vmdk (default: from\n"
+	"                          PATH's extension, .raw or .img: raw, .vdi,\n"
+	"                          .vmdk; otherwise qcow2)\n"
 	"  -p, --preallocation P   off, metadata (qcow2 only), falloc or full\n"
 	"  -h, --help              show this help\n";
 
@@ -63,7 +65,7 @@ static int disk_create_cmd(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	enum disk_format format = FORMAT_QCOW2;
+	enum disk_format format = FORMAT_AUTO;
 	enum disk_prealloc prealloc = PREALLOC_DEFAULT;
 	int c;
 	while ((c = getopt_long(argc, argv, "f:p:h", options, NULL)) != -1) {
@@ -89,6 +91,9 @@ static int disk_create_cmd(int argc, char **argv)
 		return 2;
 	}
 	const char *path = argv[optind];
+	/* d.raw made as qcow2 would surprise: the name says the format. */
+	if (format == FORMAT_AUTO && !disk_format_from_extension(path, &format))
+		format = FORMAT_QCOW2;
 	uint64_t size;
 	if (!size_arg(argv[optind + 1], &size))
 		return 2;
@@ -272,13 +277,14 @@ static int disk_resize_cmd(int argc, char **argv)
 /* ---- convert ---------------------------------------------------------- */
 
 static const char convert_usage[] =
-	"Usage: vmplay disk convert SRC DST --format F\n"
+	"Usage: vmplay disk convert SRC DST [--format F]\n"
 	"\n"
 	"Copies the image SRC into a new image DST of format F (qcow2, raw,\n"
 	"vdi, vmdk). DST must not exist; a failed or interrupted conversion\n"
 	"leaves nothing behind. Shows progress on a terminal.\n"
 	"\n"
-	"  -f, --format F   the format of DST (required)\n"
+	"  -f, --format F   the format of DST (default: from DST's extension,\n"
+	"                   .qcow2, .raw or .img, .vdi, .vmdk)\n"
 	"  -h, --help       show this help\n";
 
 static volatile sig_atomic_t interrupted;
@@ -319,12 +325,13 @@ static int disk_convert_cmd(int argc, char **argv)
 		fputs(convert_usage, stderr);
 		return 2;
 	}
-	if (format == FORMAT_AUTO) {
-		fputs("vmplay disk: convert needs --format (qcow2, raw, vdi or "
-		      "vmdk)\n", stderr);
+	const char *src = argv[optind], *dst = argv[optind + 1];
+	if (format == FORMAT_AUTO && !disk_format_from_extension(dst, &format)) {
+		fprintf(stderr, "vmplay disk: cannot tell the format of %s from "
+			"its name: give --format (qcow2, raw, vdi or vmdk), or "
+			"end it in .qcow2, .raw, .img, .vdi or .vmdk\n", dst);
 		return 2;
 	}
-	const char *src = argv[optind], *dst = argv[optind + 1];
 
 	/* Ctrl+C or a TERM stops qemu-img; disk_convert then removes its
 	 * temporary file before vmplay exits. */
@@ -365,7 +372,7 @@ static const struct {
 	{ "create", disk_create_cmd, "PATH SIZE [--format F] [--preallocation P]" },
 	{ "info", disk_info_cmd, "PATH [--json]" },
 	{ "resize", disk_resize_cmd, "PATH SIZE|+SIZE|-SIZE [--shrink]" },
-	{ "convert", disk_convert_cmd, "SRC DST --format F" },
+	{ "convert", disk_convert_cmd, "SRC DST [--format F]" },
 };
 
 static void usage(FILE *out)

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -1019,4 +1020,24 @@ uint64_t disk_virtual_size(const char *path)
 	uint64_t size = info ? info->virtual_size : 0;
 	disk_info_destroy(info);
 	return size;
+}
+
+bool disk_format_from_extension(const char *path, enum disk_format *out)
+{
+	static const struct {
+		const char *ext;
+		enum disk_format format;
+	} exts[] = {
+		{ ".qcow2", FORMAT_QCOW2 }, { ".raw", FORMAT_RAW },
+		{ ".img", FORMAT_RAW }, { ".vdi", FORMAT_VDI },
+		{ ".vmdk", FORMAT_VMDK },
+	};
+	const char *slash = strrchr(path, '/');
+	const char *dot = strrchr(slash ? slash : path, '.');
+	for (size_t i = 0; dot && i < ARRAY_SIZE(exts); i++)
+		if (!strcasecmp(dot, exts[i].ext)) {
+			*out = exts[i].format;
+			return true;
+		}
+	return false;
 }

@@ -36,6 +36,9 @@ enum disk_format disk_detect_format(const char *path);
 
 /* "qcow2" -> FORMAT_QCOW2 etc.; "auto" is not accepted (false). */
 bool disk_format_parse(const char *name, enum disk_format *out);
+/* The format a file name's extension names: .qcow2, .raw and .img (raw),
+ * .vdi, .vmdk (any case); false for any other name. */
+bool disk_format_from_extension(const char *path, enum disk_format *out);
 const char *disk_format_name(enum disk_format format);  /* "qcow2", ... */
 /* Whether the format holds internal snapshots (only qcow2). */
 bool disk_format_has_snapshots(enum disk_format format);

@@ -159,8 +159,29 @@ for f in qcow2 vdi vmdk raw; do
 	qemu-img convert -O raw "conv.$f" "back-$f.raw"
 	check "  ... the data survives $f" cmp -s data.raw "back-$f.raw"
 done
+# Without --format the extension says it (issue 16 item 17).
 vm out err disk convert data.raw x.qcow2
-check "convert without --format refused (exit 2)" test $? -eq 2
+check "convert to x.qcow2 without --format exits 0" test $? -eq 0
+check "  ... and makes a qcow2" test "$(img_field x.qcow2 format)" = qcow2
+vm out err disk convert x.qcow2 back.raw
+check "convert to back.raw without --format makes a raw image" \
+	test "$(img_field back.raw format)" = raw
+vm out err disk convert x.qcow2 x.vdi
+check "convert to x.vdi without --format makes a vdi image" \
+	test "$(img_field x.vdi format)" = vdi
+vm out err disk convert data.raw x.bin
+check "convert to x.bin without --format refused (exit 2)" test $? -eq 2
+check "  ... says how to give the format" \
+	grep -q "cannot tell the format of x.bin from its name: give --format" err
+check "  ... and made nothing" test ! -e x.bin
+rm -f x.qcow2 back.raw x.vdi
+vm out err disk create plain.raw 1M
+check "create plain.raw without --format makes a raw image" \
+	test "$(img_field plain.raw format)" = raw
+vm out err disk create plain.bin 1M
+check "create plain.bin without --format makes a qcow2 (the default)" \
+	test "$(img_field plain.bin format)" = qcow2
+rm -f plain.raw plain.bin
 
 # Progress on a terminal (script(1) gives it one).
 script -qec "$VMPLAY disk convert data.raw tty.qcow2 --format qcow2" /dev/null >tty.out
