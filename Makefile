@@ -5,6 +5,7 @@ PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 DATADIR ?= $(PREFIX)/share
 MANDIR ?= $(DATADIR)/man
+DOCDIR ?= $(DATADIR)/doc/vmplay
 DESTDIR ?=
 
 CC ?= cc
@@ -75,7 +76,9 @@ INSTALL_DATA = \
 	assets/icons/vmplay.svg:$(DATADIR)/icons/hicolor/scalable/apps/vmplay.svg \
 	assets/icons/application-x-vmplay.svg:$(DATADIR)/icons/hicolor/scalable/mimetypes/application-x-vmplay.svg \
 	assets/vmplay.1:$(MANDIR)/man1/vmplay.1 \
-	assets/vmplay.5:$(MANDIR)/man5/vmplay.5
+	assets/vmplay.5:$(MANDIR)/man5/vmplay.5 \
+	configs/example.vmplay:$(DOCDIR)/examples/example.vmplay \
+	configs/kiosk.vmplay:$(DOCDIR)/examples/kiosk.vmplay
 
 install: all
 	install -D -m 0755 $(BUILD)/vmplay $(DESTDIR)$(BINDIR)/vmplay

@@ -166,6 +166,29 @@ static const char *const audio_names[] = {
 	[AUDIO_SDL] = "sdl", [AUDIO_NONE] = "none",
 };
 
+char *check_audio_line(const char *backends, bool has_pa,
+		       enum audio_backend auto_uses, bool *ok)
+{
+	/* "ok" only when accel = auto finds a sound output: a VM that is
+	 * silent because none was found deserves a warning saying what to
+	 * install or start. */
+	*ok = auto_uses != AUDIO_NONE && has_pa;
+	if (auto_uses == AUDIO_NONE)
+		return xasprintf("backends: %s; auto finds no sound output, so "
+				 "VMs are silent: %s", backends,
+				 has_pa ? "no PulseAudio or PipeWire server runs "
+					  "for this user (apt-get install "
+					  "pipewire-pulse, and log in again)"
+					: "apt-get install qemu-system-gui (the pa "
+					  "and sdl backends) and pipewire-pulse");
+	if (!has_pa)
+		return xasprintf("backends: %s; auto uses %s (for pa and sdl: "
+				 "apt-get install qemu-system-gui)", backends,
+				 audio_names[auto_uses]);
+	return xasprintf("backends: %s; auto uses %s", backends,
+			 audio_names[auto_uses]);
+}
+
 /* What "-audiodev help" lists: one backend per line after a heading. */
 static void check_audio(const struct qemu_host *host, bool have_qemu)
 {
@@ -191,13 +214,10 @@ static void check_audio(const struct qemu_host *host, bool have_qemu)
 		has_pa |= strcmp(line, "pa") == 0;
 	}
 	char *list = strv_join_quoted(&names);
-	if (has_pa)
-		report(CHECK_OK, "audio", "backends: %s; auto uses %s", list,
-		       audio_names[host->audio_auto]);
-	else
-		report(CHECK_WARNING, "audio", "backends: %s; auto uses %s "
-		       "(for pa and sdl: apt-get install qemu-system-gui)",
-		       list, audio_names[host->audio_auto]);
+	bool ok = false;
+	char *line = check_audio_line(list, has_pa, host->audio_auto, &ok);
+	report(ok ? CHECK_OK : CHECK_WARNING, "audio", "%s", line);
+	free(line);
 	free(list);
 	strv_free(&names);
 	free(out);

@@ -134,9 +134,11 @@ static int parse_options(int argc, char **argv, struct new_options *o)
 			char *end;
 			errno = 0;
 			long n = strtol(optarg, &end, 10);
-			if (errno || end == optarg || *end || n < 1 || n > 64) {
+			if (errno || end == optarg || *end || n < 1 ||
+			    n > CONFIG_MAX_CPUS) {
 				fail("--cpus: '%s' is not a number of processors "
-				     "(1 to 64)", optarg);
+				     "(1 to %d, as in the VM file)", optarg,
+				     CONFIG_MAX_CPUS);
 				return 2;
 			}
 			o->cpus = (int)n;

@@ -13,6 +13,12 @@ int cmd_disk(int argc, char **argv);      /* cmd_disk.c */
 int cmd_snapshot(int argc, char **argv);  /* cmd_snapshot.c */
 int cmd_check(int argc, char **argv);     /* cmd_check.c */
 
+/* vmplay check's audio line for QEMU's backends (a quoted list), whether
+ * pa is one, and what audio backend = auto picks; *ok false makes it a
+ * warning (no sound output found: it says what to install or start). */
+char *check_audio_line(const char *backends, bool has_pa,
+		       enum audio_backend auto_uses, bool *ok);
+
 /* Prints the QEMU command line of cfg, shell-quoted (dryrun.c). */
 int dry_run(const struct vm_config *cfg);
 /* Runs the VM without a window until it powers off (headless.c). */

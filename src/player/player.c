@@ -40,6 +40,7 @@
 #include "player/vnc.h"
 #include "vm/instance.h"
 #include "vm/kiosk.h"
+#include "vm/qemu_args.h"
 #include "vm/supervisor.h"
 #include "vm/vm_actions.h"
 #include "vm/vm_session.h"
@@ -432,6 +433,8 @@ static void toast(struct player *p, enum toast_kind kind, const char *text)
 {
 	if (kind == TOAST_ERROR)
 		log_error("%s", text);
+	else
+		log_debug("toast: %s", text);
 	if (p->toasts) {
 		toast_show(p->toasts, kind, now_ms(), "%s", text);
 		render_invalidate(p->render);
@@ -1185,6 +1188,26 @@ static bool attach_session(struct player *p, struct vm_session *s)
 	return true;
 }
 
+/* accel = auto without a usable KVM runs much slower: said once in the
+ * window too (qemu_args.c logs it on stderr, which a desktop user never
+ * sees). */
+static void warn_no_kvm(struct player *p)
+{
+	if (p->cfg->accel != ACCEL_AUTO)
+		return;
+	struct qemu_host host;
+	qemu_host_detect(&host);
+	if (host.kvm_usable)
+		return;
+	char *msg = xasprintf("KVM is not usable (%s): %s runs with TCG "
+			      "emulation, which is much slower.",
+			      host.kvm_problem ? host.kvm_problem
+					       : "unknown reason",
+			      p->cfg->name);
+	toast(p, TOAST_INFO, msg);
+	free(msg);
+}
+
 int player_run(const struct vm_config *cfg, const struct play_options *opts)
 {
 	struct player pl = { .cfg = cfg, .display_fd = -1 };
@@ -1273,6 +1296,7 @@ int player_run(const struct vm_config *cfg, const struct play_options *opts)
 	}
 	update_title(p);
 	update_info(p);
+	warn_no_kvm(p);
 
 	loop(p);
 

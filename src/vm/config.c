@@ -939,7 +939,7 @@ static const struct key_spec vm_keys[] = {
 	CUSTOM("name", key_name),
 	CUSTOM("uuid", key_uuid),
 	CUSTOM("memory", key_memory),
-	{ "cpus", K_INT, CFG(cpus), NULL, 1, 255, NULL },
+	{ "cpus", K_INT, CFG(cpus), NULL, 1, CONFIG_MAX_CPUS, NULL },
 	ENUM("machine", CFG(machine), vm_machine_names),
 	ENUM("accel", CFG(accel), vm_accel_names),
 	ENUM("firmware", CFG(firmware), vm_firmware_names),

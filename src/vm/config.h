@@ -174,6 +174,10 @@ void config_destroy(struct vm_config *cfg);   /* accepts NULL */
  * `vmplay new --memory`, which must write only what the reader takes. */
 const char *config_memory_problem(uint64_t bytes);
 
+/* [vm] cpus accepts 1 to this (QEMU's limit for the pc machine); vmplay
+ * new --cpus the same. */
+#define CONFIG_MAX_CPUS 255
+
 /* Whether name can follow "disk." in a section header: up to 32 letters,
  * digits, '-' and '_', starting with a letter. */
 bool config_valid_disk_name(const char *name);

@@ -16,7 +16,9 @@ share/mime/packages/vmplay.xml
 share/icons/hicolor/scalable/apps/vmplay.svg
 share/icons/hicolor/scalable/mimetypes/application-x-vmplay.svg
 share/man/man1/vmplay.1
-share/man/man5/vmplay.5"
+share/man/man5/vmplay.5
+share/doc/vmplay/examples/example.vmplay
+share/doc/vmplay/examples/kiosk.vmplay"
 
 # ---- staged: DESTDIR ----
 DEST=$TMP/dest

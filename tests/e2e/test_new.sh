@@ -114,7 +114,8 @@ done
 # --- bad arguments make nothing ------------------------------------------------
 badargs=(
 	"--os beos|'beos' is not a preset (accepted: linux, windows, other)"
-	"--cpus 0|'0' is not a number of processors (1 to 64)"
+	"--cpus 0|'0' is not a number of processors (1 to 255, as in the VM file)"
+	"--cpus 256|'256' is not a number of processors (1 to 255, as in the VM file)"
 	"--memory 2X|--memory: '2X' is not a memory size"
 	"--memory 8M|--memory: '8M' is too small (at least 16M)"
 	"--memory 17T|--memory: '17T' is too large (at most 16T)"
