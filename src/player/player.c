@@ -108,6 +108,9 @@ struct player {
 	/* A snapshot restore stopped QEMU to start it again (vm_actions.h,
 	 * listener.restart); restart_now: it is off, the loop restarts it. */
 	bool restarting, restart_now;
+	/* The paused note is on screen; keys were typed into the paused VM
+	 * (said once per pause). */
+	bool paused_note, paused_keys_said;
 	uint64_t pointer_moved_ms;
 	bool pointer_hidden;
 };
@@ -320,10 +323,39 @@ static void on_qmp_event(void *user, const char *event,
 		vm_actions_handle_event(p->actions, event, data);
 }
 
+static char *pause_keys(struct player *p)
+{
+	return binding_display(bindings_get(p->bindings, SHORTCUT_PAUSE));
+}
+
+/* Paused: the picture dimmed and a note saying how to resume; gone when
+ * it runs again (or stops). */
+static void show_paused(struct player *p, bool paused)
+{
+	if (paused == p->paused_note)
+		return;
+	p->paused_note = paused;
+	p->paused_keys_said = false;
+	render_set_dim(p->render, paused);
+	char *note = NULL;
+	if (paused) {
+		char *keys = pause_keys(p);
+		note = screen_note_paused(keys);
+		free(keys);
+	}
+	if (p->kiosk)
+		kiosk_set_message(p, note);
+	else {
+		render_set_message(p->render, note);
+		free(note);
+	}
+}
+
 static void on_state(void *user, enum vm_state state, const char *why)
 {
 	struct player *p = user;
 	p->state = state;
+	show_paused(p, state == VM_STATE_PAUSED && p->updates > 0);
 	log_debug("VM %s: %s", state_word(state), why);
 	switch (state) {
 	case VM_STATE_POWERING_DOWN: {
@@ -910,6 +942,18 @@ static void on_event(struct player *p, const SDL_Event *ev)
 			if (!ev->key.repeat)
 				run_action(p, a);
 			break;   /* the shortcut's key never reaches the guest */
+		}
+		if (p->paused_note) {
+			/* A paused guest would lose them: say so once. */
+			if (!p->paused_keys_said) {
+				p->paused_keys_said = true;
+				char *keys = pause_keys(p);
+				char *msg = screen_note_keys_paused(keys);
+				toast(p, TOAST_INFO, msg);
+				free(msg);
+				free(keys);
+			}
+			break;
 		}
 		input_key(p->input, &ev->key);
 		break;

@@ -40,6 +40,7 @@ struct render {
 
 	SDL_Cursor *cursor;
 
+	bool dim;              /* the picture darkened (paused) */
 	char *message;
 	int message_top;       /* first line shown of a long message */
 	int message_lines;     /* at the last draw: lines in all, and how */
@@ -383,6 +384,14 @@ static void draw_message(struct render *r, int ow, int oh)
 	strv_free(&lines);
 }
 
+void render_set_dim(struct render *r, bool on)
+{
+	if (r->dim != on) {
+		r->dim = on;
+		r->dirty = true;
+	}
+}
+
 bool render_scroll_message(struct render *r, int delta)
 {
 	if (!r->message || r->message_shown >= r->message_lines)
@@ -428,6 +437,11 @@ void render_present(struct render *r)
 		SDL_RenderCopy(r->ren, r->tex, NULL, &dst);
 	} else {
 		SDL_RenderClear(r->ren);
+	}
+	if (r->dim) {
+		SDL_SetRenderDrawBlendMode(r->ren, SDL_BLENDMODE_BLEND);
+		SDL_SetRenderDrawColor(r->ren, 0, 0, 0, 150);
+		SDL_RenderFillRect(r->ren, NULL);
 	}
 	if (r->message)
 		draw_message(r, ow, oh);

@@ -87,6 +87,8 @@ void render_set_message(struct render *r, const char *text);
  * how to see the rest: this moves that part by delta lines (INT_MIN: to
  * the top, INT_MAX: to the end). false when there is no such message. */
 bool render_scroll_message(struct render *r, int delta);
+/* Dims the guest picture (a paused VM), under the message. */
+void render_set_dim(struct render *r, bool on);
 
 /* The fonts for the message (text.c, shared with the overlay); NULL draws
  * an empty panel. Owned by the caller, who keeps it alive while set. */

@@ -3,6 +3,8 @@
 
 #include "base/util.h"
 
+#include <stdlib.h>
+
 char *screen_note_shutting_down(const char *vm, const char *why,
 				enum shutdown_by by)
 {
@@ -26,4 +28,27 @@ char *screen_note_shutting_down(const char *vm, const char *why,
 		break;
 	}
 	return xasprintf("Shutting down %s: %s.\n\n%s", vm, why, next);
+}
+
+static char *how_to_resume(const char *keys)
+{
+	return keys && *keys ? xasprintf("%s resumes it", keys)
+			     : xstrdup("Resume in the menu resumes it");
+}
+
+char *screen_note_paused(const char *resume_keys)
+{
+	char *how = how_to_resume(resume_keys);
+	char *s = xasprintf("Paused: %s.\nKeys and clicks do not reach a paused "
+			    "guest.", how);
+	free(how);
+	return s;
+}
+
+char *screen_note_keys_paused(const char *resume_keys)
+{
+	char *how = how_to_resume(resume_keys);
+	char *s = xasprintf("The VM is paused: keys do not reach it. %s.", how);
+	free(how);
+	return s;
 }

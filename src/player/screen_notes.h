@@ -17,4 +17,10 @@ enum shutdown_by {
 char *screen_note_shutting_down(const char *vm, const char *why,
 				enum shutdown_by by);
 
+/* Over a dimmed picture while the VM is paused. resume_keys: the pause
+ * shortcut as shown ("Ctrl+Alt+P"), "" or NULL when it has none. */
+char *screen_note_paused(const char *resume_keys);
+/* A toast when keys are typed into a paused VM. */
+char *screen_note_keys_paused(const char *resume_keys);
+
 #endif

@@ -1,7 +1,9 @@
 #!/bin/bash
 # What the window tells a new user (issue 16): with accel = auto and no
 # usable KVM, the slow-emulation warning shows once in the window (a
-# toast), not only on stderr.
+# toast), not only on stderr; paused, the picture dims under "Paused:
+# Ctrl+Alt+P resumes it", a key typed then is not sent and a toast says
+# why, and resuming takes it all away.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/player_lib.sh"
 
@@ -32,5 +34,27 @@ else
 	check "  ... once" test "$(grep -c 'toast: KVM is not usable' "$TMP/notes.log")" = 1
 	capture "$TMP/kvm-toast.png"
 fi
+# Paused (item 9).
+xdotool windowfocus --sync "$WIN" 2>/dev/null || xdotool windowfocus "$WIN"
+xdotool key ctrl+alt+p
+check "paused: the note says how to resume" wait_line 10 "$TMP/notes.log" \
+	'screen message: Paused: Ctrl\+Alt\+P resumes it\.'
+check "  ... and QEMU is paused" wait_for 10 eval '[ "$(qmp "$GUEST_QMP" query-status)" = paused ]'
+sleep 0.5
+capture "$TMP/paused.png"
+keys_before=$(wc -l <"$GUEST_SERIAL")
+xdotool key a b
+check "a key typed while paused gets a toast" wait_line 10 "$TMP/notes.log" \
+	'toast: The VM is paused: keys do not reach it\. Ctrl\+Alt\+P resumes it\.'
+check "  ... once" test "$(grep -c 'toast: The VM is paused' "$TMP/notes.log")" = 1
+xdotool key ctrl+alt+p
+check "resumed: QEMU runs" wait_for 10 eval '[ "$(qmp "$GUEST_QMP" query-status)" = running ]'
+check "resumed: the note is gone" wait_for 10 eval \
+	'[ "$(grep "screen message:" "$TMP/notes.log" | tail -n 1)" = "vmplay: debug: screen message: (none)" ]'
+sleep 1
+# a and b are scan codes 1e and 30 (the ctrl and alt of the shortcut do
+# reach the guest, as every modifier does).
+check "the keys typed while paused never reached the guest" \
+	eval "! tail -n +$((keys_before + 1)) '$GUEST_SERIAL' | grep -qE '^key (1e|30|9e|b0)\$'"
 kill -TERM "$VPID"; wait_exit "$VPID" 30
 finish

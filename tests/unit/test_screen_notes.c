@@ -29,8 +29,24 @@ static void test_shutting_down(void)
 	free(s);
 }
 
+/* Item 9: paused says so, and how to resume. */
+static void test_paused(void)
+{
+	char *s = screen_note_paused("Ctrl+Alt+P");
+	CHECK_STR(s, "Paused: Ctrl+Alt+P resumes it.\nKeys and clicks do not "
+		     "reach a paused guest.");
+	free(s);
+	s = screen_note_paused("");   /* the shortcut set to none */
+	CHECK_CONTAINS(s, "Resume in the menu resumes it");
+	free(s);
+	s = screen_note_keys_paused("F8");
+	CHECK_STR(s, "The VM is paused: keys do not reach it. F8 resumes it.");
+	free(s);
+}
+
 int main(void)
 {
 	RUN(test_shutting_down);
+	RUN(test_paused);
 	return TEST_REPORT();
 }
