@@ -27,6 +27,7 @@
 #include "player/player.h"
 
 #include "base/log.h"
+#include "base/recent.h"
 #include "base/util.h"
 #include "player/actions_menu.h"
 #include "player/bindings.h"
@@ -235,6 +236,7 @@ static void on_vnc_resize(void *user, int w, int h)
 }
 
 static void kiosk_set_message(struct player *p, char *text);
+static void menu_hint_once(struct player *p);
 
 static void on_vnc_update(void *user, int x, int y, int w, int h)
 {
@@ -252,6 +254,7 @@ static void on_vnc_update(void *user, int x, int y, int w, int h)
 			kiosk_set_message(p, NULL);
 		else
 			render_set_message(p->render, NULL);
+		menu_hint_once(p);
 	}
 	p->unpresented = true;
 }
@@ -459,6 +462,57 @@ static void update_info(struct player *p)
 		actions_menu_fill(p->actions, &info, &p->lists);
 	overlay_set_info(p->overlay, &info);
 	render_invalidate(p->render);
+}
+
+static void toast(struct player *p, enum toast_kind kind, const char *text);
+
+static char *shortcut_keys(struct player *p, enum shortcut a)
+{
+	return binding_display(bindings_get(p->bindings, a));
+}
+
+/* "Ctrl+Alt+M: menu" at the first start of each VM, remembered in the
+ * state folder (menu-hint-shown: the VM files' paths) so that it comes
+ * once per VM, not at every start. Not in kiosk mode, where the menu
+ * needs the PIN. */
+static void menu_hint_once(struct player *p)
+{
+	if (p->kiosk || !p->cfg->path)
+		return;
+	char *file = recent_path("menu-hint-shown");
+	char *vm = path_absolute(p->cfg->path);
+	struct strv seen = { 0 };
+	if (file)
+		recent_load(file, &seen, 1000);
+	bool shown = false;
+	for (size_t i = 0; i < seen.n && !shown; i++)
+		shown = !strcmp(seen.v[i], vm);
+	if (!shown) {
+		char *keys = shortcut_keys(p, SHORTCUT_MENU);
+		char *hint = screen_note_menu_hint(keys);
+		if (hint)
+			toast(p, TOAST_INFO, hint);
+		free(hint);
+		free(keys);
+		recent_push(&seen, vm, 1000);
+		if (file)
+			recent_save(file, &seen);
+	}
+	strv_free(&seen);
+	free(vm);
+	free(file);
+}
+
+/* The pointer was just grabbed: how to let go (and the menu). */
+static void grabbed_hint(struct player *p)
+{
+	char *release = shortcut_keys(p, SHORTCUT_RELEASE);
+	char *menu = shortcut_keys(p, SHORTCUT_MENU);
+	char *msg = screen_note_grabbed(release, menu);
+	toast(p, TOAST_INFO, msg);
+	free(msg);
+	free(menu);
+	free(release);
 }
 
 static void toast(struct player *p, enum toast_kind kind, const char *text)
@@ -971,8 +1025,11 @@ static void on_event(struct player *p, const SDL_Event *ev)
 			kiosk_pointer_moved(p);
 		bool was = input_grabbed(p->input);
 		input_mouse(p->input, ev);
-		if (was != input_grabbed(p->input))
+		if (was != input_grabbed(p->input)) {
 			update_title(p);
+			if (!was && !p->kiosk)
+				grabbed_hint(p);
+		}
 		break;
 	}
 	case SDL_RENDER_TARGETS_RESET:

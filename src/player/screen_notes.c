@@ -52,3 +52,21 @@ char *screen_note_keys_paused(const char *resume_keys)
 	free(how);
 	return s;
 }
+
+char *screen_note_menu_hint(const char *menu_keys)
+{
+	if (!menu_keys || !*menu_keys)
+		return NULL;
+	return xasprintf("%s: menu (snapshots, media, disks, view, quit)",
+			 menu_keys);
+}
+
+char *screen_note_grabbed(const char *release_keys, const char *menu_keys)
+{
+	bool release = release_keys && *release_keys;
+	bool menu = menu_keys && *menu_keys;
+	return xasprintf("Pointer grabbed%s%s%s%s%s", release ? ": " : "",
+			 release ? release_keys : "",
+			 release ? " lets go" : "", menu ? " · menu: " : "",
+			 menu ? menu_keys : "");
+}

@@ -23,4 +23,10 @@ char *screen_note_paused(const char *resume_keys);
 /* A toast when keys are typed into a paused VM. */
 char *screen_note_keys_paused(const char *resume_keys);
 
+/* The first start of a VM: "Ctrl+Alt+M: menu" (menu_keys as shown); NULL
+ * when the menu has no shortcut. */
+char *screen_note_menu_hint(const char *menu_keys);
+/* The pointer was grabbed: how to let go, and the menu. */
+char *screen_note_grabbed(const char *release_keys, const char *menu_keys);
+
 #endif

@@ -3,7 +3,9 @@
 # usable KVM, the slow-emulation warning shows once in the window (a
 # toast), not only on stderr; paused, the picture dims under "Paused:
 # Ctrl+Alt+P resumes it", a key typed then is not sent and a toast says
-# why, and resuming takes it all away.
+# why, and resuming takes it all away; "Ctrl+Alt+M: menu" at the first
+# start of a VM only (remembered in the state folder), and how to let go
+# when a PS/2 pointer is grabbed.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/player_lib.sh"
 
@@ -13,6 +15,7 @@ start_xvfb 1024x768x24 || { fail "Xvfb starts"; finish; }
 start_wm; [ $? = 2 ] && { skip "notes" "openbox is not installed"; finish; }
 export SDL_VIDEODRIVER=x11
 export XDG_STATE_HOME=$TMP/state
+export VMPLAY_POWERDOWN_TIMEOUT=1   # the test guest ignores ACPI
 
 guest_vmfile notes
 sed -i 's/^accel = tcg$/accel = auto/' "$VMFILE"
@@ -56,5 +59,32 @@ sleep 1
 # reach the guest, as every modifier does).
 check "the keys typed while paused never reached the guest" \
 	eval "! tail -n +$((keys_before + 1)) '$GUEST_SERIAL' | grep -qE '^key (1e|30|9e|b0)\$'"
+check "first start: the menu hint shows" \
+	grep -q 'toast: Ctrl+Alt+M: menu' "$TMP/notes.log"
+capture "$TMP/first-start.png"
+kill -TERM "$VPID"; wait_exit "$VPID" 30
+check "the hint is remembered for this VM" \
+	grep -qx "$VMFILE" "$XDG_STATE_HOME/vmplay/menu-hint-shown"
+
+# Second start of the same VM (with a PS/2 pointer): no menu hint; a
+# grab says how to let go.
+: >"$GUEST_SERIAL"
+printf '\n[input]\npointer = ps2\n' >>"$VMFILE"
+VMPLAY_DEBUG=1 spawn notes2 "$VMPLAY" --trust "$VMFILE"
+VPID=$SPAWNED_PID
+if wait_line 60 "$GUEST_SERIAL" '^ready' && find_window "^notes: running" 30; then
+	sleep 1
+	check "second start: no menu hint" eval "! grep -q 'toast: Ctrl+Alt+M: menu' '$TMP/notes2.log'"
+	xdotool windowfocus --sync "$WIN" 2>/dev/null
+	xdotool mousemove --window "$WIN" 100 100
+	sleep 0.3
+	xdotool click 1
+	check "a grab says how to let go" wait_line 10 "$TMP/notes2.log" \
+		'toast: Pointer grabbed: Ctrl\+Alt\+G lets go · menu: Ctrl\+Alt\+M'
+	capture "$TMP/grabbed.png"
+	xdotool key ctrl+alt+g
+else
+	fail "second start" "$(tail -n 5 "$TMP/notes2.log")"
+fi
 kill -TERM "$VPID"; wait_exit "$VPID" 30
 finish

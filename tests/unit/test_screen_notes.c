@@ -44,8 +44,24 @@ static void test_paused(void)
 	free(s);
 }
 
+/* Item 10: the menu's shortcut, and how to let go of a grab. */
+static void test_hints(void)
+{
+	char *s = screen_note_menu_hint("Ctrl+Alt+M");
+	CHECK_CONTAINS(s, "Ctrl+Alt+M: menu");
+	free(s);
+	CHECK(screen_note_menu_hint("") == NULL);   /* menu = none */
+	s = screen_note_grabbed("Ctrl+Alt+G", "Ctrl+Alt+M");
+	CHECK_STR(s, "Pointer grabbed: Ctrl+Alt+G lets go · menu: Ctrl+Alt+M");
+	free(s);
+	s = screen_note_grabbed("", "");
+	CHECK_STR(s, "Pointer grabbed");
+	free(s);
+}
+
 int main(void)
 {
+	RUN(test_hints);
 	RUN(test_shutting_down);
 	RUN(test_paused);
 	return TEST_REPORT();
