@@ -47,13 +47,13 @@ static void fill(SDL_Renderer *r, SDL_Rect rc, Uint8 cr, Uint8 cg, Uint8 cb,
 	SDL_RenderFillRect(r, &rc);
 }
 
-/* Font size in output pixels: follows the output height so the menu
- * stays readable in a small window and does not sprawl in a big one; the
- * bounds are in window points times the HiDPI scale. */
+/* Font size in output pixels: a desktop's usual text size (11 to 16
+ * points times the HiDPI scale), a little larger in a big window; never
+ * so large that the menu covers a small one (640x480 gets 14). */
 static int menu_px(int out_h, float scale)
 {
-	int px = out_h / 28;
-	int lo = (int)(11 * scale), hi = (int)(18 * scale);
+	int px = out_h / 34;
+	int lo = (int)(11 * scale), hi = (int)(16 * scale);
 	if (px < lo)
 		px = lo;
 	if (px > hi)
@@ -95,7 +95,32 @@ void overlay_draw(struct overlay *ov, int out_w, int out_h, float scale)
 	int pad = px;
 	int margin = px / 2 + (int)(8 * scale);
 
-	int panel_w = px * 28;
+	/* As wide as its text needs (labels with their details, the title),
+	 * 16 to 30 em, never wider than the output: the guest stays in view
+	 * around it. Wrapped texts follow the width; fields get room. */
+	int title_px = px * 6 / 5;
+	int want = text_width(t, title_px, true, ov->vm_name ? ov->vm_name : "vmplay");
+	for (size_t i = 0; i < p->n_items; i++) {
+		const struct item *it = &p->items[i];
+		int w = text_width(t, px, it->kind == IT_SUBMIT, it->label);
+		if (it->kind == IT_FIELD)
+			w += px * 16;
+		if (it->detail)
+			w += 2 * pad + text_width(t, px, false, it->detail);
+		if (it->kind == IT_PAGE)
+			w += px;
+		if (it->radio)
+			w += px * 3 / 2;
+		if ((it->kind == IT_TEXT && !it->detail) || it->kind == IT_ERROR)
+			w = 0;   /* wraps */
+		if (w > want)
+			want = w;
+	}
+	int panel_w = want + 3 * pad;
+	if (panel_w < px * 16)
+		panel_w = px * 16;
+	if (panel_w > px * 30)
+		panel_w = px * 30;
 	if (panel_w > out_w - 2 * margin)
 		panel_w = out_w - 2 * margin;
 	if (panel_w < px * 8)
@@ -103,7 +128,6 @@ void overlay_draw(struct overlay *ov, int out_w, int out_h, float scale)
 	int inner_w = panel_w - 2 * pad;
 
 	/* Header: name, state and uptime, page title; footer: key hints. */
-	int title_px = px * 6 / 5;
 	int header_h = text_line_height(t, title_px, true) + line + pad;
 	const char *ptitle = overlay_page_title(ov);
 	if (*ptitle)
@@ -148,7 +172,9 @@ void overlay_draw(struct overlay *ov, int out_w, int out_h, float scale)
 	ov->n_rows = 0;
 
 	SDL_SetRenderDrawBlendMode(r, SDL_BLENDMODE_BLEND);
-	fill(r, panel, 18, 20, 26, 222);
+	/* Nearly opaque: the guest's picture must not show through the
+	 * text (it can be anything, white pages included). */
+	fill(r, panel, 18, 20, 26, 248);
 	/* A one-pixel-per-point frame keeps the panel apart from a dark
 	 * guest screen. */
 	int bw = (int)scale;
