@@ -1,5 +1,6 @@
 # vmplay: `make` builds, `make check` runs every test, `make deps` installs
-# the Debian packages listed in deps/debian-packages.txt.
+# the Debian packages listed in deps/debian-packages.txt (building and
+# playing) and deps/debian-test-packages.txt (the tests).
 
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
@@ -66,8 +67,10 @@ unit-check: $(UNIT_BINS)
 asan-check:
 	$(MAKE) BUILD=build-asan SANITIZE=1 unit-check
 
+# Everything: building, playing and the tests (CI runs make deps && make
+# check); make demo installs only deps/debian-packages.txt.
 deps:
-	@tests/install-deps.sh deps/debian-packages.txt
+	@tests/install-deps.sh deps/debian-packages.txt deps/debian-test-packages.txt
 
 # Installed files, source -> destination below $(DESTDIR).
 INSTALL_DATA = \

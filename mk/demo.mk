@@ -1,9 +1,10 @@
 # make demo: the first thing a newcomer runs. Installs the Debian packages
-# that are missing (make deps), builds, and plays configs/demo.vmplay
-# (Debian's GRUB rescue CD: a boot menu and a command line) in a window.
+# building and playing need (deps/debian-packages.txt, not the test tools
+# of deps/debian-test-packages.txt), builds, and plays configs/demo.vmplay
+# (memtest86+: its start screen stays untouched; Enter starts testing).
 demo:
-	@$(MAKE) --no-print-directory deps
+	@tests/install-deps.sh deps/debian-packages.txt
 	@$(MAKE) --no-print-directory all
-	@echo "Playing configs/demo.vmplay: press 'c' for GRUB's command line;"
-	@echo "close the window (twice: GRUB ignores the power button) to stop."
+	@echo "Playing configs/demo.vmplay: memtest86+; press Enter to test the VM's memory;"
+	@echo "close the window (twice: memtest ignores the power button) to stop."
 	$(BUILD)/vmplay configs/demo.vmplay

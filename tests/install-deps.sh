@@ -1,15 +1,16 @@
 #!/bin/sh
-# Installs the Debian packages listed in $1 that are not installed yet,
-# through apt-get (with sudo when not root).
+# Installs the Debian packages listed in the files given ($1, $2, ...) that
+# are not installed yet, through apt-get (with sudo when not root).
 set -eu
-list=$1
 missing=
-for pkg in $(grep -v '^#' "$list"); do
-	status=$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)
-	[ "$status" = "install ok installed" ] || missing="$missing $pkg"
+for list in "$@"; do
+	for pkg in $(grep -v '^#' "$list"); do
+		status=$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)
+		[ "$status" = "install ok installed" ] || missing="$missing $pkg"
+	done
 done
 if [ -z "$missing" ]; then
-	echo "deps: every package in $list is installed"
+	echo "deps: every package in $* is installed"
 	exit 0
 fi
 sudo=
