@@ -92,8 +92,13 @@ static int prepare_play(struct vm_config *cfg, struct play_options *opts,
 	}
 	free(msg);
 	msg = NULL;
-	if (!trust_check(cfg, opts->trust, NULL, &msg) ||
-	    !desktop_check_runnable(cfg, &msg)) {
+	if (!trust_check(cfg, opts->trust, NULL, &msg)) {
+		desktop_show_error(title, msg);
+		goto out;
+	}
+	if (window)
+		desktop_offer_missing_disks(cfg);
+	if (!desktop_check_runnable(cfg, &msg)) {
 		desktop_show_error(title, msg);
 		goto out;
 	}

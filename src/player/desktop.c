@@ -4,6 +4,7 @@
 #include "base/log.h"
 #include "base/util.h"
 #include "player/text.h"
+#include "vm/disk.h"
 #include "vm/qemu_args.h"
 
 #include <SDL2/SDL.h>
@@ -58,6 +59,8 @@ struct box {
 	SDL_Renderer *ren;
 	struct text *text;
 	const char *title;
+	const char *yes;     /* a question: Enter does this, Esc cancels */
+	bool answer;
 	struct strv lines;
 	double scale;        /* drawable pixels per window unit */
 };
@@ -113,9 +116,38 @@ static void box_draw(struct box *b)
 	for (size_t i = 0; i < b->lines.n; i++, y += lh)
 		text_draw(b->text, px, false, b->lines.v[i], x, y, fg);
 	y += lh;
-	text_draw(b->text, px, false, "Press Enter or close this window.", x,
-		  y, dim);
+	char *footer = b->yes ? xasprintf("Enter: %s · Esc or closing this "
+					  "window: cancel", b->yes)
+			      : xstrdup("Press Enter or close this window.");
+	text_draw(b->text, px, false, footer, x, y, dim);
+	free(footer);
 	SDL_RenderPresent(b->ren);
+}
+
+/* A question's answer: Enter (or Y) yes; Esc, N or closing no. */
+static bool box_answered(struct box *b, const SDL_Event *ev)
+{
+	switch (ev->type) {
+	case SDL_QUIT:
+		b->answer = false;
+		return true;
+	case SDL_WINDOWEVENT:
+		b->answer = false;
+		return ev->window.event == SDL_WINDOWEVENT_CLOSE;
+	case SDL_KEYDOWN:
+		switch (ev->key.keysym.sym) {
+		case SDLK_RETURN: case SDLK_KP_ENTER: case SDLK_y:
+			b->answer = true;
+			return true;
+		case SDLK_ESCAPE: case SDLK_n:
+			b->answer = false;
+			return true;
+		default:
+			return false;
+		}
+	default:
+		return false;
+	}
 }
 
 static bool box_done(const SDL_Event *ev)
@@ -136,9 +168,10 @@ static bool box_done(const SDL_Event *ev)
 	}
 }
 
-static bool own_box(const char *title, const char *message)
+static bool own_box(const char *title, const char *message, const char *yes,
+		    bool *answer)
 {
-	struct box b = { .title = title, .scale = 1.0 };
+	struct box b = { .title = title, .scale = 1.0, .yes = yes };
 	char *error = NULL;
 	bool shown = false;
 	b.win = SDL_CreateWindow(title, SDL_WINDOWPOS_CENTERED,
@@ -167,9 +200,12 @@ static bool own_box(const char *title, const char *message)
 	shown = true;
 	box_draw(&b);
 	SDL_Event ev;
-	while (SDL_WaitEvent(&ev) && !box_done(&ev))
+	while (SDL_WaitEvent(&ev) && !(yes ? box_answered(&b, &ev) : box_done(&ev)))
 		if (ev.type == SDL_WINDOWEVENT || ev.type == SDL_RENDER_TARGETS_RESET)
 			box_draw(&b);
+	if (answer)
+		*answer = b.answer;
+	log_debug("message window closed%s", yes ? (b.answer ? ": yes" : ": no") : "");
 out:
 	if (!shown)
 		log_debug("no message window: %s", SDL_GetError());
@@ -200,13 +236,81 @@ void desktop_show_error(const char *title, const char *message)
 	if (!driver_is_visible()) {
 		log_debug("no message box: video driver %s shows nothing",
 			  SDL_GetCurrentVideoDriver());
-	} else if (!own_box(title, message) &&
+	} else if (!own_box(title, message, NULL, NULL) &&
 		   SDL_ShowSimpleMessageBox(SDL_MESSAGEBOX_ERROR, title,
 					    message, NULL) != 0) {
 		log_debug("no message box: %s", SDL_GetError());
 	}
 	if (!video)
 		SDL_QuitSubSystem(SDL_INIT_VIDEO);
+}
+
+bool desktop_ask(const char *title, const char *message, const char *yes)
+{
+	if (!desktop_wants_message_box())
+		return false;
+	bool video = SDL_WasInit(SDL_INIT_VIDEO) != 0;
+	if (!video && SDL_InitSubSystem(SDL_INIT_VIDEO) != 0)
+		return false;
+	bool answer = false;
+	if (driver_is_visible())
+		own_box(title, message, yes, &answer);
+	if (!video)
+		SDL_QuitSubSystem(SDL_INIT_VIDEO);
+	return answer;
+}
+
+/* The disk file vmplay can make: missing, with a size in the VM file. */
+static bool creatable(const struct vm_disk *d)
+{
+	return d->size && !d->readonly && !path_exists(d->file);
+}
+
+bool desktop_offer_missing_disks(const struct vm_config *cfg)
+{
+	bool any = false;
+	for (size_t i = 0; i < cfg->n_disks; i++)
+		any |= creatable(&cfg->disks[i]);
+	if (!any || !desktop_wants_message_box())
+		return false;
+	bool made = false;
+	for (size_t i = 0; i < cfg->n_disks; i++) {
+		const struct vm_disk *d = &cfg->disks[i];
+		if (!creatable(d))
+			continue;
+		enum disk_format fmt = d->format;
+		if (fmt == FORMAT_AUTO && !disk_format_from_extension(d->file, &fmt))
+			fmt = FORMAT_QCOW2;
+		char size[24];
+		format_size(d->size, size, sizeof(size));
+		char *title = xasprintf("%s: disk '%s' is missing", cfg->name,
+					d->name);
+		char *msg = xasprintf(
+			"The disk image %s does not exist.\n\nThe VM file gives "
+			"this disk a size: vmplay can create it now as an empty "
+			"%s %s image (the guest sees a blank disk, as on a new "
+			"machine). If the image was moved or renamed instead, "
+			"cancel and fix the file line in %s.", d->file, size,
+			disk_format_name(fmt), cfg->path);
+		char *yes = xasprintf("create the empty %s %s image", size,
+				      disk_format_name(fmt));
+		if (desktop_ask(title, msg, yes)) {
+			char *error = NULL;
+			if (disk_create(d->file, fmt, d->size, PREALLOC_DEFAULT,
+					&error)) {
+				log_info("created %s (%s %s)", d->file, size,
+					 disk_format_name(fmt));
+				made = true;
+			} else {
+				desktop_show_error(title, error);
+				free(error);
+			}
+		}
+		free(yes);
+		free(msg);
+		free(title);
+	}
+	return made;
 }
 
 bool desktop_check_runnable(const struct vm_config *cfg, char **error)

@@ -22,6 +22,18 @@ bool desktop_wants_message_box(void);
 void desktop_show_error(const char *title, const char *message);
 
 
+/* A question in a message window: true when the user pressed Enter (the
+ * footer says "Enter: YES"); false for Esc, closing, or when no box can be
+ * shown (see desktop_wants_message_box). Blocks. */
+bool desktop_ask(const char *title, const char *message, const char *yes);
+
+/* A double-clicking user has no terminal to run 'vmplay disk create' in:
+ * for each writable disk of cfg whose image is missing and whose section
+ * gives a size, asks (with the size and format) and creates the empty
+ * image when told to. true when any image was made. Nothing without a
+ * message box (a terminal gets the error naming the command). */
+bool desktop_offer_missing_disks(const struct vm_config *cfg);
+
 /* The checks before playing cfg: every file it needs is there
  * (config_check_files) and the QEMU binary can be found. false with
  * *error (malloc'd, one line per problem) otherwise. */
