@@ -14,14 +14,17 @@
 #include "player/desktop.h"
 #include "player/player.h"
 #include "vm/config.h"
+#include "vm/import.h"
 #include "vm/instance.h"
 #include "vm/supervisor.h"
 #include "vm/trust.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define VMPLAY_VERSION "0.1.0"
 
@@ -34,6 +37,7 @@ static const struct {
 	{ "disk", cmd_disk, "create, inspect, resize and convert disk images" },
 	{ "snapshot", cmd_snapshot, "list, take, restore, delete snapshots (VM off)" },
 	{ "check", cmd_check, "check QEMU, qemu-img, KVM, audio and video" },
+	{ "import", cmd_import, "copy a VM and its disks into ~/.VM, where it is trusted" },
 };
 
 static void usage(FILE *out)
@@ -67,6 +71,49 @@ static void usage(FILE *out)
 
 enum play_mode { MODE_PLAY, MODE_DRY_RUN, MODE_HEADLESS, MODE_KEYS };
 
+/* A trust refusal in a window (no terminal to type --trust in, and no
+ * "run anyway"): offers to import the VM into ~/.VM (vm/import.h), where
+ * vmplay trusts it, and plays the copy. Returns only when the user said no
+ * or the import failed (said in a window). */
+static void offer_import(const struct vm_config *cfg,
+			 const struct play_options *opts, const char *title,
+			 const char *why)
+{
+	char *dir = vm_import_folder(cfg, NULL);
+	if (!dir || !desktop_wants_message_box()) {
+		free(dir);
+		return;
+	}
+	char *text = xasprintf(
+		"%s\n\nImport copies this VM file and its disks into %s, your "
+		"own VM folder, where vmplay trusts VM files: the settings "
+		"above then take effect, so import only a file whose source "
+		"you trust. The original stays as it is.", why, dir);
+	const char *home = getenv("HOME");
+	size_t hl = home ? strlen(home) : 0;
+	char *yes = hl && !strncmp(dir, home, hl) && dir[hl] == '/'
+		? xasprintf("import into ~%s and play it", dir + hl)
+		: xasprintf("import into %s and play it", dir);
+	if (desktop_ask(title, text, yes)) {
+		char *file = NULL, *error = NULL;
+		if (vm_import(cfg, NULL, &file, &error)) {
+			instance_release(opts->instance);
+			char *argv[] = { (char *)"vmplay", opts->fullscreen
+				? (char *)"--fullscreen" : file,
+				opts->fullscreen ? file : NULL, NULL };
+			execv("/proc/self/exe", argv);
+			error = xasprintf("cannot start vmplay on %s: %s", file,
+					  strerror(errno));
+		}
+		desktop_show_error(title, error);
+		free(error);
+		free(file);
+	}
+	free(yes);
+	free(text);
+	free(dir);
+}
+
 /* Before a VM runs: one vmplay per VM file (a second open raises the
  * first window), the trust rule for settings that reach the host, then
  * the files and QEMU. Errors go to a message box too when there is no
@@ -93,6 +140,8 @@ static int prepare_play(struct vm_config *cfg, struct play_options *opts,
 	free(msg);
 	msg = NULL;
 	if (!trust_check(cfg, opts->trust, NULL, &msg)) {
+		if (window)
+			offer_import(cfg, opts, title, msg);   /* execs on yes */
 		desktop_show_error(title, msg);
 		goto out;
 	}

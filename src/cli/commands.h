@@ -12,6 +12,7 @@ int cmd_new(int argc, char **argv);       /* cmd_new.c */
 int cmd_disk(int argc, char **argv);      /* cmd_disk.c */
 int cmd_snapshot(int argc, char **argv);  /* cmd_snapshot.c */
 int cmd_check(int argc, char **argv);     /* cmd_check.c */
+int cmd_import(int argc, char **argv);    /* cmd_import.c */
 
 /* vmplay check's audio line for QEMU's backends (a quoted list), whether
  * pa is one, and what audio backend = auto picks; *ok false makes it a

@@ -91,12 +91,27 @@ static void box_layout(struct box *b, const char *message)
 	}
 }
 
+/* The last line(s): what Enter does (a question), or how to close. */
+static void box_footer(struct box *b, struct strv *out)
+{
+	char *footer = b->yes ? xasprintf("Enter: %s · Esc or closing this "
+					  "window: cancel", b->yes)
+			      : xstrdup("Press Enter or close this window.");
+	text_wrap_all(b->text, box_px(b, BOX_TEXT_PX), false, footer,
+		      box_px(b, BOX_WIDTH - 2 * BOX_PAD), out);
+	free(footer);
+}
+
 static int box_height(struct box *b)
 {
 	int lh = text_line_height(b->text, box_px(b, BOX_TEXT_PX), false);
 	int th = text_line_height(b->text, box_px(b, BOX_TEXT_PX + 3), true);
-	return box_px(b, 2 * BOX_PAD) + th + lh / 2 +
-	       (int)b->lines.n * lh + lh + lh;
+	struct strv footer = { 0 };
+	box_footer(b, &footer);
+	int h = box_px(b, 2 * BOX_PAD) + th + lh / 2 +
+		(int)b->lines.n * lh + lh + (int)footer.n * lh;
+	strv_free(&footer);
+	return h;
 }
 
 static void box_draw(struct box *b)
@@ -116,11 +131,11 @@ static void box_draw(struct box *b)
 	for (size_t i = 0; i < b->lines.n; i++, y += lh)
 		text_draw(b->text, px, false, b->lines.v[i], x, y, fg);
 	y += lh;
-	char *footer = b->yes ? xasprintf("Enter: %s · Esc or closing this "
-					  "window: cancel", b->yes)
-			      : xstrdup("Press Enter or close this window.");
-	text_draw(b->text, px, false, footer, x, y, dim);
-	free(footer);
+	struct strv footer = { 0 };
+	box_footer(b, &footer);
+	for (size_t i = 0; i < footer.n; i++, y += lh)
+		text_draw(b->text, px, false, footer.v[i], x, y, dim);
+	strv_free(&footer);
 	SDL_RenderPresent(b->ren);
 }
 

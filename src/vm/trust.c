@@ -251,8 +251,10 @@ bool trust_check(const struct vm_config *cfg, bool trusted,
 	*error = xasprintf("%s\nvmplay refuses these because a VM file from "
 			   "elsewhere could use them against this computer. "
 			   "If you trust this file, start it with "
-			   "'vmplay --trust %s', or keep it in your VM folder "
-			   "(~/.VM/).", problems, cfg->path);
+			   "'vmplay --trust %s', or import it into your VM "
+			   "folder, where it is trusted: 'vmplay import %s' "
+			   "copies it and its disks to ~/.VM/.", problems,
+			   cfg->path, cfg->path);
 	free(problems);
 	return false;
 }
