@@ -15,6 +15,7 @@
 #include "player/player.h"
 #include "vm/config.h"
 #include "vm/instance.h"
+#include "vm/settings.h"
 #include "vm/supervisor.h"
 #include "vm/trust.h"
 
@@ -34,6 +35,8 @@ static const struct {
 	{ "disk", cmd_disk, "create, inspect, resize and convert disk images" },
 	{ "snapshot", cmd_snapshot, "list, take, restore, delete snapshots (VM off)" },
 	{ "check", cmd_check, "check QEMU, qemu-img, KVM, audio and video" },
+	{ "set", cmd_set, "change settings of a VM file (SECTION.KEY=VALUE)" },
+	{ "get", cmd_get, "print settings of a VM file" },
 };
 
 static void usage(FILE *out)
@@ -49,6 +52,9 @@ static void usage(FILE *out)
 	      "                     Ctrl+C asks the guest to shut down, a second\n"
 	      "                     Ctrl+C stops QEMU\n"
 	      "  -f, --fullscreen   start full-screen\n"
+	      "      --exit-on-poweroff\n"
+	      "                     close the window when the guest powers off\n"
+	      "                     (by default it stays, stopped, with Run)\n"
 	      "      --kiosk        kiosk mode (see vmplay(1))\n"
 	      "      --trust        allow [qemu] args and other host-reaching settings\n"
 	      "      --keys         print the keyboard shortcuts in effect (for\n"
@@ -104,15 +110,27 @@ out:
 	return status;
 }
 
+/* The [keys] values are the player's to parse (bindings.c): the settings
+ * writer checks them through here, so that `vmplay set` and the Settings
+ * page refuse a key the window would refuse. */
+static bool check_bindings(const struct vm_config *cfg, char **error)
+{
+	struct bindings *b = bindings_load(cfg, error);
+	bindings_destroy(b);
+	return b != NULL;
+}
+
 int main(int argc, char **argv)
 {
+	settings_set_extra_check(check_bindings);
 	if (argc > 1) {
 		for (size_t i = 0; i < ARRAY_SIZE(subcommands); i++)
 			if (strcmp(argv[1], subcommands[i].name) == 0)
 				return subcommands[i].run(argc - 1, argv + 1);
 	}
 
-	enum { OPT_HEADLESS = 256, OPT_KIOSK, OPT_TRUST, OPT_KEYS };
+	enum { OPT_HEADLESS = 256, OPT_KIOSK, OPT_TRUST, OPT_KEYS,
+	       OPT_EXIT_ON_POWEROFF };
 	static const struct option options[] = {
 		{ "dry-run", no_argument, NULL, 'n' },
 		{ "headless", no_argument, NULL, OPT_HEADLESS },
@@ -120,6 +138,7 @@ int main(int argc, char **argv)
 		{ "kiosk", no_argument, NULL, OPT_KIOSK },
 		{ "trust", no_argument, NULL, OPT_TRUST },
 		{ "keys", no_argument, NULL, OPT_KEYS },
+		{ "exit-on-poweroff", no_argument, NULL, OPT_EXIT_ON_POWEROFF },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -136,6 +155,7 @@ int main(int argc, char **argv)
 		case OPT_KIOSK: opts.kiosk = true; break;
 		case OPT_TRUST: opts.trust = true; break;
 		case OPT_KEYS: mode = MODE_KEYS; break;
+		case OPT_EXIT_ON_POWEROFF: opts.exit_on_poweroff = true; break;
 		case 'v': log_set_level(LOG_DEBUG); break;
 		case 'h': usage(stdout); return 0;
 		case 'V': printf("vmplay %s\n", VMPLAY_VERSION); return 0;

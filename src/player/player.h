@@ -16,6 +16,9 @@ struct play_options {
 	bool fullscreen;
 	bool kiosk;
 	bool trust;        /* run the parts of a VM file that could touch the host */
+	/* close the window when the guest powers off (else it stays, stopped,
+	 * offering Run); also [display] exit-on-poweroff */
+	bool exit_on_poweroff;
 	/* This process's claim on the VM file (instance.h); the player serves
 	 * its "raise" requests. NULL when not claimed. */
 	struct instance *instance;
