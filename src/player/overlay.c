@@ -213,8 +213,8 @@ static void build_main(struct overlay *ov, struct page *p)
 		it->detail = xstrdup("no CD drive");
 	add_page(p, "Disks", PAGE_DISKS, NULL);
 	add_page(p, "View", PAGE_VIEW, NULL);
-	add_page(p, "Settings", PAGE_SETTINGS, NULL);
 	add_page(p, "Keyboard", PAGE_KEYBOARD, NULL)->disabled = !on;
+	add_page(p, "Settings", PAGE_SETTINGS, NULL);
 	add_action(p, "Screenshot", MENU_SCREENSHOT);
 	add_action(p, "Quit", MENU_QUIT)->confirm = true;
 }
@@ -1094,6 +1094,8 @@ void overlay_open(struct overlay *ov)
 	ov->dirty = true;
 }
 
+static void emit_request(struct overlay *ov);
+
 void overlay_open_settings(struct overlay *ov)
 {
 	overlay_close(ov);
@@ -1101,6 +1103,7 @@ void overlay_open_settings(struct overlay *ov)
 	push_page(ov, PAGE_SETTINGS, NULL, NULL);
 	start_text_input(true);
 	ov->dirty = true;
+	emit_request(ov);   /* MENU_SETTINGS_LIST: the host reads the file */
 }
 
 void overlay_setting_result(struct overlay *ov, const char *error)
