@@ -108,7 +108,7 @@ else
 	fail "the page changed exactly those lines" "$d"
 fi
 out=$("$VMPLAY" --dry-run --trust "$VMFILE" 2>/dev/null)
-check "--dry-run shows -m 96" eval "printf '%s' \"\$out\" | grep -qE -- '-m (size=)?96M?( |\$)'"
+check "--dry-run shows -m 96M" eval "printf '%s' \"\$out\" | grep -qE -- '-m 96M( |\$)'"
 check "--dry-run shows -smp 2" eval "printf '%s' \"\$out\" | grep -qE -- '-smp 2( |\$)'"
 key Escape                 # back to the stopped page
 
