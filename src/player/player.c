@@ -58,6 +58,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -397,6 +398,7 @@ static void update_info(struct player *p)
 		.vm_dir = p->cfg->dir,
 		.state = p->failed || p->stopped ? "stopped" : state_word(p->state),
 		.stopped = p->stopped,
+		.library = p->opts->library,
 		.running = running,
 		.paused = p->state == VM_STATE_PAUSED,
 		.started_ms = p->stopped ? 0 : p->started_ms,
@@ -442,6 +444,27 @@ static void take_screenshot(struct player *p)
 }
 
 static void run_again(struct player *p);
+
+/* The library is `vmplay` without a file, in a process of its own (as the
+ * library starts VMs in theirs); this window, its VM off, closes. */
+static void open_library(struct player *p)
+{
+	char *argv[] = { (char *)"vmplay", NULL };
+	posix_spawnattr_t attr;
+	posix_spawnattr_init(&attr);
+	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSID);
+	pid_t pid;
+	int err = posix_spawn(&pid, "/proc/self/exe", NULL, &attr, argv, environ);
+	posix_spawnattr_destroy(&attr);
+	if (err) {
+		char *msg = xasprintf("Cannot open the library: %s", strerror(err));
+		toast(p, TOAST_ERROR, msg);
+		free(msg);
+		return;
+	}
+	p->exit_status = 0;
+	p->quit = true;
+}
 
 static void on_menu(void *user, const struct menu_request *req)
 {
@@ -503,6 +526,9 @@ static void on_menu(void *user, const struct menu_request *req)
 	case MENU_CLOSE:
 		p->exit_status = 0;
 		p->quit = true;
+		break;
+	case MENU_LIBRARY:
+		open_library(p);
 		break;
 	case MENU_SNAPSHOT_LIST:
 	case MENU_DISK_LIST:

@@ -19,6 +19,11 @@ struct play_options {
 	/* close the window when the guest powers off (else it stays, stopped,
 	 * offering Run); also [display] exit-on-poweroff */
 	bool exit_on_poweroff;
+	/* Offer Library on the stopped screen: it starts `vmplay` without a
+	 * file (the library window, which raises itself when it is open
+	 * already) and closes this window. main.c sets it when this build
+	 * has the library window. */
+	bool library;
 	/* This process's claim on the VM file (instance.h); the player serves
 	 * its "raise" requests. NULL when not claimed. */
 	struct instance *instance;

@@ -49,6 +49,24 @@ QPID1=$(qemu_of "$VPID")
 check "window pixels equal the screendump" same_picture "$QMP"
 capture "$TMP/running.ppm"
 
+# ---- Settings while it runs: written now, applies at the next start ----
+xdotool windowfocus --sync "$WIN" 2>/dev/null
+xdotool key ctrl+alt+m
+sleep 0.5
+xdotool key --delay 120 End Up Up Return   # Settings (above Screenshot, Quit)
+sleep 0.5
+xdotool key Return                         # Memory
+sleep 0.3
+xdotool type --delay 80 "80M"
+xdotool key Return
+check "running: the page writes memory = 80M" wait_for 10 grep -q '^memory = 80M$' "$VMFILE"
+check "  ... and says it applies at the next start" \
+	wait_for 5 grep -q "Memory: 80M (applies at the next start)" "$TMP/vmplay.log"
+check "  ... the running QEMU keeps its 64M" eval "tr '\\0' ' ' </proc/$QPID1/cmdline | grep -qE -- '-m 64M'"
+xdotool key Escape Escape
+sleep 0.5
+check "the menu closed: the window shows the guest again" same_picture "$QMP"
+
 # ---- the guest powers off: the window stays ----
 qmp "$QMP" system_powerdown >/dev/null 2>&1
 sleep 1
@@ -81,6 +99,7 @@ fi
 check "the stopped page shows (log)" grep -q "stoptest: stopped" "$TMP/vmplay.log"
 
 # ---- Settings through the window ----
+cp "$VMFILE" "$TMP/before-stopped.vmplay"
 xdotool windowfocus --sync "$WIN" 2>/dev/null
 key() { xdotool key --delay 120 "$@"; sleep 0.4; }
 key Down Return            # Settings
@@ -89,7 +108,7 @@ xdotool type --delay 80 "banana"
 key Return
 sleep 1
 import -window "$WIN" "$TMP/settings-error.png" 2>/dev/null
-check "a bad memory value leaves the file untouched" cmp -s "$VMFILE" "$TMP/original.vmplay"
+check "a bad memory value leaves the file untouched" cmp -s "$VMFILE" "$TMP/before-stopped.vmplay"
 check "  ... and says why (the reader's message)" grep -q "vm.memory not changed: .*memory: 'banana' is not a size" "$TMP/vmplay.log"
 key ctrl+u
 xdotool type --delay 80 "96M"
@@ -135,7 +154,7 @@ else
 fi
 QPID2=$(qemu_of "$VPID")
 check "a new QEMU (pid $QPID1 -> $QPID2)" test -n "$QPID2" -a "$QPID2" != "$QPID1"
-check "  ... started with the new memory and CPUs" eval "tr '\\0' ' ' </proc/$QPID2/cmdline | grep -qE -- '-smp 2'"
+check "  ... started with the new memory and CPUs" eval "tr '\\0' ' ' </proc/$QPID2/cmdline | grep -qE -- '-m 96M .*-smp 2'"
 check "the guest's screen is back (equal to the screendump)" same_picture "$QMP"
 
 # ---- Force off from the menu: stopped again; closing exits 0 ----
