@@ -37,46 +37,26 @@ static char *cur_boot(const struct vm_config *cfg, const struct setting *s)
 	return xstrdup(cfg->boot_order ? cfg->boot_order : "");
 }
 
-static const char *bool_word(bool b)
-{
-	return b ? "true" : "false";
-}
+/* The settings that are one enum or bool field of the config. */
+#define ENUM_CURRENT(fn, field, names)                                       \
+	static char *fn(const struct vm_config *cfg, const struct setting *s) \
+	{                                                                     \
+		(void)s;                                                      \
+		return xstrdup(names[cfg->field]);                            \
+	}
+#define BOOL_CURRENT(fn, field)                                              \
+	static char *fn(const struct vm_config *cfg, const struct setting *s) \
+	{                                                                     \
+		(void)s;                                                      \
+		return xstrdup(cfg->field ? "true" : "false");                \
+	}
 
-static char *cur_fullscreen(const struct vm_config *cfg, const struct setting *s)
-{
-	(void)s;
-	return xstrdup(bool_word(cfg->fullscreen));
-}
-
-static char *cur_exit(const struct vm_config *cfg, const struct setting *s)
-{
-	(void)s;
-	return xstrdup(bool_word(cfg->exit_on_poweroff));
-}
-
-static char *cur_scale(const struct vm_config *cfg, const struct setting *s)
-{
-	(void)s;
-	return xstrdup(scale_mode_names[cfg->scale]);
-}
-
-static char *cur_pointer(const struct vm_config *cfg, const struct setting *s)
-{
-	(void)s;
-	return xstrdup(pointer_mode_names[cfg->pointer]);
-}
-
-static char *cur_sound(const struct vm_config *cfg, const struct setting *s)
-{
-	(void)s;
-	return xstrdup(audio_device_names[cfg->audio_device]);
-}
-
-static char *cur_net(const struct vm_config *cfg, const struct setting *s)
-{
-	(void)s;
-	return xstrdup(net_mode_names[cfg->net_mode]);
-}
+BOOL_CURRENT(cur_fullscreen, fullscreen)
+BOOL_CURRENT(cur_exit, exit_on_poweroff)
+ENUM_CURRENT(cur_scale, scale, scale_mode_names)
+ENUM_CURRENT(cur_pointer, pointer, pointer_mode_names)
+ENUM_CURRENT(cur_sound, audio_device, audio_device_names)
+ENUM_CURRENT(cur_net, net_mode, net_mode_names)
 
 static char *cur_forward(const struct vm_config *cfg, const struct setting *s)
 {
@@ -121,10 +101,12 @@ static const struct setting table[] = {
 	{ "display", "exit-on-poweroff", "Close when the guest powers off",
 	  SETTING_BOOL, bool_names, NULL, cur_exit },
 	{ "input", "pointer", "Pointer", SETTING_CHOICE, pointer_mode_names,
-	  NULL, cur_pointer },
+	  "tablet: follows yours; ps2: for old guests, grabbed by a click",
+	  cur_pointer },
 	{ "audio", "device", "Sound card", SETTING_CHOICE, audio_device_names,
-	  NULL, cur_sound },
-	{ "network", "mode", "Network", SETTING_CHOICE, net_mode_names, NULL,
+	  "none turns sound off", cur_sound },
+	{ "network", "mode", "Network", SETTING_CHOICE, net_mode_names,
+	  "user: the guest reaches out through the host; none: no network",
 	  cur_net },
 	{ "network", "forward", "Port forwards", SETTING_TEXT, NULL,
 	  "tcp:HOST-PORT:GUEST-PORT, ... e.g. tcp:2222:22", cur_forward },
