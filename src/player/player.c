@@ -1248,11 +1248,14 @@ static void run_again(struct player *p)
 	free(msg);
 	p->session = vm_session_start(cfg, 0, &error);
 	if (!p->session) {
-		fail(p, error ? error : "QEMU did not start");
+		/* back to the stopped screen: the settings can be fixed there */
+		enter_stopped(p);
+		toast(p, TOAST_ERROR, error ? error : "QEMU did not start");
 		free(error);
-	} else if (!attach_session(p, p->session)) {
-		vm_session_quit(p->session);
+		return;
 	}
+	if (!attach_session(p, p->session))
+		vm_session_quit(p->session);
 	update_title(p);
 	update_info(p);
 }

@@ -144,6 +144,14 @@ fi
 check "  ... with a note" grep -q "Snapshot before deleted" "$TMP/vmplay.log"
 key Escape Escape Escape
 
+# ---- Run reads the file again: a missing ISO keeps it stopped, says why ----
+"$VMPLAY" set "$VMFILE" cdrom.file=missing.iso
+key Home Return
+check "Run with a missing ISO: still stopped" wait_for 10 grep -q "cdrom: .*missing.iso does not exist" "$TMP/vmplay.log"
+check "  ... the title still says stopped" title_is "stoptest: stopped"
+"$VMPLAY" set "$VMFILE" --unset cdrom.file
+sed -i '/^\[cdrom\]$/d' "$VMFILE"
+
 # ---- Run: a new QEMU in the same window ----
 : >"$SERIAL"
 key Home Return
