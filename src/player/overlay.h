@@ -1,6 +1,8 @@
 /* The overlay menu drawn over the guest: a translucent panel with the VM's
  * name, state and uptime and the pages Pause/Resume, Reset, Shut down,
- * Force off, Snapshots, Media, Disks, View, Keyboard, Screenshot, Quit.
+ * Force off, Snapshots, Media, Disks, View, Keyboard, Settings, Screenshot,
+ * Quit; while the VM is off (info.stopped) the main page is Run,
+ * Settings, Disks, Snapshots, (Library), Close instead.
  *
  * The overlay knows nothing of QMP or qemu-img. The player
  *   - fills a struct overlay_info with what the menu shows and passes it

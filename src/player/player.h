@@ -1,6 +1,7 @@
-/* The player: a window on one running VM (its guest's screen, keyboard and
- * pointer, the overlay menu and the shortcuts), for as long as the VM runs.
- * main.c calls it after reading the VM file. */
+/* The player: a window on one VM (its guest's screen, keyboard and
+ * pointer, the overlay menu and the shortcuts); when the VM stops, the
+ * window stays with the stopped screen (Run starts it again) unless
+ * exit_on_poweroff. main.c calls it after reading the VM file. */
 #ifndef VMPLAY_PLAYER_H
 #define VMPLAY_PLAYER_H
 
