@@ -227,29 +227,45 @@ static void test_send_key_args(void)
 
 static void test_disk_names(void)
 {
+	/* One rule: a name the menu's disk creation accepts is one the
+	 * VM-file reader accepts as [disk.NAME], and the reverse. */
 	static const struct {
 		const char *name;
 		const char *why;   /* fragment, NULL: accepted */
 	} cases[] = {
 		{ "data", NULL },
-		{ "Data_2.old-x", NULL },
+		{ "Data_2-x", NULL },
+		{ "x1", NULL },
+		{ "abcdefghijabcdefghijabcdefghij12", NULL },   /* 32 */
+		{ "Data_2.old-x", "contains '.'" },
+		{ "1x", "does not start with a letter" },
+		{ "abcdefghijabcdefghijabcdefghij123", "longer than 32" },
 		{ "", "needs a name" },
-		{ ".hidden", "must not start with '.'" },
-		{ "-x", "must not start with '-'" },
+		{ ".hidden", "does not start with a letter" },
+		{ "-x", "does not start with a letter" },
 		{ "a/b", "contains '/'" },
 		{ "a b", "contains ' '" },
 		{ "a]b", "contains ']'" },
 		{ "a:b", "contains ':'" },
-		{ "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-		  "longer than 64" },
+		{ "a\033b", "byte 0x1b" },
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
-		char *why = NULL;
-		bool ok = vm_actions_disk_name_ok(cases[i].name, &why);
-		CHECK_INT(ok, cases[i].why == NULL);
+		char *why = config_disk_name_problem(cases[i].name);
+		CHECK_INT(why == NULL, cases[i].why == NULL);
 		if (cases[i].why)
 			CHECK_CONTAINS(why, cases[i].why);
 		free(why);
+		/* The reader on a VM file with that disk section. */
+		char *text = xasprintf("[vm]\nname = t\n[disk.%s]\nfile = d.qcow2\n",
+				       cases[i].name);
+		char *error = NULL;
+		struct vm_config *cfg = config_parse("/tmp/t.vmplay", text,
+						     strlen(text), &error);
+		bool reader_ok = cfg && (!error || !strstr(error, "disk name"));
+		CHECK_INT(reader_ok, cases[i].why == NULL);
+		config_destroy(cfg);
+		free(error);
+		free(text);
 	}
 	static const struct {
 		enum disk_format f;
