@@ -1082,7 +1082,7 @@ char *config_disk_name_problem(const char *name)
 {
 	static const char accepted[] = "accepted: up to 32 letters, digits, "
 				       "'-' and '_', starting with a letter";
-	size_t len = strlen(name);
+	size_t len = name ? strlen(name) : 0;
 	if (!len)
 		return xasprintf("a disk needs a name (%s)", accepted);
 	if (len > 32)
