@@ -14,13 +14,18 @@
  *          vm_session (a running QEMU and its stop sequence), supervisor
  *          and kiosk (kiosk mode's restarts and policy), instance (one
  *          vmplay per VM file), disk (qemu-img), vm_actions with
- *          vm_snapshots, vm_media and vm_disks (what the menu does)
+ *          vm_snapshots, vm_media and vm_disks (what the menu does),
+ *          offline_snapshots (snapshots of a VM that is off, for
+ *          `vmplay snapshot` and the stopped window), settings (the
+ *          settings a person changes and their checked writer)
  * player/  player (the window and its loop), vnc (the guest's screen),
  *          render and viewport (drawing and scaling), input and keymap
  *          (keys and pointer), bindings (shortcuts), overlay and
  *          overlay_draw (the menu), menu_bridge (menu <-> vm_actions),
+ *          settings_menu (the Settings pages <-> vm/settings),
  *          text (fonts), toast (notes), screenshot, desktop (message boxes)
- * cli/     cmd_new, cmd_disk, cmd_snapshot, cmd_check, dryrun, headless */
+ * cli/     cmd_new, cmd_disk, cmd_snapshot, cmd_check, cmd_set (set and
+ *          get), dryrun, headless */
 #include "base/log.h"
 #include "base/util.h"
 #include "cli/commands.h"
