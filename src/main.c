@@ -21,6 +21,7 @@
  *          overlay_draw (the menu), menu_bridge (menu <-> vm_actions),
  *          text (fonts), toast (notes), screenshot, desktop (message boxes)
  * cli/     cmd_new, cmd_disk, cmd_snapshot, cmd_check, dryrun, headless */
+#include "base/i18n.h"
 #include "base/log.h"
 #include "base/util.h"
 #include "cli/commands.h"
@@ -89,7 +90,7 @@ static int prepare_play(struct vm_config *cfg, struct play_options *opts,
 			bool window)
 {
 	char *msg = NULL;
-	char *title = xasprintf("vmplay: cannot play %s", cfg->name);
+	char *title = xasprintf(_("vmplay: cannot play %s"), cfg->name);
 	int status = 1;
 	switch (instance_claim(cfg->path, window ? INSTANCE_WINDOW
 						 : INSTANCE_HEADLESS,
@@ -120,6 +121,7 @@ out:
 
 int main(int argc, char **argv)
 {
+	i18n_init();
 	if (argc > 1) {
 		for (size_t i = 0; i < ARRAY_SIZE(subcommands); i++)
 			if (strcmp(argv[1], subcommands[i].name) == 0)
@@ -173,7 +175,8 @@ int main(int argc, char **argv)
 	struct vm_config *cfg = config_load(opts.file, &error);
 	if (!cfg) {
 		char *base = path_basename(opts.file);
-		char *title = xasprintf("vmplay: cannot play %s", base);
+		/* TRANSLATORS: a window title; %s is the VM file's name. */
+		char *title = xasprintf(_("vmplay: cannot play %s"), base);
 		desktop_show_error(title, error);
 		free(title);
 		free(base);
