@@ -26,6 +26,7 @@
  *          text (fonts), toast (notes), screenshot, desktop (message boxes)
  * cli/     cmd_new, cmd_disk, cmd_snapshot, cmd_check, cmd_set (set and
  *          get), dryrun, headless */
+#include "base/i18n.h"
 #include "base/log.h"
 #include "base/util.h"
 #include "cli/commands.h"
@@ -100,7 +101,7 @@ static int prepare_play(struct vm_config *cfg, struct play_options *opts,
 			bool window)
 {
 	char *msg = NULL;
-	char *title = xasprintf("vmplay: cannot play %s", cfg->name);
+	char *title = xasprintf(_("vmplay: cannot play %s"), cfg->name);
 	int status = 1;
 	switch (instance_claim(cfg->path, window ? INSTANCE_WINDOW
 						 : INSTANCE_HEADLESS,
@@ -141,6 +142,7 @@ static bool check_bindings(const struct vm_config *cfg, char **error)
 
 int main(int argc, char **argv)
 {
+	i18n_init();
 	settings_set_extra_check(check_bindings);
 	if (argc > 1) {
 		for (size_t i = 0; i < ARRAY_SIZE(subcommands); i++)
@@ -198,7 +200,8 @@ int main(int argc, char **argv)
 	struct vm_config *cfg = config_load(opts.file, &error);
 	if (!cfg) {
 		char *base = path_basename(opts.file);
-		char *title = xasprintf("vmplay: cannot play %s", base);
+		/* TRANSLATORS: a window title; %s is the VM file's name. */
+		char *title = xasprintf(_("vmplay: cannot play %s"), base);
 		desktop_show_error(title, error);
 		free(title);
 		free(base);
