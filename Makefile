@@ -34,8 +34,7 @@ UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 LINT_TESTS := $(sort $(wildcard tests/lint/test_*.sh))
 E2E_TESTS := $(sort $(wildcard tests/e2e/test_*.sh))
 
-# Extra targets the test guest, benchmarks and assets add (mk/*.mk) append to
-# these lists.
+# The test programs and the benchmark (mk/*.mk) append to this list.
 CHECK_DEPS :=
 
 .PHONY: all check unit-check asan-check deps demo install uninstall refresh-caches clean
@@ -70,10 +69,21 @@ asan-check:
 # Everything: building, playing and the tests (CI runs make deps && make
 # check); make demo installs only deps/debian-packages.txt.
 deps:
-	@tests/install-deps.sh deps/debian-packages.txt deps/debian-test-packages.txt
+	@deps/install.sh deps/debian-packages.txt deps/debian-test-packages.txt
+
+# make demo: the first thing a newcomer runs. Installs the Debian packages
+# building and playing need (deps/debian-packages.txt, not the test tools
+# of deps/debian-test-packages.txt), builds, and plays configs/demo.vmplay
+# (memtest86+: its start screen stays untouched; Enter starts testing).
+demo:
+	@deps/install.sh deps/debian-packages.txt
+	@$(MAKE) --no-print-directory all
+	@echo "Playing configs/demo.vmplay: memtest86+; press Enter to test the VM's memory;"
+	@echo "close the window (twice: memtest ignores the power button) to stop."
+	$(BUILD)/vmplay configs/demo.vmplay
 
 # Installed files, source -> destination below $(DESTDIR).
-INSTALL_DATA = \
+INSTALL_DATA = $(MO_INSTALL) \
 	assets/vmplay.desktop:$(DATADIR)/applications/vmplay.desktop \
 	assets/vmplay-mime.xml:$(DATADIR)/mime/packages/vmplay.xml \
 	assets/icons/vmplay.svg:$(DATADIR)/icons/hicolor/scalable/apps/vmplay.svg \

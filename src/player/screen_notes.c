@@ -15,8 +15,8 @@ char *screen_note_shutting_down(const char *vm, const char *why,
 		next = "Close the window again to turn it off now.";
 		break;
 	case SHUTDOWN_BY_MENU:
-		next = "The window closes when it is off; close it to turn "
-		       "the VM off now.";
+		next = "When it is off, this window offers to run it again; "
+		       "close the window to turn the VM off now.";
 		break;
 	case SHUTDOWN_KIOSK_QUIT:
 		/* A kiosk window has no close button: nothing to click. */

@@ -8,7 +8,8 @@
 /* Who asked the guest to shut down. */
 enum shutdown_by {
 	SHUTDOWN_BY_CLOSE,       /* the window's close button, a signal */
-	SHUTDOWN_BY_MENU,        /* the menu's Shut down (desktop) */
+	SHUTDOWN_BY_MENU,        /* the menu's Shut down (desktop): the
+				    stopped screen follows */
 	SHUTDOWN_KIOSK_QUIT,     /* kiosk: Quit with the PIN, or a signal */
 	SHUTDOWN_KIOSK_RESTART,  /* kiosk: the menu's Shut down: it restarts */
 };

@@ -7,6 +7,7 @@
 #include "base/log.h"
 #include "base/recent.h"
 #include "base/util.h"
+#include "vm/offline_snapshots.h"
 #include "vm/qemu_args.h"
 
 #include <errno.h>
@@ -310,6 +311,58 @@ void vma_job_fail(struct vm_actions *a, const char *why)
 	vma_job_clear(a);
 }
 
+/* The VM is off: the same through qemu-img, as `vmplay snapshot` does
+ * (offline_snapshots.c). Synchronous: qemu-img snapshot takes well under
+ * a second on disks without RAM state. */
+static void snapshot_offline(struct vm_actions *a, enum snap_action action,
+			     const char *name)
+{
+	char *error = NULL, *auto_name = NULL, *left = NULL;
+	struct offline_snaps *o = offline_snaps_open(a->cfg, true, &error);
+	bool ok = false, had_ram = false;
+	if (o) {
+		if (action == SNAP_TAKE && !name)
+			name = auto_name = offline_snaps_auto_name(o);
+		switch (action) {
+		case SNAP_TAKE:
+			ok = offline_snaps_take(o, name, &error);
+			break;
+		case SNAP_RESTORE:
+			ok = offline_snaps_restore(o, name, &had_ram, &left,
+						   &error);
+			break;
+		case SNAP_DELETE:
+			ok = offline_snaps_delete(o, name, &error);
+			break;
+		}
+	}
+	offline_snaps_close(o);
+	static const char *const done[] = {
+		[SNAP_TAKE] = "Snapshot %s taken",
+		[SNAP_RESTORE] = "Snapshot %s restored: the VM starts from it",
+		[SNAP_DELETE] = "Snapshot %s deleted",
+	};
+	if (ok && left)   /* a partial snapshot */
+		vma_note(a, VM_NOTE_INFO, "Snapshot %s restored; disk%s %s did "
+			 "not have it and %s left as %s", name,
+			 strchr(left, ',') ? "s" : "", left,
+			 strchr(left, ',') ? "were" : "was",
+			 strchr(left, ',') ? "they were" : "it was");
+	else if (ok)
+		vma_note(a, VM_NOTE_INFO, done[action], name);
+	else
+		vma_note(a, VM_NOTE_ERROR, "%s", error ? error : "failed");
+	free(left);
+	free(error);
+	free(auto_name);
+	vm_actions_refresh(a);
+}
+
+void vma_restore_offline(struct vm_actions *a, const char *name)
+{
+	snapshot_offline(a, SNAP_RESTORE, name);
+}
+
 static void snapshot_start(struct vm_actions *a, enum snap_action action,
 			   const char *name)
 {
@@ -337,13 +390,11 @@ static void snapshot_start(struct vm_actions *a, enum snap_action action,
 		free(blocker);
 		return;
 	}
-	if (action == SNAP_RESTORE && !vma_live_qmp(a, NULL)) {
-		vma_restore_offline(a, name);
+	if (!vma_live_qmp(a, NULL)) {
+		snapshot_offline(a, action, name);
 		return;
 	}
 	struct qmp *q = vma_live_qmp(a, verbs[action]);
-	if (!q)
-		return;
 	a->job.active = true;
 	a->job.serial = ++a->next_serial;
 	a->job.action = action;
@@ -377,54 +428,6 @@ static struct json_object *string_array(const struct strv *sv)
 	for (size_t i = 0; i < sv->n; i++)
 		json_object_array_add(arr, json_object_new_string(sv->v[i]));
 	return arr;
-}
-
-/* Restores name with qemu-img on every writable disk that has it, the VM
- * being off; disks without it stay as they are (said in the note). */
-void vma_restore_offline(struct vm_actions *a, const char *name)
-{
-	struct strv left = { 0 };
-	size_t restored = 0;
-	bool failed = false;
-	for (size_t i = 0; i < a->cfg->n_disks && !failed; i++) {
-		const struct vm_disk *d = &a->cfg->disks[i];
-		if (d->readonly)
-			continue;
-		char *error = NULL;
-		struct disk_info *info = disk_info(d->file, DISK_INFO_DEFAULT, &error);
-		if (!info) {
-			vma_note(a, VM_NOTE_ERROR, "Cannot restore snapshot %s: "
-				 "disk '%s': %s", name, d->name, error);
-			failed = true;
-		} else if (!disk_info_find_snapshot(info, name)) {
-			strv_pushf(&left, "'%s'", d->name);
-		} else if (!disk_snapshot_apply(d->file, name, &error)) {
-			vma_note(a, VM_NOTE_ERROR, "Cannot restore snapshot %s: "
-				 "disk '%s': %s", name, d->name, error);
-			failed = true;
-		} else {
-			restored++;
-		}
-		free(error);
-		disk_info_destroy(info);
-	}
-	if (!failed && !restored) {
-		vma_note(a, VM_NOTE_ERROR, "Cannot restore snapshot %s: the VM "
-			 "has no snapshot of that name", name);
-	} else if (!failed) {
-		char *list = strv_join(&left, ", ");
-		if (left.n)
-			vma_note(a, VM_NOTE_INFO, "Snapshot %s restored; disk%s %s "
-				 "did not have it and %s left as %s", name,
-				 left.n > 1 ? "s" : "", list,
-				 left.n > 1 ? "were" : "was",
-				 left.n > 1 ? "they were" : "it was");
-		else
-			vma_note(a, VM_NOTE_INFO, "Snapshot %s restored", name);
-		free(list);
-	}
-	strv_free(&left);
-	vm_actions_refresh(a);
 }
 
 /* A snapshot QEMU cannot load into the running machine: the owner stops

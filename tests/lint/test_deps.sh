@@ -23,7 +23,7 @@ done
 both=$(sort <(pkgs "$run") <(pkgs "$tests") | uniq -d)
 [ -z "$both" ] && ok "no package in both lists" || fail "no package in both lists" "$both"
 
-demo=$(make -n -s demo 2>/dev/null | grep install-deps)
+demo=$(make -n -s demo 2>/dev/null | grep "deps/install.sh")
 case $demo in
 *"$run"*) case $demo in
 	*"$tests"*) fail "make demo installs only $run" "$demo" ;;
