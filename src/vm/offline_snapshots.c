@@ -171,10 +171,12 @@ bool offline_snaps_restore(struct offline_snaps *o, const char *name,
 			strv_pushf(&without, "'%s'", o->disks[i].disk->name);
 	if (without.n == o->n) {
 		strv_free(&without);
-		*error = xasprintf("%s has no snapshot named '%s' ('vmplay "
-				   "snapshot list %s' shows them)", o->cfg->path,
+		for (size_t i = 0; i < o->n; i++)
+			strv_pushf(&lines, "disk '%s' (%s) has no snapshot named "
+				   "'%s' ('vmplay snapshot list %s' shows them)",
+				   o->disks[i].disk->name, o->disks[i].disk->file,
 				   name, o->cfg->path);
-		return false;
+		return finish(&lines, error);
 	}
 	/* A partial snapshot (a disk attached after it): the disks that
 	 * have it go back, the others stay as they are. */

@@ -103,7 +103,7 @@ has '^snapshot on-disks\|[^|]+\|[^|]+\|0\|disks only$' &&
 
 # 4. The disk-only one restores from the menu's action: the VM restarts.
 expect "restore a disk-only snapshot while running" "restore on-disks" \
-	'^note info Snapshot on-disks restored$'
+	'^note info Snapshot on-disks restored: the VM starts from it$'
 has '^restarted$' && ok "the VM restarted for it" || fail "the VM restarted for it" "$(printf '%s' "$OUT" | tr '\n' '|')"
 has '^note progress Turning the VM off to restore snapshot on-disks' &&
 	ok "progress note says the VM is turned off" || fail "progress note" "$(printf '%s' "$OUT" | tr '\n' '|')"

@@ -430,15 +430,6 @@ static void test_snapshot_kinds(void)
 	free(text);
 	overlay_destroy(ov);
 
-	/* With the VM off a snapshot can still be restored (qemu-img). */
-	struct overlay *off = make_overlay(NULL, false);
-	overlay_open(off);
-	play(off, "enter enter");
-	CHECK_STR(overlay_page_title(off), "Snapshot “s1”");
-	text = overlay_page_text(off);
-	CHECK_CONTAINS(text, "Restore\n");
-	free(text);
-	overlay_destroy(off);
 }
 
 static void test_quit_shortcut_and_keyups(void)

@@ -13,10 +13,12 @@ static void test_shutting_down(void)
 	CHECK_STR(s, "Shutting down demo: asked the guest to shut down.\n\n"
 		     "Close the window again to turn it off now.");
 	free(s);
-	/* From the menu the window was never closed: no "again". */
+	/* From the menu the window was never closed: no "close again"; the
+	 * stopped screen follows. */
 	s = screen_note_shutting_down("demo", "x", SHUTDOWN_BY_MENU);
-	CHECK(strstr(s, "again") == NULL);
-	CHECK_CONTAINS(s, "close it to turn the VM off now");
+	CHECK(strstr(s, "window again") == NULL);
+	CHECK_CONTAINS(s, "this window offers to run it again; close the "
+			  "window to turn the VM off now");
 	free(s);
 	/* Kiosk: no close button; say what happens instead. */
 	s = screen_note_shutting_down("kiosk", "x", SHUTDOWN_KIOSK_QUIT);
