@@ -19,6 +19,11 @@ share/man/man1/vmplay.1
 share/man/man5/vmplay.5
 share/doc/vmplay/examples/example.vmplay
 share/doc/vmplay/examples/kiosk.vmplay"
+# every translation in po/LINGUAS
+for lang in $(sed 's/#.*//' "$E2E_ROOT/po/LINGUAS"); do
+	FILES="$FILES
+share/locale/$lang/LC_MESSAGES/vmplay.mo"
+done
 
 # ---- staged: DESTDIR ----
 DEST=$TMP/dest

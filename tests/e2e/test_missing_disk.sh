@@ -15,7 +15,14 @@ export XDG_STATE_HOME=$TMP/state
 
 # The box is made hidden, then shown: wait until it is, before typing.
 viewable() { xwininfo -id "$WIN" 2>/dev/null | grep -q 'IsViewable'; }
-ask_window() { find_window "disk 'system' is missing" 30 && wait_for 10 viewable && sleep 0.5; }
+ask_window() {
+	local i
+	for ((i = 0; i < 30; i++)); do
+		find_window "disk 'system' is missing" 10 && viewable && sleep 0.5 && return 0
+		sleep 1
+	done
+	return 1
+}
 
 guest_vmfile lost
 printf '\n[disk.system]\nfile = lost-system.qcow2\nsize = 64M\n' >>"$VMFILE"

@@ -18,29 +18,10 @@ export XDG_STATE_HOME=$TMP/state
 VM=kinds
 F=$TMP/$VM.vmplay
 
-cat >"$F" <<EOF2
-[vm]
-name = $VM
-memory = 64M
-machine = pc
-accel = tcg
-
-[disk.system]
-file = system.qcow2
-format = qcow2
-
-[boot]
-kernel = $(guest_kernel)
-
-[network]
-mode = none
-[audio]
-backend = none
-device = none
-
-[qemu]
-args = -serial file:$TMP/$VM.serial
-EOF2
+{
+	guest_vm_text "$VM" "-serial file:$TMP/$VM.serial"
+	printf '\n[disk.system]\nfile = system.qcow2\nformat = qcow2\n'
+} >"$F"
 qemu-img create -q -f qcow2 "$TMP/system.qcow2" 64M
 
 start_driver() {
