@@ -1342,7 +1342,7 @@ bool config_load_user_keys(const char *path, struct vm_key **keys,
 	if (!text) {
 		*error = xasprintf("cannot read %s: %s", path,
 				   errno == EFBIG ? "larger than 1 MiB"
-						  : strerror(errno));
+						  : read_file_strerror(errno));
 		return false;
 	}
 	struct vm_config *cfg = parse_text(path, text, len, true, error);
@@ -1374,18 +1374,25 @@ struct vm_config *config_load(const char *path, char **error)
 				   path);
 		return NULL;
 	}
+	/* The file is known by the path it was read from, links resolved:
+	 * the trust decision and every relative path in it then refer to
+	 * one place (a link to a trusted VM file plays that VM, with its
+	 * disks, not files lying beside the link). */
 	size_t len;
-	char *text = read_file(path, MAX_FILE_SIZE, &len);
+	char *real = NULL;
+	char *text = read_file_real(path, MAX_FILE_SIZE, &len, &real);
 	if (!text) {
 		if (errno == EFBIG)
 			*error = xasprintf("%s: too large for a VM file (at most "
 					   "1 MiB)", path);
 		else
 			*error = xasprintf("cannot read %s: %s", path,
-					   strerror(errno));
+					   read_file_strerror(errno));
 		return NULL;
 	}
-	struct vm_config *cfg = config_parse(path, text, len, error);
+	struct vm_config *cfg = config_parse(real ? real : path, text, len,
+					     error);
+	free(real);
 	free(text);
 	return cfg;
 }

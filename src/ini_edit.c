@@ -175,7 +175,8 @@ struct ini_doc *ini_edit_load(const char *path, char **error)
 	size_t len;
 	char *text = read_file(path, 1 << 20, &len);
 	if (!text) {
-		*error = xasprintf("cannot read %s: %s", path, strerror(errno));
+		*error = xasprintf("cannot read %s: %s", path,
+				   read_file_strerror(errno));
 		return NULL;
 	}
 	struct ini_doc *doc = ini_edit_parse(text, len);

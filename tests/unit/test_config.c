@@ -553,6 +553,71 @@ static void test_load_errors(void)
 	free(error);
 }
 
+/* A FIFO (or any non-regular file) as the VM file or the user's settings
+ * is refused at once: reading it would wait for a writer for ever. */
+static void test_load_fifo(void)
+{
+	char dir[] = "/tmp/vmplay-test-fifo-XXXXXX";
+	CHECK(mkdtemp(dir) != NULL);
+	char *fifo = path_join(dir, "x.vmplay");
+	CHECK(mkfifo(fifo, 0600) == 0);
+	char *error = NULL;
+	alarm(10);   /* a hang fails the test instead of stalling the run */
+	struct vm_config *cfg = config_load(fifo, &error);
+	CHECK(cfg == NULL);
+	CHECK_CONTAINS(error, "x.vmplay: not a regular file (a FIFO");
+	free(error);
+	struct vm_key *keys = NULL;
+	size_t n = 0;
+	CHECK(!config_load_user_keys(fifo, &keys, &n, &error));
+	CHECK_CONTAINS(error, "not a regular file");
+	free(error);
+	alarm(0);
+	unlink(fifo);
+	rmdir(dir);
+	free(fifo);
+}
+
+/* A VM file reached through a symbolic link is the file it points to:
+ * its path, and so the folder relative paths start from, are the
+ * target's (one resolved path for the trust rule and the disks). */
+static void test_load_symlink(void)
+{
+	char dir[] = "/tmp/vmplay-test-link-XXXXXX";
+	CHECK(mkdtemp(dir) != NULL);
+	char *real_dir = realpath(dir, NULL);
+	char *sub = path_join(dir, "vm"), *dl = path_join(dir, "downloads");
+	CHECK(mkdir(sub, 0700) == 0 && mkdir(dl, 0700) == 0);
+	char *target = path_join(sub, "deb.vmplay");
+	char *link = path_join(dl, "play-me.vmplay");
+	const char text[] = "[disk.system]\nfile = deb.qcow2\nsize = 1G\n";
+	CHECK(write_file_atomic(target, text, strlen(text), true));
+	CHECK(symlink(target, link) == 0);
+	char *error = NULL;
+	struct vm_config *cfg = config_load(link, &error);
+	CHECK(cfg != NULL);
+	if (cfg) {
+		char *want_path = xasprintf("%s/vm/deb.vmplay", real_dir);
+		char *want_disk = xasprintf("%s/vm/deb.qcow2", real_dir);
+		CHECK_STR(cfg->path, want_path);
+		CHECK_STR(cfg->disks[0].file, want_disk);
+		free(want_path);
+		free(want_disk);
+	}
+	config_destroy(cfg);
+	free(error);
+	unlink(link);
+	unlink(target);
+	rmdir(sub);
+	rmdir(dl);
+	rmdir(dir);
+	free(real_dir);
+	free(sub);
+	free(dl);
+	free(target);
+	free(link);
+}
+
 /* Forms that must read the same: comments, quotes, spacing, case, CRLF. */
 static void test_lexical_forms(void)
 {
@@ -1084,6 +1149,8 @@ int main(void)
 	RUN(test_many_errors);
 	RUN(test_huge);
 	RUN(test_load_errors);
+	RUN(test_load_fifo);
+	RUN(test_load_symlink);
 	RUN(test_lexical_forms);
 	RUN(test_values);
 	RUN(test_boot_order_default);
