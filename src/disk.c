@@ -211,8 +211,9 @@ static void take_progress(struct buf *b, disk_progress_fn progress,
 
 /* Runs argv (argv[0] "qemu-img") and waits for it, reading its stdout and
  * stderr as they come so that progress shows while it runs. */
-static void run(const struct strv *argv, disk_progress_fn progress,
-		void *userdata, struct run_result *r)
+static void run_in(const struct strv *argv, const char *cwd,
+		   disk_progress_fn progress, void *userdata,
+		   struct run_result *r)
 {
 	memset(r, 0, sizeof(*r));
 	r->status = -1;
@@ -264,6 +265,12 @@ static void run(const struct strv *argv, disk_progress_fn progress,
 		sigprocmask(SIG_SETMASK, &none, NULL);
 		/* Nothing of vmplay's (X11, QMP, VNC sockets) for qemu-img. */
 		fds_close_on_exec(3);
+		if (cwd && chdir(cwd) != 0) {
+			int e = errno;
+			ssize_t ignored = write(exec_pipe[1], &e, sizeof(e));
+			(void)ignored;
+			_exit(127);
+		}
 		execvp(argv->v[0], argv->v);
 		int e = errno;
 		ssize_t ignored = write(exec_pipe[1], &e, sizeof(e));
@@ -348,6 +355,12 @@ static void run(const struct strv *argv, disk_progress_fn progress,
 	} else if (WIFSIGNALED(wstatus)) {
 		r->signal = WTERMSIG(wstatus);
 	}
+}
+
+static void run(const struct strv *argv, disk_progress_fn progress,
+		void *userdata, struct run_result *r)
+{
+	run_in(argv, NULL, progress, userdata, r);
 }
 
 /* qemu-img's own words without its "qemu-img: " prefixes and trailing
@@ -629,6 +642,12 @@ static bool parse_info(struct disk_info *info, const char *json)
 
 struct disk_info *disk_info(const char *path, unsigned flags, char **error)
 {
+	return disk_info_in(path, flags, NULL, error);
+}
+
+struct disk_info *disk_info_in(const char *path, unsigned flags,
+			       const char *cwd, char **error)
+{
 	*error = NULL;
 	if (!exists_at_all(path)) {
 		*error = xasprintf("%s: no such file", path);
@@ -642,7 +661,7 @@ struct disk_info *disk_info(const char *path, unsigned flags, char **error)
 		strv_push(&argv, "-U");
 	push_path(&argv, path);
 	struct run_result r;
-	run(&argv, NULL, NULL, &r);
+	run_in(&argv, cwd, NULL, NULL, &r);
 	strv_free(&argv);
 	if (r.status != 0) {
 		*error = run_error(&r, "info", path, NULL);

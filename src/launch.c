@@ -4,6 +4,8 @@
  * player forgot to drain, and the tail is there to quote when it fails. */
 #include "launch.h"
 
+#include "image_fds.h"
+
 #include "log.h"
 #include "qemu_args.h"
 #include "util.h"
@@ -286,9 +288,16 @@ out:
 	return ok;
 }
 
+/* What QEMU gets besides its command line. */
+struct launch_files {
+	const char *cwd;   /* its working folder; NULL: vmplay's */
+	int *fds;          /* descriptors it inherits (image_fds) */
+	size_t n_fds;
+};
+
 /* The child between fork and exec: only async-signal-safe calls. */
 static void child_exec(char **argv, pid_t parent, int in, int out,
-		       int err_pipe)
+		       int err_pipe, const struct launch_files *files)
 {
 	/* Own process group: Ctrl+C on the terminal goes to vmplay alone. */
 	setpgid(0, 0);
@@ -305,14 +314,24 @@ static void child_exec(char **argv, pid_t parent, int in, int out,
 		_exit(127);
 	/* err_pipe is close-on-exec already: it closes when exec works. */
 	fds_close_on_exec(3);
+	for (size_t i = 0; files && i < files->n_fds; i++)
+		if (fcntl(files->fds[i], F_SETFD, 0) < 0)
+			goto fail;
+	/* In the VM's folder: a relative name QEMU looks up itself (a qcow2
+	 * data file of a read-only disk) is then the one vmplay checked,
+	 * wherever vmplay was started from. */
+	if (files && files->cwd && chdir(files->cwd) < 0)
+		goto fail;
 	execvp(argv[0], argv);
+fail:;
 	int e = errno;
 	ssize_t unused = write(err_pipe, &e, sizeof(e));
 	(void)unused;
 	_exit(127);
 }
 
-static bool spawn(struct launch *l, struct strv *argv, char **error)
+static bool spawn(struct launch *l, struct strv *argv,
+		  const struct launch_files *files, char **error)
 {
 	int in = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	int out = open(l->log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC |
@@ -333,7 +352,7 @@ static bool spawn(struct launch *l, struct strv *argv, char **error)
 		goto out;
 	}
 	if (pid == 0)
-		child_exec(argv->v, parent, in, out, pipefd[1]);
+		child_exec(argv->v, parent, in, out, pipefd[1], files);
 	l->pid = pid;
 	close(pipefd[1]);
 	pipefd[1] = -1;
@@ -416,8 +435,9 @@ static bool wait_for_sockets(struct launch *l, int timeout_ms, char **error)
 	}
 }
 
-struct launch *launch_start_with(const char *name, launch_argv_fn build,
-				 void *user, int timeout_ms, char **error)
+static struct launch *start(const char *name, launch_argv_fn build,
+			    void *user, const struct launch_files *files,
+			    int timeout_ms, char **error)
 {
 	struct launch *l = xcalloc(1, sizeof(*l));
 	l->pidfd = -1;
@@ -439,7 +459,7 @@ struct launch *launch_start_with(const char *name, launch_argv_fn build,
 		free(line);
 	}
 	l->reaped = false;
-	if (!spawn(l, &argv, error))
+	if (!spawn(l, &argv, files, error))
 		goto fail;
 	if (!wait_for_sockets(l, timeout_ms, error))
 		goto fail;
@@ -451,20 +471,41 @@ fail:
 	return NULL;
 }
 
+struct launch *launch_start_with(const char *name, launch_argv_fn build,
+				 void *user, int timeout_ms, char **error)
+{
+	return start(name, build, user, NULL, timeout_ms, error);
+}
+
+struct config_launch {
+	const struct vm_config *cfg;
+	struct image_fds *images;
+	struct launch_files files;
+};
+
 static bool build_from_config(void *user, const char *runtime_dir,
 			      const char *vnc_socket, const char *qmp_socket,
 			      struct strv *argv, char **error)
 {
 	(void)runtime_dir;
-	return qemu_args_build_local(user, vnc_socket, qmp_socket, true, argv,
-				     error);
+	struct config_launch *c = user;
+	if (!qemu_args_build_local(c->cfg, vnc_socket, qmp_socket, true,
+				   &c->images, argv, error))
+		return false;
+	image_fds_list(c->images, &c->files.fds, &c->files.n_fds);
+	return true;
 }
 
 struct launch *launch_start(const struct vm_config *cfg, int timeout_ms,
 			    char **error)
 {
-	return launch_start_with(cfg->name, build_from_config, (void *)cfg,
+	struct config_launch c = { .cfg = cfg, .files.cwd = cfg->dir };
+	struct launch *l = start(cfg->name, build_from_config, &c, &c.files,
 				 timeout_ms, error);
+	/* QEMU holds its own copies now (or never started). */
+	image_fds_close(c.images);
+	free(c.files.fds);
+	return l;
 }
 
 const char *launch_vnc_socket(const struct launch *l) { return l->vnc; }
