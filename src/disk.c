@@ -1,6 +1,7 @@
 /* qemu-img wrapper and image format detection; see disk.h. */
 #include "disk.h"
 
+#include "temp_files.h"
 #include "util.h"
 
 #include <errno.h>
@@ -244,6 +245,7 @@ static void run_in(const struct strv *argv, const char *cwd,
 	sigemptyset(&stop);
 	sigaddset(&stop, SIGINT);
 	sigaddset(&stop, SIGTERM);
+	sigaddset(&stop, SIGHUP);
 	sigprocmask(SIG_BLOCK, &stop, &saved);
 	sigchld_default();
 	pid_t parent = getpid();
@@ -259,6 +261,7 @@ static void run_in(const struct strv *argv, const char *cwd,
 		dup2(err_pipe[1], STDERR_FILENO);
 		signal(SIGINT, SIG_DFL);
 		signal(SIGTERM, SIG_DFL);
+		signal(SIGHUP, SIG_DFL);
 		signal(SIGPIPE, SIG_DFL);
 		sigset_t none;
 		sigemptyset(&none);
@@ -519,27 +522,24 @@ static mode_t current_umask(void)
 }
 
 /* Reserves a temporary name next to dst (same file system, so the final
- * move is a rename). Returns NULL and sets *error on failure. */
+ * move is a rename; temp_files.h names it and removes those an earlier
+ * killed run left there). Returns NULL and sets *error on failure. */
 static char *reserve_temp(const char *dst, char **error)
 {
 	char *dir = path_dirname(dst);
-	char *base = path_basename(dst);
-	char *tmp = xasprintf("%s/.%s.vmplay-XXXXXX", dir, base);
-	int fd = mkstemp(tmp);
+	char *tmp = NULL;
+	int fd = temp_create(dst, &tmp);
 	if (fd < 0) {
 		*error = path_is_dir(dir)
 			? xasprintf("cannot create %s: %s", dst, strerror(errno))
 			: xasprintf("cannot create %s: folder %s does not exist",
 				    dst, dir);
-		free(tmp);
-		tmp = NULL;
 	} else {
-		/* mkstemp makes 0600; an image gets the usual mode. */
+		/* The temporary file is 0600; an image gets the usual mode. */
 		fchmod(fd, 0666 & ~current_umask());
 		close(fd);
 	}
 	free(dir);
-	free(base);
 	return tmp;
 }
 
@@ -930,7 +930,13 @@ bool disk_convert(const char *src, const char *dst, enum disk_format format,
 	strv_free(&argv);
 	bool ok = r.status == 0;
 	if (!ok) {
-		*error = run_error(&r, "convert", dst, tmp);
+		/* qemu-img names the file it failed on; the source (in use by
+		 * a running VM, unreadable) must not be reported as dst. */
+		char *shown = plain_path(src);
+		bool about_src = r.err && strstr(r.err, shown) &&
+				 !r.signal && !r.not_found;
+		free(shown);
+		*error = run_error(&r, "convert", about_src ? src : dst, tmp);
 		unlink(tmp);
 	} else {
 		ok = publish(tmp, dst, error);

@@ -1,6 +1,7 @@
 #include "util.h"
 
 #include "log.h"
+#include "temp_files.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -381,16 +382,35 @@ const char *format_size(uint64_t bytes, char *buf, size_t buflen)
 static bool write_plain(const char *path, const void *data, size_t len,
 			bool overwrite)
 {
-	char *tmp = xasprintf("%s.tmp-XXXXXX", path);
-	int fd = mkstemp(tmp);
+	char *tmp = NULL;
+	int fd = temp_create(path, &tmp);
 	if (fd < 0) {
 		log_error("cannot write %s: %s", path, strerror(errno));
-		free(tmp);
 		return false;
 	}
-	/* Keep the mode of a file we replace; mkstemp makes 0600. */
+	/* A file we replace keeps its owner and mode (the temporary file is
+	 * ours and 0600). Root may hand it back; anyone else can keep only
+	 * a group they belong to, and a file of someone else's must not
+	 * silently become ours. */
 	struct stat st;
-	fchmod(fd, stat(path, &st) == 0 ? st.st_mode & 07777 : 0644 & ~0022);
+	if (stat(path, &st) == 0) {
+		if ((st.st_uid != getuid() || st.st_gid != getgid()) &&
+		    fchown(fd, st.st_uid, st.st_gid) != 0) {
+			int e = errno;
+			log_error("cannot write %s: it would lose its owner "
+				  "(uid %u, gid %u): %s", path,
+				  (unsigned)st.st_uid, (unsigned)st.st_gid,
+				  strerror(e));
+			close(fd);
+			unlink(tmp);
+			free(tmp);
+			errno = e;
+			return false;
+		}
+		fchmod(fd, st.st_mode & 07777);
+	} else {
+		fchmod(fd, 0644 & ~0022);
+	}
 	const char *p = data;
 	size_t left = len;
 	bool ok = true;

@@ -1050,6 +1050,68 @@ static void test_big_files_are_fast(void)
 	config_destroy(cfg);
 }
 
+/* Every host port forwarded: a hash of duplicates, not a pairwise
+ * check (which took 7 s). Timed against a small file's parse in the same
+ * run, so a busy machine does not fail it. */
+static void test_many_forwards(void)
+{
+	size_t cap = 65535 * 20 + 64, len = 0;
+	char *text = xmalloc(cap);
+	len += (size_t)sprintf(text, "[network]\nforward = ");
+	for (int port = 1; port <= 65535; port++)
+		len += (size_t)sprintf(text + len, "%stcp:%d:22",
+				       port > 1 ? "," : "", port);
+	text[len++] = '\n';
+	uint64_t start = now_ms();
+	char *error = NULL;
+	struct vm_config *cfg = config_parse(VM_PATH, text, len, &error);
+	uint64_t took = now_ms() - start;
+	CHECK(cfg != NULL);
+	if (cfg)
+		CHECK_INT(cfg->n_forwards, 65535);
+	config_destroy(cfg);
+	free(error);
+	if (took > 1500)
+		printf("  65535 forwards took %llu ms\n", (unsigned long long)took);
+	CHECK(took <= 1500);
+	/* a duplicate among them is still found */
+	memcpy(text + len - 1, ",tcp:5:23\n", 10);
+	len += 9;
+	error = NULL;
+	cfg = config_parse(VM_PATH, text, len, &error);
+	CHECK(cfg == NULL);
+	CHECK_CONTAINS(error, "forward: host port tcp:5 is forwarded twice");
+	config_destroy(cfg);
+	free(error);
+	free(text);
+}
+
+/* A huge value is shown shortened in every message, as for other keys. */
+static void test_long_values_shortened(void)
+{
+	static const char *const keys[] = {
+		"[kiosk]\npin = ", "[boot]\norder = cdz", "[network]\nforward = ",
+		"[network]\nforward = tcp:1:", "[network]\nforward = xyz",
+		"[kiosk]\nallow = ",
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
+		size_t n = 1 << 19, k = strlen(keys[i]);
+		char *text = xmalloc(k + n + 2);
+		memcpy(text, keys[i], k);
+		memset(text + k, i == 3 ? '9' : 'y', n);
+		text[k + n] = '\n';
+		text[k + n + 1] = '\0';
+		char *error = parse_error(text);
+		CHECK(error != NULL);
+		if (error && strlen(error) > 400)
+			printf("  case %zu: a %zu-byte message\n", i, strlen(error));
+		CHECK(error && strlen(error) <= 400);
+		CHECK_CONTAINS(error, "...");
+		free(error);
+		free(text);
+	}
+}
+
 struct doc_check {
 	char *man;       /* assets/vmplay.5 */
 	char *example;   /* configs/example.vmplay */
@@ -1150,6 +1212,8 @@ int main(void)
 	RUN(test_huge);
 	RUN(test_load_errors);
 	RUN(test_load_fifo);
+	RUN(test_many_forwards);
+	RUN(test_long_values_shortened);
 	RUN(test_load_symlink);
 	RUN(test_lexical_forms);
 	RUN(test_values);
