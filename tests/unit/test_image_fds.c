@@ -1,13 +1,13 @@
 /* image_fds.c: the files the guest writes, opened for QEMU and checked on
  * the open descriptor; the qcow2 header reader. Real files in a temporary
  * folder, real images from qemu-img. */
-#include "image_fds.h"
+#include "vm/image_fds.h"
 
-#include "config.h"
-#include "qemu_args.h"
+#include "vm/config.h"
+#include "vm/qemu_args.h"
 #include "test.h"
-#include "trust.h"
-#include "util.h"
+#include "vm/trust.h"
+#include "base/util.h"
 
 #include <fcntl.h>
 #include <stdlib.h>

@@ -1,9 +1,9 @@
 #include "test.h"
 
-#include "config.h"
-#include "ini_edit.h"
-#include "temp_files.h"
-#include "util.h"
+#include "base/ini_edit.h"
+#include "base/temp_files.h"
+#include "base/util.h"
+#include "vm/config.h"
 
 #include <dirent.h>
 #include <stdlib.h>
