@@ -12,6 +12,7 @@
 #include "base/util.h"
 #include "vm/config.h"
 #include "vm/disk.h"
+#include "vm/snapshot_rules.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,7 +28,10 @@ static const char usage_text[] =
 	"Internal snapshots of the VM's disks while the VM is off (qcow2 disks\n"
 	"only; read-only disks are left out). take without NAME names the\n"
 	"snapshot by the date and time; an existing name is never reused, nor\n"
-	"another snapshot's number (QEMU would take one for the other).\n"
+	"another snapshot's number (QEMU would take one for the other), and\n"
+	"names are one line without control characters. restore and delete\n"
+	"refuse a name QEMU could take for another snapshot's id. Commands on\n"
+	"one VM run one at a time (a second one waits).\n"
 	"restore puts every disk back to the snapshot; the VM then boots from\n"
 	"there. While the VM runs, use the player's menu (ctrl+alt+m) instead.\n";
 
@@ -101,13 +105,41 @@ static bool snap_vm_load(struct snap_vm *vm, const char *file, bool all_qcow2)
 	return true;
 }
 
-/* Why no disk may take a snapshot called name (a snapshot so named or
- * numbered), or NULL. Caller frees. */
+/* The disks as snapshot_rules.h sees them; labels holds their names. */
+static struct snapshot_disk *rule_disks(const struct snap_vm *vm,
+					struct strv *labels)
+{
+	struct snapshot_disk *disks = xcalloc(vm->n + 1, sizeof(*disks));
+	for (size_t i = 0; i < vm->n; i++)
+		strv_pushf(labels, "disk '%s' (%s)", vm->disks[i].disk->name,
+			   vm->disks[i].disk->file);
+	for (size_t i = 0; i < vm->n; i++)
+		disks[i] = (struct snapshot_disk){ labels->v[i],
+			vm->disks[i].info->snapshots,
+			vm->disks[i].info->n_snapshots };
+	return disks;
+}
+
+/* Why no disk may take a snapshot called name (a bad name, or one a
+ * snapshot on any disk has as its name or id), or NULL. Caller frees. */
 static char *name_taken(const struct snap_vm *vm, const char *name)
 {
-	char *why = NULL;
-	for (size_t i = 0; i < vm->n && !why; i++)
-		why = disk_info_name_taken(vm->disks[i].info, name);
+	struct strv labels = { 0 };
+	struct snapshot_disk *disks = rule_disks(vm, &labels);
+	char *why = snapshot_take_conflict(disks, vm->n, name);
+	free(disks);
+	strv_free(&labels);
+	return why;
+}
+
+/* Why QEMU could take name for another snapshot on some disk, or NULL. */
+static char *name_ambiguous(const struct snap_vm *vm, const char *name)
+{
+	struct strv labels = { 0 };
+	struct snapshot_disk *disks = rule_disks(vm, &labels);
+	char *why = snapshot_lookup_problem(disks, vm->n, name);
+	free(disks);
+	strv_free(&labels);
 	return why;
 }
 
@@ -155,11 +187,13 @@ static int snapshot_take(struct snap_vm *vm, const char *name)
 		}
 		name = auto_name;
 	}
-	if (!*name) {
-		fail("a snapshot name must not be empty");
+	char *why = snapshot_name_problem(name);
+	if (why) {
+		fail(why);
+		free(why);
 		return 2;
 	}
-	char *why = name_taken(vm, name);
+	why = name_taken(vm, name);
 	if (why) {
 		fail(why);
 		free(why);
@@ -184,8 +218,10 @@ static int snapshot_take(struct snap_vm *vm, const char *name)
 		}
 		return 1;
 	}
-	printf("snapshot '%s' taken in %.1f s (%zu disk%s)\n", name,
+	char *shown = snapshot_name_shown(name);
+	printf("snapshot '%s' taken in %.1f s (%zu disk%s)\n", shown,
 	       (double)(now_ms() - start) / 1000.0, vm->n, vm->n == 1 ? "" : "s");
+	free(shown);
 	return 0;
 }
 
@@ -193,21 +229,35 @@ static int snapshot_take(struct snap_vm *vm, const char *name)
 static bool all_have(const struct snap_vm *vm, const char *name)
 {
 	bool ok = true;
+	char *shown = snapshot_name_shown(name);
 	for (size_t i = 0; i < vm->n; i++) {
 		if (disk_info_find_snapshot(vm->disks[i].info, name))
 			continue;
 		fprintf(stderr, "vmplay snapshot: disk '%s' (%s) has no snapshot "
 			"named '%s' ('vmplay snapshot list %s' shows them)\n",
-			vm->disks[i].disk->name, vm->disks[i].disk->file, name,
+			vm->disks[i].disk->name, vm->disks[i].disk->file, shown,
 			vm->cfg->path);
 		ok = false;
 	}
+	free(shown);
 	return ok;
+}
+
+/* The name must pick the same snapshot on every disk. */
+static bool unambiguous(const struct snap_vm *vm, const char *name)
+{
+	char *why = name_ambiguous(vm, name);
+	if (why) {
+		fail(why);
+		free(why);
+		return false;
+	}
+	return true;
 }
 
 static int snapshot_restore(struct snap_vm *vm, const char *name)
 {
-	if (!all_have(vm, name))
+	if (!all_have(vm, name) || !unambiguous(vm, name))
 		return 1;
 	bool had_ram = false;
 	for (size_t i = 0; i < vm->n; i++) {
@@ -222,7 +272,9 @@ static int snapshot_restore(struct snap_vm *vm, const char *name)
 			return 1;
 		}
 	}
-	printf("restored snapshot '%s'\n", name);
+	char *shown = snapshot_name_shown(name);
+	printf("restored snapshot '%s'\n", shown);
+	free(shown);
 	if (had_ram)
 		printf("note: the snapshot also holds the VM's memory; started "
 		       "from here the VM boots afresh from the restored disks\n");
@@ -234,10 +286,16 @@ static int snapshot_delete(struct snap_vm *vm, const char *name)
 	size_t found = 0;
 	for (size_t i = 0; i < vm->n; i++)
 		found += disk_info_find_snapshot(vm->disks[i].info, name) != NULL;
+	char *shown = snapshot_name_shown(name);
 	if (!found) {
 		fprintf(stderr, "vmplay snapshot: %s has no snapshot named '%s' "
 			"('vmplay snapshot list %s' shows them)\n",
-			vm->cfg->path, name, vm->cfg->path);
+			vm->cfg->path, shown, vm->cfg->path);
+		free(shown);
+		return 1;
+	}
+	if (!unambiguous(vm, name)) {
+		free(shown);
 		return 1;
 	}
 	int status = 0;
@@ -253,7 +311,8 @@ static int snapshot_delete(struct snap_vm *vm, const char *name)
 		}
 	}
 	if (!status)
-		printf("deleted snapshot '%s'\n", name);
+		printf("deleted snapshot '%s'\n", shown);
+	free(shown);
 	return status;
 }
 
@@ -295,11 +354,24 @@ int cmd_snapshot(int argc, char **argv)
 			fputs(usage_text, stderr);
 			return 2;
 		}
+		/* Changes are serialised per VM (snapshot_rules.h): a second
+		 * command waits, then sees what the first one did. */
+		int lock = -1;
+		if (actions[i].needs_qcow2) {
+			char *error = NULL;
+			lock = snapshot_lock(argv[2], true, &error);
+			if (lock < 0) {
+				fail(error);
+				free(error);
+				return 1;
+			}
+		}
 		struct snap_vm vm;
 		int status = 1;
 		if (snap_vm_load(&vm, argv[2], actions[i].needs_qcow2))
 			status = actions[i].run(&vm, n > 1 ? argv[3] : NULL);
 		snap_vm_free(&vm);
+		snapshot_unlock(lock);
 		return status;
 	}
 	fprintf(stderr, "vmplay snapshot: '%s' is not an action (accepted: "

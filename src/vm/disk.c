@@ -3,6 +3,7 @@
 
 #include "base/temp_files.h"
 #include "base/util.h"
+#include "vm/snapshot_rules.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -754,12 +755,15 @@ void disk_snapshots_print(FILE *out, const struct disk_info *info)
 	for (size_t i = 0; i < info->n_snapshots; i++) {
 		const struct disk_snapshot *s = &info->snapshots[i];
 		char date[40], clock[40], state[32];
-		fprintf(out, "  %-24s %-19s  %-12s  %s\n", s->name,
+		/* Names made by other tools may hold escape sequences. */
+		char *shown = snapshot_name_shown(s->name);
+		fprintf(out, "  %-24s %-19s  %-12s  %s\n", shown,
 			disk_snapshot_date(s, date, sizeof(date)),
 			disk_snapshot_clock(s, clock, sizeof(clock)),
 			s->vm_state_size ? format_size(s->vm_state_size, state,
 						       sizeof(state))
 					 : "-");
+		free(shown);
 	}
 }
 
