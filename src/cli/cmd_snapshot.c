@@ -120,27 +120,27 @@ static struct snapshot_disk *rule_disks(const struct snap_vm *vm,
 	return disks;
 }
 
-/* Why no disk may take a snapshot called name (a bad name, or one a
- * snapshot on any disk has as its name or id), or NULL. Caller frees. */
-static char *name_taken(const struct snap_vm *vm, const char *name)
+/* What a rule of snapshot_rules.h says of name on the VM's disks: NULL
+ * when it is fine, else why not (malloc'd). */
+typedef char *snapshot_rule_fn(const struct snapshot_disk *disks, size_t n,
+			       const char *name);
+
+static char *check_rule(const struct snap_vm *vm, snapshot_rule_fn *rule,
+			const char *name)
 {
 	struct strv labels = { 0 };
 	struct snapshot_disk *disks = rule_disks(vm, &labels);
-	char *why = snapshot_take_conflict(disks, vm->n, name);
+	char *why = rule(disks, vm->n, name);
 	free(disks);
 	strv_free(&labels);
 	return why;
 }
 
-/* Why QEMU could take name for another snapshot on some disk, or NULL. */
-static char *name_ambiguous(const struct snap_vm *vm, const char *name)
+/* Why no disk may take a snapshot called name (a bad name, or one a
+ * snapshot on any disk has as its name or id), or NULL. Caller frees. */
+static char *name_taken(const struct snap_vm *vm, const char *name)
 {
-	struct strv labels = { 0 };
-	struct snapshot_disk *disks = rule_disks(vm, &labels);
-	char *why = snapshot_lookup_problem(disks, vm->n, name);
-	free(disks);
-	strv_free(&labels);
-	return why;
+	return check_rule(vm, snapshot_take_conflict, name);
 }
 
 static void print_table(const struct disk_info *info)
@@ -246,7 +246,7 @@ static bool all_have(const struct snap_vm *vm, const char *name)
 /* The name must pick the same snapshot on every disk. */
 static bool unambiguous(const struct snap_vm *vm, const char *name)
 {
-	char *why = name_ambiguous(vm, name);
+	char *why = check_rule(vm, snapshot_lookup_problem, name);
 	if (why) {
 		fail(why);
 		free(why);
