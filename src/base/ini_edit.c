@@ -400,11 +400,10 @@ char *ini_edit_text(const struct ini_doc *doc, size_t *len)
 	return out;
 }
 
-bool ini_edit_save(const struct ini_doc *doc, const char *path, char **error)
+bool ini_edit_write(const char *path, const char *text, size_t len,
+		    char **error)
 {
 	*error = NULL;
-	size_t len;
-	char *text = ini_edit_text(doc, &len);
 	struct stat st;
 	bool exists = stat(path, &st) == 0;
 	if (len > INI_EDIT_MAX_SIZE) {
@@ -431,6 +430,14 @@ bool ini_edit_save(const struct ini_doc *doc, const char *path, char **error)
 	} else if (!write_file_atomic(path, text, len, true)) {
 		*error = xasprintf("cannot write %s: %s", path, strerror(errno));
 	}
-	free(text);
 	return *error == NULL;
+}
+
+bool ini_edit_save(const struct ini_doc *doc, const char *path, char **error)
+{
+	size_t len;
+	char *text = ini_edit_text(doc, &len);
+	bool ok = ini_edit_write(path, text, len, error);
+	free(text);
+	return ok;
 }

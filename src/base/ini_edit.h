@@ -93,5 +93,9 @@ char *ini_edit_text(const struct ini_doc *doc, size_t *len);
  * regular, a read-only file (no write bit, as 0444, even for root), and
  * a file with other hard links (the save would split them). */
 bool ini_edit_save(const struct ini_doc *doc, const char *path, char **error);
+/* The same rules and write for a whole new text of the file at path (an
+ * editor that builds the text itself, such as vm/settings.c). */
+bool ini_edit_write(const char *path, const char *text, size_t len,
+		    char **error);
 
 #endif

@@ -135,5 +135,35 @@ else
 	fail "a FIFO as the user settings file is refused at once" "status $rc: $out"
 fi
 
+# 5. VM file edits (vmplay set, the same rules as the menu's edits)
+guest_vm_text edit >"$TMP/edit.vmplay"
+chmod 0640 "$TMP/edit.vmplay"
+out=$("$VMPLAY" set "$TMP/edit.vmplay" vm.cpus=2 2>&1)
+if [ $? = 0 ] && [ "$(stat -c %a "$TMP/edit.vmplay")" = 640 ] &&
+	grep -q '^cpus = 2' "$TMP/edit.vmplay" &&
+	[ -z "$(ls -A "$TMP" | grep '\.vmplay-[0-9]*-')" ]; then
+	ok "an edit keeps the file's mode and leaves no temporary file"
+else
+	fail "an edit keeps the file's mode and leaves no temporary file" "$out; $(stat -c %a "$TMP/edit.vmplay")"
+fi
+chmod 0444 "$TMP/edit.vmplay"
+cp "$TMP/edit.vmplay" "$TMP/edit.orig"
+out=$("$VMPLAY" set "$TMP/edit.vmplay" vm.cpus=3 2>&1)
+if [ $? != 0 ] && grep -q "read-only (mode 0444)" <<<"$out" &&
+	cmp -s "$TMP/edit.vmplay" "$TMP/edit.orig"; then
+	ok "an edit of a read-only (0444) VM file is refused with a message"
+else
+	fail "an edit of a read-only (0444) VM file is refused with a message" "$out"
+fi
+chmod 0644 "$TMP/edit.vmplay"
+ln "$TMP/edit.vmplay" "$TMP/edit-link.vmplay"
+out=$("$VMPLAY" set "$TMP/edit.vmplay" vm.cpus=3 2>&1)
+if [ $? != 0 ] && grep -q "1 other hard link" <<<"$out" &&
+	cmp -s "$TMP/edit.vmplay" "$TMP/edit-link.vmplay"; then
+	ok "an edit of a hard-linked VM file is refused, the links stay one file"
+else
+	fail "an edit of a hard-linked VM file is refused, the links stay one file" "$out"
+fi
+
 check "no QEMU left" wait_for 15 eval "! pgrep -f 'qemu-system.*guest=conv,' >/dev/null"
 finish
