@@ -174,8 +174,8 @@ bool vm_import(const struct vm_config *cfg, const char *vm_folder,
 		}
 		free(vars);
 	}
-	if (ok && !*error && !(ok = ini_edit_save(doc, file)))
-		*error = xasprintf("cannot write %s: %s", file, strerror(errno));
+	if (ok && !*error)
+		ok = ini_edit_save(doc, file, error);
 	else if (!ok && !*error)
 		*error = xasprintf("cannot write the copy's paths into %s", file);
 	if (ok) {
