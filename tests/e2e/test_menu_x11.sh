@@ -208,7 +208,7 @@ fi
 # the new section came at the end; every other line is kept.
 check "the VM file kept every other line and gained [disk.data]" test \
 	"$(diff "$TMP/menu.orig" "$TMP/menu.vmplay" | grep '^[<>]' | tr '\n' '|')" = \
-	"> |> [disk.data]|> file = data.qcow2|> format = qcow2|> interface = virtio|"
+	"> |> [disk.data]|> file = data.qcow2|> format = qcow2|> size = 32M|> interface = virtio|"
 settle
 
 # The VM file moved the snapshot shortcut: ctrl+alt+s is the guest's (s = 1f).
