@@ -44,6 +44,10 @@ const char *launch_vnc_socket(const struct launch *l);
 const char *launch_qmp_socket(const struct launch *l);
 const char *launch_runtime_dir(const struct launch *l);
 pid_t launch_pid(const struct launch *l);
+/* now_ms() when QEMU was started, and when both its sockets answered
+ * (start-up figures for the statistics). */
+uint64_t launch_spawned_ms(const struct launch *l);
+uint64_t launch_ready_ms(const struct launch *l);
 
 /* A file descriptor that becomes readable when QEMU exits (a pidfd), for
  * the event loop's poll(); -1 when the kernel has no pidfd_open (then poll

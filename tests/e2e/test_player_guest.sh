@@ -72,7 +72,7 @@ xdotool keyup w
 xdotool windowfocus --sync "$WIN" 2>/dev/null
 
 # resolution switches, the connection intact and the window following 1:1
-for step in "2 800x600" "4 1000x700" "5 1920x1080" "3 1024x768" "6 720x400" "4 1000x700"; do
+for step in "2 800x600" "4 1000x700" "5 1920x1080" "7 2560x1440" "3 1024x768" "6 720x400" "4 1000x700"; do
 	key=${step%% *} mode=${step#* }
 	n=$(grep -c "^mode $mode\$" "$SERIAL")
 	xdotool key "$key"
