@@ -34,6 +34,9 @@
 #define NAME_MAX_LEN 40
 /* sun_path holds 108 bytes including the NUL. */
 #define SOCKET_PATH_MAX (sizeof(((struct sockaddr_un *)0)->sun_path) - 1)
+/* How often wait_for_sockets probes while QEMU starts: each probe is a
+ * stat and a connect, and every ms waited delays the first picture. */
+#define SOCKET_POLL_MS 5
 /* See qemu_malloc_env. */
 #define QEMU_TRIM_THRESHOLD "268435456"
 
@@ -451,7 +454,8 @@ static bool wait_for_sockets(struct launch *l, int timeout_ms, char **error)
 			return false;
 		}
 		/* Wakes at once if QEMU exits meanwhile. */
-		int step = deadline - now < 20 ? (int)(deadline - now) : 20;
+		int step = deadline - now < SOCKET_POLL_MS
+			? (int)(deadline - now) : SOCKET_POLL_MS;
 		if (l->pidfd >= 0) {
 			struct pollfd pfd = { .fd = l->pidfd, .events = POLLIN };
 			poll(&pfd, 1, step);
@@ -462,8 +466,9 @@ static bool wait_for_sockets(struct launch *l, int timeout_ms, char **error)
 	}
 }
 
-struct launch *launch_start_with(const char *name, launch_argv_fn build,
-				 void *user, int timeout_ms, char **error)
+/* Runtime folder, command line, fork and exec; no waiting. */
+static struct launch *spawn_with(const char *name, launch_argv_fn build,
+				 void *user, char **error)
 {
 	struct launch *l = xcalloc(1, sizeof(*l));
 	l->pidfd = -1;
@@ -487,17 +492,34 @@ struct launch *launch_start_with(const char *name, launch_argv_fn build,
 	l->reaped = false;
 	if (!spawn(l, &argv, error))
 		goto fail;
-	if (!wait_for_sockets(l, timeout_ms, error))
-		goto fail;
-	l->ready_ms = now_ms();
-	log_debug("QEMU's sockets answered %llu ms after its start",
-		  (unsigned long long)(l->ready_ms - l->spawned_ms));
 	strv_free(&argv);
 	return l;
 fail:
 	strv_free(&argv);
 	launch_destroy(l);
 	return NULL;
+}
+
+bool launch_wait_ready(struct launch *l, int timeout_ms, char **error)
+{
+	*error = NULL;
+	if (!wait_for_sockets(l, timeout_ms, error))
+		return false;
+	l->ready_ms = now_ms();
+	log_debug("QEMU's sockets answered %llu ms after its start",
+		  (unsigned long long)(l->ready_ms - l->spawned_ms));
+	return true;
+}
+
+struct launch *launch_start_with(const char *name, launch_argv_fn build,
+				 void *user, int timeout_ms, char **error)
+{
+	struct launch *l = spawn_with(name, build, user, error);
+	if (l && !launch_wait_ready(l, timeout_ms, error)) {
+		launch_destroy(l);
+		return NULL;
+	}
+	return l;
 }
 
 static bool build_from_config(void *user, const char *runtime_dir,
@@ -514,6 +536,11 @@ struct launch *launch_start(const struct vm_config *cfg, int timeout_ms,
 {
 	return launch_start_with(cfg->name, build_from_config, (void *)cfg,
 				 timeout_ms, error);
+}
+
+struct launch *launch_spawn(const struct vm_config *cfg, char **error)
+{
+	return spawn_with(cfg->name, build_from_config, (void *)cfg, error);
 }
 
 const char *launch_vnc_socket(const struct launch *l) { return l->vnc; }

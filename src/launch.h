@@ -29,6 +29,13 @@ struct launch;
 struct launch *launch_start(const struct vm_config *cfg, int timeout_ms,
 			    char **error);
 
+/* launch_start in two steps, so that the caller can get on with other
+ * work while QEMU starts: launch_spawn starts it and returns at once
+ * (NULL with *error when it cannot), launch_wait_ready then waits for the
+ * sockets as launch_start does; when it fails the caller destroys l. */
+struct launch *launch_spawn(const struct vm_config *cfg, char **error);
+bool launch_wait_ready(struct launch *l, int timeout_ms, char **error);
+
 /* Builds the command line (argv[0] included) for the sockets given. Returns
  * false with *error set (malloc'd) when it cannot. */
 typedef bool (*launch_argv_fn)(void *user, const char *runtime_dir,

@@ -92,6 +92,10 @@ struct player {
 
 	/* statistics (VMPLAY_STATS=1 prints them at exit) */
 	uint64_t started_ms;
+	/* QEMU started before the window opens, so both start at once;
+	 * the session takes it over (NULL then, or in kiosk mode) */
+	struct launch *early;
+	char *early_error;     /* why it could not be started */
 	/* start-up milestones, now_ms() values (0: not reached) */
 	uint64_t window_ms, session_ms, vnc_ms, first_update_ms;
 	uint64_t first_frame_ms;
@@ -1121,6 +1125,15 @@ static bool attach_session(struct player *p, struct vm_session *s)
 	return true;
 }
 
+/* The QEMU started ahead of the window, when the window never came. */
+static void drop_early_launch(struct player *p)
+{
+	launch_destroy(p->early);
+	p->early = NULL;
+	free(p->early_error);
+	p->early_error = NULL;
+}
+
 int player_run(const struct vm_config *cfg, const struct play_options *opts)
 {
 	struct player pl = { .cfg = cfg, .display_fd = -1 };
@@ -1134,6 +1147,10 @@ int player_run(const struct vm_config *cfg, const struct play_options *opts)
 		free(error);
 		return 1;
 	}
+
+	/* QEMU takes longer to start than the window: start it first */
+	if (!cfg->kiosk && !opts->kiosk)
+		p->early = launch_spawn(cfg, &p->early_error);
 
 	/* SDL's own SIGINT/SIGTERM handlers would turn them into SDL_QUIT;
 	 * we want them to mean "shut the VM down", through the loop. */
@@ -1153,6 +1170,7 @@ int player_run(const struct vm_config *cfg, const struct play_options *opts)
 	if (SDL_Init(SDL_INIT_VIDEO) != 0) {
 		log_error("cannot open a window: %s (no display? try --headless)",
 			  SDL_GetError());
+		drop_early_launch(p);
 		bindings_destroy(p->bindings);
 		return 1;
 	}
@@ -1169,6 +1187,7 @@ int player_run(const struct vm_config *cfg, const struct play_options *opts)
 		log_error("%s", error);
 		free(error);
 		SDL_Quit();
+		drop_early_launch(p);
 		bindings_destroy(p->bindings);
 		return 1;
 	}
@@ -1199,7 +1218,14 @@ int player_run(const struct vm_config *cfg, const struct play_options *opts)
 		p->kiosk = kiosk_create(cfg);
 		kiosk_run(p);
 	} else {
-		p->session = vm_session_start(cfg, 0, &error);
+		if (p->early) {
+			p->session = vm_session_start_spawned(p->early, 0,
+							      &error);
+			p->early = NULL;
+		} else {
+			error = p->early_error;
+			p->early_error = NULL;
+		}
 		p->session_ms = now_ms();
 		if (!p->session) {
 			fail(p, error ? error : "QEMU did not start");
@@ -1215,6 +1241,7 @@ int player_run(const struct vm_config *cfg, const struct play_options *opts)
 	loop(p);
 
 out:
+	drop_early_launch(p);
 	if (getenv("VMPLAY_STATS"))
 		print_stats(p);
 	install_signals(false);

@@ -25,11 +25,14 @@
 # CPU times come from /proc/PID/task/TID/schedstat (nanoseconds).
 # Prints medians and min-max over BENCH_RUNS runs (default 3).
 # Environment: BENCH_RUNS, BENCH_VIEWERS (default "vmplay tigervnc"),
-# IDLE_S (default 5), ANIM_S (default 10), VMPLAY, BUILD.
+# IDLE_S (default 5), ANIM_S (default 10), VMPLAY, BUILD; BENCH_BASELINE=
+# another vmplay binary adds its rows ("baseline", e.g. a build of main)
+# to the same run; BENCH_KEEP=FILE keeps the raw results.
 . "$(dirname "$0")/../e2e/lib.sh"
 
 RUNS=${BENCH_RUNS:-3}
 VIEWERS=${BENCH_VIEWERS:-vmplay tigervnc}
+[ -n "${BENCH_BASELINE:-}" ] && VIEWERS="baseline $VIEWERS"
 IDLE_S=${IDLE_S:-5}
 ANIM_S=${ANIM_S:-10}
 # key on the guest -> mode (tests/guest/README.md)
@@ -86,15 +89,20 @@ write_vm_file() {
 		>"$TMP/bench.vmplay"
 }
 
-# start_vmplay: VIEWER_PID, QEMU_PID; the stats line has the start-up times
+# start_vmplay [BINARY]: VIEWER_PID, QEMU_PID; the stats line has the
+# start-up times
 start_vmplay() {
-	LOG=$TMP/vmplay-$run.log
-	"$VMPLAY" --trust "$TMP/bench.vmplay" </dev/null >"$LOG" 2>&1 &
+	LOG=$TMP/$viewer-$run.log
+	"${1:-$VMPLAY}" --trust "$TMP/bench.vmplay" </dev/null >"$LOG" 2>&1 &
 	VIEWER_PID=$!
 	register_pid "$VIEWER_PID"
 	wait_for 30 eval 'QEMU_PID=$(pgrep -P $VIEWER_PID qemu-system)' || return 1
 	QEMU_PID=$(pgrep -P "$VIEWER_PID" qemu-system)
 }
+
+# start_baseline: another vmplay build (BENCH_BASELINE), for before/after
+# figures from one run
+start_baseline() { start_vmplay "$BENCH_BASELINE"; }
 
 # start_tigervnc: the same QEMU line as vmplay's, its VNC socket in $TMP
 start_tigervnc() {
@@ -116,7 +124,7 @@ start_tigervnc() {
 stop_play() {
 	qmp "$QMP" send-key p >/dev/null
 	wait_exit "$QEMU_PID" 30 || kill "$QEMU_PID"
-	if [ "$viewer" = vmplay ]; then
+	if [ "$viewer" != tigervnc ]; then
 		wait_exit "$VIEWER_PID" 30 || kill "$VIEWER_PID"
 	else
 		# vncviewer shows a "connection closed" box: close it
@@ -162,7 +170,7 @@ one_play() {
 	local rv rq ff parts=-
 	rv=$(peak_kb "$VIEWER_PID") rq=$(peak_kb "$QEMU_PID")
 	ff=-
-	if [ "$viewer" = vmplay ]; then
+	if [ "$viewer" != tigervnc ]; then
 		kill -USR1 "$VIEWER_PID"
 		wait_line 5 "$LOG" '^vmplay-stats:'
 		ff=$(grep -o 'first_frame_ms=[0-9-]*' "$LOG" | head -n 1 | cut -d= -f2)
@@ -224,15 +232,16 @@ for viewer in $VIEWERS; do
 		"$(awk -v v="$viewer" '$1 == "play" && $2 == v {print $6 / 1024}' "$RESULTS" | spread '%.0f') MB" \
 		"$(col 7 '%.0f')"
 done
-if [[ " $VIEWERS " == *" vmplay "* ]] && grep -q '^play vmplay .* [a-z_]*:[0-9]' "$RESULTS"; then
+for viewer in $VIEWERS; do
+	grep -q "^play $viewer .* [a-z_]*:[0-9]" "$RESULTS" || continue
 	echo
-	echo "vmplay start-up, ms from player start (medians):"
-	awk '$1 == "play" && $2 == "vmplay" && $8 != "-" {print $8}' "$RESULTS" |
+	echo "$viewer start-up: when each step was done, ms from the player's start (medians):"
+	awk -v v="$viewer" '$1 == "play" && $2 == v && $8 != "-" {print $8}' "$RESULTS" |
 		tr ',' '\n' | awk -F: '{v[$1] = v[$1] " " $2; if (!($1 in o)) o[$1] = n++}
 			function isort(a, n,  i, j, t) { for (i = 2; i <= n; i++) for (j = i; j > 1 && a[j - 1] > a[j]; j--) { t = a[j]; a[j] = a[j - 1]; a[j - 1] = t } }
 			END { for (k in o) { c = split(v[k], a, " "); isort(a, c)
 				printf "%d %s %d\n", o[k], k, a[int((c + 1) / 2)] } }' |
 		sort -n | awk '{printf "  %-16s %6d\n", $2, $3}'
-fi
+done
 [[ " $VIEWERS " == *" tigervnc "* ]] ||
 	echo "(TigerVNC rows skipped: vncviewer not installed; Debian package tigervnc-viewer)"
