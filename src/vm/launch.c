@@ -37,8 +37,6 @@
 /* How often wait_for_sockets probes while QEMU starts: each probe is a
  * stat and a connect, and every ms waited delays the first picture. */
 #define SOCKET_POLL_MS 5
-/* See qemu_malloc_env. */
-#define QEMU_TRIM_THRESHOLD "268435456"
 
 struct launch {
 	char *dir;
@@ -293,17 +291,24 @@ out:
 }
 
 /* glibc's allocator settings QEMU runs with, unless the user's
- * environment sets them. QEMU's VNC worker builds every framebuffer update
- * in a buffer of its own (a whole frame: 3 MB at 1024x768, 16 MB at
- * 2560x1440) and frees it once sent. With glibc's defaults that buffer is
- * mmapped, or taken from a heap trimmed after each free, so each update
- * page-faults a whole frame of fresh memory: measured with `make bench`,
- * the worker then costs 11 ms of CPU per 1024x768 frame instead of 0.4 ms.
- * Up to 32 MiB (the largest glibc accepts, a 16 MiB frame buffer rounded
- * up by QEMU) comes from the heap, and freed memory stays for reuse. */
+ * environment sets them. QEMU's VNC worker thread builds every framebuffer
+ * update in a fresh buffer (a whole frame: 3 MB at 1024x768, 14 MB at
+ * 2560x1440, grown by doubling to 4 and 16 MiB) that the main thread
+ * frees once sent. With glibc's defaults that memory goes back to the
+ * kernel between updates (mmapped chunks, trimmed heaps, and whole heaps
+ * of the worker's arena unmapped once empty), so every update page-faults
+ * a whole frame of fresh memory: measured with `make bench` the worker
+ * then costs 11 ms of CPU per 1024x768 frame instead of 0.4, and at
+ * 2560x1440 the frame rate collapses. So: blocks up to 32 MiB (the most
+ * glibc allows) come from the heap; free memory at the top of a heap is
+ * kept up to 64 MiB (twice that, as glibc's own adaptive rule would
+ * settle); and a 64 MiB top pad (a whole arena heap) keeps glibc from
+ * unmapping an empty heap of the worker's arena. Cost, measured: QEMU's
+ * peak RSS stays within a few MB of what it was. */
 static const char *const qemu_malloc_env[] = {
 	"MALLOC_MMAP_THRESHOLD_=33554432",
-	"MALLOC_TRIM_THRESHOLD_=" QEMU_TRIM_THRESHOLD,
+	"MALLOC_TRIM_THRESHOLD_=67108864",
+	"MALLOC_TOP_PAD_=67108864",
 };
 
 /* environ plus qemu_malloc_env's settings the user did not make; built
