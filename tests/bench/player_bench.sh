@@ -207,7 +207,7 @@ echo "full-screen, QEMU $(qemu-system-x86_64 --version | sed -n '1s/.*version \(
 for spec in $SIZES; do
 	size=${spec#*:}
 	echo
-	printf '%-9s %-9s | %-17s | %-17s | %-17s | %-17s | %-17s | %-17s\n' "$size" viewer \
+	printf '%-9s %-9s | %-17s | %-21s | %-19s | %-17s | %-21s | %-17s\n' "$size" viewer \
 		"frames/s" "QEMU non-vCPU" "viewer" "X server" "sum" "sum / TigerVNC"
 	for viewer in $VIEWERS; do
 		row() { awk -v v="$viewer" -v s="$size" "\$1 == \"frame\" && \$2 == v && \$3 == s && \$6 > 0 {print $1}" "$RESULTS" | spread "$2"; }
@@ -216,7 +216,7 @@ for spec in $SIZES; do
 			END { for (k in sum) { split(k, p, " ")
 				if (p[1] == v && (("tigervnc " p[2]) in sum))
 					print sum[k] / sum["tigervnc " p[2]] } }' "$RESULTS" | spread '%.2f')
-		printf '%-9s %-9s | %-17s | %-17s | %-17s | %-17s | %-17s | %-17s\n' "" "$viewer" \
+		printf '%-9s %-9s | %-17s | %-21s | %-19s | %-17s | %-21s | %-17s\n' "" "$viewer" \
 			"$(row '$6 / $5' '%.1f')" "$(row '$7 / $6' '%.2f')" \
 			"$(row '$8 / $6' '%.2f')" "$(row '$9 / $6' '%.2f')" \
 			"$(row '($7 + $8 + $9) / $6' '%.2f')" "$ratio"
