@@ -179,6 +179,13 @@ expect "an existing file is never overwritten" "create spare raw 1M" \
 	'spare.img exists already, and vmplay never overwrites a file'
 check "the existing file is untouched" test "$(cat "$TMP/spare.img")" = "keep me"
 expect "a bad disk name is refused" "create a/b qcow2 1M" "contains '/'"
+# The reader's rule, not a looser one: these would make the VM file
+# unloadable as [disk.NAME].
+expect "a name with '.' is refused" "create Data_2.old-x qcow2 1M" "contains '.'"
+expect "a name starting with a digit is refused" "create 1x qcow2 1M" \
+	"does not start with a letter"
+check "nothing was created for the refused names" \
+	test ! -e "$TMP/Data_2.old-x.qcow2" -a ! -e "$TMP/1x.qcow2"
 expect "growing an attached disk is refused while the VM runs" "grow system 128M" \
 	'^note error Disk system can grow only while the VM is off'
 expect "a new, not yet attached disk can grow" "grow data 64M" '^note info Disk data is now 64M$'
@@ -228,7 +235,13 @@ else
 	fail "qemu-img snapshot -l" "$snaps"
 fi
 expect "offline list through qemu-img" list '^snapshot before\|'
-expect "actions needing QEMU say it is off" "take x" '^note error Cannot take a snapshot: the VM is not running$'
+# with QEMU gone, snapshots go through qemu-img: the code of `vmplay snapshot`
+expect "offline take through qemu-img" "take x" '^note info Snapshot x taken$'
+check "  ... qemu-img lists x" eval 'qemu-img snapshot -l "$TMP/system.qcow2" | grep -qE "^[0-9]+ +x "'
+expect "offline delete" "delete x" '^note info Snapshot x deleted$'
+check "  ... x is gone" eval '! qemu-img snapshot -l "$TMP/system.qcow2" | grep -qE "^[0-9]+ +x "'
+expect "offline restore" "restore before" '^note info Snapshot before restored'
+expect "offline restore of a missing name says so" "restore nosuch" "^note error disk 'system' .* has no snapshot named 'nosuch'"
 expect "growing works while the VM is off" "grow system 128M" '^note info Disk system is now 128M$'
 check "system disk is 128M" test "$(json_get "$(qemu-img info --output=json "$TMP/system.qcow2")" virtual-size)" = 134217728
 exec {IN}>&-
