@@ -1,24 +1,25 @@
 /* Glue between the overlay menu (overlay.h), the toasts (toast.h) and
- * vm_actions, so that the player only calls three helpers:
+ * the machine (machine.h), so that the player only calls three helpers:
  *   actions_menu_dispatch  - the menu's snapshot, media and disk requests
- *                            (and the snapshot shortcut) go to vm_actions;
- *   actions_menu_fill      - vm_actions' lists, medium, recent ISOs and
+ *                            go to the machine (disks: to the QEMU
+ *                            engine's vm_actions, the only one with them);
+ *   actions_menu_fill      - the machine's lists, medium, recent ISOs and
  *                            busy text into the overlay_info it shows;
- *   actions_menu_note      - a vm_actions note as a toast (a progress toast
+ *   actions_menu_note      - a machine's note as a toast (a progress toast
  *                            becomes its result). */
 #ifndef VMPLAY_ACTIONS_MENU_H
 #define VMPLAY_ACTIONS_MENU_H
 
 #include "overlay.h"
 #include "toast.h"
-#include "vm_actions.h"
+#include "machine.h"
 
 #include <stdbool.h>
 
 /* Carries out req when it is one of the requests vm_actions owns
  * (snapshots, media, disks); false for the others (pause, view, keys,
  * screenshot, quit...), which the player handles itself. */
-bool actions_menu_dispatch(struct vm_actions *a, const struct menu_request *req);
+bool actions_menu_dispatch(struct machine *m, const struct menu_request *req);
 
 /* Strings the filled overlay_info points to, valid until the next fill or
  * actions_menu_lists_free (overlay_set_info copies them anyway). */
@@ -32,7 +33,7 @@ struct actions_menu_lists {
 
 /* Sets info's busy, cdrom, recent_isos, snapshots and disks from a; the
  * rest of info is the player's. */
-void actions_menu_fill(const struct vm_actions *a, struct overlay_info *info,
+void actions_menu_fill(struct machine *m, struct overlay_info *info,
 		       struct actions_menu_lists *keep);
 void actions_menu_lists_free(struct actions_menu_lists *keep);
 

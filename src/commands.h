@@ -8,6 +8,7 @@
 #include <stdbool.h>
 
 struct instance;
+struct machine;
 
 /* Options of the play path (vmplay [OPTIONS] FILE), overriding the file. */
 struct play_options {
@@ -31,5 +32,9 @@ int dry_run(const struct vm_config *cfg);
 int headless_run(const struct vm_config *cfg);
 /* Plays the VM in a window (player.c). */
 int player_run(const struct vm_config *cfg, const struct play_options *opts);
+/* The same with a machine made elsewhere (a libvirt domain), which the
+ * player takes over; NULL: QEMU for cfg, as player_run. */
+int player_play(const struct vm_config *cfg, const struct play_options *opts,
+		struct machine *machine);
 
 #endif

@@ -12,6 +12,7 @@
 #include "config.h"
 #include "desktop.h"
 #include "instance.h"
+#include "libvirt_machine.h"
 #include "log.h"
 #include "supervisor.h"
 #include "trust.h"
@@ -38,6 +39,7 @@ static const struct {
 static void usage(FILE *out)
 {
 	fputs("Usage: vmplay [OPTIONS] FILE.vmplay\n"
+	      "       vmplay [OPTIONS] --connect URI DOMAIN\n"
 	      "       vmplay COMMAND [ARGS]\n"
 	      "\n"
 	      "Plays the QEMU virtual machine described by FILE.vmplay in a window.\n"
@@ -50,6 +52,9 @@ static void usage(FILE *out)
 	      "  -f, --fullscreen   start full-screen\n"
 	      "      --kiosk        kiosk mode (see vmplay(1))\n"
 	      "      --trust        allow [qemu] args and other host-reaching settings\n"
+	      "  -c, --connect URI  play the libvirt domain DOMAIN (name, UUID or id)\n"
+	      "                     at URI (qemu:///system, qemu+ssh://user@host/system;\n"
+	      "                     \"\" for LIBVIRT_DEFAULT_URI or libvirt's default)\n"
 	      "      --keys         print the keyboard shortcuts in effect (for\n"
 	      "                     FILE.vmplay when given) and exit\n"
 	      "  -v, --verbose      log debug messages (also VMPLAY_DEBUG=1)\n"
@@ -65,6 +70,45 @@ static void usage(FILE *out)
 }
 
 enum play_mode { MODE_PLAY, MODE_DRY_RUN, MODE_HEADLESS, MODE_KEYS };
+
+/* vmplay --connect URI DOMAIN: the window with a libvirt domain. The
+ * window's settings (keys, scale) are a VM file's defaults, with the
+ * folder for screenshots and ISOs the current one. */
+static int play_libvirt(const char *uri, const char *domain,
+			const struct play_options *opts)
+{
+	char *error = NULL, *name = NULL;
+	if (uri && !*uri)
+		uri = NULL;   /* LIBVIRT_DEFAULT_URI, or libvirt's default */
+	struct machine *m = libvirt_machine_open(uri, domain, &name, &error);
+	if (!m) {
+		char *title = xasprintf("vmplay: cannot play %s", domain);
+		desktop_show_error(title, error);
+		free(title);
+		free(error);
+		return 1;
+	}
+	char *cwd = path_absolute(".");
+	char *path = xasprintf("%s/%s.vmplay", cwd, name);
+	char *text = xasprintf("[vm]\nname = %s\n", name);
+	struct vm_config *cfg = config_parse(path, text, strlen(text), &error);
+	free(text);
+	free(path);
+	free(cwd);
+	free(name);
+	int status = 1;
+	if (!cfg) {   /* a domain name the VM file syntax cannot hold */
+		fprintf(stderr, "vmplay: %s\n", error);
+		free(error);
+		machine_destroy(m);
+		return 1;
+	}
+	if (opts->fullscreen)
+		cfg->fullscreen = true;
+	status = player_play(cfg, opts, m);
+	config_destroy(cfg);
+	return status;
+}
 
 /* Before a VM runs: one vmplay per VM file (a second open raises the
  * first window), the trust rule for settings that reach the host, then
@@ -112,6 +156,7 @@ int main(int argc, char **argv)
 	}
 
 	enum { OPT_HEADLESS = 256, OPT_KIOSK, OPT_TRUST, OPT_KEYS };
+	const char *connect_uri = NULL;
 	static const struct option options[] = {
 		{ "dry-run", no_argument, NULL, 'n' },
 		{ "headless", no_argument, NULL, OPT_HEADLESS },
@@ -119,6 +164,7 @@ int main(int argc, char **argv)
 		{ "kiosk", no_argument, NULL, OPT_KIOSK },
 		{ "trust", no_argument, NULL, OPT_TRUST },
 		{ "keys", no_argument, NULL, OPT_KEYS },
+		{ "connect", required_argument, NULL, 'c' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -127,7 +173,7 @@ int main(int argc, char **argv)
 	enum play_mode mode = MODE_PLAY;
 	struct play_options opts = { 0 };
 	int c;
-	while ((c = getopt_long(argc, argv, "nfvhV", options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "nfvhVc:", options, NULL)) != -1) {
 		switch (c) {
 		case 'n': mode = MODE_DRY_RUN; break;
 		case OPT_HEADLESS: mode = MODE_HEADLESS; break;
@@ -135,6 +181,7 @@ int main(int argc, char **argv)
 		case OPT_KIOSK: opts.kiosk = true; break;
 		case OPT_TRUST: opts.trust = true; break;
 		case OPT_KEYS: mode = MODE_KEYS; break;
+		case 'c': connect_uri = optarg; break;
 		case 'v': log_set_level(LOG_DEBUG); break;
 		case 'h': usage(stdout); return 0;
 		case 'V': printf("vmplay %s\n", VMPLAY_VERSION); return 0;
@@ -143,6 +190,25 @@ int main(int argc, char **argv)
 	}
 	if (mode == MODE_KEYS && optind == argc)
 		return bindings_cmd_keys(NULL);
+	if (connect_uri) {
+		if (optind != argc - 1) {
+			fputs(optind == argc
+				      ? "vmplay: --connect URI needs a DOMAIN "
+					"(name, UUID or id)\n"
+				      : "vmplay: --connect URI takes one DOMAIN\n",
+			      stderr);
+			usage(stderr);
+			return 2;
+		}
+		if (mode != MODE_PLAY || opts.kiosk) {
+			fputs("vmplay: --connect plays a domain in a window; "
+			      "--dry-run, --headless, --kiosk and --keys are "
+			      "for VM files (libvirt runs the domain "
+			      "without a window: virsh start)\n", stderr);
+			return 2;
+		}
+		return play_libvirt(connect_uri, argv[optind], &opts);
+	}
 	if (optind != argc - 1) {
 		if (optind == argc)
 			fputs("vmplay: no VM file given\n", stderr);

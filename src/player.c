@@ -31,6 +31,7 @@
 #include "instance.h"
 #include "kiosk.h"
 #include "log.h"
+#include "machine_qemu.h"
 #include "overlay.h"
 #include "render.h"
 #include "screenshot.h"
@@ -38,7 +39,7 @@
 #include "text.h"
 #include "toast.h"
 #include "util.h"
-#include "vm_actions.h"
+#include "machine.h"
 #include "vm_session.h"
 #include "vnc.h"
 
@@ -68,6 +69,9 @@ struct player {
 	struct vnc *vnc;
 	struct input *input;
 	struct bindings *bindings;
+	/* what the window shows and controls (machine.h); session is its
+	 * QEMU when it has one (kiosk mode's supervisor swaps it) */
+	struct machine *machine;
 	struct vm_session *session;
 	struct text *text;         /* fonts for the menu and toasts */
 	struct overlay *overlay;   /* NULL without a font */
@@ -82,8 +86,7 @@ struct player {
 	bool pump_for_repeat;  /* SDL makes key repeats in its pump */
 	uint64_t vnc_lost_at;
 
-	/* Snapshots, media and disks (vm_actions.c, glue in actions_menu.c) */
-	struct vm_actions *actions;      /* NULL until QEMU runs */
+	/* Snapshots, media and disks (machine.h, glue in actions_menu.c) */
 	struct actions_menu_lists lists; /* what the overlay_info points to */
 	unsigned progress_toast;         /* a progress toast awaiting its result */
 
@@ -192,7 +195,7 @@ static const char *state_word(enum vm_state s)
 
 static void update_title(struct player *p)
 {
-	const char *word = p->session ? state_word(p->state) : "starting";
+	const char *word = p->machine ? state_word(p->state) : "starting";
 	if (p->failed)
 		word = "stopped";
 	char *title = xasprintf("%s: %s%s", p->cfg->name, word,
@@ -267,7 +270,7 @@ static void fail(struct player *p, const char *message)
 	update_title(p);
 }
 
-/* ---- vm_actions' results (actions_menu.c) ---- */
+/* ---- the machine's results (actions_menu.c) ---- */
 
 static void on_action_note(void *user, enum vm_note kind, const char *text)
 {
@@ -285,13 +288,7 @@ static void on_action_changed(void *user)
 	update_info(user);
 }
 
-static void on_qmp_event(void *user, const char *event,
-			 struct json_object *data)
-{
-	struct player *p = user;
-	if (p->actions)   /* snapshot jobs end with JOB_STATUS_CHANGE */
-		vm_actions_handle_event(p->actions, event, data);
-}
+static bool connect_display(struct player *p);
 
 static void on_state(void *user, enum vm_state state, const char *why)
 {
@@ -311,22 +308,30 @@ static void on_state(void *user, enum vm_state state, const char *why)
 	case VM_STATE_STOPPING:
 		render_set_message(p->render, why);
 		break;
-	case VM_STATE_EXITED:
+	case VM_STATE_EXITED: {
 		if (p->sv)
 			break;   /* kiosk: the supervisor starts it again */
-		switch (vm_session_outcome(p->session)) {
-		case VM_OUTCOME_POWEROFF:
-		case VM_OUTCOME_STOPPED:
+		char *msg = NULL;
+		switch (machine_ended(p->machine, &msg)) {
+		case MACHINE_END_DONE:
 			p->exit_status = 0;
 			p->quit = true;
 			break;
-		default: {
-			char *msg = vm_session_describe_exit(p->session);
-			fail(p, msg);
-			free(msg);
+		case MACHINE_END_STOPPED:   /* it can run again */
+			render_set_message(p->render, msg);
+			break;
+		default:
+			fail(p, msg ? msg : "The machine failed.");
 			break;
 		}
-		}
+		free(msg);
+		break;
+	}
+	case VM_STATE_RUNNING:
+	case VM_STATE_PAUSED:
+		/* started again (Run, or from outside): show it */
+		if (!p->vnc && !p->failed && !p->sv && connect_display(p))
+			render_set_message(p->render, NULL);
 		break;
 	default:
 		break;
@@ -344,21 +349,20 @@ static void request_close(struct player *p)
 			log_debug("kiosk mode: closing is off");
 		return;
 	}
-	if (p->failed || !p->session || vm_session_exited(p->session)) {
+	if (p->failed || machine_close(p->machine) == MACHINE_CLOSE_NOW)
 		p->quit = true;
-		return;
-	}
-	vm_session_request_stop(p->session);
 }
 
 static void toggle_pause(struct player *p)
 {
-	if (!p->session)
+	if (!p->machine)
 		return;
 	if (p->state == VM_STATE_PAUSED)
-		vm_session_resume(p->session);
+		machine_resume(p->machine);
 	else if (p->state == VM_STATE_RUNNING)
-		vm_session_pause(p->session);
+		machine_pause(p->machine);
+	else if (p->state == VM_STATE_EXITED && !p->failed)
+		machine_start(p->machine);   /* Run */
 }
 
 /* ---- the overlay menu and toasts (overlay.c, toast.c) ----
@@ -369,7 +373,7 @@ static void update_info(struct player *p)
 {
 	if (!p->overlay)
 		return;
-	bool running = p->session && !vm_session_exited(p->session) &&
+	bool running = p->machine && p->state != VM_STATE_EXITED &&
 		       !p->failed;
 	struct overlay_info info = {
 		.vm_name = p->cfg->name,
@@ -380,11 +384,11 @@ static void update_info(struct player *p)
 		.started_ms = p->started_ms,
 		.fullscreen = render_fullscreen(p->render),
 		.scale = render_scale(p->render),
-		.has_cdrom = p->cfg->has_cdrom,
+		.has_cdrom = machine_has_cdrom(p->machine),
 		.cdrom = p->cfg->cdrom_file,
 	};
-	if (p->actions)
-		actions_menu_fill(p->actions, &info, &p->lists);
+	if (p->machine)
+		actions_menu_fill(p->machine, &info, &p->lists);
 	overlay_set_info(p->overlay, &info);
 	render_invalidate(p->render);
 }
@@ -421,9 +425,8 @@ static void take_screenshot(struct player *p)
 static void on_menu(void *user, const struct menu_request *req)
 {
 	struct player *p = user;
-	struct qmp *q = p->session ? vm_session_qmp(p->session) : NULL;
 	log_debug("menu: %s", menu_action_name(req->action));
-	if (p->actions && actions_menu_dispatch(p->actions, req)) {
+	if (p->machine && actions_menu_dispatch(p->machine, req)) {
 		update_info(p);
 		return;
 	}
@@ -432,16 +435,13 @@ static void on_menu(void *user, const struct menu_request *req)
 		toggle_pause(p);
 		break;
 	case MENU_RESET:
-		if (q && qmp_send(q, "system_reset", NULL, NULL, NULL))
-			toast(p, TOAST_INFO, "The machine was reset.");
+		machine_reset(p->machine);
 		break;
 	case MENU_SHUTDOWN:
-		if (p->session)
-			vm_session_powerdown(p->session);
+		machine_powerdown(p->machine);
 		break;
 	case MENU_FORCE_OFF:
-		if (p->session)
-			vm_session_quit(p->session);
+		machine_force_off(p->machine);
 		break;
 	case MENU_FULLSCREEN:
 		render_set_fullscreen(p->render, !render_fullscreen(p->render));
@@ -561,8 +561,7 @@ static void run_action(struct player *p, enum action a)
 		open_menu(p, true);
 		break;
 	case ACTION_SNAPSHOT:
-		if (p->actions)
-			vm_actions_snapshot_take(p->actions, NULL);
+		machine_snapshot_take(p->machine, NULL);
 		break;
 	case ACTION_SCREENSHOT:
 		take_screenshot(p);
@@ -727,7 +726,7 @@ static void kiosk_ended(void *user, struct vm_session *s, long delay_ms,
 	p->vnc = NULL;
 	p->vnc_lost_at = 0;
 	p->session = NULL;
-	vm_actions_set_session(p->actions, NULL);
+	machine_qemu_set_session(p->machine, NULL, false);
 	kiosk_stopped(p, why, delay_ms);
 	update_info(p);
 }
@@ -979,17 +978,17 @@ static void loop(struct player *p)
 		int i_session = n;
 		if (p->sv)
 			n += supervisor_pollfds(p->sv, fds + n, 8 - n);
-		else if (p->session)
-			n += vm_session_pollfds(p->session, fds + n, 8 - n);
+		else
+			n += machine_pollfds(p->machine, fds + n, 8 - n);
 
 		int timeout = p->display_fd >= 0 ? p->display_max_wait
 						 : PUMP_INTERVAL_MS;
 		if (p->sv)
 			timeout = min_timeout(timeout,
 					      supervisor_timeout_ms(p->sv));
-		else if (p->session)
+		else
 			timeout = min_timeout(timeout,
-					      vm_session_timeout_ms(p->session));
+					      machine_timeout_ms(p->machine));
 		if (p->kiosk)
 			timeout = min_timeout(timeout, kiosk_timeout_ms(p));
 		if (!p->vnc && p->vnc_lost_at && !p->failed)
@@ -1025,8 +1024,8 @@ static void loop(struct player *p)
 				p->exit_status = supervisor_exit_status(p->sv);
 				p->quit = true;
 			}
-		} else if (p->session) {
-			vm_session_dispatch(p->session);
+		} else {
+			machine_dispatch(p->machine);
 		}
 		if (p->kiosk)
 			kiosk_tick(p);
@@ -1042,17 +1041,18 @@ static void loop(struct player *p)
 		if (p->overlay && overlay_timeout(p->overlay, now) == 0)
 			render_invalidate(p->render);   /* the uptime ticks */
 		if (!p->sv && !p->vnc && p->vnc_lost_at && !p->failed &&
-		    !p->quit && now_ms() - p->vnc_lost_at > VNC_LOST_GRACE_MS) {
-			fail(p, "Lost the connection to QEMU's display; "
-				"stopping the VM.");
-			vm_session_quit(p->session);
+		    !p->quit && p->state != VM_STATE_EXITED &&
+		    now_ms() - p->vnc_lost_at > VNC_LOST_GRACE_MS) {
+			char *msg = machine_display_lost(p->machine);
+			fail(p, msg);
+			free(msg);
 		}
 	}
 }
 
-/* Follows a running QEMU: its state, its display. false when the display
- * cannot be reached (said on screen; the caller stops QEMU). */
-static bool attach_session(struct player *p, struct vm_session *s)
+/* Connects the machine's display. false when it cannot be reached (said
+ * on screen). */
+static bool connect_display(struct player *p)
 {
 	static const struct vnc_callbacks cb = {
 		.resize = on_vnc_resize,
@@ -1061,14 +1061,12 @@ static bool attach_session(struct player *p, struct vm_session *s)
 		.frame = on_vnc_frame,
 	};
 	char *error = NULL;
-	p->session = s;
-	p->state = vm_session_state(s);
-	vm_session_set_listener(s, &(struct vm_session_listener){
-		.state_changed = on_state, .event = on_qmp_event, .user = p });
-	vm_actions_set_session(p->actions, s);
-	const char *sock = launch_vnc_socket(vm_session_launch(s));
-	p->vnc = vnc_connect(sock, p->cfg->display_device != DISPLAY_STD, &cb,
-			     p, &error);
+	int fd = machine_open_display(p->machine, &error);
+	if (fd >= 0)
+		p->vnc = vnc_connect_fd(fd, "the display",
+					machine_wants_cursor(p->machine), &cb,
+					p, &error);
+	p->vnc_lost_at = 0;
 	if (!p->vnc) {
 		if (p->sv)
 			log_error("%s", error ? error : "no display");
@@ -1083,9 +1081,37 @@ static bool attach_session(struct player *p, struct vm_session *s)
 	return true;
 }
 
+/* Follows the machine: its state, its display. false when the display
+ * cannot be reached (said on screen; the caller stops a QEMU). */
+static bool attach_machine(struct player *p)
+{
+	p->state = machine_state(p->machine);
+	machine_set_listener(p->machine, &(struct machine_listener){
+		.state_changed = on_state, .note = on_action_note,
+		.changed = on_action_changed, .user = p });
+	if (p->state == VM_STATE_EXITED) {   /* a stopped libvirt domain */
+		on_state(p, p->state, "stopped");
+		return true;
+	}
+	return connect_display(p);
+}
+
+static bool attach_session(struct player *p, struct vm_session *s)
+{
+	p->session = s;
+	machine_qemu_set_session(p->machine, s, !p->sv);
+	return attach_machine(p);
+}
+
 int player_run(const struct vm_config *cfg, const struct play_options *opts)
 {
-	struct player pl = { .cfg = cfg, .display_fd = -1 };
+	return player_play(cfg, opts, NULL);
+}
+
+int player_play(const struct vm_config *cfg, const struct play_options *opts,
+		struct machine *machine)
+{
+	struct player pl = { .cfg = cfg, .display_fd = -1, .machine = machine };
 	struct player *p = &pl;
 	p->started_ms = now_ms();
 	char *error = NULL;
@@ -1151,22 +1177,22 @@ int player_run(const struct vm_config *cfg, const struct play_options *opts)
 	present(p);
 	SDL_PumpEvents();
 
-	struct vm_actions_listener actions_listener = {
-		on_action_note, on_action_changed, p };
-	p->actions = vm_actions_create(cfg, NULL, &actions_listener);
-
 	p->instance = opts->instance;
-	if (cfg->kiosk || opts->kiosk) {
+	if (p->machine) {   /* given: a libvirt domain */
+		attach_machine(p);
+	} else if (cfg->kiosk || opts->kiosk) {
+		p->machine = machine_qemu_create(cfg);
 		p->kiosk = kiosk_create(cfg);
 		kiosk_run(p);
 	} else {
-		p->session = vm_session_start(cfg, 0, &error);
-		if (!p->session) {
+		p->machine = machine_qemu_create(cfg);
+		struct vm_session *s = vm_session_start(cfg, 0, &error);
+		if (!s) {
 			fail(p, error ? error : "QEMU did not start");
 			free(error);
 			error = NULL;
-		} else if (!attach_session(p, p->session)) {
-			vm_session_quit(p->session);
+		} else if (!attach_session(p, s)) {
+			vm_session_quit(s);
 		}
 	}
 	update_title(p);
@@ -1178,8 +1204,6 @@ out:
 	if (getenv("VMPLAY_STATS"))
 		print_stats(p);
 	install_signals(false);
-	vm_actions_destroy(p->actions);
-	p->actions = NULL;
 	actions_menu_lists_free(&p->lists);
 	overlay_destroy(p->overlay);
 	toasts_destroy(p->toasts);
@@ -1188,10 +1212,11 @@ out:
 	text_destroy(p->text);
 	input_destroy(p->input);
 	vnc_destroy(p->vnc);
-	if (p->sv)
-		supervisor_destroy(p->sv);   /* owns the session */
-	else
-		vm_session_destroy(p->session);
+	if (p->sv) {   /* kiosk: the supervisor owns the session */
+		machine_qemu_set_session(p->machine, NULL, false);
+		supervisor_destroy(p->sv);
+	}
+	machine_destroy(p->machine);   /* and with it the session, if any */
 	kiosk_destroy(p->kiosk);
 	free(kiosk_message);
 	kiosk_message = NULL;

@@ -27,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
@@ -484,18 +485,21 @@ struct vnc *vnc_connect(const char *path, bool want_cursor,
 			const struct vnc_callbacks *cb, void *user,
 			char **error)
 {
+	int fd = unix_connect(path, error);
+	if (fd < 0)
+		return NULL;
+	return vnc_connect_fd(fd, path, want_cursor, cb, user, error);
+}
+
+struct vnc *vnc_connect_fd(int fd, const char *what, bool want_cursor,
+			   const struct vnc_callbacks *cb, void *user,
+			   char **error)
+{
 	static bool registered;
 	if (!registered) {
 		rfbClientLog = lib_log;
 		rfbClientErr = lib_err;
 		registered = true;
-	}
-	struct stat st;
-	if (stat(path, &st) != 0 || !S_ISSOCK(st.st_mode)) {
-		/* the library would fall back to a DNS lookup of the path */
-		*error = xasprintf("VNC socket %s: %s", path,
-				   errno ? strerror(errno) : "not a socket");
-		return NULL;
 	}
 	struct vnc *v = xcalloc(1, sizeof(*v));
 	if (cb)
@@ -505,6 +509,7 @@ struct vnc *vnc_connect(const char *path, bool want_cursor,
 	rfbClient *c = rfbGetClient(8, 3, 4);
 	if (!c) {
 		free(v);
+		close(fd);
 		*error = xstrdup("out of memory creating the VNC client");
 		return NULL;
 	}
@@ -525,17 +530,13 @@ struct vnc *vnc_connect(const char *path, bool want_cursor,
 	c->canHandleNewFBSize = TRUE;
 	c->programName = "vmplay";
 	free(c->serverHost);             /* rfbGetClient's empty string */
-	c->serverHost = xstrdup(path);   /* freed by rfbClientCleanup */
+	c->serverHost = xstrdup(what);   /* freed by rfbClientCleanup */
 	c->serverPort = 0;               /* -1 would mean "replay a file" */
+	/* already connected: the library closes it with the client */
+	c->sock = fd;
 
-	if (!ConnectToRFBServer(c, c->serverHost, c->serverPort)) {
-		*error = xasprintf("cannot connect to QEMU's VNC socket %s",
-				   path);
-		goto fail;
-	}
 	if (!InitialiseRFBConnection(c)) {
-		*error = xasprintf("VNC handshake with QEMU failed on %s",
-				   path);
+		*error = xasprintf("VNC handshake failed on %s", what);
 		goto fail;
 	}
 	c->width = c->si.framebufferWidth;
@@ -548,7 +549,7 @@ struct vnc *vnc_connect(const char *path, bool want_cursor,
 	if (!send_pixel_format(c) || !send_encodings(c, want_cursor) ||
 	    !SendFramebufferUpdateRequest(c, 0, 0, c->width, c->height,
 					  FALSE)) {
-		*error = xasprintf("cannot set up the VNC session on %s", path);
+		*error = xasprintf("cannot set up the VNC session on %s", what);
 		goto fail;
 	}
 	log_debug("VNC connected: %dx%d", c->width, c->height);

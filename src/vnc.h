@@ -49,6 +49,12 @@ struct vnc_callbacks {
 struct vnc *vnc_connect(const char *path, bool want_cursor,
 			const struct vnc_callbacks *cb, void *user,
 			char **error);
+/* The same over a stream already connected to a VNC server (a socket
+ * from libvirt, an SSH tunnel); the connection owns fd from now on, also
+ * on failure. what names it in messages. */
+struct vnc *vnc_connect_fd(int fd, const char *what, bool want_cursor,
+			   const struct vnc_callbacks *cb, void *user,
+			   char **error);
 void vnc_destroy(struct vnc *v);   /* accepts NULL */
 
 /* The socket, for poll(). When it is readable, call vnc_dispatch: it

@@ -6,6 +6,7 @@
 #include "test.h"
 
 #include "actions_menu.h"
+#include "machine_qemu.h"
 #include "config.h"
 #include "recent.h"
 #include "util.h"
@@ -363,8 +364,11 @@ static void test_menu_dispatch(void)
 	if (!cfg)
 		return;
 	int notes = 0;
-	struct vm_actions_listener l = { count_note, NULL, &notes };
-	struct vm_actions *a = vm_actions_create(cfg, NULL, &l);
+	/* the QEMU engine of the machine seam, with no QEMU running */
+	struct machine *m = machine_qemu_create(cfg);
+	machine_set_listener(m, &(struct machine_listener){
+		.note = count_note, .user = &notes });
+	struct vm_actions *a = machine_actions(m);
 	static const struct {
 		enum menu_action action;
 		bool handled;
@@ -381,7 +385,7 @@ static void test_menu_dispatch(void)
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
 		struct menu_request req = { .action = cases[i].action };
-		CHECK_INT(actions_menu_dispatch(a, &req), cases[i].handled);
+		CHECK_INT(actions_menu_dispatch(m, &req), cases[i].handled);
 	}
 	/* No VM running, no disk, no CD: every handled action but the lists
 	 * said why it could not run; nothing was left running. */
@@ -390,13 +394,13 @@ static void test_menu_dispatch(void)
 
 	struct overlay_info info = { 0 };
 	struct actions_menu_lists keep = { 0 };
-	actions_menu_fill(a, &info, &keep);
+	actions_menu_fill(m, &info, &keep);
 	CHECK(info.snapshots_known && info.disks_known);   /* listed offline */
 	CHECK_INT(info.n_snapshots, 0);
 	CHECK_INT(info.n_disks, 0);
 	CHECK(info.busy == NULL && info.cdrom == NULL);
 	actions_menu_lists_free(&keep);
-	vm_actions_destroy(a);
+	machine_destroy(m);
 	config_destroy(cfg);
 }
 
