@@ -251,9 +251,12 @@ static void lv_dispatch(void *self)
 {
 	struct lv *l = of(self);
 	struct lv_event ev;
+	/* events come in bursts (destroy: shutdown, then stopped); the state
+	 * is read once after the burst, with the last event's reason */
+	const char *why = NULL;
 	while (read(l->pipe[0], &ev, sizeof(ev)) == (ssize_t)sizeof(ev)) {
 		if (ev.kind == EV_LIFECYCLE) {
-			refresh_state(l, event_why(ev.event, ev.detail));
+			why = event_why(ev.event, ev.detail);
 			if (ev.event == VIR_DOMAIN_EVENT_STARTED ||
 			    ev.event == VIR_DOMAIN_EVENT_STOPPED)
 				read_cdrom(l);
@@ -267,16 +270,18 @@ static void lv_dispatch(void *self)
 				[VIR_CONNECT_CLOSE_REASON_CLIENT] = "closed here",
 			};
 			l->closed = true;
-			const char *why = (unsigned)ev.detail < ARRAY_SIZE(reasons)
-						  ? reasons[ev.detail] : "unknown";
+			const char *reason = (unsigned)ev.detail < ARRAY_SIZE(reasons)
+						     ? reasons[ev.detail] : "unknown";
 			log_error("lost the connection to libvirt at %s (%s)",
-				  l->uri, why);
+				  l->uri, reason);
 			note(l, VM_NOTE_ERROR,
 			     "Lost the connection to libvirt at %s (%s). The "
 			     "domain goes on; the controls do not work until "
-			     "vmplay connects again.", l->uri, why);
+			     "vmplay connects again.", l->uri, reason);
 		}
 	}
+	if (why && !l->closed)
+		refresh_state(l, why);
 }
 
 static enum vm_state lv_state(void *self)
@@ -347,8 +352,8 @@ static enum machine_end lv_ended(void *self, char **message)
 	const char *how = l->last_reason == VIR_DOMAIN_SHUTOFF_CRASHED ||
 				  l->last_reason == VIR_DOMAIN_SHUTOFF_FAILED
 			  ? "stopped with an error" : "shut off";
-	*message = xasprintf("%s is %s.\n\nChoose Run in the menu, or press "
-			     "the Pause shortcut, to start it.", l->name, how);
+	*message = xasprintf("%s is %s.\n\nPress the pause shortcut "
+			     "(pause/resume) to start it.", l->name, how);
 	return MACHINE_END_STOPPED;
 }
 
@@ -847,6 +852,26 @@ struct machine *libvirt_machine_open(const char *uri, const char *domain,
 	if (l->lifecycle_id < 0)
 		log_warn("%s: no state events from libvirt (%s); the title "
 			 "may lag", l->name, lv_error());
+	/* a domain without a VNC display cannot be played: say so now,
+	 * running or not (the stored description has the same devices) */
+	char *xml = virDomainGetXMLDesc(dom, 0);
+	struct lvxml_vnc vnc;
+	lvxml_vnc(xml ? xml : "", &vnc);
+	free(xml);
+	if (!vnc.found) {
+		*error = vnc.other
+			? xasprintf("%s has a %s display and no VNC display; "
+				    "vmplay plays VNC displays (add <graphics "
+				    "type='vnc'> to the domain)", l->name,
+				    vnc.other)
+			: xasprintf("%s has no display (no <graphics> in its "
+				    "description); add <graphics type='vnc'> to "
+				    "play it", l->name);
+		lvxml_vnc_free(&vnc);
+		machine_destroy(m);
+		return NULL;
+	}
+	lvxml_vnc_free(&vnc);
 	int state, reason;
 	if (virDomainGetState(dom, &state, &reason, 0) < 0) {
 		*error = xasprintf("cannot read %s's state: %s", l->name,

@@ -289,6 +289,7 @@ static void on_action_changed(void *user)
 }
 
 static bool connect_display(struct player *p);
+static bool open_vnc(struct player *p, char **error);
 
 static void on_state(void *user, enum vm_state state, const char *why)
 {
@@ -1040,6 +1041,17 @@ static void loop(struct player *p)
 			render_invalidate(p->render);
 		if (p->overlay && overlay_timeout(p->overlay, now) == 0)
 			render_invalidate(p->render);   /* the uptime ticks */
+		/* the machine still runs: its display may come back (libvirt
+		 * restarts QEMU to restore a snapshot) */
+		if (!p->sv && !p->vnc && p->vnc_lost_at && !p->failed &&
+		    !p->quit && p->state != VM_STATE_EXITED) {
+			char *error = NULL;
+			if (open_vnc(p, &error)) {
+				log_debug("display connected again");
+				p->vnc_lost_at = 0;
+			}
+			free(error);
+		}
 		if (!p->sv && !p->vnc && p->vnc_lost_at && !p->failed &&
 		    !p->quit && p->state != VM_STATE_EXITED &&
 		    now_ms() - p->vnc_lost_at > VNC_LOST_GRACE_MS) {
@@ -1052,7 +1064,7 @@ static void loop(struct player *p)
 
 /* Connects the machine's display. false when it cannot be reached (said
  * on screen). */
-static bool connect_display(struct player *p)
+static bool open_vnc(struct player *p, char **error)
 {
 	static const struct vnc_callbacks cb = {
 		.resize = on_vnc_resize,
@@ -1060,12 +1072,20 @@ static bool connect_display(struct player *p)
 		.cursor = on_vnc_cursor,
 		.frame = on_vnc_frame,
 	};
-	char *error = NULL;
-	int fd = machine_open_display(p->machine, &error);
+	int fd = machine_open_display(p->machine, error);
 	if (fd >= 0)
 		p->vnc = vnc_connect_fd(fd, "the display",
 					machine_wants_cursor(p->machine), &cb,
-					p, &error);
+					p, error);
+	if (p->vnc)
+		input_set_vnc(p->input, p->vnc);
+	return p->vnc != NULL;
+}
+
+static bool connect_display(struct player *p)
+{
+	char *error = NULL;
+	open_vnc(p, &error);
 	p->vnc_lost_at = 0;
 	if (!p->vnc) {
 		if (p->sv)
@@ -1076,7 +1096,6 @@ static bool connect_display(struct player *p)
 		update_title(p);
 		return false;
 	}
-	input_set_vnc(p->input, p->vnc);
 	update_title(p);
 	return true;
 }
