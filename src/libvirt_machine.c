@@ -871,6 +871,20 @@ struct machine *libvirt_machine_open(const char *uri, const char *domain,
 		machine_destroy(m);
 		return NULL;
 	}
+	struct libvirt_ssh ssh;
+	bool over_ssh = libvirt_uri_ssh(l->uri, &ssh);
+	libvirt_ssh_free(&ssh);
+	if (over_ssh && !strcmp(vnc.listen_type, "none")) {
+		*error = xasprintf(
+			"%s's display cannot be reached over SSH: it has no "
+			"socket or port (listen type 'none'), only its own "
+			"host can open it. Give the domain <listen "
+			"type='socket'/> in its <graphics type='vnc'> to play "
+			"it from another host.", l->name);
+		lvxml_vnc_free(&vnc);
+		machine_destroy(m);
+		return NULL;
+	}
 	lvxml_vnc_free(&vnc);
 	int state, reason;
 	if (virDomainGetState(dom, &state, &reason, 0) < 0) {
