@@ -22,10 +22,14 @@ ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARNINGS) $(CFLAGS) $(EXTRA_CFLAGS) \
 	-Isrc $(PKG_CFLAGS) -MMD -MP
 LIBS = $(PKG_LIBS) -lm -lpthread
 
-SRCS := $(wildcard src/*.c)
-LIB_OBJS := $(patsubst src/%.c,$(BUILD)/obj/%.o,$(filter-out src/main.c,$(SRCS)))
+# The layers, lowest first: a file may include its own layer and those
+# before it (make check runs tests/layers.sh to hold that).
+LAYERS := base vm player cli
+SRCS := $(foreach l,$(LAYERS),$(wildcard src/$(l)/*.c))
+LIB_OBJS := $(patsubst src/%.c,$(BUILD)/obj/%.o,$(SRCS))
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
+LINT_TESTS := $(sort $(wildcard tests/lint/test_*.sh))
 E2E_TESTS := $(sort $(wildcard tests/e2e/test_*.sh))
 
 # Extra targets the test guest, benchmarks and assets add (mk/*.mk) append to
@@ -52,7 +56,7 @@ include $(wildcard mk/*.mk)
 # the sum, "N passed, N failed", and the exit status is non-zero on failure.
 check: all $(UNIT_BINS) $(CHECK_DEPS)
 	@VMPLAY=$(abspath $(BUILD)/vmplay) BUILD=$(abspath $(BUILD)) \
-		tests/run.sh $(UNIT_BINS) $(E2E_TESTS)
+		tests/run.sh $(LINT_TESTS) $(UNIT_BINS) $(E2E_TESTS)
 
 unit-check: $(UNIT_BINS)
 	@tests/run.sh $(UNIT_BINS)

@@ -7,16 +7,17 @@
  * receives, sends keys (keymap.c) and pointer events back, and drives QEMU
  * through qmp.c. Subcommands (new, disk, check) do the same jobs without a
  * window. This file only parses the command line and dispatches. */
-#include "bindings.h"
-#include "commands.h"
-#include "config.h"
-#include "desktop.h"
-#include "instance.h"
-#include "libvirt_machine.h"
-#include "log.h"
-#include "supervisor.h"
-#include "trust.h"
-#include "util.h"
+#include "base/log.h"
+#include "base/util.h"
+#include "cli/commands.h"
+#include "player/bindings.h"
+#include "player/desktop.h"
+#include "player/player.h"
+#include "vm/config.h"
+#include "vm/instance.h"
+#include "vm/libvirt_machine.h"
+#include "vm/supervisor.h"
+#include "vm/trust.h"
 
 #include <getopt.h>
 #include <stdio.h>

@@ -1,5 +1,5 @@
 #!/bin/bash
-# The menu's actions (src/vm_actions.c) against real QEMU, headless: the
+# The menu's actions (src/vm/vm_actions.c) against real QEMU, headless: the
 # test guest boots under $BUILD/tests/actions-driver, which runs the same
 # vm_session + vm_actions loop as the player and takes commands on stdin.
 # A second QMP monitor of the test's own (added through [qemu] args) checks

@@ -1,8 +1,8 @@
 #include "test.h"
 
-#include "bindings.h"
-#include "config.h"
-#include "util.h"
+#include "base/util.h"
+#include "player/bindings.h"
+#include "vm/config.h"
 
 #include <stddef.h>
 #include <stdlib.h>
@@ -1055,8 +1055,8 @@ static void test_documentation(void)
 		return;
 	config_each_key(check_documented, &d);
 	CHECK(d.keys > 30);
-	for (int a = ACTION_NONE + 1; a < ACTION_COUNT; a++) {
-		char *name = xstrdup(action_name((enum action)a));
+	for (int a = SHORTCUT_NONE + 1; a < SHORTCUT_COUNT; a++) {
+		char *name = xstrdup(shortcut_name((enum shortcut)a));
 		char *escaped = xmalloc(2 * strlen(name) + 1), *o = escaped;
 		for (const char *c = name; *c; c++) {
 			if (*c == '-')

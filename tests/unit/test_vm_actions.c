@@ -5,12 +5,13 @@
  * tests/e2e/test_actions.sh.) */
 #include "test.h"
 
-#include "actions_menu.h"
-#include "machine_qemu.h"
-#include "config.h"
-#include "recent.h"
-#include "util.h"
-#include "vm_actions.h"
+#include "base/recent.h"
+#include "base/util.h"
+#include "player/actions_menu.h"
+#include "player/keymap.h"
+#include "vm/config.h"
+#include "vm/machine_qemu.h"
+#include "vm/vm_actions.h"
 
 #include <stdlib.h>
 #include <time.h>
@@ -207,8 +208,11 @@ static void test_send_key_args(void)
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
 		char *error = NULL;
+		uint16_t qnums[4];
+		for (size_t k = 0; k < cases[i].n; k++)
+			qnums[k] = keymap_qnum(cases[i].keys[k]);
 		struct json_object *args = vm_actions_send_key_args(
-			cases[i].keys, cases[i].n, &error);
+			qnums, cases[i].n, &error);
 		if (cases[i].want) {
 			CHECK_STR(args ? json_object_to_json_string_ext(
 					       args, JSON_C_TO_STRING_PLAIN)
