@@ -975,3 +975,27 @@ const char *libvirt_library_version(void)
 		 v / 1000 % 1000, v % 1000);
 	return text;
 }
+
+bool libvirt_probe(const char *uri, char **detail)
+{
+	pthread_once(&loop_once, start_event_loop);
+	virConnectPtr conn = virConnectOpenReadOnly(uri);
+	if (!conn) {
+		*detail = xstrdup(lv_error());
+		return false;
+	}
+	unsigned long hv = 0;
+	const char *type = virConnectGetType(conn);
+	int n = virConnectNumOfDomains(conn);
+	int defined = virConnectNumOfDefinedDomains(conn);
+	if (virConnectGetVersion(conn, &hv) < 0)
+		hv = 0;
+	*detail = xasprintf("%s %lu.%lu.%lu, %d domain%s (%d running)",
+			    type ? type : "hypervisor", hv / 1000000,
+			    hv / 1000 % 1000, hv % 1000,
+			    n + (defined > 0 ? defined : 0),
+			    n + (defined > 0 ? defined : 0) == 1 ? "" : "s",
+			    n > 0 ? n : 0);
+	virConnectClose(conn);
+	return true;
+}

@@ -45,5 +45,9 @@ void libvirt_domains_free(struct libvirt_domain_info *list, int n);
 
 /* The libvirt library version ("9.0.0"), for vmplay check. */
 const char *libvirt_library_version(void);
+/* Whether a libvirt daemon answers at uri, asked read-only (no
+ * authentication prompt): true with *detail "QEMU 7.2.0, 3 domains", or
+ * false with *detail libvirt's message. Caller frees *detail. */
+bool libvirt_probe(const char *uri, char **detail);
 
 #endif

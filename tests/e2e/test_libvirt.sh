@@ -38,6 +38,9 @@ case $? in
 *) fail "libvirtd starts" "$(tail -n 3 "$TMP/libvirtd.log")"; finish ;;
 esac
 
+check "vmplay check: libvirt ok, the daemon answers" \
+	eval "'$VMPLAY' check | grep -Eq '^ok +libvirt +library [0-9.]+; qemu:///system answers'"
+
 NAME=vmplay-e2e-$$
 TRACE=$TMP/$NAME.trace
 : >"$TRACE"
