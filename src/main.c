@@ -16,6 +16,7 @@
 #include "vm/config.h"
 #include "vm/instance.h"
 #include "vm/libvirt_machine.h"
+#include "vm/libvirt_uri.h"
 #include "vm/supervisor.h"
 #include "vm/trust.h"
 
@@ -72,11 +73,12 @@ static void usage(FILE *out)
 
 enum play_mode { MODE_PLAY, MODE_DRY_RUN, MODE_HEADLESS, MODE_KEYS };
 
-/* vmplay --connect URI DOMAIN: the window with a libvirt domain. The
- * window's settings (keys, scale) are a VM file's defaults, with the
- * folder for screenshots and ISOs the current one. */
+/* The window with a libvirt domain: vmplay --connect URI DOMAIN (cfg
+ * NULL: a VM file's defaults, named after the domain, the current folder
+ * for screenshots and ISOs), or a VM file with [libvirt] (cfg: its name,
+ * keys and display settings). */
 static int play_libvirt(const char *uri, const char *domain,
-			const struct play_options *opts)
+			const struct play_options *opts, struct vm_config *cfg)
 {
 	char *error = NULL, *name = NULL;
 	if (uri && !*uri)
@@ -87,28 +89,62 @@ static int play_libvirt(const char *uri, const char *domain,
 		desktop_show_error(title, error);
 		free(title);
 		free(error);
+		free(name);
 		return 1;
 	}
-	char *cwd = path_absolute(".");
-	char *path = xasprintf("%s/%s.vmplay", cwd, name);
-	char *text = xasprintf("[vm]\nname = %s\n", name);
-	struct vm_config *cfg = config_parse(path, text, strlen(text), &error);
-	free(text);
-	free(path);
-	free(cwd);
+	struct vm_config *own = NULL;
+	if (!cfg) {
+		char *cwd = path_absolute(".");
+		char *path = path_join(cwd, "libvirt.vmplay");
+		own = cfg = config_parse(path, "[vm]\n", 5, &error);
+		free(path);
+		free(cwd);
+		if (!cfg) {
+			fprintf(stderr, "vmplay: %s\n", error);
+			free(error);
+			free(name);
+			machine_destroy(m);
+			return 1;
+		}
+		free(cfg->name);
+		cfg->name = xstrdup(name);
+	}
 	free(name);
-	int status = 1;
-	if (!cfg) {   /* a domain name the VM file syntax cannot hold */
-		fprintf(stderr, "vmplay: %s\n", error);
-		free(error);
-		machine_destroy(m);
-		return 1;
-	}
 	if (opts->fullscreen)
 		cfg->fullscreen = true;
-	status = player_play(cfg, opts, m);
-	config_destroy(cfg);
+	int status = player_play(cfg, opts, m);
+	config_destroy(own);
 	return status;
+}
+
+/* A VM file naming a domain on another host connects there only once the
+ * user has seen where (remembered per file and URI), or with --trust. */
+static bool remote_allowed(const struct vm_config *cfg, bool trusted)
+{
+	const char *uri = cfg->libvirt_uri;
+	char *host = uri ? libvirt_uri_host(uri) : xstrdup("");
+	bool remote = *host != '\0';
+	bool ok = !remote || trusted || trust_remote_known(cfg->path, uri);
+	if (!ok) {
+		char *msg = xasprintf("%s plays the libvirt domain '%s' on the "
+				      "host %s (%s). vmplay will connect there "
+				      "as this URI says (SSH keys, passwords "
+				      "and known hosts as for virsh) and write "
+				      "nothing there unless you ask for it.",
+				      cfg->path, cfg->libvirt_domain, host, uri);
+		char *title = xasprintf("vmplay: connect to %s?", host);
+		ok = desktop_confirm(title, msg, "Connect");
+		if (ok)
+			trust_remote_remember(cfg->path, uri);
+		else
+			log_error("not connecting to %s for %s (run it from a "
+				  "terminal to be asked, or with --trust)",
+				  host, cfg->path);
+		free(title);
+		free(msg);
+	}
+	free(host);
+	return ok;
 }
 
 /* Before a VM runs: one vmplay per VM file (a second open raises the
@@ -208,7 +244,7 @@ int main(int argc, char **argv)
 			      "without a window: virsh start)\n", stderr);
 			return 2;
 		}
-		return play_libvirt(connect_uri, argv[optind], &opts);
+		return play_libvirt(connect_uri, argv[optind], &opts, NULL);
 	}
 	if (optind != argc - 1) {
 		if (optind == argc)
@@ -231,6 +267,29 @@ int main(int argc, char **argv)
 		free(base);
 		free(error);
 		return 1;
+	}
+	if (cfg->libvirt_domain && mode != MODE_KEYS) {   /* [libvirt] */
+		int status;
+		if (mode == MODE_DRY_RUN) {
+			printf("libvirt domain %s at %s\n", cfg->libvirt_domain,
+			       cfg->libvirt_uri ? cfg->libvirt_uri
+						: "libvirt's default URI");
+			status = 0;
+		} else if (mode != MODE_PLAY || opts.kiosk) {
+			fprintf(stderr, "vmplay: %s names a libvirt domain: it "
+				"plays in a window (--headless and --kiosk are "
+				"for QEMU VM files; virsh start runs it without "
+				"one)\n", opts.file);
+			status = 2;
+		} else {
+			status = remote_allowed(cfg, opts.trust)
+					 ? play_libvirt(cfg->libvirt_uri,
+							cfg->libvirt_domain,
+							&opts, cfg)
+					 : 1;
+		}
+		config_destroy(cfg);
+		return status;
 	}
 	if (opts.kiosk)
 		cfg->kiosk = true;

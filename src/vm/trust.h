@@ -45,4 +45,11 @@ char *trust_problems(const struct vm_config *cfg);
 bool trust_check(const struct vm_config *cfg, bool trusted,
 		 const char *vm_folder, char **error);
 
+/* A VM file naming a libvirt domain on another host ([libvirt] uri with a
+ * host) connects there: the user is shown where before the first time.
+ * Their answer is remembered per file and URI in
+ * $XDG_STATE_HOME/vmplay/libvirt-hosts (one "FILE<TAB>URI" line each). */
+bool trust_remote_known(const char *file, const char *uri);
+void trust_remote_remember(const char *file, const char *uri);
+
 #endif

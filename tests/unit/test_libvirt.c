@@ -5,10 +5,12 @@
 #include "test.h"
 
 #include "base/util.h"
+#include "vm/config.h"
 #include "vm/libvirt_uri.h"
 #include "vm/libvirt_xml.h"
 
 #include <stdlib.h>
+#include <unistd.h>
 
 static const char domain_xml[] =
 	"<domain type='qemu' id='3'>\n"
@@ -162,8 +164,120 @@ static void test_ssh_argv(void)
 	libvirt_ssh_free(&s);
 }
 
+static char *parse_error(const char *text)
+{
+	char *error = NULL;
+	struct vm_config *cfg = config_parse("/vms/d.vmplay", text, strlen(text),
+					     &error);
+	config_destroy(cfg);
+	return error;
+}
+
+/* A VM file naming a domain: [libvirt] uri and domain, with only the
+ * sections that say how to show it. */
+static void test_vm_file_libvirt(void)
+{
+	const char *text = "[vm]\nname = Web\n\n[libvirt]\n"
+			   "uri = qemu+ssh://me@srv/system\ndomain = web1\n"
+			   "\n[display]\nscale = integer\n";
+	char *error = NULL;
+	struct vm_config *cfg = config_parse("/vms/d.vmplay", text, strlen(text),
+					     &error);
+	CHECK(cfg != NULL);
+	if (cfg) {
+		CHECK_STR(cfg->libvirt_uri, "qemu+ssh://me@srv/system");
+		CHECK_STR(cfg->libvirt_domain, "web1");
+		CHECK_INT(cfg->libvirt_line, 4);
+		CHECK_STR(cfg->name, "Web");
+	}
+	config_destroy(cfg);
+	free(error);
+
+	/* no uri: libvirt's default */
+	text = "[libvirt]\ndomain = 3\n";
+	cfg = config_parse("/vms/d.vmplay", text, strlen(text), &error);
+	CHECK(cfg && !cfg->libvirt_uri && cfg->libvirt_domain);
+	config_destroy(cfg);
+
+	char *e = parse_error("[libvirt]\nuri = qemu:///system\n");
+	CHECK_STR(e, "/vms/d.vmplay:1: [libvirt] needs domain (the domain's "
+		  "name, UUID or id)");
+	free(e);
+	e = parse_error("[libvirt]\nuri = not a uri\ndomain = x\n");
+	CHECK_STR(e, "/vms/d.vmplay:2: uri: 'not a uri' is not a libvirt URI "
+		  "(for example qemu:///system or qemu+ssh://user@host/system)");
+	free(e);
+	e = parse_error("[libvirt]\ndomain = x\n[disk.a]\nfile = a.qcow2\n");
+	CHECK_STR(e, "/vms/d.vmplay:3: [disk.a] does not apply to a libvirt "
+		  "domain (libvirt defines its devices; this file has [libvirt] "
+		  "on line 1)");
+	free(e);
+	e = parse_error("[connections]\nlab = qemu:///system\n");
+	CHECK(e && strstr(e, "[connections] belongs in the user file"));
+	free(e);
+}
+
+/* The user file's [connections], for the library. */
+static void test_user_connections(void)
+{
+	char dir[] = "/tmp/vmplay-test-lv-XXXXXX";
+	CHECK(mkdtemp(dir) != NULL);
+	char *path = path_join(dir, "vmplay.ini");
+	struct vm_connection *list = NULL;
+	size_t n = 9;
+	char *error = NULL;
+	CHECK(config_load_user_connections(path, &list, &n, &error));
+	CHECK(n == 0 && !list && !error);
+	const char *text = "[keys]\nmenu = ctrl+alt+j\n\n[connections]\n"
+			   "here = qemu:///system\n"
+			   "lab = qemu+ssh://ann@lab.example/system?keyfile=/k\n";
+	CHECK(write_file_atomic(path, text, strlen(text), true));
+	CHECK(config_load_user_connections(path, &list, &n, &error));
+	CHECK_INT(n, 2);
+	if (n == 2) {
+		CHECK_STR(list[0].name, "here");
+		CHECK_STR(list[0].uri, "qemu:///system");
+		CHECK_STR(list[1].name, "lab");
+		CHECK_INT(list[1].line, 6);
+	}
+	config_free_connections(list, n);
+	text = "[connections]\nlab = qemu:///system\nlab = qemu:///session\n"
+	       "bad = nothing\n";
+	CHECK(write_file_atomic(path, text, strlen(text), true));
+	CHECK(!config_load_user_connections(path, &list, &n, &error));
+	CHECK(error && strstr(error, "vmplay.ini:3: lab: set a second time in "
+			      "[connections] (first on line 2)"));
+	CHECK(error && strstr(error, "vmplay.ini:4: bad: 'nothing' is not a "
+			      "libvirt URI"));
+	free(error);
+	unlink(path);
+	rmdir(dir);
+	free(path);
+}
+
+/* vmplay(5) documents what a user can write. */
+static void test_documented(void)
+{
+	size_t len;
+	char *man = read_file("assets/vmplay.5", 1 << 20, &len);
+	CHECK(man != NULL);
+	if (!man)
+		return;
+	CHECK(strstr(man, ".SH \"[libvirt]\"") != NULL);
+	CHECK(strstr(man, "\n.BI uri \"") != NULL);
+	CHECK(strstr(man, "\n.BI domain \"") != NULL);
+	CHECK(strstr(man, ".SH \"[connections]\"") != NULL);
+	free(man);
+	man = read_file("assets/vmplay.1", 1 << 20, &len);
+	CHECK(man && strstr(man, "\\-\\-connect"));
+	free(man);
+}
+
 int main(void)
 {
+	RUN(test_vm_file_libvirt);
+	RUN(test_user_connections);
+	RUN(test_documented);
 	RUN(test_vnc_socket);
 	RUN(test_vnc_address_and_none);
 	RUN(test_cdrom);
