@@ -161,6 +161,35 @@ check "the pause shortcut on a stopped domain runs it (running)" wait_for 20 dom
 check "the window follows: titled running" wait_for 20 title_is "$NAME: running"
 check "the picture is back (pixels equal virsh screenshot)" lv_same_picture "$NAME" 60
 
+# A VM file naming the domain: a double-click plays it, its own name and
+# keys applied (a local URI needs no question)
+cat >"$TMP/local.vmplay" <<EOF
+[vm]
+name = local-file
+
+[libvirt]
+uri = $LV_URI
+domain = $NAME
+
+[keys]
+pause = ctrl+alt+y
+EOF
+spawn vmplay2 env VMPLAY_MESSAGE_BOX=0 "$VMPLAY" "$TMP/local.vmplay"
+VPID2=$SPAWNED_PID
+MAINWIN=$WIN
+if find_window '^local-file: running$' 30; then
+	ok "a VM file with [libvirt] uri and domain plays the domain"
+	xdotool windowfocus --sync "$WIN" 2>/dev/null
+	xdotool key ctrl+alt+y
+	check "with the file's own shortcut (pause = ctrl+alt+y)" wait_for 15 domstate paused
+	virsh resume "$NAME" >/dev/null
+	"$XCLOSE" "$WIN" >/dev/null 2>&1
+	wait_exit "$VPID2" 15
+else
+	fail "a VM file with [libvirt] plays the domain" "$(tail -n 2 "$TMP/vmplay2.log")"
+fi
+WIN=$MAINWIN
+
 # Errors: each a clear message and status 1, at once.
 vm_err() {   # vm_err NAME REGEX ARGS...
 	local name=$1 re=$2 status

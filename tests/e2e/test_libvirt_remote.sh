@@ -114,6 +114,55 @@ check "the domain goes on (libvirt owns it)" \
 	eval "[ \"\$(virsh domstate '$NAME' | head -n 1)\" = running ]"
 check "no ssh tunnel left behind" eval "! pgrep -f -- '-U .*$NAME.*vnc' >/dev/null"
 
+# A VM file naming the remote domain: shown and confirmed before the first
+# connection, remembered afterwards.
+export XDG_STATE_HOME=$TMP/state
+cat >"$TMP/remote.vmplay" <<EOF
+[vm]
+name = remote-web
+
+[libvirt]
+uri = $URI
+domain = $NAME
+EOF
+accepted() { grep -c 'Accepted publickey' "$TMP/sshd.log"; }
+before=$(accepted)
+timeout 30 env -u DISPLAY "$VMPLAY" "$TMP/remote.vmplay" </dev/null >/dev/null 2>"$TMP/ask.log"
+status=$?
+if [ "$status" = 1 ] && grep -q "not connecting to 127.0.0.1" "$TMP/ask.log" &&
+	[ "$(accepted)" = "$before" ]; then
+	ok "a VM file with a remote [libvirt] uri does not connect unasked (nobody to ask)"
+else
+	fail "a remote VM file does not connect unasked" "status $status, ssh logins $before -> $(accepted): $(head -n 2 "$TMP/ask.log")"
+fi
+printf 'n\n' | timeout 30 script -qec "'$VMPLAY' '$TMP/remote.vmplay'" /dev/null >"$TMP/ask.log" 2>&1
+if grep -q "on the host 127.0.0.1 (qemu+ssh://" "$TMP/ask.log" &&
+	[ "$(accepted)" = "$before" ]; then
+	ok "on a terminal it says where it connects, and 'n' connects nowhere"
+else
+	fail "the question on a terminal" "$(tr '\r\n' '  ' <"$TMP/ask.log" | cut -c1-200)"
+fi
+(printf 'y\n'; sleep 60) | script -qec "'$VMPLAY' '$TMP/remote.vmplay'" "$TMP/typescript" >/dev/null 2>&1 &
+SCRIPT_PID=$!
+register_pid "$SCRIPT_PID"
+if find_window '^remote-web: running$' 60; then
+	ok "'y' plays it: window 'remote-web: running'"
+else
+	fail "'y' plays the remote VM file" "$(tr '\r\n' '  ' <"$TMP/typescript" | tail -c 300)"
+fi
+check "the answer is remembered for this file and URI" \
+	grep -qF "$TMP/remote.vmplay	$URI" "$XDG_STATE_HOME/vmplay/libvirt-hosts"
+"$XCLOSE" "$WIN" >/dev/null 2>&1
+wait_for 15 eval "! window_by_title '^remote-web: '"
+spawn vmplay2 env VMPLAY_MESSAGE_BOX=0 "$VMPLAY" "$TMP/remote.vmplay"
+if find_window '^remote-web: running$' 60; then
+	ok "the next time it plays without asking (a double-click)"
+else
+	fail "the next time it plays without asking" "$(tail -n 2 "$TMP/vmplay2.log")"
+fi
+"$XCLOSE" "$WIN" >/dev/null 2>&1
+wait_exit "$SPAWNED_PID" 15
+
 # listen type='none' cannot be reached from another host: said at once
 NONE=vmplay-e2e-ssh-none-$$
 lv_define "$NONE" "$(lv_guest_xml "$NONE" "<graphics type='vnc'><listen type='none'/></graphics>")"
