@@ -86,8 +86,10 @@ void actions_menu_fill(struct machine *m, struct overlay_info *info,
 		snprintf(keep->clocks[i], sizeof(keep->clocks[i]),
 			 "%02llu:%02u:%02u", (unsigned long long)(s / 3600),
 			 (unsigned)(s / 60 % 60), (unsigned)(s % 60));
+		/* libvirt does not tell the guest's run time: none shown */
 		keep->snapshots[i] = (struct overlay_snapshot){
-			snaps[i].name, keep->dates[i], keep->clocks[i] };
+			snaps[i].name, keep->dates[i],
+			snaps[i].vm_clock_ns ? keep->clocks[i] : NULL };
 	}
 	info->snapshots_known = machine_snapshots_known(m);
 	info->snapshots = keep->snapshots;

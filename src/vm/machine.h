@@ -80,7 +80,9 @@ struct machine_ops {
 	bool (*wants_cursor)(void *self);
 
 	/* Snapshots and removable media (see vm_actions.h for the QEMU
-	 * engine's rules; libvirt applies its own). */
+	 * engine's rules; libvirt applies its own). A snapshot's vm_clock_ns
+	 * is 0 when the engine does not know it. Media paths name files on
+	 * the machine's host. */
 	const char *(*busy)(void *self);
 	void (*refresh)(void *self);
 	bool (*snapshots_known)(void *self);

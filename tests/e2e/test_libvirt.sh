@@ -124,6 +124,7 @@ check "the guest moved on (mode 1024x768)" wait_line 20 "$SERIAL" '^mode 1024x76
 # Restore: the first snapshot in the list, its first item, then confirm
 # (a confirmation starts on Cancel).
 menu_snapshots
+capture "$TMP/menu-snapshots.png"   # for a person to look at (KEEP_TMP=1)
 xdotool key Down Down Return
 sleep 0.5
 xdotool key Return
@@ -135,6 +136,34 @@ restored() {
 }
 check "restoring it from the menu brings back an equal screenshot" wait_for 60 restored
 check "and the window shows it (pixels equal virsh screenshot)" lv_same_picture "$NAME" 30
+
+# Media from the menu (the sixth item): insert an ISO into the domain's CD
+# drive, then eject it (update-device, live)
+ISO=$TMP/disc.iso
+cp /usr/lib/grub-rescue/grub-rescue-cdrom.iso "$ISO" 2>/dev/null ||
+	qemu-img create -q -f raw "$ISO" 1M
+chmod 644 "$ISO"
+cd_source() { virsh domblklist "$NAME" | awk '$1 == "hdc" {print $2}'; }
+media_page() {
+	xdotool key ctrl+alt+m
+	sleep 0.5
+	xdotool key Down Down Down Down Down Return
+	sleep 0.5
+}
+media_page
+xdotool key Return   # Insert ISO…: a path field
+sleep 0.5
+xdotool type --delay 20 "$ISO"
+xdotool key Return
+check "an ISO typed into Media > Insert ISO is in the CD drive (virsh domblklist)" \
+	wait_for 20 eval '[ "$(cd_source)" = "$ISO" ]'
+check "live only: the stored definition keeps an empty drive" \
+	eval "! virsh dumpxml --inactive '$NAME' | grep -q 'disc.iso'"
+media_page
+xdotool key Down Return   # Eject
+check "Media > Eject empties it" wait_for 20 eval '[ "$(cd_source)" = "-" ]'
+xdotool key Escape 2>/dev/null
+sleep 0.3
 
 # Shut down (ACPI): the test guest ignores the power button, QEMU reports it
 virsh qemu-monitor-event "$NAME" --event POWERDOWN --timeout 30 >"$TMP/powerdown.log" 2>&1 &
@@ -220,6 +249,8 @@ if [ "$LV_OWN_DAEMON" = 1 ]; then
 	kill -TERM "$LIBVIRTD_PID"
 	check "libvirtd stopped while playing: the window says so" \
 		wait_line 30 "$TMP/vmplay.log" 'Lost the connection to libvirt'
+	sleep 0.5
+	capture "$TMP/libvirtd-lost.png"
 	"$XCLOSE" "$WIN" >/dev/null 2>&1
 	if wait_exit "$VPID" 15; then
 		ok "and closing the window ends vmplay (status $EXIT_STATUS)"
