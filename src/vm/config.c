@@ -1441,11 +1441,12 @@ struct vm_config *config_parse(const char *path, const char *text, size_t len,
 	return parse_text(path, text, len, false, error);
 }
 
-bool config_load_user_keys(const char *path, struct vm_key **keys,
-			   size_t *n_keys, char **error)
+/* The user file at path parsed (its [keys] and [connections]); *cfg NULL
+ * when it does not exist. false with *error. */
+static bool load_user_file(const char *path, struct vm_config **cfg,
+			   char **error)
 {
-	*keys = NULL;
-	*n_keys = 0;
+	*cfg = NULL;
 	*error = NULL;
 	if (!path_exists(path))
 		return true;
@@ -1457,15 +1458,26 @@ bool config_load_user_keys(const char *path, struct vm_key **keys,
 						  : strerror(errno));
 		return false;
 	}
-	struct vm_config *cfg = parse_text(path, text, len, true, error);
+	*cfg = parse_text(path, text, len, true, error);
 	free(text);
-	if (!cfg)
+	return *cfg != NULL;
+}
+
+bool config_load_user_keys(const char *path, struct vm_key **keys,
+			   size_t *n_keys, char **error)
+{
+	struct vm_config *cfg;
+	*keys = NULL;
+	*n_keys = 0;
+	if (!load_user_file(path, &cfg, error))
 		return false;
-	*keys = cfg->keys;
-	*n_keys = cfg->n_keys;
-	cfg->keys = NULL;
-	cfg->n_keys = 0;
-	config_destroy(cfg);
+	if (cfg) {
+		*keys = cfg->keys;
+		*n_keys = cfg->n_keys;
+		cfg->keys = NULL;
+		cfg->n_keys = 0;
+		config_destroy(cfg);
+	}
 	return true;
 }
 
@@ -1473,28 +1485,18 @@ bool config_load_user_connections(const char *path,
 				  struct vm_connection **list, size_t *n,
 				  char **error)
 {
+	struct vm_config *cfg;
 	*list = NULL;
 	*n = 0;
-	*error = NULL;
-	if (!path_exists(path))
-		return true;
-	size_t len;
-	char *text = read_file(path, MAX_FILE_SIZE, &len);
-	if (!text) {
-		*error = xasprintf("cannot read %s: %s", path,
-				   errno == EFBIG ? "larger than 1 MiB"
-						  : strerror(errno));
+	if (!load_user_file(path, &cfg, error))
 		return false;
+	if (cfg) {
+		*list = cfg->connections;
+		*n = cfg->n_connections;
+		cfg->connections = NULL;
+		cfg->n_connections = 0;
+		config_destroy(cfg);
 	}
-	struct vm_config *cfg = parse_text(path, text, len, true, error);
-	free(text);
-	if (!cfg)
-		return false;
-	*list = cfg->connections;
-	*n = cfg->n_connections;
-	cfg->connections = NULL;
-	cfg->n_connections = 0;
-	config_destroy(cfg);
 	return true;
 }
 

@@ -600,45 +600,40 @@ static void lv_snapshot_take(void *self, const char *name)
 	lv_refresh(l);
 }
 
-static virDomainSnapshotPtr find_snapshot(struct lv *l, const char *name)
+/* Restore or delete: one libvirt call on the named snapshot, with a
+ * progress toast while it runs (a restore loads the guest's memory). */
+static void snapshot_call(struct lv *l, const char *name, const char *doing,
+			  int (*fn)(virDomainSnapshotPtr, unsigned int),
+			  const char *failed, const char *done)
 {
 	virDomainSnapshotPtr snap = virDomainSnapshotLookupByName(l->dom, name, 0);
-	if (!snap)
+	if (!snap) {
 		refuse(l, "No such snapshot");
-	return snap;
+		return;
+	}
+	begin_busy(l, xasprintf("%s snapshot %s…", doing, name));
+	int rc = fn(snap, 0);
+	end_busy(l);
+	virDomainSnapshotFree(snap);
+	if (rc < 0)
+		refuse(l, failed);
+	else
+		note(l, VM_NOTE_INFO, "Snapshot %s %s", name, done);
 }
 
 static void lv_snapshot_restore(void *self, const char *name)
 {
 	struct lv *l = of(self);
-	virDomainSnapshotPtr snap = find_snapshot(l, name);
-	if (!snap)
-		return;
-	begin_busy(l, xasprintf("Restoring snapshot %s…", name));
-	int rc = virDomainRevertToSnapshot(snap, 0);
-	end_busy(l);
-	virDomainSnapshotFree(snap);
-	if (rc < 0)
-		refuse(l, "Restore failed");
-	else
-		note(l, VM_NOTE_INFO, "Snapshot %s restored", name);
+	snapshot_call(l, name, "Restoring", virDomainRevertToSnapshot,
+		      "Restore failed", "restored");
 	refresh_state(l, "snapshot restored");
 }
 
 static void lv_snapshot_delete(void *self, const char *name)
 {
 	struct lv *l = of(self);
-	virDomainSnapshotPtr snap = find_snapshot(l, name);
-	if (!snap)
-		return;
-	begin_busy(l, xasprintf("Deleting snapshot %s…", name));
-	int rc = virDomainSnapshotDelete(snap, 0);
-	end_busy(l);
-	virDomainSnapshotFree(snap);
-	if (rc < 0)
-		refuse(l, "Delete failed");
-	else
-		note(l, VM_NOTE_INFO, "Snapshot %s deleted", name);
+	snapshot_call(l, name, "Deleting", virDomainSnapshotDelete,
+		      "Delete failed", "deleted");
 	lv_refresh(l);
 }
 

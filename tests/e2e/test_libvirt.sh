@@ -98,12 +98,7 @@ check "virsh resume from outside shows in the title" wait_for 10 title_is "$NAME
 
 # Snapshot from the menu: Snapshots is the fifth item of the main page;
 # its second one names a snapshot.
-menu_snapshots() {
-	xdotool key ctrl+alt+m
-	sleep 0.5
-	xdotool key Down Down Down Down Return
-	sleep 0.5
-}
+menu_snapshots() { menu_item ctrl+alt+m 4; }
 menu_snapshots
 xdotool key Down Return
 sleep 0.5
@@ -144,12 +139,7 @@ cp /usr/lib/grub-rescue/grub-rescue-cdrom.iso "$ISO" 2>/dev/null ||
 	qemu-img create -q -f raw "$ISO" 1M
 chmod 644 "$ISO"
 cd_source() { virsh domblklist "$NAME" | awk '$1 == "hdc" {print $2}'; }
-media_page() {
-	xdotool key ctrl+alt+m
-	sleep 0.5
-	xdotool key Down Down Down Down Down Return
-	sleep 0.5
-}
+media_page() { menu_item ctrl+alt+m 5; }
 media_page
 xdotool key Return   # Insert ISO…: a path field
 sleep 0.5
