@@ -1,5 +1,5 @@
-/* See actions_menu.h. */
-#include "player/actions_menu.h"
+/* See menu_bridge.h. */
+#include "player/menu_bridge.h"
 
 #include "base/util.h"
 
@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <time.h>
 
-bool actions_menu_dispatch(struct machine *m, const struct menu_request *req)
+bool menu_bridge_dispatch(struct machine *m, const struct menu_request *req)
 {
 	struct vm_actions *a = machine_actions(m);
 	switch (req->action) {
@@ -51,20 +51,20 @@ bool actions_menu_dispatch(struct machine *m, const struct menu_request *req)
 	}
 }
 
-void actions_menu_lists_free(struct actions_menu_lists *keep)
+void menu_bridge_lists_free(struct menu_bridge_lists *keep)
 {
 	free(keep->snapshots);
 	free(keep->dates);
 	free(keep->clocks);
 	free(keep->disks);
 	strv_free(&keep->disk_names);
-	*keep = (struct actions_menu_lists){ 0 };
+	*keep = (struct menu_bridge_lists){ 0 };
 }
 
-void actions_menu_fill(struct machine *m, struct overlay_info *info,
-		       struct actions_menu_lists *keep)
+void menu_bridge_fill(struct machine *m, struct overlay_info *info,
+		       struct menu_bridge_lists *keep)
 {
-	actions_menu_lists_free(keep);
+	menu_bridge_lists_free(keep);
 	struct vm_actions *a = machine_actions(m);
 	info->busy = machine_busy(m);
 	info->cdrom = machine_cdrom(m);
@@ -114,7 +114,7 @@ void actions_menu_fill(struct machine *m, struct overlay_info *info,
 	info->n_disks = n;
 }
 
-void actions_menu_note(struct toasts *ts, unsigned *progress, uint64_t now,
+void menu_bridge_note(struct toasts *ts, unsigned *progress, uint64_t now,
 		       enum vm_note kind, const char *text)
 {
 	static const enum toast_kind kinds[] = {
