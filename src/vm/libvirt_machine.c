@@ -2,6 +2,7 @@
 #include "vm/libvirt_machine.h"
 
 #include "base/log.h"
+#include "base/proc.h"
 #include "base/util.h"
 #include "vm/libvirt_uri.h"
 #include "vm/libvirt_xml.h"
@@ -391,19 +392,18 @@ static int open_tunnel(struct lv *l, const struct libvirt_ssh *ssh,
 	char *shown = strv_join_quoted(&argv);
 	log_debug("display tunnel: %s", shown);
 	free(shown);
-	pid_t pid = fork();
-	if (pid == 0) {
-		dup2(sv[1], 0);
-		dup2(sv[1], 1);
-		execvp(argv.v[0], argv.v);
-		fprintf(stderr, "vmplay: cannot run ssh: %s\n", strerror(errno));
-		_exit(127);
-	}
+	/* ssh's own prompts and errors go to our stderr (and its terminal);
+	 * same process group, so that it may ask on the terminal */
+	int err = 0;
+	pid_t pid = proc_spawn(&(struct proc_spec){
+		.argv = argv.v, .in = sv[1], .out = sv[1], .err = STDERR_FILENO },
+		&err);
 	strv_free(&argv);
 	close(sv[1]);
 	if (pid < 0) {
 		close(sv[0]);
-		*error = xasprintf("fork: %s", strerror(errno));
+		*error = xasprintf("cannot run ssh for the display: %s",
+				   strerror(err));
 		return -1;
 	}
 	l->tunnel = pid;
@@ -415,7 +415,7 @@ static void end_tunnel(struct lv *l)
 	if (l->tunnel <= 0)
 		return;
 	kill(l->tunnel, SIGTERM);
-	waitpid(l->tunnel, NULL, 0);
+	proc_wait(l->tunnel);
 	l->tunnel = 0;
 }
 
