@@ -14,7 +14,10 @@
  *          vm_session (a running QEMU and its stop sequence), supervisor
  *          and kiosk (kiosk mode's restarts and policy), instance (one
  *          vmplay per VM file), disk (qemu-img), vm_actions with
- *          vm_snapshots, vm_media and vm_disks (what the menu does)
+ *          vm_snapshots, vm_media and vm_disks (what the menu does),
+ *          machine (what the window asks of a VM, whatever runs it) with
+ *          machine_qemu and libvirt_machine (+ libvirt_xml, libvirt_uri:
+ *          a libvirt domain, here or over SSH)
  * player/  player (the window and its loop), vnc (the guest's screen),
  *          render and viewport (drawing and scaling), input and keymap
  *          (keys and pointer), bindings (shortcuts), overlay and
