@@ -234,6 +234,27 @@ check "--connect without DOMAIN: usage error (status 2)" \
 LIBVIRT_DEFAULT_URI=$LV_URI vm_err "LIBVIRT_DEFAULT_URI is used with --connect ''" \
 	"no domain 'nope' at qemu:///system" --connect "" nope
 
+# A domain that is shut off: the window says so; the pause shortcut runs it
+OFF=vmplay-e2e-off-$$
+lv_define "$OFF" "$(lv_guest_xml "$OFF" "<graphics type='vnc'><listen type='none'/></graphics>")"
+spawn vmplay3 env VMPLAY_MESSAGE_BOX=0 "$VMPLAY" --connect "$LV_URI" "$OFF"
+VPID3=$SPAWNED_PID
+MAINWIN=$WIN
+if find_window "^$OFF: stopped\$" 30; then
+	ok "a shut-off domain: window titled '$OFF: stopped'"
+	xdotool windowfocus --sync "$WIN" 2>/dev/null
+	xdotool key ctrl+alt+p
+	check "the pause shortcut starts it (virsh domstate: running)" \
+		wait_for 20 eval "[ \"\$(virsh domstate '$OFF' | head -n 1)\" = running ]"
+	check "the window follows (running) and shows it" \
+		eval "wait_for 30 title_is '$OFF: running' && wait_line 60 '$TMP/$OFF.serial' '^ready ' && lv_same_picture '$OFF' 30"
+	"$XCLOSE" "$WIN" >/dev/null 2>&1
+	wait_exit "$VPID3" 15
+else
+	fail "a shut-off domain opens a window titled stopped" "$(tail -n 2 "$TMP/vmplay3.log")"
+fi
+WIN=$MAINWIN
+
 # libvirtd stopped while playing (only when this test started it)
 if [ "$LV_OWN_DAEMON" = 1 ]; then
 	kill -TERM "$LIBVIRTD_PID"
