@@ -114,7 +114,7 @@ static int play_libvirt(const char *uri, const char *domain,
 		uri = NULL;   /* LIBVIRT_DEFAULT_URI, or libvirt's default */
 	struct machine *m = libvirt_machine_open(uri, domain, &name, &error);
 	if (!m) {
-		char *title = xasprintf("vmplay: cannot play %s", domain);
+		char *title = xasprintf(_("vmplay: cannot play %s"), domain);
 		desktop_show_error(title, error);
 		free(title);
 		free(error);
