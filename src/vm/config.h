@@ -157,6 +157,10 @@ struct vm_config {
 	size_t n_qemu_args;
 	int qemu_args_line;      /* 0 when absent */
 
+	/* Set by trust_check when the file is not trusted: every file the
+	 * guest may write must pass the trust rule again when vmplay opens
+	 * it for QEMU (image_fds), so what was checked is what QEMU gets. */
+	bool untrusted;
 	/* [libvirt]: the file describes a domain that libvirt runs instead of
 	 * a QEMU of vmplay's own (uri NULL: LIBVIRT_DEFAULT_URI or libvirt's
 	 * default); domain is NULL when the section is absent. */
