@@ -9,7 +9,7 @@ DESTDIR ?=
 
 CC ?= cc
 BUILD ?= build
-PKGS = sdl2 libvncclient json-c SDL2_ttf SDL2_image fontconfig
+PKGS = sdl2 libvncclient json-c SDL2_ttf SDL2_image fontconfig libvirt
 CFLAGS ?= -O2 -g
 WARNINGS = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 ifdef SANITIZE
@@ -20,7 +20,7 @@ PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARNINGS) $(CFLAGS) $(EXTRA_CFLAGS) \
 	-Isrc $(PKG_CFLAGS) -MMD -MP
-LIBS = $(PKG_LIBS) -lm
+LIBS = $(PKG_LIBS) -lm -lpthread
 
 # The layers, lowest first: a file may include its own layer and those
 # before it (make check runs tests/layers.sh to hold that).

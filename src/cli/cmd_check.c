@@ -6,6 +6,7 @@
 #include "base/log.h"
 #include "base/proc.h"
 #include "base/util.h"
+#include "vm/libvirt_machine.h"
 #include "vm/qemu_args.h"
 
 #include <SDL.h>
@@ -254,6 +255,27 @@ static void check_font(void)
 	FcFini();
 }
 
+/* vmplay --connect: the library is linked in; is there a daemon to talk
+ * to? LIBVIRT_DEFAULT_URI when it names a local one, else qemu:///system;
+ * read-only, so nothing asks for a password. */
+static void check_libvirt(void)
+{
+	const char *version = libvirt_library_version();
+	const char *env = getenv("LIBVIRT_DEFAULT_URI");
+	/* "driver:///path" names no host: local */
+	const char *uri = env && strstr(env, ":///") ? env : "qemu:///system";
+	char *detail = NULL;
+	if (libvirt_probe(uri, &detail))
+		report(CHECK_OK, "libvirt", "library %s; %s answers: %s",
+		       version ? version : "?", uri, detail);
+	else
+		report(CHECK_WARNING, "libvirt", "library %s; no daemon at %s "
+		       "(%s): vmplay --connect needs one there or on another "
+		       "host (apt-get install libvirt-daemon-system)",
+		       version ? version : "?", uri, detail);
+	free(detail);
+}
+
 int cmd_check(int argc, char **argv)
 {
 	if (argc > 1) {
@@ -262,9 +284,10 @@ int cmd_check(int argc, char **argv)
 		fprintf(help ? stdout : stderr,
 			"Usage: vmplay check\n"
 			"Checks QEMU and qemu-img (required), KVM, audio "
-			"backends, SDL video\ndrivers, OVMF and a menu font, "
-			"one line each. Exits 1 when something\nrequired is "
-			"missing. VMPLAY_QEMU names another QEMU binary.\n");
+			"backends, SDL video\ndrivers, OVMF, a menu font and "
+			"libvirt (for --connect), one line each.\nExits 1 when "
+			"something required is missing. VMPLAY_QEMU names "
+			"another\nQEMU binary.\n");
 		return help ? 0 : 2;
 	}
 	struct qemu_host host = { 0 };
@@ -277,6 +300,7 @@ int cmd_check(int argc, char **argv)
 	check_video();
 	check_uefi(&host);
 	check_font();
+	check_libvirt();
 	fflush(stdout);
 	if (!have_qemu || !have_img) {
 		log_error("vmplay needs %s%s%s: apt-get install%s%s",

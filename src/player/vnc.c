@@ -581,11 +581,11 @@ struct vnc *vnc_connect(const char *path, bool want_cursor,
 	return v;
 }
 
-struct vnc *vnc_connect_fd(int fd, bool want_cursor,
+struct vnc *vnc_connect_fd(int fd, const char *what, bool want_cursor,
 			   const struct vnc_callbacks *cb, void *user,
 			   char **error)
 {
-	struct vnc *v = vnc_new(cb, user, "QEMU's VNC channel");
+	struct vnc *v = vnc_new(cb, user, what);
 	if (!v) {
 		close(fd);
 		*error = xstrdup("out of memory creating the VNC client");

@@ -49,9 +49,11 @@ struct vnc_callbacks {
 struct vnc *vnc_connect(const char *path, bool want_cursor,
 			const struct vnc_callbacks *cb, void *user,
 			char **error);
-/* The same on a connected socket (vnc_channel_open), which the vnc takes
- * over (closed on failure too). */
-struct vnc *vnc_connect_fd(int fd, bool want_cursor,
+/* The same over a stream already connected to a VNC server (the channel
+ * handed to QEMU by vnc_channel_open, a socket from libvirt, an SSH
+ * tunnel); the vnc owns fd from now on, also on failure. what names the
+ * connection in messages. */
+struct vnc *vnc_connect_fd(int fd, const char *what, bool want_cursor,
 			   const struct vnc_callbacks *cb, void *user,
 			   char **error);
 void vnc_destroy(struct vnc *v);   /* accepts NULL */
