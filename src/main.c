@@ -16,13 +16,12 @@
 #include "supervisor.h"
 #include "trust.h"
 #include "util.h"
+#include "version.h"   /* generated: mk/version.mk */
 
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define VMPLAY_VERSION "0.1.0"
 
 static const struct {
 	const char *name;
