@@ -19,7 +19,7 @@
 #include <time.h>
 
 static const char usage_text[] =
-	"Usage: vmplay snapshot list FILE.vmplay\n"
+	"Usage: vmplay snapshot list [--names] FILE.vmplay\n"
 	"       vmplay snapshot take FILE.vmplay [NAME]\n"
 	"       vmplay snapshot restore FILE.vmplay NAME\n"
 	"       vmplay snapshot delete FILE.vmplay NAME\n"
@@ -29,7 +29,9 @@ static const char usage_text[] =
 	"snapshot by the date and time; an existing name is never reused, nor\n"
 	"another snapshot's number (QEMU would take one for the other).\n"
 	"restore puts every disk back to the snapshot; the VM then boots from\n"
-	"there. While the VM runs, use the player's menu (ctrl+alt+m) instead.\n";
+	"there. While the VM runs, use the player's menu (ctrl+alt+m) instead.\n"
+	"list --names prints only the snapshots' names, one a line, each once\n"
+	"(for scripts and shell completion).\n";
 
 /* One writable disk of the VM with its image's info. */
 struct snap_disk {
@@ -120,9 +122,35 @@ static void print_table(const struct disk_info *info)
 	disk_snapshots_print(stdout, info);
 }
 
+/* list --names: every snapshot name once, in the order the disks show
+ * them; what a script or the shell's completion offers for NAME. */
+static int snapshot_list_names(struct snap_vm *vm)
+{
+	for (size_t i = 0; i < vm->n; i++) {
+		const struct disk_info *info = vm->disks[i].info;
+		for (size_t s = 0; s < info->n_snapshots; s++) {
+			const char *name = info->snapshots[s].name;
+			bool seen = false;
+			for (size_t j = 0; j <= i && !seen; j++) {
+				const struct disk_info *earlier = vm->disks[j].info;
+				size_t end = j < i ? earlier->n_snapshots : s;
+				for (size_t k = 0; k < end && !seen; k++)
+					seen = strcmp(earlier->snapshots[k].name, name) == 0;
+			}
+			if (!seen)
+				printf("%s\n", name);
+		}
+	}
+	return 0;
+}
+
+static bool list_names_only;
+
 static int snapshot_list(struct snap_vm *vm, const char *name)
 {
 	(void)name;
+	if (list_names_only)
+		return snapshot_list_names(vm);
 	for (size_t i = 0; i < vm->n; i++) {
 		const struct snap_disk *d = &vm->disks[i];
 		printf("disk '%s' (%s, %s):\n", d->disk->name, d->disk->file,
@@ -283,6 +311,17 @@ int cmd_snapshot(int argc, char **argv)
 	for (size_t i = 0; i < ARRAY_SIZE(actions); i++) {
 		if (strcmp(argv[1], actions[i].name) != 0)
 			continue;
+		/* list --names: drop the flag, wherever it is */
+		if (actions[i].run == snapshot_list) {
+			int kept = 2;
+			for (int j = 2; j < argc; j++) {
+				if (strcmp(argv[j], "--names") == 0)
+					list_names_only = true;
+				else
+					argv[kept++] = argv[j];
+			}
+			argc = kept;
+		}
 		int n = argc - 2;
 		for (int j = 2; j < argc; j++) {
 			if (strcmp(argv[j], "--help") == 0 ||
