@@ -76,9 +76,13 @@ INSTALL_DATA = \
 	assets/completion/_vmplay:$(DATADIR)/zsh/vendor-completions/_vmplay \
 	assets/io.github.vmplay.vmplay.metainfo.xml:$(DATADIR)/metainfo/io.github.vmplay.vmplay.metainfo.xml
 
-# Only what is installed is built (not the test guest: packaging needs no
-# 32-bit compiler).
-install: $(BUILD)/vmplay $(BUILD)/man/vmplay.1 $(BUILD)/man/vmplay.5
+# What install needs built, and only that (not the test guest: packaging
+# needs no 32-bit compiler); the Debian package builds this target.
+INSTALLABLES = $(BUILD)/vmplay $(BUILD)/man/vmplay.1 $(BUILD)/man/vmplay.5
+.PHONY: installables
+installables: $(INSTALLABLES)
+
+install: installables
 	install -D -m 0755 $(BUILD)/vmplay $(DESTDIR)$(BINDIR)/vmplay
 	@for pair in $(INSTALL_DATA); do \
 		src=$${pair%%:*}; dst=$(DESTDIR)$${pair#*:}; \
