@@ -18,7 +18,8 @@ deb:
 	else \
 		tar --exclude=./$(BUILD) -cf - . | tar -xf - -C $(DEB_DIR)/src; \
 	fi
-	cd $(DEB_DIR)/src && dpkg-buildpackage -us -uc -b
+	cd $(DEB_DIR)/src && env -u BUILD MAKEFLAGS= MAKELEVEL= \
+		dpkg-buildpackage -us -uc -b -J
 	@ls $(DEB_DIR)/*.deb
 
 check-deb:

@@ -66,7 +66,10 @@ else
 	fail "dpkg-source -b" "$(tail -n 5 "$TMP/source.log")"
 fi
 
-if (cd "$SRC" && dpkg-buildpackage -us -uc -b >"$TMP/build.log" 2>&1); then
+# (without this script's BUILD, VMPLAY and make's variables: a clean
+# clone as a packager would build it)
+if (cd "$SRC" && env -u BUILD -u VMPLAY MAKEFLAGS= MAKELEVEL= \
+	dpkg-buildpackage -us -uc -b >"$TMP/build.log" 2>&1); then
 	ok "dpkg-buildpackage -us -uc -b"
 else
 	fail "dpkg-buildpackage -us -uc -b" "$(tail -n 8 "$TMP/build.log")"
