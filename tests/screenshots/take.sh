@@ -44,11 +44,11 @@ shot_player() {
 		sleep 2
 }
 
-# The menu open over the guest, its second item highlighted.
+# The menu open over the guest, Snapshots highlighted.
 shot_menu() {
 	WIN=$PLAYER
 	xdotool windowfocus --sync "$WIN" 2>/dev/null
-	xdotool key ctrl+alt+m && sleep 1 && xdotool key Down && sleep 1
+	xdotool key ctrl+alt+m && sleep 1 && xdotool key Down Down Down Down && sleep 1
 }
 
 for name in $SHOTS; do
