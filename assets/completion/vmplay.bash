@@ -1,51 +1,111 @@
 # bash completion for vmplay(1); installed as
 # /usr/share/bash-completion/completions/vmplay (bash-completion loads it
-# the first time Tab is pressed after "vmplay").
+# the first time Tab is pressed after "vmplay"; `source` it by hand
+# elsewhere). It needs nothing from bash-completion: it reads only
+# COMP_WORDS and COMP_CWORD, so it also works when sourced alone.
 #
 # Commands and options are read from vmplay's own --help, so a new command
-# or option completes without touching this file; what an option's value
-# can be (disk formats, OS kinds) is listed here. Snapshot names come from
+# or option completes without touching this file (with a built-in list
+# when vmplay cannot be run); what an option's value can be (disk
+# formats, OS kinds) is listed here. Snapshot names come from
 # `vmplay snapshot list --names FILE.vmplay`.
 
-# _vmplay_section PROG ARGS... HEADING: the first word of every indented
-# line under HEADING (up to the next blank line) in `PROG ARGS... --help`.
-_vmplay_section()
+_vmplay_commands_known="new disk snapshot check"
+_vmplay_options_known="--dry-run --headless --fullscreen --kiosk --trust
+	--keys --verbose --help --version"
+_vmplay_formats="qcow2 raw vdi vmdk"
+
+# _vmplay_help PROG [COMMAND...]: `PROG COMMAND... --help`, or nothing.
+_vmplay_help()
 {
-	local heading=${!#}
-	"${@:1:$#-1}" --help 2>/dev/null |
-		sed -n "/^$heading:/,/^\$/s/^  \\([a-z][a-z-]*\\) .*/\\1/p"
+	LC_ALL=C "$@" --help 2>/dev/null
 }
 
-# Offers the candidates (one a line on stdin) that start with $cur, quoted
-# for the shell (snapshot names may hold blanks).
-_vmplay_offer()
+# The first word of each indented line under HEADING: in stdin.
+_vmplay_section()
 {
-	local line plain=${cur//\\/}
-	while IFS= read -r line; do
-		[[ -n $line && $line == "$plain"* ]] &&
-			COMPREPLY+=("$(printf '%q' "$line")")
+	sed -n "/^$1:/,/^\$/s/^  \\([a-z][a-z-]*\\) .*/\\1/p"
+}
+
+# The long options of the option lines ("  -f, --format F  ...") in stdin.
+_vmplay_options()
+{
+	sed -n 's/^ *\(-[A-Za-z0-9], \)\{0,1\}\(--[a-z][a-z-]*\).*/\2/p'
+}
+
+# A word as the shell would pass it (quotes, backslashes, ~), when it holds
+# nothing that could run (the completion never evaluates $(...) typed on
+# the line); else the word itself.
+_vmplay_unquote()
+{
+	case $1 in
+	*[\$\`\(\)\;\|\&\<\>]* | '') printf '%s' "$1" ;;
+	*) eval "printf '%s' $1" 2>/dev/null || printf '%s' "$1" ;;
+	esac
+}
+
+# Adds the words of $1 that start with $cur.
+_vmplay_words()
+{
+	local w
+	for w in $1; do
+		[[ $w == "$cur"* ]] && COMPREPLY+=("$w")
 	done
 }
 
-_vmplay_vm_files()
+# Adds the folders and the files matching the glob $1 (default: all) for
+# $cur; the shell then adds the slash after a folder and quotes blanks.
+_vmplay_files()
 {
-	_filedir vmplay
+	local f glob=${1:-*} word
+	word=$(_vmplay_unquote "$cur")
+	compopt -o filenames 2>/dev/null
+	while IFS= read -r f; do
+		if [[ -d $f ]]; then
+			COMPREPLY+=("$f")
+		elif [[ $f == $glob ]]; then
+			COMPREPLY+=("$f")
+		fi
+	done < <(compgen -f -- "$word")
+}
+
+# Adds the snapshot names of the VM file $1 that start with what is typed
+# from word $2 up to the cursor (a name may hold blanks, and colons, at
+# which bash splits words: the names are offered from the last colon on).
+_vmplay_snapshot_names()
+{
+	local file=$1 first=$2 typed= i name
+	for ((i = first; i <= cword; i++)); do
+		typed+=${words[i]}
+	done
+	typed=$(_vmplay_unquote "$typed")
+	[[ -f $file ]] || return
+	while IFS= read -r name; do
+		[[ -n $name && $name == "$typed"* ]] || continue
+		if [[ $typed == *:* && $COMP_WORDBREAKS == *:* ]]; then
+			name=${name#"${typed%:*}:"}
+		fi
+		COMPREPLY+=("$(printf '%q' "$name")")
+	done < <("$prog" snapshot list --names "$file" 2>/dev/null)
 }
 
 _vmplay()
 {
-	local cur prev words cword
-	_init_completion -n : || return
-
+	local words=("${COMP_WORDS[@]}") cword=$COMP_CWORD
+	local cur=${words[cword]} prev=
+	((cword > 0)) && prev=${words[cword - 1]}
 	local prog
-	prog=$(dequote "${words[0]}")
-	local formats="qcow2 raw vdi vmdk"
+	prog=$(_vmplay_unquote "${words[0]:-vmplay}")
+	COMPREPLY=()
+
+	local commands
+	commands=$(_vmplay_help "$prog" | _vmplay_section Commands)
+	[[ -n $commands ]] || commands=$_vmplay_commands_known
 
 	# The command, if any: the first word after the program.
-	local cmd=
+	local cmd= c
 	if ((cword > 1)); then
-		local c
-		for c in $(_vmplay_section "$prog" Commands); do
+		for c in $commands; do
 			[[ ${words[1]} == "$c" ]] && cmd=$c
 		done
 	fi
@@ -53,43 +113,43 @@ _vmplay()
 	case $cmd in
 	'')
 		if [[ $cur == -* ]]; then
-			COMPREPLY=($(compgen -W '$(_parse_help "$prog")' -- "$cur"))
+			local options
+			options=$(_vmplay_help "$prog" | _vmplay_options)
+			_vmplay_words "${options:-$_vmplay_options_known}"
 		else
-			((cword == 1)) && COMPREPLY=($(compgen -W \
-				'$(_vmplay_section "$prog" Commands)' -- "$cur"))
-			_vmplay_vm_files
+			((cword == 1)) && _vmplay_words "$commands"
+			_vmplay_files '*.vmplay'
 		fi
 		;;
 	new)
 		case $prev in
-		-d | --dir) _filedir -d ;;
-		-f | --format) COMPREPLY=($(compgen -W "$formats" -- "$cur")) ;;
-		--iso) _filedir iso ;;
-		--os) COMPREPLY=($(compgen -W "linux windows other" -- "$cur")) ;;
+		-d | --dir) _vmplay_files '' ;;
+		-f | --format) _vmplay_words "$_vmplay_formats" ;;
+		--iso) _vmplay_files '*.[iI][sS][oO]' ;;
+		--os) _vmplay_words "linux windows other" ;;
 		--disk | -m | --memory | -c | --cpus) ;;
 		*)
-			[[ $cur == -* ]] && COMPREPLY=($(compgen -W \
-				'$(_parse_help "$prog" "new --help")' -- "$cur"))
+			[[ $cur == -* ]] && _vmplay_words "$(_vmplay_help "$prog" new |
+				_vmplay_options)"
 			;;
 		esac
 		;;
 	disk)
 		if ((cword == 2)); then
-			COMPREPLY=($(compgen -W \
-				'$(_vmplay_section "$prog" disk Actions)' -- "$cur"))
+			local actions
+			actions=$(_vmplay_help "$prog" disk | _vmplay_section Actions)
+			_vmplay_words "${actions:-create info resize convert}"
 			return
 		fi
 		case $prev in
-		-f | --format) COMPREPLY=($(compgen -W "$formats" -- "$cur")) ;;
-		-p | --preallocation)
-			COMPREPLY=($(compgen -W "off metadata falloc full" -- "$cur")) ;;
+		-f | --format) _vmplay_words "$_vmplay_formats" ;;
+		-p | --preallocation) _vmplay_words "off metadata falloc full" ;;
 		*)
 			if [[ $cur == -* ]]; then
-				COMPREPLY=($(compgen -W \
-					'$(_parse_help "$prog" "disk ${words[2]} --help")' \
-					-- "$cur"))
+				_vmplay_words "$(_vmplay_help "$prog" disk "${words[2]}" |
+					_vmplay_options)"
 			else
-				_filedir
+				_vmplay_files
 			fi
 			;;
 		esac
@@ -97,30 +157,25 @@ _vmplay()
 	snapshot)
 		local action=${words[2]}
 		if ((cword == 2)); then
-			COMPREPLY=($(compgen -W "list take restore delete" -- "$cur"))
+			_vmplay_words "list take restore delete"
 		elif [[ $cur == -* ]]; then
-			[[ $action == list ]] && COMPREPLY=($(compgen -W "--names" -- "$cur"))
+			[[ $action == list ]] && _vmplay_words "--names --help"
+			[[ $action == list ]] || _vmplay_words "--help"
 		elif ((cword == 3)) || [[ $action == list && $cword == 4 &&
 			${words[3]} == --names ]]; then
-			_vmplay_vm_files
-		elif ((cword == 4)) && [[ $action == @(restore|delete) ]]; then
-			# the file as typed, with ~ and quoting undone
-			local file
-			__expand_tilde_by_ref words[3]
-			file=$(dequote "${words[3]}") || return
-			_vmplay_offer < <("$prog" snapshot list --names "$file" 2>/dev/null)
-			__ltrim_colon_completions "$cur"
+			_vmplay_files '*.vmplay'
+		elif ((cword >= 4)) && [[ $action == @(restore|delete) ]]; then
+			_vmplay_snapshot_names "$(_vmplay_unquote "${words[3]}")" 4
 		fi
 		;;
 	*)
 		# a command without arguments of its own (check) or one that is
 		# new: its options from its --help, which every command takes
-		[[ $cur == -* ]] && COMPREPLY=($(compgen -W \
-			'$({ _parse_help "$prog" "$cmd --help"; echo --help; } | sort -u)' \
-			-- "$cur"))
+		[[ $cur == -* ]] && _vmplay_words "$( { _vmplay_help "$prog" "$cmd" |
+			_vmplay_options; echo --help; } | sort -u)"
 		;;
 	esac
-} &&
-	complete -F _vmplay vmplay
+}
+complete -F _vmplay vmplay
 
 # ex: filetype=sh

@@ -133,6 +133,50 @@ expect "vmplay new debian --format <TAB>" "vmplay new debian --format " \
 expect "vmplay new debian --f<TAB>: its options" "vmplay new debian --f" "--format"
 expect "vmplay check --<TAB>" "vmplay check --" "--help"
 
+# The script alone, as a test or a shell without bash-completion uses it:
+# sourced, COMP_WORDS and COMP_CWORD set (words split as bash splits them,
+# colons apart), _vmplay called without arguments.
+# complete_words [PATH_DIR] -- WORD...: the last WORD is the one at the cursor.
+complete_words() {
+	local path=$PATH
+	if [ "$1" != -- ]; then path=$1; shift; fi
+	shift
+	PATH=$path bash --norc --noprofile -c '
+		. "$1" || exit 9
+		shift
+		COMP_WORDS=("$@")
+		COMP_CWORD=$((${#COMP_WORDS[@]} - 1))
+		_vmplay
+		printf "%s\n" "${COMPREPLY[@]}" | sort' _ \
+		"$E2E_ROOT/assets/completion/vmplay.bash" "$@"
+}
+expect_words() {
+	local name=$1 want=$2 got
+	shift 2
+	got=$(complete_words "$@" 2>"$TMP/complete.err")
+	if [ "$got" = "$(printf '%s\n' "$want" | sort)" ]; then
+		ok "$name"
+	else
+		fail "$name" "offers: $(tr '\n' '|' <<<"$got") $(head -c 300 "$TMP/complete.err")"
+	fi
+}
+expect_words "sourced alone: vmplay sn<TAB>" snapshot -- vmplay sn
+expect_words "sourced alone: vmplay snapshot restore vm.vmplay <TAB>" \
+	"$(printf '%s\n' 'before\ update' base only-on-a "${dated// /\\ }")" \
+	-- vmplay snapshot restore vm.vmplay ""
+# "2026-12-06\ 17:55:0" reaches the completion as 17 : 55 : 0
+day=${dated%% *} hms=${dated#* }
+IFS=: read -r hh mm ss <<<"$hms"
+expect_words "sourced alone: a date-and-time name typed up to a colon" "${ss}" \
+	-- vmplay snapshot restore vm.vmplay "$day\\ $hh" : "$mm" : "${ss:0:1}"
+expect_words "sourced alone: options" "$(printf '%s\n' --headless --help)" -- vmplay --he
+mkdir -p "$TMP/nopath"
+ln -sf "$(command -v bash)" "$TMP/nopath/bash"
+ln -sf "$(command -v sed)" "$TMP/nopath/sed"
+ln -sf "$(command -v sort)" "$TMP/nopath/sort"
+expect_words "without vmplay on PATH: the commands it knows" \
+	"$(printf '%s\n' snapshot)" "$TMP/nopath" -- vmplay sn
+
 if command -v zsh >/dev/null; then
 	check "the zsh completion is valid zsh" zsh -n "$PFX/share/zsh/vendor-completions/_vmplay"
 else
