@@ -78,7 +78,7 @@ demo:
 	$(BUILD)/vmplay configs/demo.vmplay
 
 # Installed files, source -> destination below $(DESTDIR).
-INSTALL_DATA = \
+INSTALL_DATA = $(MO_INSTALL) \
 	assets/vmplay.desktop:$(DATADIR)/applications/vmplay.desktop \
 	assets/vmplay-mime.xml:$(DATADIR)/mime/packages/vmplay.xml \
 	assets/icons/vmplay.svg:$(DATADIR)/icons/hicolor/scalable/apps/vmplay.svg \
@@ -89,9 +89,9 @@ INSTALL_DATA = \
 	assets/completion/_vmplay:$(DATADIR)/zsh/vendor-completions/_vmplay \
 	assets/io.github.vmplay.vmplay.metainfo.xml:$(DATADIR)/metainfo/io.github.vmplay.vmplay.metainfo.xml
 
-# What install needs built (the program and the man pages with the
-# version in them); the Debian package builds this target.
-INSTALLABLES = $(BUILD)/vmplay $(BUILD)/man/vmplay.1 $(BUILD)/man/vmplay.5
+# What install needs built (the program, its message catalogues, the man
+# pages with the version in them); the Debian package builds this target.
+INSTALLABLES = $(BUILD)/vmplay $(MO_FILES) $(BUILD)/man/vmplay.1 $(BUILD)/man/vmplay.5
 .PHONY: installables
 installables: $(INSTALLABLES)
 

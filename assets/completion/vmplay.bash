@@ -10,7 +10,7 @@
 # formats, OS kinds) is listed here. Snapshot names come from
 # `vmplay snapshot list --names FILE.vmplay`.
 
-_vmplay_commands_known="new disk snapshot check"
+_vmplay_commands_known="new disk snapshot set get check"
 _vmplay_options_known="--dry-run --headless --fullscreen --kiosk --trust
 	--keys --verbose --help --version"
 _vmplay_formats="qcow2 raw vdi vmdk"
@@ -87,6 +87,13 @@ _vmplay_snapshot_names()
 		fi
 		COMPREPLY+=("$(printf '%q' "$name")")
 	done < <("$prog" snapshot list --names "$file" 2>/dev/null)
+}
+
+# The SECTION.KEY names of the VM file $1 (as typed), from `vmplay get`.
+_vmplay_keys()
+{
+	"$prog" get "$(_vmplay_unquote "$1")" 2>/dev/null |
+		sed -n 's/^\([a-z][a-z0-9_.-]*\) = .*/\1/p'
 }
 
 _vmplay()
@@ -166,6 +173,21 @@ _vmplay()
 			_vmplay_files '*.vmplay'
 		elif ((cword >= 4)) && [[ $action == @(restore|delete) ]]; then
 			_vmplay_snapshot_names "$(_vmplay_unquote "${words[3]}")" 4
+		fi
+		;;
+	set | get)
+		# FILE, then SECTION.KEY (set: SECTION.KEY=VALUE) from the keys
+		# `vmplay get FILE` prints
+		if [[ $cur == -* ]]; then
+			_vmplay_words "$( { _vmplay_help "$prog" "$cmd" |
+				_vmplay_options; echo --help; } | sort -u)"
+		elif ((cword == 2)); then
+			_vmplay_files '*.vmplay'
+		elif [[ $cmd == get && $cword == 3 || $prev == --unset ]]; then
+			_vmplay_words "$(_vmplay_keys "${words[2]}")"
+		elif [[ $cmd == set && $cur != *=* ]]; then
+			_vmplay_words "$(_vmplay_keys "${words[2]}" | sed 's/$/=/')"
+			compopt -o nospace 2>/dev/null
 		fi
 		;;
 	*)

@@ -96,8 +96,13 @@ for mod in $(sed -n 's/^PKGS *:\?= *//p' "$SRC/Makefile"); do
 		missing="$missing $mod(${owner:-no package})"
 	fi
 done
+# and the message catalogues' compiler
+owner=$(dpkg -S "$(readlink -f "$(command -v msgfmt)")" 2>/dev/null | sed -n '1s/[:,].*//p')
+if grep -q 'msgfmt' "$SRC"/mk/*.mk && ! grep -qx "${owner:-gettext}" <<<"$builddeps"; then
+	missing="$missing msgfmt(${owner:-gettext})"
+fi
 if [ -z "$missing" ]; then
-	ok "Build-Depends names the package of every pkg-config module in PKGS"
+	ok "Build-Depends names the package of every pkg-config module in PKGS and msgfmt's"
 else
 	fail "Build-Depends names the package of every pkg-config module" "missing:$missing"
 fi

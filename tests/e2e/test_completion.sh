@@ -94,8 +94,12 @@ else
 fi
 
 expect "vmplay sn<TAB>: the snapshot command" "vmplay sn" "snapshot"
+# every command `vmplay --help` lists (new, disk, snapshot, check at least)
+commands=$(vmplay --help | sed -n '/^Commands:/,/^$/s/^  \([a-z][a-z-]*\) .*/\1/p')
+check "vmplay --help lists new, disk, snapshot and check" eval \
+	"[ \"\$(grep -xcE 'new|disk|snapshot|check' <<<'$commands')\" = 4 ]"
 expect "vmplay <TAB>: commands, VM files and folders" "vmplay " \
-	"$(printf '%s\n' check disk new snapshot sub vm.vmplay)"
+	"$(printf '%s\n' $commands sub vm.vmplay)"
 expect "vmplay --dr<TAB>: an option" "vmplay --dr" "--dry-run"
 expect "vmplay --fullscreen <TAB>: VM files only after an option" \
 	"vmplay --fullscreen " "$(printf '%s\n' sub vm.vmplay)"
@@ -132,6 +136,10 @@ expect "vmplay new debian --format <TAB>" "vmplay new debian --format " \
 	"$(printf '%s\n' qcow2 raw vdi vmdk)"
 expect "vmplay new debian --f<TAB>: its options" "vmplay new debian --f" "--format"
 expect "vmplay check --<TAB>" "vmplay check --" "--help"
+expect "vmplay set <TAB>: VM files" "vmplay set " "$(printf '%s\n' sub vm.vmplay)"
+expect "vmplay get vm.vmplay vm.m<TAB>: its keys" "vmplay get vm.vmplay vm.m" "vm.memory"
+expect "vmplay set vm.vmplay vm.c<TAB>: KEY=" "vmplay set vm.vmplay vm.c" "vm.cpus="
+expect "vmplay set vm.vmplay --unset vm.c<TAB>: KEY" "vmplay set vm.vmplay --unset vm.c" "vm.cpus"
 
 # The script alone, as a test or a shell without bash-completion uses it:
 # sourced, COMP_WORDS and COMP_CWORD set (words split as bash splits them,
