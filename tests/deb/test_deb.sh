@@ -83,6 +83,24 @@ else
 fi
 check "the unit tests ran in the build" grep -Eq '^[0-9]+ passed, 0 failed' "$TMP/build.log"
 
+# The package holds every file `make install` installs (translations
+# included, whatever po/ has), man pages compressed.
+dpkg-deb -c "$DEB" | awk '{ print $6 }' | sed 's|^\.||' >"$TMP/deb-files"
+if (cd "$SRC" && env -u BUILD MAKEFLAGS= make --no-print-directory install \
+	DESTDIR="$TMP/stage" PREFIX=/usr VMPLAY_VERSION="$VERSION" >"$TMP/stage.log" 2>&1); then
+	absent=
+	while IFS= read -r f; do
+		grep -qxF -e "$f" -e "$f.gz" "$TMP/deb-files" || absent="$absent $f"
+	done < <(cd "$TMP/stage" && find . -type f | sed 's|^\.||')
+	if [ -z "$absent" ]; then
+		ok "the .deb holds all $(find "$TMP/stage" -type f | wc -l) files make install installs"
+	else
+		fail "the .deb holds every file make install installs" "missing:$absent"
+	fi
+else
+	fail "make install DESTDIR=... in the clone" "$(tail -n 3 "$TMP/stage.log")"
+fi
+
 # Build-Depends lists the package of every library the Makefile links
 # (the .pc file's owner), so a library added to PKGS without its -dev
 # package fails here rather than on a build machine.
