@@ -20,8 +20,8 @@ share/man/man5/vmplay.5
 share/bash-completion/completions/vmplay
 share/zsh/vendor-completions/_vmplay
 share/metainfo/io.github.vmplay.vmplay.metainfo.xml"
-# a catalogue per language in po/LINGUAS
-for lang in $(sed 's/#.*//' "$E2E_ROOT/po/LINGUAS" 2>/dev/null); do
+# every translation in po/LINGUAS
+for lang in $(sed 's/#.*//' "$E2E_ROOT/po/LINGUAS"); do
 	FILES="$FILES
 share/locale/$lang/LC_MESSAGES/vmplay.mo"
 done
