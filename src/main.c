@@ -43,13 +43,12 @@
 #include "vm/settings.h"
 #include "vm/supervisor.h"
 #include "vm/trust.h"
+#include "version.h"   /* generated: mk/version.mk */
 
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define VMPLAY_VERSION "0.1.0"
 
 static const struct {
 	const char *name;
