@@ -203,6 +203,34 @@ static void check_audio(const struct qemu_host *host, bool have_qemu)
 	free(out);
 }
 
+/* The clipboard needs QEMU's own SPICE agent end, the qemu-vdagent
+ * chardev (QEMU 6.1 and later, built with spice-protocol). */
+static void check_clipboard(const struct qemu_host *host, bool have_qemu)
+{
+	if (!have_qemu) {
+		report(CHECK_MISSING, "clipboard", "cannot ask QEMU (it is missing or does not run)");
+		return;
+	}
+	const char *argv[] = { host->qemu_binary, "-chardev", "help", NULL };
+	char *out = run_capture(argv);
+	bool found = false;
+	char *save = NULL;
+	for (char *line = out ? strtok_r(out, "\n", &save) : NULL; line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		while (*line == ' ')
+			line++;
+		found |= strcmp(line, "qemu-vdagent") == 0;
+	}
+	free(out);
+	if (found)
+		report(CHECK_OK, "clipboard", "QEMU has the qemu-vdagent chardev: "
+		       "text passes to and from guests running spice-vdagent");
+	else
+		report(CHECK_WARNING, "clipboard", "this QEMU has no qemu-vdagent "
+		       "chardev (QEMU 6.1 or later has it): set [clipboard] "
+		       "enabled = false, or VMs will not start");
+}
+
 static void check_video(void)
 {
 	struct strv names = { 0 };
@@ -271,7 +299,8 @@ int cmd_check(int argc, char **argv)
 		fprintf(help ? stdout : stderr,
 			"Usage: vmplay check\n"
 			"Checks QEMU and qemu-img (required), KVM, audio "
-			"backends, SDL video\ndrivers, OVMF and a menu font, "
+			"backends, the clipboard\n(qemu-vdagent), SDL video "
+			"drivers, OVMF and a menu font, "
 			"one line each. Exits 1 when something\nrequired is "
 			"missing. VMPLAY_QEMU names another QEMU binary.\n");
 		return help ? 0 : 2;
@@ -283,6 +312,7 @@ int cmd_check(int argc, char **argv)
 	bool have_img = check_program("qemu-img", "qemu-img", "qemu-utils");
 	check_kvm(&host);
 	check_audio(&host, have_qemu);
+	check_clipboard(&host, have_qemu);
 	check_video();
 	check_uefi(&host);
 	check_font();

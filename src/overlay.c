@@ -41,6 +41,7 @@ static const char *const action_names[MENU_ACTION_COUNT] = {
 	[MENU_SEND_KEYS] = "send-keys",
 	[MENU_SCREENSHOT] = "screenshot",
 	[MENU_QUIT] = "quit",
+	[MENU_CLIPBOARD] = "clipboard",
 };
 
 const char *menu_action_name(enum menu_action a)
@@ -133,6 +134,8 @@ struct overlay {
 	/* info, deep copy */
 	char *vm_name, *vm_dir, *state, *busy, *cdrom;
 	bool running, paused, fullscreen, has_cdrom;
+	int clipboard;
+	bool guest_follows;
 	bool snapshots_known, disks_known;
 	uint64_t started_ms;
 	enum scale_mode scale;
@@ -524,6 +527,17 @@ static void build_view(struct overlay *ov, struct page *p)
 		it->radio = true;
 		it->checked = ov->scale == (enum scale_mode)m;
 	}
+	add(p, IT_HEADER, "Guest");
+	it = add_action(p, "Share the clipboard", MENU_CLIPBOARD);
+	it->keep_open = true;
+	it->radio = true;
+	it->checked = ov->clipboard == OVERLAY_CLIP_ON;
+	if (ov->clipboard == OVERLAY_CLIP_UNAVAILABLE) {
+		it->disabled = true;
+		it->detail = xstrdup("off in the VM file");
+	}
+	add(p, IT_TEXT, "Resolution")->detail =
+		xstrdup(ov->guest_follows ? "follows the window" : "fixed, scaled");
 }
 
 /* Key combinations for the guest, in press order. */
@@ -675,7 +689,8 @@ static const uint32_t page_actions[PAGE_COUNT] = {
 	[PAGE_MEDIA_INSERT] = MENU_HIDE(MENU_MEDIA_INSERT),
 	[PAGE_DISKS] = MENU_HIDE(MENU_DISK_CREATE) | MENU_HIDE(MENU_DISK_GROW),
 	[PAGE_DISK_CREATE] = MENU_HIDE(MENU_DISK_CREATE),
-	[PAGE_VIEW] = MENU_HIDE(MENU_FULLSCREEN) | MENU_HIDE(MENU_SCALE),
+	[PAGE_VIEW] = MENU_HIDE(MENU_FULLSCREEN) | MENU_HIDE(MENU_SCALE) |
+		      MENU_HIDE(MENU_CLIPBOARD),
 	[PAGE_KEYBOARD] = MENU_HIDE(MENU_SEND_KEYS),
 };
 
@@ -974,6 +989,8 @@ void overlay_set_info(struct overlay *ov, const struct overlay_info *in)
 	ov->started_ms = in->started_ms;
 	ov->fullscreen = in->fullscreen;
 	ov->scale = in->scale;
+	ov->clipboard = in->clipboard;
+	ov->guest_follows = in->guest_follows;
 	ov->has_cdrom = in->has_cdrom;
 	for (size_t i = 0; i < in->n_recent_isos; i++)
 		strv_push(&ov->recent, in->recent_isos[i]);

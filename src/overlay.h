@@ -58,6 +58,7 @@ enum menu_action {
 	MENU_SEND_KEYS,        /* keys: press in order, release in reverse */
 	MENU_SCREENSHOT,
 	MENU_QUIT,             /* confirmed: shut the guest down and close */
+	MENU_CLIPBOARD,        /* toggle sharing the clipboard */
 	MENU_ACTION_COUNT
 };
 
@@ -103,6 +104,10 @@ struct overlay_info {
 	const char *busy;          /* a long operation in progress, or NULL */
 	bool fullscreen;
 	enum scale_mode scale;
+	/* The View page's "Guest" part: clipboard OVERLAY_CLIP_* and whether
+	 * the guest's resolution follows the window (text only) */
+	int clipboard;
+	bool guest_follows;
 	bool has_cdrom;            /* the VM has a CD drive */
 	const char *cdrom;         /* the inserted medium, or NULL */
 	const char *const *recent_isos;
@@ -122,6 +127,12 @@ struct overlay_info {
 };
 
 #define MENU_HIDE(action) (1u << (action))
+
+enum {
+	OVERLAY_CLIP_UNAVAILABLE,  /* off in the VM file (or kiosk): no device */
+	OVERLAY_CLIP_OFF,          /* toggled off for this session */
+	OVERLAY_CLIP_ON,
+};
 
 struct overlay;
 

@@ -26,7 +26,9 @@
  * PIN). SIGINT/SIGTERM still stop it for good (systemctl stop). */
 #include "actions_menu.h"
 #include "bindings.h"
+#include "clipboard_sync.h"
 #include "commands.h"
+#include "guest_resize.h"
 #include "input.h"
 #include "instance.h"
 #include "kiosk.h"
@@ -41,6 +43,7 @@
 #include "vm_actions.h"
 #include "vm_session.h"
 #include "vnc.h"
+#include "vnc_desktop_size.h"
 
 #include <SDL2/SDL.h>
 #include <SDL2/SDL_syswm.h>
@@ -101,6 +104,10 @@ struct player {
 	bool kiosk_quitting;   /* the PIN allowed quitting */
 	uint64_t pointer_moved_ms;
 	bool pointer_hidden;
+
+	/* the guest as part of the desktop: clipboard, size */
+	struct clipboard_sync *clip;
+	struct guest_resize resize;
 };
 
 static void update_info(struct player *p);
@@ -254,6 +261,73 @@ static void on_vnc_cursor(void *user, const uint32_t *argb, int w, int h,
 	render_set_cursor(p->render, argb, w, h, hot_x, hot_y);
 }
 
+static void on_vnc_clip_text(void *user, const char *text, size_t len)
+{
+	struct player *p = user;
+	clipboard_sync_guest_text(p->clip, text, len);
+}
+
+static void on_vnc_clip_request(void *user)
+{
+	struct player *p = user;
+	clipboard_sync_guest_request(p->clip);
+}
+
+static void toast(struct player *p, enum toast_kind kind, const char *text);
+
+static void on_clip_note(void *user, const char *text)
+{
+	toast(user, TOAST_INFO, text);
+}
+
+static void on_vnc_size_answer(void *user, int status, int w, int h)
+{
+	struct player *p = user;
+	bool accepted = vnc_desktop_size_accepted(status);
+	if (!accepted && !p->resize.refused) {
+		char *msg = xasprintf("The guest cannot follow the window (%s); "
+				      "the picture is scaled.",
+				      vnc_desktop_size_status(status));
+		toast(p, TOAST_INFO, msg);
+		free(msg);
+	}
+	log_debug("guest size request: %s, guest at %dx%d",
+		  vnc_desktop_size_status(status), w, h);
+	guest_resize_answer(&p->resize, accepted);
+}
+
+/* The window's size in physical pixels (HiDPI: more than its size). */
+static void note_window_size(struct player *p)
+{
+	int w = 0, h = 0;
+	SDL_Renderer *ren = SDL_GetRenderer(render_window(p->render));
+	if (!ren || SDL_GetRendererOutputSize(ren, &w, &h) != 0)
+		SDL_GetWindowSize(render_window(p->render), &w, &h);
+	guest_resize_window(&p->resize, w, h, now_ms());
+}
+
+/* Sends the debounced size request when it is due. */
+static void resize_tick(struct player *p)
+{
+	if (!p->vnc)
+		return;
+	struct vnc_frame f = vnc_frame(p->vnc);
+	int w, h;
+	if (guest_resize_due(&p->resize, now_ms(), f.width, f.height, &w, &h)) {
+		log_debug("asking the guest for %dx%d", w, h);
+		vnc_request_size(p->vnc, w, h);
+	}
+}
+
+static int resize_timeout_ms(struct player *p)
+{
+	if (!p->vnc)
+		return -1;
+	struct vnc_frame f = vnc_frame(p->vnc);
+	return guest_resize_timeout_ms(&p->resize, now_ms(), f.width,
+				       f.height);
+}
+
 /* ---- lifecycle ---- */
 
 static void fail(struct player *p, const char *message)
@@ -380,6 +454,8 @@ static void update_info(struct player *p)
 		.started_ms = p->started_ms,
 		.fullscreen = render_fullscreen(p->render),
 		.scale = render_scale(p->render),
+		.clipboard = clipboard_sync_state(p->clip),
+		.guest_follows = p->resize.enabled && !p->resize.refused,
 		.has_cdrom = p->cfg->has_cdrom,
 		.cdrom = p->cfg->cdrom_file,
 	};
@@ -455,6 +531,13 @@ static void on_menu(void *user, const struct menu_request *req)
 	case MENU_SCREENSHOT:
 		take_screenshot(p);
 		break;
+	case MENU_CLIPBOARD: {
+		bool on = clipboard_sync_state(p->clip) != OVERLAY_CLIP_ON;
+		clipboard_sync_set_enabled(p->clip, on);
+		toast(p, TOAST_INFO, on ? "Clipboard shared with the guest."
+					: "Clipboard not shared with the guest.");
+		break;
+	}
 	case MENU_QUIT:
 		if (p->sv)   /* kiosk: the menu was opened with the PIN */
 			p->kiosk_quitting = true;
@@ -804,6 +887,12 @@ static void on_window_event(struct player *p, const SDL_WindowEvent *w)
 			SDL_SetWindowKeyboardGrab(render_window(p->render),
 						  SDL_TRUE);
 		render_invalidate(p->render);
+		/* the moment after copying in another program */
+		clipboard_sync_host_changed(p->clip);
+		break;
+	case SDL_WINDOWEVENT_SIZE_CHANGED:
+		render_window_changed(p->render);
+		note_window_size(p);
 		break;
 	case SDL_WINDOWEVENT_FOCUS_LOST:
 		/* the guest must not keep keys the host took away */
@@ -862,6 +951,9 @@ static void on_event(struct player *p, const SDL_Event *ev)
 			update_title(p);
 		break;
 	}
+	case SDL_CLIPBOARDUPDATE:
+		clipboard_sync_host_changed(p->clip);
+		break;
 	case SDL_RENDER_TARGETS_RESET:
 	case SDL_RENDER_DEVICE_RESET:
 		/* the texture's content is gone: take the whole frame again */
@@ -933,6 +1025,7 @@ static void lose_vnc(struct player *p)
 {
 	log_debug("VNC connection closed");
 	input_set_vnc(p->input, NULL);
+	clipboard_sync_set_vnc(p->clip, NULL);
 	vnc_destroy(p->vnc);
 	p->vnc = NULL;
 	p->vnc_lost_at = now_ms();
@@ -1001,6 +1094,9 @@ static void loop(struct player *p)
 			timeout = min_timeout(timeout, overlay_timeout(p->overlay, now));
 		if (p->toasts)
 			timeout = min_timeout(timeout, toasts_timeout(p->toasts, now));
+		timeout = min_timeout(timeout,
+				      clipboard_sync_timeout_ms(p->clip, now));
+		timeout = min_timeout(timeout, resize_timeout_ms(p));
 		if (poll(fds, (nfds_t)n, timeout) < 0 && errno != EINTR) {
 			log_error("poll: %s", strerror(errno));
 			break;
@@ -1030,6 +1126,9 @@ static void loop(struct player *p)
 		}
 		if (p->kiosk)
 			kiosk_tick(p);
+		if (p->vnc)
+			clipboard_sync_tick(p->clip, now_ms());
+		resize_tick(p);
 		if (p->sv && !p->vnc && p->vnc_lost_at && p->session &&
 		    now_ms() - p->vnc_lost_at > VNC_LOST_GRACE_MS) {
 			/* kiosk: no display, no use; the supervisor restarts */
@@ -1054,12 +1153,20 @@ static void loop(struct player *p)
  * cannot be reached (said on screen; the caller stops QEMU). */
 static bool attach_session(struct player *p, struct vm_session *s)
 {
-	static const struct vnc_callbacks cb = {
+	struct vnc_callbacks cb = {
 		.resize = on_vnc_resize,
 		.update = on_vnc_update,
 		.cursor = on_vnc_cursor,
 		.frame = on_vnc_frame,
 	};
+	/* without them the encodings are not even announced: with the
+	 * clipboard off nothing passes, whatever the guest runs */
+	if (config_clipboard(p->cfg)) {
+		cb.clipboard_text = on_vnc_clip_text;
+		cb.clipboard_request = on_vnc_clip_request;
+	}
+	if (p->resize.enabled)
+		cb.size_answer = on_vnc_size_answer;
 	char *error = NULL;
 	p->session = s;
 	p->state = vm_session_state(s);
@@ -1079,6 +1186,7 @@ static bool attach_session(struct player *p, struct vm_session *s)
 		return false;
 	}
 	input_set_vnc(p->input, p->vnc);
+	clipboard_sync_set_vnc(p->clip, p->vnc);
 	update_title(p);
 	return true;
 }
@@ -1135,6 +1243,9 @@ int player_run(const struct vm_config *cfg, const struct play_options *opts)
 		return 1;
 	}
 	p->input = input_create(cfg->pointer, p->render);
+	p->clip = clipboard_sync_create(config_clipboard(cfg),
+					render_window(p->render), on_clip_note, p);
+	guest_resize_init(&p->resize, config_resize_guest(cfg));
 	find_display_fd(p);
 	setup_overlay(p);
 
@@ -1187,6 +1298,7 @@ out:
 		render_set_text(p->render, NULL);
 	text_destroy(p->text);
 	input_destroy(p->input);
+	clipboard_sync_destroy(p->clip);
 	vnc_destroy(p->vnc);
 	if (p->sv)
 		supervisor_destroy(p->sv);   /* owns the session */
