@@ -103,8 +103,11 @@ static char *host_text(void)
 	return copy;
 }
 
-/* Tells QEMU what the host holds, when it changed (or always). */
-static void announce(struct clipboard_sync *cs, bool always)
+/* Tells QEMU what the host holds, when it changed (or always).
+ * new_owner: a program just took the X11 CLIPBOARD, so it holds
+ * something; when SDL reads no text from it, that is worth a note: SDL
+ * 2.26 reads no X11 selection of 1 MiB or more (the INCR transfer). */
+static void announce(struct clipboard_sync *cs, bool always, bool new_owner)
 {
 	if (!cs->vnc || !cs->enabled)
 		return;
@@ -115,6 +118,10 @@ static void announce(struct clipboard_sync *cs, bool always)
 	}
 	size_t len = strlen(t);
 	bool fits = len <= VNC_CLIP_MAX_TO_GUEST;
+	if (new_owner && len == 0)
+		say(cs, "Clipboard: the host's new clipboard holds no text "
+			"vmplay can read (not text, or 1 MiB or more); the "
+			"guest gets none.");
 	if (!fits) {
 		char have[32], max[32];
 		format_size(len, have, sizeof(have));
@@ -137,7 +144,7 @@ void clipboard_sync_set_vnc(struct clipboard_sync *cs, struct vnc *v)
 		return;
 	cs->vnc = v;
 	if (v)
-		announce(cs, true);
+		announce(cs, true, false);
 }
 
 void clipboard_sync_set_enabled(struct clipboard_sync *cs, bool on)
@@ -148,7 +155,7 @@ void clipboard_sync_set_enabled(struct clipboard_sync *cs, bool on)
 		vnc_clipboard_announce(cs->vnc, false);
 	cs->enabled = on;
 	if (on)
-		announce(cs, true);
+		announce(cs, true, false);
 }
 
 int clipboard_sync_state(const struct clipboard_sync *cs)
@@ -161,7 +168,7 @@ int clipboard_sync_state(const struct clipboard_sync *cs)
 void clipboard_sync_host_changed(struct clipboard_sync *cs)
 {
 	if (cs->available)
-		announce(cs, false);
+		announce(cs, false, false);
 }
 
 int clipboard_sync_timeout_ms(const struct clipboard_sync *cs, uint64_t now)
@@ -181,7 +188,7 @@ void clipboard_sync_tick(struct clipboard_sync *cs, uint64_t now)
 	if (owner == cs->x_owner)
 		return;
 	cs->x_owner = owner;
-	announce(cs, false);
+	announce(cs, false, owner != 0);
 }
 
 void clipboard_sync_guest_text(struct clipboard_sync *cs, const char *text,

@@ -222,11 +222,17 @@ static void present(struct player *p)
 	p->unpresented = false;
 }
 
+static void note_window_size(struct player *p);
+
 static void on_vnc_resize(void *user, int w, int h)
 {
 	struct player *p = user;
 	log_debug("guest screen %dx%d", w, h);
 	render_guest_resized(p->render, w, h);
+	/* a full-screen window cannot follow the guest: the guest follows
+	 * it (from the start with --fullscreen) */
+	if (render_fullscreen(p->render))
+		note_window_size(p);
 }
 
 static void on_vnc_update(void *user, int x, int y, int w, int h)
@@ -892,7 +898,10 @@ static void on_window_event(struct player *p, const SDL_WindowEvent *w)
 		break;
 	case SDL_WINDOWEVENT_SIZE_CHANGED:
 		render_window_changed(p->render);
-		note_window_size(p);
+		/* before the guest's first picture the size is only the
+		 * placeholder window's */
+		if (p->vnc && p->updates)
+			note_window_size(p);
 		break;
 	case SDL_WINDOWEVENT_FOCUS_LOST:
 		/* the guest must not keep keys the host took away */

@@ -289,6 +289,65 @@ EOF
 	[ -z "${2:-}" ] || printf '\n[qemu]\nargs = %s\n' "$2"
 }
 
+# The Linux test guest (tests/linux-guest, make linux-guest): a Debian
+# kernel booting to an initramfs with a clipboard agent and a KMS mode
+# follower. linux_guest_vmfile NAME [MORE INI TEXT] writes $VMFILE (TCG,
+# 256M, virtio display) with a test QMP socket $GUEST_QMP, the guest's
+# reports in $GUEST_SERIAL (COM1) and its shell on COM2 ($GUEST_SHELL, a
+# socket: guest_run writes a line to it); vmplay needs --trust. Returns 2
+# when the guest is not built (linux_guest_ready).
+linux_guest_ready() {
+	[ -f "$BUILD/linux-guest/vmlinuz" ] && [ -f "$BUILD/linux-guest/initrd.img" ]
+}
+
+linux_guest_vmfile() {
+	local name=$1
+	linux_guest_ready || return 2
+	VMFILE=$TMP/$name.vmplay
+	GUEST_QMP=$TMP/$name.test.qmp
+	GUEST_SERIAL=$TMP/$name.serial
+	GUEST_SHELL=$TMP/$name.shell
+	: >"$GUEST_SERIAL"
+	cat >"$VMFILE" <<EOF
+[vm]
+name = $name
+memory = 256M
+machine = pc
+accel = tcg
+
+[boot]
+kernel = $BUILD/linux-guest/vmlinuz
+initrd = $BUILD/linux-guest/initrd.img
+append = console=ttyS0 quiet panic=-1
+
+[display]
+device = virtio
+
+[network]
+mode = none
+
+[audio]
+backend = none
+device = none
+
+[qemu]
+args = -qmp unix:$GUEST_QMP,server=on,wait=off -serial file:$GUEST_SERIAL -serial unix:$GUEST_SHELL,server=on,wait=off
+${2:-}
+EOF
+}
+
+# guest_run LINE: one shell command line for the Linux guest (COM2).
+guest_run() {
+	python3 - "$GUEST_SHELL" "$1" <<'PY'
+import socket, sys, time
+s = socket.socket(socket.AF_UNIX)
+s.connect(sys.argv[1])
+s.sendall(sys.argv[2].encode() + b"\n")
+time.sleep(0.2)
+s.close()
+PY
+}
+
 qmp() { python3 "$QMP_PY" "$@"; }
 ppm() { python3 "$PPM_PY" "$@"; }
 
