@@ -103,11 +103,17 @@ static char *host_text(void)
 	return copy;
 }
 
-/* Tells QEMU what the host holds, when it changed (or always).
- * new_owner: a program just took the X11 CLIPBOARD, so it holds
- * something; when SDL reads no text from it, that is worth a note: SDL
- * 2.26 reads no X11 selection of 1 MiB or more (the INCR transfer). */
-static void announce(struct clipboard_sync *cs, bool always, bool new_owner)
+/* Whether a program holds the X11 CLIPBOARD (false when unknown). */
+static bool x11_owned(struct clipboard_sync *cs)
+{
+	if (!cs->x_get_owner)
+		return false;
+	cs->x_owner = cs->x_get_owner(cs->x_display, cs->x_clipboard_atom);
+	return cs->x_owner != 0;
+}
+
+/* Tells QEMU what the host holds, when it changed (or always). */
+static void announce(struct clipboard_sync *cs, bool always)
 {
 	if (!cs->vnc || !cs->enabled)
 		return;
@@ -118,7 +124,9 @@ static void announce(struct clipboard_sync *cs, bool always, bool new_owner)
 	}
 	size_t len = strlen(t);
 	bool fits = len <= VNC_CLIP_MAX_TO_GUEST;
-	if (new_owner && len == 0)
+	/* a program holds the clipboard but SDL reads no text from it: SDL
+	 * 2.26 reads no X11 selection of 1 MiB or more (INCR transfers) */
+	if (len == 0 && x11_owned(cs))
 		say(cs, "Clipboard: the host's new clipboard holds no text "
 			"vmplay can read (not text, or 1 MiB or more); the "
 			"guest gets none.");
@@ -144,7 +152,7 @@ void clipboard_sync_set_vnc(struct clipboard_sync *cs, struct vnc *v)
 		return;
 	cs->vnc = v;
 	if (v)
-		announce(cs, true, false);
+		announce(cs, true);
 }
 
 void clipboard_sync_set_enabled(struct clipboard_sync *cs, bool on)
@@ -155,7 +163,7 @@ void clipboard_sync_set_enabled(struct clipboard_sync *cs, bool on)
 		vnc_clipboard_announce(cs->vnc, false);
 	cs->enabled = on;
 	if (on)
-		announce(cs, true, false);
+		announce(cs, true);
 }
 
 int clipboard_sync_state(const struct clipboard_sync *cs)
@@ -168,7 +176,7 @@ int clipboard_sync_state(const struct clipboard_sync *cs)
 void clipboard_sync_host_changed(struct clipboard_sync *cs)
 {
 	if (cs->available)
-		announce(cs, false, false);
+		announce(cs, false);
 }
 
 int clipboard_sync_timeout_ms(const struct clipboard_sync *cs, uint64_t now)
@@ -188,7 +196,7 @@ void clipboard_sync_tick(struct clipboard_sync *cs, uint64_t now)
 	if (owner == cs->x_owner)
 		return;
 	cs->x_owner = owner;
-	announce(cs, false, owner != 0);
+	announce(cs, false);
 }
 
 void clipboard_sync_guest_text(struct clipboard_sync *cs, const char *text,

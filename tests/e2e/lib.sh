@@ -291,7 +291,8 @@ EOF
 
 # The Linux test guest (tests/linux-guest, make linux-guest): a Debian
 # kernel booting to an initramfs with a clipboard agent and a KMS mode
-# follower. linux_guest_vmfile NAME [MORE INI TEXT] writes $VMFILE (TCG,
+# follower. linux_guest_vmfile NAME [DISPLAY KEYS] [MORE INI TEXT] writes
+# $VMFILE (TCG,
 # 256M, virtio display) with a test QMP socket $GUEST_QMP, the guest's
 # reports in $GUEST_SERIAL (COM1) and its shell on COM2 ($GUEST_SHELL, a
 # socket: guest_run writes a line to it); vmplay needs --trust. Returns 2
@@ -322,6 +323,7 @@ append = console=ttyS0 quiet panic=-1
 
 [display]
 device = virtio
+${2:-}
 
 [network]
 mode = none
@@ -332,7 +334,7 @@ device = none
 
 [qemu]
 args = -qmp unix:$GUEST_QMP,server=on,wait=off -serial file:$GUEST_SERIAL -serial unix:$GUEST_SHELL,server=on,wait=off
-${2:-}
+${3:-}
 EOF
 }
 

@@ -132,7 +132,7 @@ nothing_passes() {
 	fi
 }
 
-linux_guest_vmfile clipoff "
+linux_guest_vmfile clipoff "" "
 [clipboard]
 enabled = false"
 if play clipoff; then
