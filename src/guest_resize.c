@@ -6,8 +6,24 @@ void guest_resize_init(struct guest_resize *gr, bool enabled)
 	*gr = (struct guest_resize){ .enabled = enabled };
 }
 
+void guest_resize_fitting(struct guest_resize *gr, int w, int h,
+			  uint64_t now)
+{
+	gr->fit_until = now + GUEST_RESIZE_FIT_MS;
+	gr->fit_w = w;
+	gr->fit_h = h;
+	/* the fitted window is what we want now: nothing to ask */
+	gr->want_w = w;
+	gr->want_h = h;
+}
+
 void guest_resize_window(struct guest_resize *gr, int w, int h, uint64_t now)
 {
+	if (now < gr->fit_until) {
+		if (w == gr->fit_w && h == gr->fit_h)
+			gr->fit_until = 0;   /* the fit arrived */
+		return;
+	}
 	if (w == gr->want_w && h == gr->want_h)
 		return;
 	gr->want_w = w;

@@ -230,9 +230,11 @@ static void on_vnc_resize(void *user, int w, int h)
 	log_debug("guest screen %dx%d", w, h);
 	render_guest_resized(p->render, w, h);
 	/* a full-screen window cannot follow the guest: the guest follows
-	 * it (from the start with --fullscreen) */
+	 * it (from the start with --fullscreen); a window does follow */
 	if (render_fullscreen(p->render))
 		note_window_size(p);
+	else
+		guest_resize_fitting(&p->resize, w, h, now_ms());
 }
 
 static void on_vnc_update(void *user, int x, int y, int w, int h)
