@@ -22,14 +22,17 @@ ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARNINGS) $(CFLAGS) $(EXTRA_CFLAGS) \
 	-Isrc $(PKG_CFLAGS) -MMD -MP
 LIBS = $(PKG_LIBS) -lm
 
-SRCS := $(wildcard src/*.c)
-LIB_OBJS := $(patsubst src/%.c,$(BUILD)/obj/%.o,$(filter-out src/main.c,$(SRCS)))
+# The layers, lowest first: a file may include its own layer and those
+# before it (make check runs tests/layers.sh to hold that).
+LAYERS := base vm player cli
+SRCS := $(foreach l,$(LAYERS),$(wildcard src/$(l)/*.c))
+LIB_OBJS := $(patsubst src/%.c,$(BUILD)/obj/%.o,$(SRCS))
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
+LINT_TESTS := $(sort $(wildcard tests/lint/test_*.sh))
 E2E_TESTS := $(sort $(wildcard tests/e2e/test_*.sh))
 
-# Extra targets the test guest, benchmarks and assets add (mk/*.mk) append to
-# these lists.
+# The test programs and the benchmark (mk/*.mk) append to this list.
 CHECK_DEPS :=
 
 .PHONY: all check unit-check asan-check deps demo install uninstall refresh-caches clean
@@ -52,7 +55,7 @@ include $(wildcard mk/*.mk)
 # the sum, "N passed, N failed", and the exit status is non-zero on failure.
 check: all $(UNIT_BINS) $(CHECK_DEPS)
 	@VMPLAY=$(abspath $(BUILD)/vmplay) BUILD=$(abspath $(BUILD)) \
-		tests/run.sh $(UNIT_BINS) $(E2E_TESTS)
+		tests/run.sh $(LINT_TESTS) $(UNIT_BINS) $(E2E_TESTS)
 
 unit-check: $(UNIT_BINS)
 	@tests/run.sh $(UNIT_BINS)
@@ -62,7 +65,17 @@ asan-check:
 	$(MAKE) BUILD=build-asan SANITIZE=1 unit-check
 
 deps:
-	@tests/install-deps.sh deps/debian-packages.txt
+	@deps/install.sh deps/debian-packages.txt
+
+# make demo: the first thing a newcomer runs. Installs the Debian packages
+# that are missing (make deps), builds, and plays configs/demo.vmplay
+# (Debian's GRUB rescue CD: a boot menu and a command line) in a window.
+demo:
+	@$(MAKE) --no-print-directory deps
+	@$(MAKE) --no-print-directory all
+	@echo "Playing configs/demo.vmplay: press 'c' for GRUB's command line;"
+	@echo "close the window (twice: GRUB ignores the power button) to stop."
+	$(BUILD)/vmplay configs/demo.vmplay
 
 # Installed files, source -> destination below $(DESTDIR).
 INSTALL_DATA = \

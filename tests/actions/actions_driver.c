@@ -16,11 +16,12 @@
  * "list" refreshes and prints "snapshot NAME|DATE|CLOCK|RAM" and
  * "disk NAME|FORMAT|VIRTUAL|USED|next-boot" lines. End of input stops
  * QEMU and ends the program. */
-#include "config.h"
-#include "log.h"
-#include "util.h"
-#include "vm_actions.h"
-#include "vm_session.h"
+#include "base/log.h"
+#include "base/util.h"
+#include "player/keymap.h"
+#include "vm/config.h"
+#include "vm/vm_actions.h"
+#include "vm/vm_session.h"
 
 #include <SDL2/SDL_keyboard.h>
 #include <errno.h>
@@ -182,12 +183,12 @@ static void run_command(struct driver *d, char *line)
 	} else if (!strcmp(line, "cad")) {
 		vm_actions_ctrl_alt_del(a);
 	} else if (!strcmp(line, "keys")) {
-		SDL_Scancode keys[8];
+		uint16_t keys[8];
 		size_t n = 0;
 		char *save = NULL;
 		for (char *tok = strtok_r(arg, " ", &save); tok && n < 8;
 		     tok = strtok_r(NULL, " ", &save))
-			keys[n++] = SDL_GetScancodeFromName(tok);
+			keys[n++] = keymap_qnum(SDL_GetScancodeFromName(tok));
 		vm_actions_send_keys(a, keys, n, rest);
 	} else if (!strcmp(line, "wait-exit")) {
 		uint64_t deadline = now_ms() + (uint64_t)atoi(rest) * 1000;

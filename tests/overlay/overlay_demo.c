@@ -13,11 +13,11 @@
  * Options: --guest FILE.png writes the fake framebuffer as a reference;
  * --dir DIR is the fake VM's folder (screenshots, ISOs); --open opens the
  * menu at start. */
-#include "overlay.h"
-#include "screenshot.h"
-#include "text.h"
-#include "toast.h"
-#include "util.h"
+#include "base/util.h"
+#include "player/overlay.h"
+#include "player/screenshot.h"
+#include "player/text.h"
+#include "player/toast.h"
 
 #include <SDL2/SDL.h>
 #include <stdio.h>

@@ -1,8 +1,8 @@
 /* bindings: parsing specs, formatting them back, applying [keys] entries
  * with their error messages, and matching key events exactly. */
-#include "bindings.h"
+#include "base/util.h"
+#include "player/bindings.h"
 #include "test.h"
-#include "util.h"
 
 #include <stdlib.h>
 #include <unistd.h>
@@ -132,39 +132,39 @@ static void test_display(void)
 
 static void test_action_names(void)
 {
-	CHECK_STR(action_name(ACTION_MENU), "menu");
-	CHECK_STR(action_name(ACTION_CTRL_ALT_DEL), "ctrl-alt-del");
-	CHECK_STR(action_name(ACTION_SCREENSHOT), "screenshot");
-	CHECK_STR(action_name(ACTION_NONE), "none");
-	CHECK_STR(action_name(ACTION_COUNT), "none");
-	for (int a = ACTION_NONE + 1; a < ACTION_COUNT; a++)
-		CHECK_INT(action_from_name(action_name((enum action)a)), a);
-	CHECK_INT(action_from_name("PAUSE"), ACTION_PAUSE);
-	CHECK_INT(action_from_name("none"), ACTION_NONE);
-	CHECK_INT(action_from_name("bogus"), ACTION_NONE);
+	CHECK_STR(shortcut_name(SHORTCUT_MENU), "menu");
+	CHECK_STR(shortcut_name(SHORTCUT_CTRL_ALT_DEL), "ctrl-alt-del");
+	CHECK_STR(shortcut_name(SHORTCUT_SCREENSHOT), "screenshot");
+	CHECK_STR(shortcut_name(SHORTCUT_NONE), "none");
+	CHECK_STR(shortcut_name(SHORTCUT_COUNT), "none");
+	for (int a = SHORTCUT_NONE + 1; a < SHORTCUT_COUNT; a++)
+		CHECK_INT(shortcut_from_name(shortcut_name((enum shortcut)a)), a);
+	CHECK_INT(shortcut_from_name("PAUSE"), SHORTCUT_PAUSE);
+	CHECK_INT(shortcut_from_name("none"), SHORTCUT_NONE);
+	CHECK_INT(shortcut_from_name("bogus"), SHORTCUT_NONE);
 }
 
 static void test_defaults(void)
 {
 	static const struct {
-		enum action a;
+		enum shortcut a;
 		const char *spec;
 	} defaults[] = {
-		{ ACTION_MENU, "ctrl+alt+m" }, { ACTION_PAUSE, "ctrl+alt+p" },
-		{ ACTION_SNAPSHOT, "ctrl+alt+s" },
-		{ ACTION_FULLSCREEN, "ctrl+alt+f" },
-		{ ACTION_RELEASE, "ctrl+alt+g" }, { ACTION_QUIT, "ctrl+alt+q" },
-		{ ACTION_CTRL_ALT_DEL, "ctrl+alt+delete" },
-		{ ACTION_SCREENSHOT, "none" },
+		{ SHORTCUT_MENU, "ctrl+alt+m" }, { SHORTCUT_PAUSE, "ctrl+alt+p" },
+		{ SHORTCUT_SNAPSHOT, "ctrl+alt+s" },
+		{ SHORTCUT_FULLSCREEN, "ctrl+alt+f" },
+		{ SHORTCUT_RELEASE, "ctrl+alt+g" }, { SHORTCUT_QUIT, "ctrl+alt+q" },
+		{ SHORTCUT_CTRL_ALT_DEL, "ctrl+alt+delete" },
+		{ SHORTCUT_SCREENSHOT, "none" },
 	};
 	struct bindings *b = bindings_new();
-	CHECK_INT(ARRAY_SIZE(defaults), ACTION_COUNT - 1);
+	CHECK_INT(ARRAY_SIZE(defaults), SHORTCUT_COUNT - 1);
 	for (size_t i = 0; i < ARRAY_SIZE(defaults); i++) {
 		char *text = binding_format(bindings_get(b, defaults[i].a));
 		CHECK_STR(text, defaults[i].spec);
 		free(text);
 	}
-	CHECK_INT(bindings_get(b, ACTION_NONE).key, SDLK_UNKNOWN);
+	CHECK_INT(bindings_get(b, SHORTCUT_NONE).key, SDLK_UNKNOWN);
 	bindings_destroy(b);
 	bindings_destroy(NULL);
 }
@@ -188,28 +188,28 @@ static void test_match(void)
 		SDL_Keycode sym;
 		Uint16 mod;
 		Uint8 repeat;
-		enum action want;
+		enum shortcut want;
 	} cases[] = {
-		{ SDL_KEYDOWN, SDLK_p, KMOD_LCTRL | KMOD_LALT, 0, ACTION_PAUSE },
-		{ SDL_KEYDOWN, SDLK_p, KMOD_RCTRL | KMOD_RALT, 0, ACTION_PAUSE },
-		{ SDL_KEYDOWN, SDLK_p, KMOD_LCTRL | KMOD_RALT, 0, ACTION_PAUSE },
+		{ SDL_KEYDOWN, SDLK_p, KMOD_LCTRL | KMOD_LALT, 0, SHORTCUT_PAUSE },
+		{ SDL_KEYDOWN, SDLK_p, KMOD_RCTRL | KMOD_RALT, 0, SHORTCUT_PAUSE },
+		{ SDL_KEYDOWN, SDLK_p, KMOD_LCTRL | KMOD_RALT, 0, SHORTCUT_PAUSE },
 		{ SDL_KEYDOWN, SDLK_p, KMOD_CTRL | KMOD_ALT | KMOD_LSHIFT, 0,
-		  ACTION_NONE },
+		  SHORTCUT_NONE },
 		{ SDL_KEYDOWN, SDLK_p, KMOD_CTRL | KMOD_ALT | KMOD_LGUI, 0,
-		  ACTION_NONE },
+		  SHORTCUT_NONE },
 		{ SDL_KEYDOWN, SDLK_p, KMOD_CTRL | KMOD_ALT | KMOD_NUM |
-		  KMOD_CAPS | KMOD_MODE | KMOD_SCROLL, 0, ACTION_PAUSE },
-		{ SDL_KEYDOWN, SDLK_p, KMOD_LALT, 0, ACTION_NONE },
-		{ SDL_KEYDOWN, SDLK_p, KMOD_NONE, 0, ACTION_NONE },
-		{ SDL_KEYUP, SDLK_p, KMOD_CTRL | KMOD_ALT, 0, ACTION_NONE },
-		{ SDL_KEYDOWN, SDLK_p, KMOD_CTRL | KMOD_ALT, 1, ACTION_PAUSE },
+		  KMOD_CAPS | KMOD_MODE | KMOD_SCROLL, 0, SHORTCUT_PAUSE },
+		{ SDL_KEYDOWN, SDLK_p, KMOD_LALT, 0, SHORTCUT_NONE },
+		{ SDL_KEYDOWN, SDLK_p, KMOD_NONE, 0, SHORTCUT_NONE },
+		{ SDL_KEYUP, SDLK_p, KMOD_CTRL | KMOD_ALT, 0, SHORTCUT_NONE },
+		{ SDL_KEYDOWN, SDLK_p, KMOD_CTRL | KMOD_ALT, 1, SHORTCUT_PAUSE },
 		{ SDL_KEYDOWN, SDLK_DELETE, KMOD_CTRL | KMOD_ALT, 0,
-		  ACTION_CTRL_ALT_DEL },
-		{ SDL_KEYDOWN, SDLK_m, KMOD_CTRL | KMOD_ALT, 0, ACTION_MENU },
-		{ SDL_KEYDOWN, SDLK_g, KMOD_CTRL | KMOD_ALT, 0, ACTION_RELEASE },
-		{ SDL_KEYDOWN, SDLK_UNKNOWN, KMOD_NONE, 0, ACTION_NONE },
+		  SHORTCUT_CTRL_ALT_DEL },
+		{ SDL_KEYDOWN, SDLK_m, KMOD_CTRL | KMOD_ALT, 0, SHORTCUT_MENU },
+		{ SDL_KEYDOWN, SDLK_g, KMOD_CTRL | KMOD_ALT, 0, SHORTCUT_RELEASE },
+		{ SDL_KEYDOWN, SDLK_UNKNOWN, KMOD_NONE, 0, SHORTCUT_NONE },
 		{ SDL_KEYDOWN, SDLK_UNKNOWN, KMOD_CTRL | KMOD_ALT, 0,
-		  ACTION_NONE },
+		  SHORTCUT_NONE },
 	};
 	struct bindings *b = bindings_new();
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
@@ -218,7 +218,7 @@ static void test_match(void)
 		CHECK_INT(bindings_match(b, &e), cases[i].want);
 	}
 	SDL_KeyboardEvent e = key_event(SDL_KEYDOWN, SDLK_p, KMOD_CTRL | KMOD_ALT, 0);
-	CHECK_INT(bindings_match(NULL, &e), ACTION_NONE);
+	CHECK_INT(bindings_match(NULL, &e), SHORTCUT_NONE);
 	bindings_destroy(b);
 }
 
@@ -229,49 +229,49 @@ static void test_apply(void)
 		struct vm_key keys[3];
 		size_t n;
 		const char *error;      /* NULL: applies */
-		enum action check;      /* then this action ... */
+		enum shortcut check;      /* then this action ... */
 		const char *spec;       /* ... is bound to this */
 	} cases[] = {
 		{ { { "pause", "ctrl+alt+x", 7 } }, 1, NULL,
-		  ACTION_PAUSE, "ctrl+alt+x" },
-		{ { { "menu", "none", 7 } }, 1, NULL, ACTION_MENU, "none" },
+		  SHORTCUT_PAUSE, "ctrl+alt+x" },
+		{ { { "menu", "none", 7 } }, 1, NULL, SHORTCUT_MENU, "none" },
 		{ { { "Screenshot", "shift+F12", 7 } }, 1, NULL,
-		  ACTION_SCREENSHOT, "shift+f12" },
+		  SHORTCUT_SCREENSHOT, "shift+f12" },
 		{ { { "pause", "ctrl+alt+pp", 12 } }, 1,
 		  "demo.vmplay:12: keys: pause: 'ctrl+alt+pp' is not a key "
 		  "(examples: ctrl+alt+p, shift+F12, none)",
-		  ACTION_NONE, NULL },
+		  SHORTCUT_NONE, NULL },
 		{ { { "pasue", "ctrl+alt+p", 3 } }, 1,
 		  "demo.vmplay:3: keys: 'pasue' is not an action "
 		  "(did you mean 'pause'?)",
-		  ACTION_NONE, NULL },
+		  SHORTCUT_NONE, NULL },
 		{ { { "xyzzyplugh", "ctrl+alt+p", 3 } }, 1,
 		  "demo.vmplay:3: keys: 'xyzzyplugh' is not an action "
 		  "(actions: menu, pause, snapshot, fullscreen, release, quit, "
 		  "ctrl-alt-del, screenshot)",
-		  ACTION_NONE, NULL },
+		  SHORTCUT_NONE, NULL },
 		{ { { "snapshot", "ctrl+alt+p", 4 } }, 1,
 		  "demo.vmplay:4: keys: snapshot: 'ctrl+alt+p' is already "
 		  "bound to pause (bind pause to other keys or to none)",
-		  ACTION_NONE, NULL },
+		  SHORTCUT_NONE, NULL },
 		/* Freeing the keys later in the same file is fine. */
 		{ { { "snapshot", "ctrl+alt+p", 4 }, { "pause", "none", 5 } }, 2,
-		  NULL, ACTION_SNAPSHOT, "ctrl+alt+p" },
+		  NULL, SHORTCUT_SNAPSHOT, "ctrl+alt+p" },
 		/* Swapping two defaults. */
 		{ { { "snapshot", "ctrl+alt+p", 4 }, { "pause", "ctrl+alt+s", 5 } },
-		  2, NULL, ACTION_PAUSE, "ctrl+alt+s" },
+		  2, NULL, SHORTCUT_PAUSE, "ctrl+alt+s" },
 		/* Two new entries on the same keys: the later line is blamed. */
 		{ { { "screenshot", "F11", 4 }, { "quit", "f11", 9 } }, 2,
 		  "demo.vmplay:9: keys: quit: 'f11' is already bound to "
 		  "screenshot (bind screenshot to other keys or to none)",
-		  ACTION_NONE, NULL },
+		  SHORTCUT_NONE, NULL },
 		/* Every problem is reported, one per line. */
 		{ { { "pause", "ctrl+alt+pp", 2 }, { "menu", "hyper+m", 3 } }, 2,
 		  "demo.vmplay:2: keys: pause: 'ctrl+alt+pp' is not a key "
 		  "(examples: ctrl+alt+p, shift+F12, none)\n"
 		  "demo.vmplay:3: keys: menu: 'hyper+m': 'hyper' is not a "
 		  "modifier (ctrl, alt, shift, super)",
-		  ACTION_NONE, NULL },
+		  SHORTCUT_NONE, NULL },
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
 		struct bindings *b = bindings_new();
@@ -315,11 +315,11 @@ static void test_load(void)
 	b = bindings_load(&cfg, &error);
 	CHECK(b != NULL);
 	SDL_KeyboardEvent e = key_event(SDL_KEYDOWN, SDLK_m, KMOD_CTRL | KMOD_ALT, 0);
-	CHECK_INT(bindings_match(b, &e), ACTION_NONE);
+	CHECK_INT(bindings_match(b, &e), SHORTCUT_NONE);
 	e = key_event(SDL_KEYDOWN, SDLK_F11, KMOD_NONE, 0);
-	CHECK_INT(bindings_match(b, &e), ACTION_FULLSCREEN);
+	CHECK_INT(bindings_match(b, &e), SHORTCUT_FULLSCREEN);
 	e = key_event(SDL_KEYDOWN, SDLK_f, KMOD_CTRL | KMOD_ALT, 0);
-	CHECK_INT(bindings_match(b, &e), ACTION_NONE);
+	CHECK_INT(bindings_match(b, &e), SHORTCUT_NONE);
 	bindings_destroy(b);
 
 	keys[1].spec = "ctrl+alt+ff";
@@ -352,11 +352,11 @@ static void test_load_user_file(void)
 	struct bindings *b = bindings_load(&cfg, &error);
 	CHECK(b != NULL);
 	SDL_KeyboardEvent e = key_event(SDL_KEYDOWN, SDLK_x, KMOD_CTRL | KMOD_ALT, 0);
-	CHECK_INT(bindings_match(b, &e), ACTION_PAUSE);
+	CHECK_INT(bindings_match(b, &e), SHORTCUT_PAUSE);
 	e = key_event(SDL_KEYDOWN, SDLK_F9, KMOD_NONE, 0);
-	CHECK_INT(bindings_match(b, &e), ACTION_MENU);   /* the VM file wins */
+	CHECK_INT(bindings_match(b, &e), SHORTCUT_MENU);   /* the VM file wins */
 	e = key_event(SDL_KEYDOWN, SDLK_F10, KMOD_NONE, 0);
-	CHECK_INT(bindings_match(b, &e), ACTION_NONE);
+	CHECK_INT(bindings_match(b, &e), SHORTCUT_NONE);
 	bindings_destroy(b);
 
 	text = "[keys]\npause = ctrl+alt+pp\n";

@@ -1,8 +1,8 @@
 #include "test.h"
 
-#include "bindings.h"
-#include "config.h"
-#include "util.h"
+#include "base/util.h"
+#include "player/bindings.h"
+#include "vm/config.h"
 
 #include <stddef.h>
 #include <stdlib.h>
@@ -377,9 +377,9 @@ static void test_errors(void)
 		{ "[disk.a]\nfile = a\n[disk.A]\nfile = b\n",
 		  "/vms/demo.vmplay:3: a disk named 'a' is already on line 1 (disk names must differ)" },
 		{ "[disk.my disk]\nfile = a\n",
-		  "/vms/demo.vmplay:1: [disk.my disk]: 'my disk' is not a disk name (up to 32 letters, digits, '-' and '_', starting with a letter)" },
+		  "/vms/demo.vmplay:1: [disk.my disk]: the disk name 'my disk' contains ' ' (accepted: up to 32 letters, digits, '-' and '_', starting with a letter)" },
 		{ "[disk.1st]\nfile = a\n",
-		  "/vms/demo.vmplay:1: [disk.1st]: '1st' is not a disk name (up to 32 letters, digits, '-' and '_', starting with a letter)" },
+		  "/vms/demo.vmplay:1: [disk.1st]: the disk name '1st' does not start with a letter (accepted: up to 32 letters, digits, '-' and '_', starting with a letter)" },
 		{ "[disk.a]\nfile = a\nformat = qcow\n",
 		  "/vms/demo.vmplay:3: format: 'qcow' is not valid (one of: auto, qcow2, raw, vdi, vmdk)" },
 		{ "[disk.a]\nfile = a\ninterface = nvme\n",
@@ -1095,8 +1095,8 @@ static void test_documentation(void)
 		return;
 	config_each_key(check_documented, &d);
 	CHECK(d.keys > 30);
-	for (int a = ACTION_NONE + 1; a < ACTION_COUNT; a++) {
-		char *name = xstrdup(action_name((enum action)a));
+	for (int a = SHORTCUT_NONE + 1; a < SHORTCUT_COUNT; a++) {
+		char *name = xstrdup(shortcut_name((enum shortcut)a));
 		char *escaped = xmalloc(2 * strlen(name) + 1), *o = escaped;
 		for (const char *c = name; *c; c++) {
 			if (*c == '-')

@@ -1,9 +1,9 @@
 /* Unit tests of disk.c: format detection from headers, name tables,
  * preallocation support, and the API on the real qemu-img in a temporary
  * folder (the command line is tested in tests/e2e/test_disk.sh). */
-#include "disk.h"
+#include "base/util.h"
 #include "test.h"
-#include "util.h"
+#include "vm/disk.h"
 
 #include <dirent.h>
 #include <fcntl.h>

@@ -3,9 +3,9 @@
  * status 4 included), and the debounce: one request after a drag
  * settles, none for sizes the guest already has or that come from the
  * window following the guest, none after a refusal. */
-#include "guest_resize.h"
+#include "player/guest_resize.h"
+#include "player/vnc_desktop_size.h"
 #include "test.h"
-#include "vnc_desktop_size.h"
 
 static void test_message(void)
 {

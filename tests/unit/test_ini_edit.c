@@ -1,8 +1,8 @@
 #include "test.h"
 
-#include "config.h"
-#include "ini_edit.h"
-#include "util.h"
+#include "base/ini_edit.h"
+#include "base/util.h"
+#include "vm/config.h"
 
 #include <stdlib.h>
 #include <unistd.h>

@@ -1,10 +1,10 @@
 /* instance.c: one vmplay per VM file. Two claimers are two processes
  * (flock locks belong to open files, so one process could also race
  * itself; a child makes it the real situation). */
-#include "instance.h"
+#include "vm/instance.h"
 
+#include "base/util.h"
 #include "test.h"
-#include "util.h"
 
 #include <signal.h>
 #include <stdlib.h>

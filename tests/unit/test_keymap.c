@@ -2,16 +2,16 @@
  * a 105-key ISO keyboard, and keysyms. With --dump it prints the table as
  * "QNUM QCODE SCANCODE" lines for tests/e2e/test_keymap.sh, which sends
  * every qnum to a real QEMU and checks the qcode QEMU derives from it. */
-#include "keymap.h"
+#include "base/util.h"
+#include "player/keymap.h"
 #include "test.h"
-#include "util.h"
 
 #include <SDL2/SDL_keyboard.h>
 #include <SDL2/SDL_keycode.h>
 
 /* Every key vmplay maps, with its qnum and the name QEMU gives the key
  * (QKeyCode). Typed from keycodemapdb's USB, AT set-1 and QEMU QKeyCode
- * columns, not from src/keymap.c. A qcode of "f13".."f24" is only known to
+ * columns, not from src/player/keymap.c. A qcode of "f13".."f24" is only known to
  * newer QEMUs; the e2e test accepts "unmapped" for those. */
 static const struct {
 	SDL_Scancode sc;

@@ -1,8 +1,9 @@
 /* kiosk.c: which shortcuts work, the PIN entry, restart backoff. */
-#include "kiosk.h"
+#include "player/bindings.h"
+#include "vm/kiosk.h"
 
+#include "base/util.h"
 #include "test.h"
-#include "util.h"
 
 #include <stdlib.h>
 
@@ -29,28 +30,28 @@ static void test_actions(void)
 {
 	static const struct {
 		const char *allow, *pin;
-		enum action action;
+		enum shortcut action;
 		enum kiosk_verdict want;
 	} cases[] = {
 		/* nothing allowed: every plain action is off */
-		{ NULL, NULL, ACTION_PAUSE, KIOSK_DENY },
-		{ NULL, NULL, ACTION_FULLSCREEN, KIOSK_DENY },
-		{ NULL, NULL, ACTION_SCREENSHOT, KIOSK_DENY },
-		{ NULL, NULL, ACTION_NONE, KIOSK_DENY },
+		{ NULL, NULL, SHORTCUT_PAUSE, KIOSK_DENY },
+		{ NULL, NULL, SHORTCUT_FULLSCREEN, KIOSK_DENY },
+		{ NULL, NULL, SHORTCUT_SCREENSHOT, KIOSK_DENY },
+		{ NULL, NULL, SHORTCUT_NONE, KIOSK_DENY },
 		/* allowed ones run */
-		{ "pause, fullscreen", NULL, ACTION_PAUSE, KIOSK_ALLOW },
-		{ "pause, fullscreen", NULL, ACTION_FULLSCREEN, KIOSK_ALLOW },
-		{ "pause, fullscreen", NULL, ACTION_SNAPSHOT, KIOSK_DENY },
-		{ "ctrl-alt-del", NULL, ACTION_CTRL_ALT_DEL, KIOSK_ALLOW },
+		{ "pause, fullscreen", NULL, SHORTCUT_PAUSE, KIOSK_ALLOW },
+		{ "pause, fullscreen", NULL, SHORTCUT_FULLSCREEN, KIOSK_ALLOW },
+		{ "pause, fullscreen", NULL, SHORTCUT_SNAPSHOT, KIOSK_DENY },
+		{ "ctrl-alt-del", NULL, SHORTCUT_CTRL_ALT_DEL, KIOSK_ALLOW },
 		/* the menu: only with a pin, then always behind it */
-		{ NULL, NULL, ACTION_MENU, KIOSK_DENY },
-		{ "menu", NULL, ACTION_MENU, KIOSK_DENY },
-		{ NULL, "1234", ACTION_MENU, KIOSK_NEED_PIN },
-		{ "menu", "1234", ACTION_MENU, KIOSK_NEED_PIN },
+		{ NULL, NULL, SHORTCUT_MENU, KIOSK_DENY },
+		{ "menu", NULL, SHORTCUT_MENU, KIOSK_DENY },
+		{ NULL, "1234", SHORTCUT_MENU, KIOSK_NEED_PIN },
+		{ "menu", "1234", SHORTCUT_MENU, KIOSK_NEED_PIN },
 		/* quit: listed and a pin, behind it; else off */
-		{ NULL, "1234", ACTION_QUIT, KIOSK_DENY },
-		{ "quit", NULL, ACTION_QUIT, KIOSK_DENY },
-		{ "quit", "1234", ACTION_QUIT, KIOSK_NEED_PIN },
+		{ NULL, "1234", SHORTCUT_QUIT, KIOSK_DENY },
+		{ "quit", NULL, SHORTCUT_QUIT, KIOSK_DENY },
+		{ "quit", "1234", SHORTCUT_QUIT, KIOSK_NEED_PIN },
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
 		struct vm_config *cfg = kiosk_config(cases[i].allow,
@@ -62,7 +63,7 @@ static void test_actions(void)
 		enum kiosk_verdict got = kiosk_check_action(k, cases[i].action);
 		if (got != cases[i].want)
 			printf("  case %zu: %s with allow '%s' pin %s\n", i,
-			       action_name(cases[i].action),
+			       shortcut_name(cases[i].action),
 			       cases[i].allow ? cases[i].allow : "",
 			       cases[i].pin ? "set" : "unset");
 		CHECK_INT(got, cases[i].want);
@@ -114,7 +115,7 @@ static void test_pin_entry(void)
 	struct vm_config *cfg = kiosk_config(NULL, "4711", 0, 0);
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
 		struct kiosk *k = kiosk_create(cfg);
-		CHECK_INT(kiosk_pin_begin(k, ACTION_MENU, 1000),
+		CHECK_INT(kiosk_pin_begin(k, SHORTCUT_MENU, 1000),
 			  KIOSK_PIN_TYPING);
 		enum kiosk_pin_state st = KIOSK_PIN_TYPING;
 		for (const char *p = cases[i].keys; *p; p++)
@@ -123,7 +124,7 @@ static void test_pin_entry(void)
 			printf("  case %zu: keys \"%s\"\n", i, cases[i].keys);
 		CHECK_INT(st, cases[i].want);
 		CHECK_INT(kiosk_pin_active(k), cases[i].active);
-		CHECK_INT(kiosk_pin_action(k), ACTION_MENU);
+		CHECK_INT(kiosk_pin_action(k), SHORTCUT_MENU);
 		kiosk_destroy(k);
 	}
 	config_destroy(cfg);
@@ -133,7 +134,7 @@ static void test_pin_prompt(void)
 {
 	struct vm_config *cfg = kiosk_config("quit", "4711", 0, 0);
 	struct kiosk *k = kiosk_create(cfg);
-	kiosk_pin_begin(k, ACTION_QUIT, 0);
+	kiosk_pin_begin(k, SHORTCUT_QUIT, 0);
 	kiosk_pin_key(k, '4', 0);
 	kiosk_pin_key(k, '7', 0);
 	char *p = kiosk_pin_prompt(k, 0);
@@ -156,7 +157,7 @@ static void test_pin_lockout(void)
 	struct vm_config *cfg = kiosk_config(NULL, "4711", 0, 0);
 	struct kiosk *k = kiosk_create(cfg);
 	uint64_t t = 1000;
-	kiosk_pin_begin(k, ACTION_MENU, t);
+	kiosk_pin_begin(k, SHORTCUT_MENU, t);
 	CHECK_INT(kiosk_pin_key(k, '\r', t), KIOSK_PIN_REJECTED);
 	CHECK_INT(kiosk_pin_key(k, '\r', t), KIOSK_PIN_REJECTED);
 	CHECK_INT(kiosk_pin_key(k, '\r', t), KIOSK_PIN_LOCKED);
@@ -167,7 +168,7 @@ static void test_pin_lockout(void)
 	CHECK_CONTAINS(prompt, "Try again in 1 s");
 	free(prompt);
 	/* reopening while locked says so */
-	CHECK_INT(kiosk_pin_begin(k, ACTION_MENU, t + 1000), KIOSK_PIN_LOCKED);
+	CHECK_INT(kiosk_pin_begin(k, SHORTCUT_MENU, t + 1000), KIOSK_PIN_LOCKED);
 	/* after 30 s: one more wrong PIN locks for 60 s */
 	t += KIOSK_LOCKOUT_MS;
 	CHECK_INT(kiosk_pin_key(k, '1', t), KIOSK_PIN_TYPING);
@@ -178,7 +179,7 @@ static void test_pin_lockout(void)
 		CHECK_INT(kiosk_pin_key(k, *p, t), KIOSK_PIN_TYPING);
 	CHECK_INT(kiosk_pin_key(k, '\r', t), KIOSK_PIN_ACCEPTED);
 	/* cleared: three tries again */
-	kiosk_pin_begin(k, ACTION_MENU, t);
+	kiosk_pin_begin(k, SHORTCUT_MENU, t);
 	CHECK_INT(kiosk_pin_key(k, '\r', t), KIOSK_PIN_REJECTED);
 	CHECK_INT(kiosk_pin_key(k, '\r', t), KIOSK_PIN_REJECTED);
 	/* escape works while locked too */
@@ -193,7 +194,7 @@ static void test_lockout_cap(void)
 	struct vm_config *cfg = kiosk_config(NULL, "4711", 0, 0);
 	struct kiosk *k = kiosk_create(cfg);
 	uint64_t t = 0;
-	kiosk_pin_begin(k, ACTION_MENU, t);
+	kiosk_pin_begin(k, SHORTCUT_MENU, t);
 	kiosk_pin_key(k, '\r', t);
 	kiosk_pin_key(k, '\r', t);
 	for (int i = 0; i < 20; i++) {

@@ -2,10 +2,10 @@
  * a fraction of a second and opens both sockets), a missing binary, a
  * QEMU that rejects its arguments, a child that never opens the sockets,
  * and runtime folder rules (XDG_RUNTIME_DIR, fallback, long paths). */
-#include "launch.h"
-#include "log.h"
+#include "base/log.h"
+#include "base/util.h"
 #include "test.h"
-#include "util.h"
+#include "vm/launch.h"
 
 #include <dirent.h>
 #include <errno.h>

@@ -2,9 +2,10 @@
  * (table-driven), Tab path completion on a temporary folder, and a
  * headless render that checks the panel is drawn where it says and nowhere
  * else, with text in it, and that the mouse works on what was drawn. */
-#include "overlay.h"
+#include "base/path_complete.h"
+#include "player/overlay.h"
+#include "player/text.h"
 #include "test.h"
-#include "text.h"
 
 #include <SDL2/SDL.h>
 #include <stdlib.h>
@@ -534,7 +535,7 @@ static void test_complete_path(void)
 		snprintf(want, sizeof(want), "%s%s", c->want[0] == '@' ? tmpdir : "",
 			 c->want + (c->want[0] == '@'));
 		struct strv m = { 0 };
-		char *got = overlay_complete_path(input, tmpdir, &m);
+		char *got = path_complete(input, tmpdir, &m);
 		char joined[600] = "";
 		for (size_t k = 0; k < m.n; k++) {
 			if (k)
@@ -549,12 +550,12 @@ static void test_complete_path(void)
 		free(got);
 		strv_free(&m);
 	}
-	char *r = overlay_resolve_path("~/x.iso", "/elsewhere");
+	char *r = path_resolve_typed("~/x.iso", "/elsewhere");
 	char *want = path_join(tmpdir, "x.iso");
 	CHECK_STR(r, want);
 	free(r);
 	free(want);
-	r = overlay_resolve_path("sub/x.iso", "/vm");
+	r = path_resolve_typed("sub/x.iso", "/vm");
 	CHECK_STR(r, "/vm/sub/x.iso");
 	free(r);
 	if (saved)

@@ -2,9 +2,9 @@
  * slots, boot order, errors), then the golden files in tests/golden. */
 #include "test.h"
 
-#include "qemu_args.h"
-#include "log.h"
-#include "util.h"
+#include "base/log.h"
+#include "base/util.h"
+#include "vm/qemu_args.h"
 
 #include <dirent.h>
 #include <stdlib.h>

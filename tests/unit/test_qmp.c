@@ -3,9 +3,9 @@
  * interleaved with replies, lines split into small pieces, error replies,
  * timeouts, a closing peer, garbage. The real QEMU is exercised by
  * test_vm_session and the headless end-to-end test. */
-#include "qmp.h"
+#include "base/util.h"
 #include "test.h"
-#include "util.h"
+#include "vm/qmp.h"
 
 #include <errno.h>
 #include <poll.h>

@@ -1,9 +1,9 @@
 /* Screenshots: the pictures folder as xdg-user-dir finds it, file names
  * that never collide, a PNG that reloads equal to the framebuffer at its
  * native size, and an existing file that is never overwritten. */
-#include "screenshot.h"
+#include "base/util.h"
+#include "player/screenshot.h"
 #include "test.h"
-#include "util.h"
 
 #include <SDL2/SDL.h>
 #include <SDL2/SDL_image.h>

@@ -1,9 +1,9 @@
 /* Text: a font through fontconfig, sizes in output pixels (HiDPI: twice
  * the pixels, twice the width), ellipsizing at code point boundaries,
  * drawing, and a clear error for a missing font. */
+#include "base/util.h"
+#include "player/text.h"
 #include "test.h"
-#include "text.h"
-#include "util.h"
 
 #include <SDL2/SDL.h>
 #include <stdlib.h>

@@ -1,9 +1,9 @@
 /* Toasts: lifetime per kind, de-duplication, the cap, updates (a progress
  * toast that becomes the result), the event loop's timeout, and drawing
  * on a software renderer. */
+#include "base/util.h"
+#include "player/toast.h"
 #include "test.h"
-#include "toast.h"
-#include "util.h"
 
 #include <SDL2/SDL.h>
 #include <stdlib.h>

@@ -1,10 +1,10 @@
 /* trust.c: which settings reach the host, and when a file is trusted.
  * Works on real files in a temporary folder (symbolic links, hard links,
  * modes) and on real images made with qemu-img. */
-#include "trust.h"
+#include "vm/trust.h"
 
+#include "base/util.h"
 #include "test.h"
-#include "util.h"
 
 #include <stdlib.h>
 #include <sys/stat.h>

@@ -1,8 +1,8 @@
 /* viewport: the picture rectangle for each scaling mode over a table of
  * guest and output sizes, and the pointer mapping back to guest pixels. */
+#include "base/util.h"
+#include "player/viewport.h"
 #include "test.h"
-#include "util.h"
-#include "viewport.h"
 
 #include <stdlib.h>
 

@@ -1,10 +1,10 @@
 /* vm_session.c against real QEMU with no machine (-M none: no guest that
  * could answer ACPI, so every powerdown request runs into its timeout):
  * state from QMP events, the stop escalation, outcomes and messages. */
-#include "log.h"
+#include "base/log.h"
+#include "base/util.h"
 #include "test.h"
-#include "util.h"
-#include "vm_session.h"
+#include "vm/vm_session.h"
 
 #include <signal.h>
 #include <stdlib.h>

@@ -6,11 +6,11 @@
  * the end of the connection; raw pixels land in the connection's own buffer
  * or, with a frame callback, straight in the caller's memory. The end-to-end tests do the same against real
  * QEMU; this pins the protocol details down. */
+#include "base/util.h"
+#include "player/vnc.h"
 #include "test.h"
-#include "util.h"
-#include "vnc.h"
-#include "vnc_clipboard.h"
-#include "vnc_desktop_size.h"
+#include "player/vnc_clipboard.h"
+#include "player/vnc_desktop_size.h"
 
 #include <arpa/inet.h>
 #include <fcntl.h>

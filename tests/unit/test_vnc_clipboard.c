@@ -1,9 +1,9 @@
 /* vnc_clipboard.c: the extended clipboard's messages byte by byte (as
  * QEMU 7.2's ui/vnc-clipboard.c reads and writes them), UTF-8 text through
  * zlib both ways, the size limits, and malformed payloads. */
+#include "base/util.h"
+#include "player/vnc_clipboard.h"
 #include "test.h"
-#include "util.h"
-#include "vnc_clipboard.h"
 
 #include <stdlib.h>
 #include <zlib.h>

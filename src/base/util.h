@@ -1,0 +1,76 @@
+/* Small helpers every module uses: checked allocation, string vectors (argv
+ * arrays for child processes), paths, sizes, atomic file writes, time. */
+#ifndef VMPLAY_UTIL_H
+#define VMPLAY_UTIL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Allocation that cannot fail: on exhaustion they print and abort. */
+void *xmalloc(size_t size);
+void *xcalloc(size_t count, size_t size);
+void *xrealloc(void *ptr, size_t size);
+char *xstrdup(const char *s);            /* xstrdup(NULL) returns NULL */
+char *xstrndup(const char *s, size_t n);
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+char *xvasprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
+
+/* A growable NULL-terminated array of owned strings (argv for execvp). */
+struct strv {
+	char **v;   /* always NULL-terminated once anything was pushed */
+	size_t n;
+	size_t cap;
+};
+void strv_push(struct strv *sv, const char *s);          /* copies s */
+void strv_pushf(struct strv *sv, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void strv_push_all(struct strv *sv, const char *const *list); /* NULL-terminated */
+void strv_free(struct strv *sv);                         /* frees and zeroes */
+/* One line, each element shell-quoted only where needed. Caller frees. */
+char *strv_join_quoted(const struct strv *sv);
+/* The n items with sep between them ("" for none). Caller frees. */
+char *str_join(const char *const *items, size_t n, const char *sep);
+/* str_join of the strv's elements. Caller frees. */
+char *strv_join(const struct strv *sv, const char *sep);
+/* Single-quote s for a POSIX shell when it needs it. Caller frees. */
+char *shell_quote(const char *s);
+
+/* Paths. Returned strings are owned by the caller. */
+char *path_join(const char *dir, const char *name);     /* name absolute: copy */
+char *path_dirname(const char *path);
+char *path_basename(const char *path);
+char *path_absolute(const char *path);  /* against the cwd; no symlink resolution */
+/* The full path execvp would run for name (searching PATH when name has
+ * no '/'), or NULL. Caller frees. */
+char *path_which(const char *name);
+bool path_exists(const char *path);
+bool path_is_dir(const char *path);
+/* mkdir -p with the given mode for the folders it creates. */
+bool mkdir_p(const char *path, unsigned mode);
+
+/* Sizes: "512M", "2G", "1.5T", "4096" (bytes), K/M/G/T powers of 1024, an
+ * optional trailing "B" or "iB". Returns false for anything else or overflow. */
+bool parse_size(const char *text, uint64_t *out);
+/* "2G", "512M", "1.5G", "300K", "17B": short and human; buf >= 16 bytes. */
+const char *format_size(uint64_t bytes, char *buf, size_t buflen);
+
+/* Writes data to path atomically (temporary file in the same folder, fsync,
+ * rename). With overwrite false an existing path is left alone and false is
+ * returned with errno EEXIST. Logs what failed. */
+bool write_file_atomic(const char *path, const void *data, size_t len,
+		       bool overwrite);
+/* Reads a whole file (at most max_len bytes, else fails with EFBIG). The
+ * buffer gets a trailing NUL not counted in *len. Caller frees. */
+char *read_file(const char *path, size_t max_len, size_t *len);
+
+/* Monotonic clock in milliseconds. */
+uint64_t now_ms(void);
+
+/* The Levenshtein distance, for "did you mean" suggestions. */
+size_t edit_distance(const char *a, const char *b);
+
+#endif

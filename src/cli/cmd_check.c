@@ -1,0 +1,321 @@
+/* vmplay check: what this machine offers vmplay, one line per item with
+ * "ok", "warning" or "missing". Exits 1 when something vmplay cannot run
+ * without (QEMU, qemu-img) is missing, else 0. */
+#include "cli/commands.h"
+
+#include "base/log.h"
+#include "base/proc.h"
+#include "base/util.h"
+#include "vm/qemu_args.h"
+
+#include <SDL.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <fontconfig/fontconfig.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+/* Children get this long before they are killed: -audiodev help and
+ * --version return at once, so this only bounds a broken binary. */
+#define CHILD_TIMEOUT_MS 20000
+#define OUTPUT_MAX (64 * 1024)
+
+enum check_status { CHECK_OK, CHECK_WARNING, CHECK_MISSING };
+
+static const char *const status_words[] = {
+	[CHECK_OK] = "ok",
+	[CHECK_WARNING] = "warning",
+	[CHECK_MISSING] = "missing",
+};
+
+static void report(enum check_status status, const char *item,
+		   const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static void report(enum check_status status, const char *item,
+		   const char *fmt, ...)
+{
+	printf("%-8s %-9s ", status_words[status], item);
+	va_list ap;
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+}
+
+/* Runs argv with stdout captured (stderr and stdin on /dev/null). Returns
+ * the output (caller frees) or NULL when it could not run or failed. */
+static char *run_capture(const char *const *argv)
+{
+	int fds[2];
+	if (pipe2(fds, O_CLOEXEC) < 0)
+		return NULL;
+	struct proc_spec spec = {
+		.argv = (char *const *)argv, .in = -1, .out = fds[1], .err = -1,
+	};
+	int err = 0;
+	pid_t pid = proc_spawn(&spec, &err);
+	if (pid < 0) {
+		close(fds[0]);
+		close(fds[1]);
+		return NULL;
+	}
+	close(fds[1]);
+	char *out = xmalloc(OUTPUT_MAX + 1);
+	size_t len = 0;
+	uint64_t deadline = now_ms() + CHILD_TIMEOUT_MS;
+	bool timed_out = false;
+	for (;;) {
+		uint64_t now = now_ms();
+		if (now >= deadline) {
+			timed_out = true;
+			break;
+		}
+		struct pollfd p = { .fd = fds[0], .events = POLLIN };
+		int r = poll(&p, 1, (int)(deadline - now));
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			timed_out = r == 0;
+			break;
+		}
+		ssize_t n = read(fds[0], out + len, OUTPUT_MAX - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		len += (size_t)n;
+		if (len == OUTPUT_MAX)
+			break;
+	}
+	close(fds[0]);
+	if (timed_out)
+		kill(pid, SIGKILL);
+	int status = proc_wait(pid);
+	out[len] = '\0';
+	if (timed_out || status == -1 || !WIFEXITED(status) ||
+	    WEXITSTATUS(status) != 0) {
+		free(out);
+		return NULL;
+	}
+	return out;
+}
+
+/* "QEMU emulator version 7.2.22 (Debian ...)" -> "7.2.22". Caller frees. */
+static char *version_from(const char *text)
+{
+	const char *v = text ? strstr(text, "version ") : NULL;
+	if (!v)
+		return xstrdup("unknown version");
+	v += strlen("version ");
+	return xstrndup(v, strcspn(v, " \n"));
+}
+
+/* A required program: found and answering --version. */
+static bool check_program(const char *item, const char *binary,
+			  const char *package)
+{
+	char *path = path_which(binary);
+	if (!path) {
+		report(CHECK_MISSING, item, "%s not found in PATH; install it "
+		       "with: apt-get install %s", binary, package);
+		return false;
+	}
+	const char *argv[] = { path, "--version", NULL };
+	char *out = run_capture(argv);
+	if (!out) {
+		report(CHECK_MISSING, item, "%s does not run (%s --version "
+		       "failed); reinstall it with: apt-get install --reinstall "
+		       "%s", path, path, package);
+		free(path);
+		return false;
+	}
+	char *version = version_from(out);
+	report(CHECK_OK, item, "%s %s", path, version);
+	free(version);
+	free(out);
+	free(path);
+	return true;
+}
+
+static void check_kvm(const struct qemu_host *host)
+{
+	if (host->kvm_usable)
+		report(CHECK_OK, "kvm", "/dev/kvm is usable: accel = auto uses "
+		       "KVM");
+	else
+		report(CHECK_WARNING, "kvm", "not usable: %s; VMs run with TCG "
+		       "emulation (much slower)", host->kvm_problem);
+}
+
+static const char *const audio_names[] = {
+	[AUDIO_AUTO] = "auto", [AUDIO_PA] = "pa", [AUDIO_ALSA] = "alsa",
+	[AUDIO_SDL] = "sdl", [AUDIO_NONE] = "none",
+};
+
+/* What "-audiodev help" lists: one backend per line after a heading. */
+static void check_audio(const struct qemu_host *host, bool have_qemu)
+{
+	if (!have_qemu) {
+		report(CHECK_MISSING, "audio", "cannot ask QEMU (it is missing or does not run)");
+		return;
+	}
+	const char *argv[] = { host->qemu_binary, "-audiodev", "help", NULL };
+	char *out = run_capture(argv);
+	if (!out) {
+		report(CHECK_WARNING, "audio", "%s -audiodev help failed",
+		       host->qemu_binary);
+		return;
+	}
+	struct strv names = { 0 };
+	bool has_pa = false;
+	char *save = NULL;
+	for (char *line = strtok_r(out, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		if (strchr(line, ' ') || strchr(line, ':') || !*line)
+			continue;  /* the heading */
+		strv_push(&names, line);
+		has_pa |= strcmp(line, "pa") == 0;
+	}
+	char *list = strv_join_quoted(&names);
+	if (has_pa)
+		report(CHECK_OK, "audio", "backends: %s; auto uses %s", list,
+		       audio_names[host->audio_auto]);
+	else
+		report(CHECK_WARNING, "audio", "backends: %s; auto uses %s "
+		       "(for pa and sdl: apt-get install qemu-system-gui)",
+		       list, audio_names[host->audio_auto]);
+	free(list);
+	strv_free(&names);
+	free(out);
+}
+
+/* The clipboard needs QEMU's own SPICE agent end, the qemu-vdagent
+ * chardev (QEMU 6.1 and later, built with spice-protocol). */
+static void check_clipboard(const struct qemu_host *host, bool have_qemu)
+{
+	if (!have_qemu) {
+		report(CHECK_MISSING, "clipboard", "cannot ask QEMU (it is missing or does not run)");
+		return;
+	}
+	const char *argv[] = { host->qemu_binary, "-chardev", "help", NULL };
+	char *out = run_capture(argv);
+	bool found = false;
+	char *save = NULL;
+	for (char *line = out ? strtok_r(out, "\n", &save) : NULL; line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		while (*line == ' ')
+			line++;
+		found |= strcmp(line, "qemu-vdagent") == 0;
+	}
+	free(out);
+	if (found)
+		report(CHECK_OK, "clipboard", "QEMU has the qemu-vdagent chardev: "
+		       "text passes to and from guests running spice-vdagent");
+	else
+		report(CHECK_WARNING, "clipboard", "this QEMU has no qemu-vdagent "
+		       "chardev (QEMU 6.1 or later has it): set [clipboard] "
+		       "enabled = false, or VMs will not start");
+}
+
+static void check_video(void)
+{
+	struct strv names = { 0 };
+	for (int i = 0; i < SDL_GetNumVideoDrivers(); i++)
+		strv_push(&names, SDL_GetVideoDriver(i));
+	char *list = strv_join_quoted(&names);
+	const char *display = getenv("WAYLAND_DISPLAY");
+	const char *kind = "WAYLAND_DISPLAY";
+	if (!display || !*display) {
+		display = getenv("DISPLAY");
+		kind = "DISPLAY";
+	}
+	if (names.n == 0)
+		report(CHECK_MISSING, "video", "SDL has no video drivers "
+		       "(apt-get install libsdl2-2.0-0)");
+	else if (display && *display)
+		report(CHECK_OK, "video", "SDL drivers: %s; %s=%s", list, kind,
+		       display);
+	else
+		report(CHECK_WARNING, "video", "SDL drivers: %s; no DISPLAY or "
+		       "WAYLAND_DISPLAY: a window needs kmsdrm (a console) or "
+		       "use --headless", list);
+	free(list);
+	strv_free(&names);
+}
+
+static void check_uefi(const struct qemu_host *host)
+{
+	if (host->uefi_code)
+		report(CHECK_OK, "uefi", "OVMF %s", host->uefi_code);
+	else
+		report(CHECK_WARNING, "uefi", "OVMF not installed: firmware = "
+		       "uefi needs it (apt-get install ovmf)");
+}
+
+/* The font the menu would use: fontconfig's best sans-serif match. */
+static void check_font(void)
+{
+	if (!FcInit()) {
+		report(CHECK_WARNING, "font", "fontconfig does not start");
+		return;
+	}
+	FcPattern *pattern = FcNameParse((const FcChar8 *)"sans-serif");
+	FcConfigSubstitute(NULL, pattern, FcMatchPattern);
+	FcDefaultSubstitute(pattern);
+	FcResult result;
+	FcPattern *match = FcFontMatch(NULL, pattern, &result);
+	FcChar8 *file = NULL;
+	if (match && FcPatternGetString(match, FC_FILE, 0, &file) ==
+		     FcResultMatch && path_exists((const char *)file))
+		report(CHECK_OK, "font", "%s", (const char *)file);
+	else
+		report(CHECK_WARNING, "font", "no font found for the menu "
+		       "(apt-get install fonts-dejavu-core)");
+	if (match)
+		FcPatternDestroy(match);
+	FcPatternDestroy(pattern);
+	FcFini();
+}
+
+int cmd_check(int argc, char **argv)
+{
+	if (argc > 1) {
+		bool help = strcmp(argv[1], "--help") == 0 ||
+			    strcmp(argv[1], "-h") == 0;
+		fprintf(help ? stdout : stderr,
+			"Usage: vmplay check\n"
+			"Checks QEMU and qemu-img (required), KVM, audio "
+			"backends, the clipboard\n(qemu-vdagent), SDL video "
+			"drivers, OVMF and a menu font, "
+			"one line each. Exits 1 when something\nrequired is "
+			"missing. VMPLAY_QEMU names another QEMU binary.\n");
+		return help ? 0 : 2;
+	}
+	struct qemu_host host = { 0 };
+	qemu_host_detect(&host);
+	bool have_qemu = check_program("qemu", host.qemu_binary,
+				       "qemu-system-x86");
+	bool have_img = check_program("qemu-img", "qemu-img", "qemu-utils");
+	check_kvm(&host);
+	check_audio(&host, have_qemu);
+	check_clipboard(&host, have_qemu);
+	check_video();
+	check_uefi(&host);
+	check_font();
+	fflush(stdout);
+	if (!have_qemu || !have_img) {
+		log_error("vmplay needs %s%s%s: apt-get install%s%s",
+			  have_qemu ? "" : "QEMU",
+			  !have_qemu && !have_img ? " and " : "",
+			  have_img ? "" : "qemu-img",
+			  have_qemu ? "" : " qemu-system-x86",
+			  have_img ? "" : " qemu-utils");
+		return 1;
+	}
+	return 0;
+}

@@ -1,0 +1,21 @@
+/* Entry points of the subcommands and the windowless play modes, called
+ * by main.c (the window is player/player.h).
+ * Each returns the process exit status. argv[0] is the subcommand's name. */
+#ifndef VMPLAY_COMMANDS_H
+#define VMPLAY_COMMANDS_H
+
+#include "vm/config.h"
+
+#include <stdbool.h>
+
+int cmd_new(int argc, char **argv);       /* cmd_new.c */
+int cmd_disk(int argc, char **argv);      /* cmd_disk.c */
+int cmd_snapshot(int argc, char **argv);  /* cmd_snapshot.c */
+int cmd_check(int argc, char **argv);     /* cmd_check.c */
+
+/* Prints the QEMU command line of cfg, shell-quoted (dryrun.c). */
+int dry_run(const struct vm_config *cfg);
+/* Runs the VM without a window until it powers off (headless.c). */
+int headless_run(const struct vm_config *cfg);
+
+#endif

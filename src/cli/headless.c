@@ -1,0 +1,117 @@
+/* vmplay --headless FILE: the VM without a window. One poll() waits for
+ * QMP, QEMU's exit (pidfd) and SIGINT/SIGTERM (a signalfd, so the signals
+ * are handled in the loop rather than in a handler). The shutdown sequence
+ * itself lives in vm_session.c, shared with the player.
+ *
+ * Exit status: 0 when the guest powered off (or QEMU ended normally);
+ * 128+N when vmplay stopped QEMU after signal N because the guest did not
+ * shut down (130 for Ctrl+C, 143 for SIGTERM); 1 when QEMU failed to start
+ * or failed while running (its stderr is printed). */
+#include "cli/commands.h"
+
+#include "base/log.h"
+#include "base/stop_signals.h"
+#include "vm/launch.h"
+#include "vm/vm_session.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+struct headless {
+	const char *name;
+	int last_signal;
+};
+
+static void on_state(void *user, enum vm_state state, const char *why)
+{
+	struct headless *h = user;
+	switch (state) {
+	case VM_STATE_POWERING_DOWN:
+		log_info("%s: %s; Ctrl+C again to stop it now", h->name, why);
+		break;
+	case VM_STATE_STOPPING:
+		log_info("%s: %s%s", h->name, why,
+			 h->last_signal ? "; Ctrl+C again to kill it" : "");
+		break;
+	case VM_STATE_EXITED:
+		break;   /* reported once at the end */
+	default:
+		log_info("%s: %s", h->name, why);
+		break;
+	}
+}
+
+int headless_run(const struct vm_config *cfg)
+{
+	struct headless h = { .name = cfg->name };
+	char *error = NULL;
+	if (!config_check_files(cfg, &error)) {
+		fprintf(stderr, "%s\n", error);
+		free(error);
+		return 1;
+	}
+	free(error);
+	error = NULL;
+
+	struct stop_signals sig;
+	if (!stop_signals_open(&sig, stop_signals_default))
+		return 1;
+
+	int status = 1;
+	struct vm_session *s = vm_session_start(cfg, 0, &error);
+	if (!s) {
+		log_error("%s: %s", cfg->name, error);
+		free(error);
+		goto out;
+	}
+	vm_session_set_listener(s, &(struct vm_session_listener){
+		.state_changed = on_state, .user = &h });
+	printf("%s: %s, runtime folder %s\n", cfg->name,
+	       vm_state_name(vm_session_state(s)),
+	       launch_runtime_dir(vm_session_launch(s)));
+	fflush(stdout);
+
+	while (!vm_session_exited(s)) {
+		struct pollfd fds[3];
+		int n = vm_session_pollfds(s, fds, 2);
+		fds[n++] = (struct pollfd){ .fd = sig.fd, .events = POLLIN };
+		if (poll(fds, (nfds_t)n, vm_session_timeout_ms(s)) < 0 &&
+		    errno != EINTR) {
+			log_error("poll: %s", strerror(errno));
+			break;
+		}
+		int signo;
+		while ((signo = stop_signals_take(&sig)) != 0) {
+			h.last_signal = signo;
+			log_debug("got signal %d", signo);
+			vm_session_request_stop(s);
+		}
+		vm_session_dispatch(s);
+	}
+
+	char *how = vm_session_describe_exit(s);
+	switch (vm_session_outcome(s)) {
+	case VM_OUTCOME_POWEROFF:
+		log_info("%s: %s", cfg->name, how);
+		status = 0;
+		break;
+	case VM_OUTCOME_STOPPED:
+		log_info("%s: %s", cfg->name, how);
+		status = h.last_signal ? 128 + h.last_signal : 1;
+		break;
+	default:
+		log_error("%s: %s", cfg->name, how);
+		status = 1;
+		break;
+	}
+	free(how);
+out:
+	vm_session_destroy(s);
+	stop_signals_close(&sig);
+	return status;
+}

@@ -1,0 +1,241 @@
+/* Message boxes for errors, and the checks before playing (desktop.h). */
+#include "player/desktop.h"
+
+#include "base/log.h"
+#include "base/util.h"
+#include "player/text.h"
+#include "vm/qemu_args.h"
+
+#include <SDL2/SDL.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+bool desktop_wants_message_box(void)
+{
+	const char *env = getenv("VMPLAY_MESSAGE_BOX");
+	if (env && *env)
+		return strcmp(env, "0") != 0;
+	if (isatty(STDERR_FILENO))
+		return false;
+	/* Somewhere to show it: a desktop session, or the console through
+	 * kmsdrm when asked for. A service or a cron job has none, and must
+	 * not wait for a click nobody can make. */
+	const char *driver = getenv("SDL_VIDEODRIVER");
+	return (getenv("DISPLAY") && *getenv("DISPLAY")) ||
+	       (getenv("WAYLAND_DISPLAY") && *getenv("WAYLAND_DISPLAY")) ||
+	       (driver && strcmp(driver, "kmsdrm") == 0);
+}
+
+/* Drivers that show nothing to anyone: a box there would wait forever. */
+static bool driver_is_visible(void)
+{
+	static const char *const invisible[] = { "dummy", "offscreen",
+						 "evdev" };
+	const char *driver = SDL_GetCurrentVideoDriver();
+	if (!driver)
+		return false;
+	for (size_t i = 0; i < ARRAY_SIZE(invisible); i++)
+		if (strcmp(driver, invisible[i]) == 0)
+			return false;
+	return true;
+}
+
+/* ---- our own message window ----
+ * SDL's message box needs zenity (Wayland) or X core fonts (X11: the
+ * xfonts-base package), which many machines lack, and exists on neither
+ * kmsdrm nor the console. This one needs only what the player needs: an
+ * SDL window and a TrueType font. */
+
+#define BOX_WIDTH 620        /* window units */
+#define BOX_PAD 20
+#define BOX_TEXT_PX 15
+#define BOX_MAX_LINES 40
+
+struct box {
+	SDL_Window *win;
+	SDL_Renderer *ren;
+	struct text *text;
+	const char *title;
+	struct strv lines;
+	double scale;        /* drawable pixels per window unit */
+};
+
+static int box_px(const struct box *b, int units)
+{
+	return (int)(units * b->scale + 0.5);
+}
+
+/* The message as lines that fit the box: its own lines, each wrapped. */
+static void box_layout(struct box *b, const char *message)
+{
+	int width = box_px(b, BOX_WIDTH - 2 * BOX_PAD);
+	const char *p = message;
+	while (*p && b->lines.n < BOX_MAX_LINES) {
+		size_t len = strcspn(p, "\n");
+		char *para = xstrndup(p, len);
+		if (*para)
+			text_wrap(b->text, box_px(b, BOX_TEXT_PX), false, para,
+				  width, BOX_MAX_LINES - (int)b->lines.n,
+				  &b->lines);
+		else
+			strv_push(&b->lines, "");
+		free(para);
+		p += len;
+		if (*p == '\n')
+			p++;
+	}
+}
+
+static int box_height(struct box *b)
+{
+	int lh = text_line_height(b->text, box_px(b, BOX_TEXT_PX), false);
+	int th = text_line_height(b->text, box_px(b, BOX_TEXT_PX + 3), true);
+	return box_px(b, 2 * BOX_PAD) + th + lh / 2 +
+	       (int)b->lines.n * lh + lh + lh;
+}
+
+static void box_draw(struct box *b)
+{
+	static const SDL_Color fg = { 230, 230, 230, 255 };
+	static const SDL_Color accent = { 255, 120, 100, 255 };
+	static const SDL_Color dim = { 160, 160, 160, 255 };
+	SDL_SetRenderDrawColor(b->ren, 40, 40, 44, 255);
+	SDL_RenderClear(b->ren);
+	int x = box_px(b, BOX_PAD), y = box_px(b, BOX_PAD);
+	int px = box_px(b, BOX_TEXT_PX);
+	int lh = text_line_height(b->text, px, false);
+	text_draw(b->text, box_px(b, BOX_TEXT_PX + 3), true, b->title, x, y,
+		  accent);
+	y += text_line_height(b->text, box_px(b, BOX_TEXT_PX + 3), true) +
+	     lh / 2;
+	for (size_t i = 0; i < b->lines.n; i++, y += lh)
+		text_draw(b->text, px, false, b->lines.v[i], x, y, fg);
+	y += lh;
+	text_draw(b->text, px, false, "Press Enter or close this window.", x,
+		  y, dim);
+	SDL_RenderPresent(b->ren);
+}
+
+static bool box_done(const SDL_Event *ev)
+{
+	switch (ev->type) {
+	case SDL_QUIT:
+	case SDL_MOUSEBUTTONUP:
+		return true;
+	case SDL_WINDOWEVENT:
+		return ev->window.event == SDL_WINDOWEVENT_CLOSE;
+	case SDL_KEYDOWN:
+		return ev->key.keysym.sym == SDLK_RETURN ||
+		       ev->key.keysym.sym == SDLK_KP_ENTER ||
+		       ev->key.keysym.sym == SDLK_ESCAPE ||
+		       ev->key.keysym.sym == SDLK_SPACE;
+	default:
+		return false;
+	}
+}
+
+static bool own_box(const char *title, const char *message)
+{
+	struct box b = { .title = title, .scale = 1.0 };
+	char *error = NULL;
+	bool shown = false;
+	b.win = SDL_CreateWindow(title, SDL_WINDOWPOS_CENTERED,
+				 SDL_WINDOWPOS_CENTERED, BOX_WIDTH, 200,
+				 SDL_WINDOW_HIDDEN | SDL_WINDOW_ALLOW_HIGHDPI);
+	if (!b.win)
+		goto out;
+	b.ren = SDL_CreateRenderer(b.win, -1, 0);
+	if (!b.ren)
+		b.ren = SDL_CreateRenderer(b.win, -1, SDL_RENDERER_SOFTWARE);
+	if (!b.ren)
+		goto out;
+	int ow, oh;
+	if (SDL_GetRendererOutputSize(b.ren, &ow, &oh) == 0 && ow > 0)
+		b.scale = (double)ow / BOX_WIDTH;
+	b.text = text_create(b.ren, NULL, &error);
+	if (!b.text) {
+		log_debug("no message window: %s", error ? error : "no font");
+		goto out;
+	}
+	box_layout(&b, message);
+	SDL_SetWindowSize(b.win, BOX_WIDTH,
+			  (int)(box_height(&b) / b.scale + 0.5));
+	SDL_ShowWindow(b.win);
+	SDL_RaiseWindow(b.win);
+	shown = true;
+	box_draw(&b);
+	SDL_Event ev;
+	while (SDL_WaitEvent(&ev) && !box_done(&ev))
+		if (ev.type == SDL_WINDOWEVENT || ev.type == SDL_RENDER_TARGETS_RESET)
+			box_draw(&b);
+out:
+	if (!shown)
+		log_debug("no message window: %s", SDL_GetError());
+	free(error);
+	strv_free(&b.lines);
+	text_destroy(b.text);
+	if (b.ren)
+		SDL_DestroyRenderer(b.ren);
+	if (b.win)
+		SDL_DestroyWindow(b.win);
+	return shown;
+}
+
+void desktop_show_error(const char *title, const char *message)
+{
+	log_error("%s", message);
+	if (!desktop_wants_message_box())
+		return;
+	/* Our own window first: it wraps long messages (paths!) and draws
+	 * with the menu's font. SDL's box is the fallback: on X11 it uses core
+	 * fonts, which many machines lack, and never wraps, so a long line
+	 * runs off both sides of the screen. */
+	bool video = SDL_WasInit(SDL_INIT_VIDEO) != 0;
+	if (!video && SDL_InitSubSystem(SDL_INIT_VIDEO) != 0) {
+		log_debug("no message box: %s", SDL_GetError());
+		return;
+	}
+	if (!driver_is_visible()) {
+		log_debug("no message box: video driver %s shows nothing",
+			  SDL_GetCurrentVideoDriver());
+	} else if (!own_box(title, message) &&
+		   SDL_ShowSimpleMessageBox(SDL_MESSAGEBOX_ERROR, title,
+					    message, NULL) != 0) {
+		log_debug("no message box: %s", SDL_GetError());
+	}
+	if (!video)
+		SDL_QuitSubSystem(SDL_INIT_VIDEO);
+}
+
+bool desktop_check_runnable(const struct vm_config *cfg, char **error)
+{
+	*error = NULL;
+	char *files = NULL;
+	bool ok = config_check_files(cfg, &files);
+	char *qemu = path_which(qemu_binary());
+	if (!qemu) {
+		char *line = xasprintf("QEMU (%s) is not installed or not in "
+				       "PATH: install the Debian package "
+				       "qemu-system-x86%s", qemu_binary(),
+				       getenv("VMPLAY_QEMU") ? ", or fix "
+				       "VMPLAY_QEMU" : "");
+		if (files) {
+			char *both = xasprintf("%s\n%s", files, line);
+			free(files);
+			free(line);
+			files = both;
+		} else {
+			files = line;
+		}
+		ok = false;
+	}
+	free(qemu);
+	if (ok) {
+		free(files);
+		return true;
+	}
+	*error = files ? files : xstrdup("cannot play this VM");
+	return false;
+}

@@ -1,0 +1,30 @@
+/* What a double-click needs that a terminal does not: errors shown in a
+ * window, and the checks that must pass before any window opens (so a bad
+ * file, a missing disk or a missing QEMU is said once, clearly, instead of
+ * as QEMU's own stderr in a half-made window). */
+#ifndef VMPLAY_DESKTOP_H
+#define VMPLAY_DESKTOP_H
+
+#include "vm/config.h"
+
+#include <stdbool.h>
+
+/* Whether errors also go to a message box: when stderr is not a terminal
+ * (started from a file manager or a desktop entry) and there is a display
+ * (DISPLAY, WAYLAND_DISPLAY, or SDL_VIDEODRIVER=kmsdrm). VMPLAY_MESSAGE_BOX
+ * =1 or 0 in the environment forces it on or off. */
+bool desktop_wants_message_box(void);
+
+/* Prints message to stderr ("vmplay: error: ..."), and shows it in an SDL
+ * message box titled title when desktop_wants_message_box(). Blocks until
+ * the box is closed. A box that cannot be shown (no display) is skipped
+ * quietly: stderr has the message. */
+void desktop_show_error(const char *title, const char *message);
+
+
+/* The checks before playing cfg: every file it needs is there
+ * (config_check_files) and the QEMU binary can be found. false with
+ * *error (malloc'd, one line per problem) otherwise. */
+bool desktop_check_runnable(const struct vm_config *cfg, char **error);
+
+#endif

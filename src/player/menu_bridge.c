@@ -1,0 +1,123 @@
+/* See menu_bridge.h. */
+#include "player/menu_bridge.h"
+
+#include "base/util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+bool menu_bridge_dispatch(struct vm_actions *a, const struct menu_request *req)
+{
+	switch (req->action) {
+	case MENU_SNAPSHOT_LIST:
+	case MENU_DISK_LIST:
+		vm_actions_refresh(a);
+		return true;
+	case MENU_SNAPSHOT_TAKE:
+		vm_actions_snapshot_take(a, req->arg);
+		return true;
+	case MENU_SNAPSHOT_RESTORE:
+		vm_actions_snapshot_restore(a, req->arg);
+		return true;
+	case MENU_SNAPSHOT_DELETE:
+		vm_actions_snapshot_delete(a, req->arg);
+		return true;
+	case MENU_MEDIA_INSERT:
+		vm_actions_media_insert(a, req->arg);
+		return true;
+	case MENU_MEDIA_EJECT:
+		vm_actions_media_eject(a);
+		return true;
+	case MENU_DISK_CREATE:
+		vm_actions_disk_create(a, req->arg, req->arg2, req->size);
+		return true;
+	case MENU_DISK_GROW:
+		vm_actions_disk_grow(a, req->arg, req->size);
+		return true;
+	default:
+		return false;
+	}
+}
+
+void menu_bridge_lists_free(struct menu_bridge_lists *keep)
+{
+	free(keep->snapshots);
+	free(keep->dates);
+	free(keep->clocks);
+	free(keep->disks);
+	strv_free(&keep->disk_names);
+	*keep = (struct menu_bridge_lists){ 0 };
+}
+
+void menu_bridge_fill(const struct vm_actions *a, struct overlay_info *info,
+		       struct menu_bridge_lists *keep)
+{
+	menu_bridge_lists_free(keep);
+	info->busy = vm_actions_busy(a);
+	info->cdrom = vm_actions_cdrom(a);
+	info->n_recent_isos = vm_actions_recent_isos(a, &info->recent_isos);
+
+	const struct disk_snapshot *snaps;
+	size_t n = vm_actions_snapshots(a, &snaps);
+	keep->snapshots = xcalloc(n + 1, sizeof(*keep->snapshots));
+	keep->dates = xcalloc(n + 1, sizeof(*keep->dates));
+	keep->clocks = xcalloc(n + 1, sizeof(*keep->clocks));
+	for (size_t i = 0; i < n; i++) {
+		time_t t = (time_t)snaps[i].date_sec;
+		struct tm tm;
+		localtime_r(&t, &tm);
+		strftime(keep->dates[i], sizeof(keep->dates[i]),
+			 "%Y-%m-%d %H:%M", &tm);
+		uint64_t s = snaps[i].vm_clock_ns / 1000000000u;
+		snprintf(keep->clocks[i], sizeof(keep->clocks[i]),
+			 "%02llu:%02u:%02u", (unsigned long long)(s / 3600),
+			 (unsigned)(s / 60 % 60), (unsigned)(s % 60));
+		keep->snapshots[i] = (struct overlay_snapshot){
+			snaps[i].name, keep->dates[i], keep->clocks[i] };
+	}
+	info->snapshots_known = vm_actions_snapshots_known(a);
+	info->snapshots = keep->snapshots;
+	info->n_snapshots = n;
+
+	const struct vm_actions_disk *disks;
+	n = vm_actions_disks(a, &disks);
+	keep->disks = xcalloc(n + 1, sizeof(*keep->disks));
+	for (size_t i = 0; i < n; i++) {
+		if (disks[i].next_boot)
+			strv_pushf(&keep->disk_names, "%s (next boot)",
+				   disks[i].name);
+		else
+			strv_push(&keep->disk_names, disks[i].name);
+	}
+	for (size_t i = 0; i < n; i++)
+		keep->disks[i] = (struct overlay_disk){
+			keep->disk_names.v[i], disks[i].file, disks[i].format,
+			disks[i].virtual_size, disks[i].used_size };
+	info->disks_known = vm_actions_disks_known(a);
+	info->disks = keep->disks;
+	info->n_disks = n;
+}
+
+void menu_bridge_note(struct toasts *ts, unsigned *progress, uint64_t now,
+		       enum vm_note kind, const char *text)
+{
+	static const enum toast_kind kinds[] = {
+		[VM_NOTE_INFO] = TOAST_INFO,
+		[VM_NOTE_ERROR] = TOAST_ERROR,
+		[VM_NOTE_PROGRESS] = TOAST_PROGRESS,
+	};
+	if (!ts)
+		return;
+	if (kind == VM_NOTE_PROGRESS) {
+		if (*progress)
+			toast_dismiss(ts, *progress);
+		*progress = toast_show(ts, TOAST_PROGRESS, now, "%s", text);
+		return;
+	}
+	/* The progress toast becomes its result. */
+	if (!*progress || !toast_update(ts, *progress, kinds[kind], now, "%s",
+					text))
+		toast_show(ts, kinds[kind], now, "%s", text);
+	*progress = 0;
+}

@@ -1,0 +1,1420 @@
+/* The overlay menu's model (pages built from struct overlay_info,
+ * selection, confirmation, text fields) and its event handling; drawing
+ * and hit-testing are in overlay_draw.c, path completion in
+ * base/path_complete.c. Pages are
+ * described by a table; each page's items are rebuilt from the current
+ * info whenever it changes, while what the user typed and where the
+ * selection is survive the rebuild. */
+#include "player/overlay.h"
+#include "player/overlay_impl.h"
+
+#include "base/path_complete.h"
+
+#include "base/log.h"
+#include "vm/config.h"
+
+#include <SDL2/SDL.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+static const char *const action_names[MENU_ACTION_COUNT] = {
+	[MENU_NONE] = "none",
+	[MENU_PAUSE] = "pause",
+	[MENU_RESET] = "reset",
+	[MENU_SHUTDOWN] = "shutdown",
+	[MENU_FORCE_OFF] = "force-off",
+	[MENU_SNAPSHOT_LIST] = "snapshot-list",
+	[MENU_SNAPSHOT_TAKE] = "snapshot-take",
+	[MENU_SNAPSHOT_RESTORE] = "snapshot-restore",
+	[MENU_SNAPSHOT_DELETE] = "snapshot-delete",
+	[MENU_MEDIA_INSERT] = "media-insert",
+	[MENU_MEDIA_EJECT] = "media-eject",
+	[MENU_DISK_LIST] = "disk-list",
+	[MENU_DISK_CREATE] = "disk-create",
+	[MENU_DISK_GROW] = "disk-grow",
+	[MENU_FULLSCREEN] = "fullscreen",
+	[MENU_SCALE] = "scale",
+	[MENU_SEND_KEYS] = "send-keys",
+	[MENU_SCREENSHOT] = "screenshot",
+	[MENU_QUIT] = "quit",
+	[MENU_CLIPBOARD] = "clipboard",
+};
+
+const char *menu_action_name(enum menu_action a)
+{
+	return (unsigned)a < MENU_ACTION_COUNT ? action_names[a] : "?";
+}
+
+/* ---- small helpers ---- */
+
+static const char *const disk_formats[] = { "qcow2", "raw" };
+
+struct page *overlay_top(struct overlay *ov)
+{
+	return ov->depth ? &ov->pages[ov->depth - 1] : NULL;
+}
+
+static const struct page *ctop(const struct overlay *ov)
+{
+	return ov->depth ? &ov->pages[ov->depth - 1] : NULL;
+}
+
+bool overlay_selectable(const struct item *it)
+{
+	return it->kind != IT_HEADER && it->kind != IT_TEXT &&
+	       it->kind != IT_ERROR;
+}
+
+static void item_free(struct item *it)
+{
+	free(it->label);
+	free(it->detail);
+	free(it->arg);
+	memset(it, 0, sizeof(*it));
+}
+
+static void item_copy(struct item *dst, const struct item *src)
+{
+	*dst = *src;
+	dst->label = xstrdup(src->label);
+	dst->detail = xstrdup(src->detail);
+	dst->arg = xstrdup(src->arg);
+}
+
+static void page_clear_items(struct page *p)
+{
+	for (size_t i = 0; i < p->n_items; i++)
+		item_free(&p->items[i]);
+	p->n_items = 0;
+}
+
+static void field_clear_candidates(struct field *f)
+{
+	strv_free(&f->candidates);
+}
+
+static void page_free(struct page *p)
+{
+	page_clear_items(p);
+	free(p->items);
+	free(p->arg);
+	for (int i = 0; i < MAX_FIELDS; i++) {
+		free(p->fields[i].error);
+		field_clear_candidates(&p->fields[i]);
+	}
+	item_free(&p->pending);
+	strv_free(&p->isos);
+	memset(p, 0, sizeof(*p));
+}
+
+static struct item *add(struct page *p, enum item_kind kind, const char *label)
+{
+	if (p->n_items == p->cap) {
+		p->cap = p->cap ? p->cap * 2 : 16;
+		p->items = xrealloc(p->items, p->cap * sizeof(*p->items));
+	}
+	struct item *it = &p->items[p->n_items++];
+	memset(it, 0, sizeof(*it));
+	it->kind = kind;
+	it->label = xstrdup(label);
+	return it;
+}
+
+static struct item *add_action(struct page *p, const char *label,
+			       enum menu_action a)
+{
+	struct item *it = add(p, IT_ACTION, label);
+	it->action = a;
+	return it;
+}
+
+static struct item *add_page(struct page *p, const char *label, enum page_id id,
+			     const char *arg)
+{
+	struct item *it = add(p, IT_PAGE, label);
+	it->page = id;
+	it->arg = xstrdup(arg);
+	return it;
+}
+
+static void field_set(struct field *f, const char *text)
+{
+	snprintf(f->text, sizeof(f->text), "%s", text ? text : "");
+	f->cursor = strlen(f->text);
+}
+
+/* A suggestion the user may take with Enter or type over. */
+static void field_suggest(struct field *f, const char *text)
+{
+	field_set(f, text);
+	f->pristine = true;
+}
+
+static void field_set_error(struct field *f, const char *msg)
+{
+	free(f->error);
+	f->error = xstrdup(msg);
+}
+
+/* ---- pages ---- */
+
+void overlay_format_uptime(uint64_t ms, char *buf, size_t len)
+{
+	uint64_t s = ms / 1000;
+	unsigned d = (unsigned)(s / 86400), h = (unsigned)(s / 3600 % 24),
+		 m = (unsigned)(s / 60 % 60), sec = (unsigned)(s % 60);
+	if (d)
+		snprintf(buf, len, "up %u d %u:%02u:%02u", d, h, m, sec);
+	else
+		snprintf(buf, len, "up %u:%02u:%02u", h, m, sec);
+}
+
+static void build_main(struct overlay *ov, struct page *p)
+{
+	bool on = ov->running;
+	struct item *it = add_action(p, ov->paused ? "Resume" : "Pause", MENU_PAUSE);
+	it->disabled = !on;
+	add_action(p, "Reset", MENU_RESET)->disabled = !on;
+	p->items[p->n_items - 1].confirm = true;
+	add_action(p, "Shut down", MENU_SHUTDOWN)->disabled = !on;
+	p->items[p->n_items - 1].detail = xstrdup("ACPI");
+	it = add_action(p, "Force off", MENU_FORCE_OFF);
+	it->disabled = !on;
+	it->confirm = true;
+	add_page(p, "Snapshots", PAGE_SNAPSHOTS, NULL);
+	it = add_page(p, "Media", PAGE_MEDIA, NULL);
+	it->disabled = !ov->has_cdrom;
+	if (!ov->has_cdrom)
+		it->detail = xstrdup("no CD drive");
+	add_page(p, "Disks", PAGE_DISKS, NULL);
+	add_page(p, "View", PAGE_VIEW, NULL);
+	add_page(p, "Keyboard", PAGE_KEYBOARD, NULL)->disabled = !on;
+	add_action(p, "Screenshot", MENU_SCREENSHOT);
+	add_action(p, "Quit", MENU_QUIT)->confirm = true;
+}
+
+static void build_snapshots(struct overlay *ov, struct page *p)
+{
+	add_action(p, "Take snapshot now", MENU_SNAPSHOT_TAKE)->disabled = !ov->running;
+	add_page(p, "Take snapshot named…", PAGE_SNAPSHOT_NAMED, NULL)->disabled =
+		!ov->running;
+	if (!ov->snapshots_known) {
+		add(p, IT_TEXT, "Loading the snapshot list…");
+		return;
+	}
+	char title[64];
+	snprintf(title, sizeof(title), "Snapshots (%zu)", ov->n_snaps);
+	add(p, IT_HEADER, title);
+	if (!ov->n_snaps)
+		add(p, IT_TEXT, "No snapshots yet.");
+	for (size_t i = 0; i < ov->n_snaps; i++) {
+		const struct overlay_snapshot *s = &ov->snaps[i];
+		struct item *it = add_page(p, s->name, PAGE_SNAPSHOT_ONE, s->name);
+		/* Snapshots taken by shortcut are named by their date: do
+		 * not say it twice. */
+		const char *date = s->date && strcmp(s->date, s->name) ? s->date : NULL;
+		it->detail = xasprintf("%s%s%s%s", date ? date : "",
+				       date && s->vm_clock ? " · " : "",
+				       s->vm_clock ? "VM " : "",
+				       s->vm_clock ? s->vm_clock : "");
+	}
+}
+
+static const struct overlay_snapshot *find_snapshot(struct overlay *ov,
+						    const char *name)
+{
+	for (size_t i = 0; name && i < ov->n_snaps; i++)
+		if (!strcmp(ov->snaps[i].name, name))
+			return &ov->snaps[i];
+	return NULL;
+}
+
+static void build_snapshot_one(struct overlay *ov, struct page *p)
+{
+	const struct overlay_snapshot *s = find_snapshot(ov, p->arg);
+	if (!s) {
+		add(p, IT_TEXT, "This snapshot no longer exists.");
+		add(p, IT_BACK, "Back");
+		return;
+	}
+	if (s->date)
+		add(p, IT_TEXT, "Taken")->detail = xstrdup(s->date);
+	if (s->vm_clock)
+		add(p, IT_TEXT, "VM clock")->detail = xstrdup(s->vm_clock);
+	struct item *it = add_action(p, "Restore", MENU_SNAPSHOT_RESTORE);
+	it->arg = xstrdup(s->name);
+	it->confirm = true;
+	it->disabled = !ov->running;
+	it = add_action(p, "Delete", MENU_SNAPSHOT_DELETE);
+	it->arg = xstrdup(s->name);
+	it->confirm = true;
+	it->disabled = !ov->running;
+}
+
+static void build_snapshot_named(struct overlay *ov, struct page *p)
+{
+	(void)ov;
+	add(p, IT_FIELD, "Name")->field = 0;
+	if (p->fields[0].error)
+		add(p, IT_ERROR, p->fields[0].error);
+	add(p, IT_SUBMIT, "Take snapshot");
+}
+
+static void build_media(struct overlay *ov, struct page *p)
+{
+	add(p, IT_TEXT, "In the drive")->detail =
+		xstrdup(ov->cdrom ? ov->cdrom : "nothing");
+	add_page(p, "Insert ISO…", PAGE_MEDIA_INSERT, NULL)->disabled = !ov->running;
+	add_action(p, "Eject", MENU_MEDIA_EJECT)->disabled = !ov->running || !ov->cdrom;
+}
+
+static void add_path_choice(struct page *p, const char *path)
+{
+	char *base = path_basename(path);
+	struct item *it = add_action(p, base, MENU_MEDIA_INSERT);
+	it->arg = xstrdup(path);
+	free(base);
+}
+
+static void build_media_insert(struct overlay *ov, struct page *p)
+{
+	add(p, IT_FIELD, "Path")->field = 0;
+	struct field *f = &p->fields[0];
+	if (f->error)
+		add(p, IT_ERROR, f->error);
+	size_t shown = f->candidates.n < MAX_SHOWN_CANDIDATES ? f->candidates.n
+							      : MAX_SHOWN_CANDIDATES;
+	for (size_t i = 0; i < shown; i++)
+		add(p, IT_CANDIDATE, f->candidates.v[i]);
+	if (f->candidates.n > shown) {
+		char more[64];
+		snprintf(more, sizeof(more), "… %zu more: type more letters",
+			 f->candidates.n - shown);
+		add(p, IT_TEXT, more);
+	}
+	if (p->isos.n) {
+		add(p, IT_HEADER, "ISOs in the VM's folder");
+		for (size_t i = 0; i < p->isos.n; i++)
+			add_path_choice(p, p->isos.v[i]);
+	}
+	if (ov->recent.n) {
+		add(p, IT_HEADER, "Recently used");
+		for (size_t i = 0; i < ov->recent.n; i++) {
+			add_path_choice(p, ov->recent.v[i]);
+			p->items[p->n_items - 1].detail = path_dirname(ov->recent.v[i]);
+		}
+	}
+}
+
+static void build_disks(struct overlay *ov, struct page *p)
+{
+	if (!ov->disks_known) {
+		add(p, IT_TEXT, "Reading the disks…");
+	} else {
+		if (!ov->n_disks)
+			add(p, IT_TEXT, "This VM has no disks.");
+		for (size_t i = 0; i < ov->n_disks; i++) {
+			const struct overlay_disk *d = &ov->disks[i];
+			char v[16], u[16];
+			struct item *it = add_page(p, d->name, PAGE_DISK_ONE, d->name);
+			it->detail = xasprintf("%s · %s · used %s",
+					       d->format ? d->format : "?",
+					       d->virtual_size ? format_size(d->virtual_size, v, sizeof(v)) : "?",
+					       d->used_size ? format_size(d->used_size, u, sizeof(u)) : "?");
+		}
+	}
+	add_page(p, "Create and attach a disk…", PAGE_DISK_CREATE, NULL);
+}
+
+static const struct overlay_disk *find_disk(struct overlay *ov, const char *name)
+{
+	for (size_t i = 0; name && i < ov->n_disks; i++)
+		if (!strcmp(ov->disks[i].name, name))
+			return &ov->disks[i];
+	return NULL;
+}
+
+static void build_disk_one(struct overlay *ov, struct page *p)
+{
+	const struct overlay_disk *d = find_disk(ov, p->arg);
+	if (!d) {
+		add(p, IT_TEXT, "This disk is no longer in the VM file.");
+		add(p, IT_BACK, "Back");
+		return;
+	}
+	char buf[16];
+	add(p, IT_TEXT, "File")->detail = xstrdup(d->file);
+	add(p, IT_TEXT, "Format")->detail = xstrdup(d->format ? d->format : "unknown");
+	add(p, IT_TEXT, "Size")->detail =
+		xstrdup(d->virtual_size ? format_size(d->virtual_size, buf, sizeof(buf)) : "unknown");
+	add(p, IT_TEXT, "Used")->detail =
+		xstrdup(d->used_size ? format_size(d->used_size, buf, sizeof(buf)) : "unknown");
+	struct item *it = add(p, IT_FIELD, "Grow to");
+	it->field = 0;
+	it->disabled = ov->running;
+	if (p->fields[0].error)
+		add(p, IT_ERROR, p->fields[0].error);
+	it = add(p, IT_SUBMIT, "Grow");
+	it->disabled = ov->running;
+	if (ov->running) {
+		add(p, IT_TEXT, "A disk grows only while the VM is off.");
+		add(p, IT_BACK, "Back");
+	}
+}
+
+static void build_disk_create(struct overlay *ov, struct page *p)
+{
+	(void)ov;
+	add(p, IT_FIELD, "Name")->field = 0;
+	if (p->fields[0].error)
+		add(p, IT_ERROR, p->fields[0].error);
+	add(p, IT_FIELD, "Size")->field = 1;
+	if (p->fields[1].error)
+		add(p, IT_ERROR, p->fields[1].error);
+	add(p, IT_CHOICE, "Format")->detail = xasprintf("‹ %s ›", disk_formats[p->choice]);
+	add(p, IT_SUBMIT, "Create and attach");
+	add(p, IT_TEXT, "The disk is attached at the next boot.");
+}
+
+static void build_view(struct overlay *ov, struct page *p)
+{
+	struct item *it = add_action(p, "Full screen", MENU_FULLSCREEN);
+	it->keep_open = true;
+	it->radio = true;
+	it->checked = ov->fullscreen;
+	add(p, IT_HEADER, "Scaling");
+	static const char *const labels[] = {
+		[SCALE_FIT] = "Fit (keep aspect)",
+		[SCALE_INTEGER] = "Whole multiples",
+		[SCALE_STRETCH] = "Stretch",
+		[SCALE_NONE] = "None (1:1)",
+	};
+	for (int m = 0; m < (int)ARRAY_SIZE(labels); m++) {
+		it = add_action(p, labels[m], MENU_SCALE);
+		it->value = m;
+		it->keep_open = true;
+		it->radio = true;
+		it->checked = ov->scale == (enum scale_mode)m;
+	}
+	add(p, IT_HEADER, "Guest");
+	it = add_action(p, "Share the clipboard", MENU_CLIPBOARD);
+	it->keep_open = true;
+	it->radio = true;
+	it->checked = ov->clipboard == OVERLAY_CLIP_ON;
+	if (ov->clipboard == OVERLAY_CLIP_UNAVAILABLE) {
+		it->disabled = true;
+		it->detail = xstrdup("off in the VM file");
+	}
+	add(p, IT_TEXT, "Resolution")->detail =
+		xstrdup(ov->guest_follows ? "follows the window" : "fixed, scaled");
+}
+
+/* Key combinations for the guest, in press order. */
+static const SDL_Scancode keys_cad[] = { SDL_SCANCODE_LCTRL, SDL_SCANCODE_LALT,
+					 SDL_SCANCODE_DELETE };
+static const SDL_Scancode keys_print[] = { SDL_SCANCODE_PRINTSCREEN };
+static SDL_Scancode keys_fn[12][3];
+
+static void build_keyboard(struct overlay *ov, struct page *p)
+{
+	(void)ov;
+	struct item *it = add_action(p, "Ctrl+Alt+Del", MENU_SEND_KEYS);
+	it->keys = keys_cad;
+	it->n_keys = ARRAY_SIZE(keys_cad);
+	for (int i = 0; i < 12; i++) {
+		keys_fn[i][0] = SDL_SCANCODE_LCTRL;
+		keys_fn[i][1] = SDL_SCANCODE_LALT;
+		keys_fn[i][2] = (SDL_Scancode)(SDL_SCANCODE_F1 + i);
+		char label[32];
+		snprintf(label, sizeof(label), "Ctrl+Alt+F%d", i + 1);
+		it = add_action(p, label, MENU_SEND_KEYS);
+		it->keys = keys_fn[i];
+		it->n_keys = 3;
+	}
+	it = add_action(p, "Print", MENU_SEND_KEYS);
+	it->keys = keys_print;
+	it->n_keys = 1;
+}
+
+/* Confirmation texts; %s is the item's argument (a snapshot name). */
+struct confirm_def {
+	enum menu_action action;
+	const char *title;
+	const char *text;
+	const char *verb;
+};
+
+static const struct confirm_def confirms[] = {
+	{ MENU_RESET, "Reset the VM?",
+	  "The guest restarts at once, as with a reset button. Unsaved work in it is lost.",
+	  "Reset" },
+	{ MENU_FORCE_OFF, "Force the VM off?",
+	  "QEMU stops at once, as if the power cord were pulled. Unsaved work in the guest is lost.",
+	  "Force off" },
+	{ MENU_SNAPSHOT_RESTORE, "Restore “%s”?",
+	  "The VM returns to the moment of this snapshot. Its current state is lost.",
+	  "Restore" },
+	{ MENU_SNAPSHOT_DELETE, "Delete “%s”?",
+	  "The snapshot is removed from the disk images for good.", "Delete" },
+	{ MENU_QUIT, "Quit vmplay?",
+	  "The guest is asked to shut down; the window closes when it is off.",
+	  "Quit" },
+};
+
+static const struct confirm_def *confirm_for(enum menu_action a)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(confirms); i++)
+		if (confirms[i].action == a)
+			return &confirms[i];
+	return NULL;
+}
+
+static void build_confirm(struct overlay *ov, struct page *p)
+{
+	(void)ov;
+	const struct confirm_def *c = confirm_for(p->pending.action);
+	add(p, IT_TEXT, c ? c->text : "Are you sure?");
+	add(p, IT_BACK, "Cancel");
+	struct item *it = add(p, IT_ACTION, c ? c->verb : "Yes");
+	it->action = p->pending.action;
+	it->arg = xstrdup(p->pending.arg);
+	it->value = p->pending.value;
+	it->keys = p->pending.keys;
+	it->n_keys = p->pending.n_keys;
+	it->keep_open = p->pending.keep_open;
+}
+
+static void enter_snapshots(struct overlay *ov, struct page *p);
+static void enter_media_insert(struct overlay *ov, struct page *p);
+static void enter_disks(struct overlay *ov, struct page *p);
+static void enter_disk_create(struct overlay *ov, struct page *p);
+static void submit_snapshot_named(struct overlay *ov, struct page *p);
+static void submit_media_insert(struct overlay *ov, struct page *p);
+static void submit_disk_grow(struct overlay *ov, struct page *p);
+static void submit_disk_create(struct overlay *ov, struct page *p);
+
+struct page_def {
+	const char *title;   /* "%s": the page's arg */
+	void (*build)(struct overlay *ov, struct page *p);
+	void (*enter)(struct overlay *ov, struct page *p);   /* once, on push */
+	void (*submit)(struct overlay *ov, struct page *p);  /* Enter in a field */
+};
+
+static const struct page_def page_defs[PAGE_COUNT] = {
+	[PAGE_MAIN] = { "", build_main, NULL, NULL },
+	[PAGE_SNAPSHOTS] = { "Snapshots", build_snapshots, enter_snapshots, NULL },
+	[PAGE_SNAPSHOT_ONE] = { "Snapshot “%s”", build_snapshot_one, NULL, NULL },
+	[PAGE_SNAPSHOT_NAMED] = { "Take a snapshot", build_snapshot_named, NULL,
+				  submit_snapshot_named },
+	[PAGE_MEDIA] = { "Media", build_media, NULL, NULL },
+	[PAGE_MEDIA_INSERT] = { "Insert an ISO", build_media_insert,
+				enter_media_insert, submit_media_insert },
+	[PAGE_DISKS] = { "Disks", build_disks, enter_disks, NULL },
+	[PAGE_DISK_ONE] = { "Disk “%s”", build_disk_one, NULL, submit_disk_grow },
+	[PAGE_DISK_CREATE] = { "New disk", build_disk_create, enter_disk_create,
+			       submit_disk_create },
+	[PAGE_VIEW] = { "View", build_view, NULL, NULL },
+	[PAGE_KEYBOARD] = { "Send keys", build_keyboard, NULL, NULL },
+	[PAGE_CONFIRM] = { "", build_confirm, NULL, NULL },
+};
+
+static char title_buf[256];
+
+const char *overlay_page_title(const struct overlay *ov)
+{
+	const struct page *p = ctop(ov);
+	if (!p)
+		return "";
+	if (p->id == PAGE_CONFIRM) {
+		const struct confirm_def *c = confirm_for(p->pending.action);
+		snprintf(title_buf, sizeof(title_buf), c ? c->title : "Sure?",
+			 p->pending.arg ? p->pending.arg : "");
+	} else {
+		snprintf(title_buf, sizeof(title_buf), page_defs[p->id].title,
+			 p->arg ? p->arg : "");
+	}
+	return title_buf;
+}
+
+/* Moves the selection to the nearest selectable, enabled item from i in
+ * direction dir (+1/-1), without wrapping; returns false if none. */
+static bool select_from(struct page *p, int i, int dir)
+{
+	for (; i >= 0 && i < (int)p->n_items; i += dir)
+		if (overlay_selectable(&p->items[i]) && !p->items[i].disabled) {
+			p->sel = i;
+			return true;
+		}
+	return false;
+}
+
+/* The actions behind each page, to leave out a page whose every action
+ * is hidden. */
+static const uint32_t page_actions[PAGE_COUNT] = {
+	[PAGE_SNAPSHOTS] = MENU_HIDE(MENU_SNAPSHOT_TAKE) | MENU_HIDE(MENU_SNAPSHOT_RESTORE) |
+			   MENU_HIDE(MENU_SNAPSHOT_DELETE),
+	[PAGE_SNAPSHOT_NAMED] = MENU_HIDE(MENU_SNAPSHOT_TAKE),
+	[PAGE_MEDIA] = MENU_HIDE(MENU_MEDIA_INSERT) | MENU_HIDE(MENU_MEDIA_EJECT),
+	[PAGE_MEDIA_INSERT] = MENU_HIDE(MENU_MEDIA_INSERT),
+	[PAGE_DISKS] = MENU_HIDE(MENU_DISK_CREATE) | MENU_HIDE(MENU_DISK_GROW),
+	[PAGE_DISK_CREATE] = MENU_HIDE(MENU_DISK_CREATE),
+	[PAGE_VIEW] = MENU_HIDE(MENU_FULLSCREEN) | MENU_HIDE(MENU_SCALE) |
+		      MENU_HIDE(MENU_CLIPBOARD),
+	[PAGE_KEYBOARD] = MENU_HIDE(MENU_SEND_KEYS),
+};
+
+/* Drops hidden items and adds shortcut hints. */
+static void page_filter(struct overlay *ov, struct page *p)
+{
+	size_t out = 0;
+	for (size_t i = 0; i < p->n_items; i++) {
+		struct item *it = &p->items[i];
+		bool hide = (it->kind == IT_ACTION && it->action != MENU_NONE &&
+			     (ov->hidden & MENU_HIDE(it->action))) ||
+			    (it->kind == IT_PAGE && page_actions[it->page] &&
+			     (ov->hidden & page_actions[it->page]) == page_actions[it->page]);
+		if (hide) {
+			item_free(it);
+			continue;
+		}
+		if (it->kind == IT_ACTION && !it->detail && ov->shortcuts[it->action] &&
+		    it->action != MENU_SEND_KEYS)
+			it->detail = xstrdup(ov->shortcuts[it->action]);
+		p->items[out++] = *it;
+	}
+	p->n_items = out;
+}
+
+/* Rebuilds a page's items from the info, keeping the selection on the item
+ * with the same label (or the same position). */
+static void page_rebuild(struct overlay *ov, struct page *p)
+{
+	char *sel_label = p->sel >= 0 && p->sel < (int)p->n_items
+				  ? xstrdup(p->items[p->sel].label) : NULL;
+	int old_sel = p->sel;
+	page_clear_items(p);
+	page_defs[p->id].build(ov, p);
+	page_filter(ov, p);
+	p->sel = -1;
+	for (size_t i = 0; sel_label && i < p->n_items; i++)
+		if (overlay_selectable(&p->items[i]) && !p->items[i].disabled &&
+		    !strcmp(p->items[i].label, sel_label)) {
+			p->sel = (int)i;
+			break;
+		}
+	if (p->sel < 0 && !select_from(p, old_sel < 0 ? 0 : old_sel, 1) &&
+	    !select_from(p, old_sel, -1))
+		select_from(p, 0, 1);
+	free(sel_label);
+	ov->dirty = true;
+}
+
+static void push_page(struct overlay *ov, enum page_id id, const char *arg,
+		      const struct item *pending)
+{
+	if (ov->depth == MAX_DEPTH)
+		return;
+	struct page *p = &ov->pages[ov->depth++];
+	memset(p, 0, sizeof(*p));
+	p->id = id;
+	p->arg = xstrdup(arg);
+	p->sel = -1;
+	if (pending)
+		item_copy(&p->pending, pending);
+	if (page_defs[id].enter)
+		page_defs[id].enter(ov, p);
+	page_rebuild(ov, p);
+	/* A confirmation starts on Cancel, so a second Enter is not a
+	 * destructive accident. */
+	if (id == PAGE_CONFIRM)
+		select_from(p, 0, 1);
+}
+
+static void pop_page(struct overlay *ov)
+{
+	if (!ov->depth)
+		return;
+	page_free(&ov->pages[--ov->depth]);
+	ov->dirty = true;
+	if (!ov->depth)
+		ov->open = false;
+}
+
+static void request(struct overlay *ov, const struct item *it)
+{
+	if (ov->have_request)
+		item_free(&ov->request);
+	item_copy(&ov->request, it);
+	ov->have_request = true;
+}
+
+static void request_simple(struct overlay *ov, enum menu_action a,
+			   const char *arg)
+{
+	struct item it = { .kind = IT_ACTION, .action = a, .keep_open = true,
+			   .arg = (char *)arg };
+	request(ov, &it);
+}
+
+/* ---- page behaviour ---- */
+
+static void enter_snapshots(struct overlay *ov, struct page *p)
+{
+	(void)p;
+	request_simple(ov, MENU_SNAPSHOT_LIST, NULL);
+}
+
+static void enter_disks(struct overlay *ov, struct page *p)
+{
+	(void)p;
+	request_simple(ov, MENU_DISK_LIST, NULL);
+}
+
+static void enter_media_insert(struct overlay *ov, struct page *p)
+{
+	struct field *f = &p->fields[0];
+	f->path = true;
+	/* Start where the user's ISOs most likely are. */
+	if (ov->vm_dir) {
+		char *d = xasprintf("%s/", ov->vm_dir);
+		field_suggest(f, d);
+		free(d);
+	}
+	if (ov->vm_dir)
+		path_list_suffix(ov->vm_dir, ".iso", &p->isos);
+}
+
+static void enter_disk_create(struct overlay *ov, struct page *p)
+{
+	/* The first free name "data", "data2", ... */
+	char name[32] = "data";
+	for (int i = 2; find_disk(ov, name); i++)
+		snprintf(name, sizeof(name), "data%d", i);
+	field_suggest(&p->fields[0], name);
+	field_suggest(&p->fields[1], "10G");
+}
+
+static void field_clear_error(struct field *f)
+{
+	free(f->error);
+	f->error = NULL;
+}
+
+static void submit_snapshot_named(struct overlay *ov, struct page *p)
+{
+	struct field *f = &p->fields[0];
+	field_clear_error(f);
+	const char *name = f->text;
+	while (*name == ' ')
+		name++;
+	if (!*name)
+		field_set_error(f, "Type a name, or use “Take snapshot now”.");
+	else if (find_snapshot(ov, name))
+		field_set_error(f, "A snapshot with this name exists; choose another.");
+	else {
+		struct item it = { .kind = IT_ACTION, .action = MENU_SNAPSHOT_TAKE,
+				   .arg = (char *)name, .label = (char *)"Take snapshot" };
+		request(ov, &it);
+	}
+}
+
+static void submit_media_insert(struct overlay *ov, struct page *p)
+{
+	struct field *f = &p->fields[0];
+	field_clear_error(f);
+	field_clear_candidates(f);
+	char *path = path_resolve_typed(f->text, ov->vm_dir);
+	if (!f->text[0])
+		field_set_error(f, "Type the path of an ISO image (Tab completes).");
+	else if (path_is_dir(path))
+		field_set_error(f, "This is a folder: type or Tab-complete a file in it.");
+	else if (!path_exists(path))
+		field_set_error(f, "No such file.");
+	else {
+		struct item it = { .kind = IT_ACTION, .action = MENU_MEDIA_INSERT,
+				   .arg = path, .label = (char *)"Insert" };
+		request(ov, &it);
+	}
+	free(path);
+}
+
+static bool parse_size_field(struct field *f, uint64_t *size)
+{
+	if (!parse_size(f->text, size) || !*size) {
+		field_set_error(f, "Not a size; examples: 512M, 10G, 1.5T.");
+		return false;
+	}
+	return true;
+}
+
+static void submit_disk_grow(struct overlay *ov, struct page *p)
+{
+	struct field *f = &p->fields[0];
+	field_clear_error(f);
+	const struct overlay_disk *d = find_disk(ov, p->arg);
+	uint64_t size;
+	if (!d || ov->running || !parse_size_field(f, &size))
+		return;
+	if (d->virtual_size && size <= d->virtual_size) {
+		char buf[16];
+		char *msg = xasprintf("Give more than the current %s; disks only grow here.",
+				      format_size(d->virtual_size, buf, sizeof(buf)));
+		field_set_error(f, msg);
+		free(msg);
+		return;
+	}
+	struct item it = { .kind = IT_ACTION, .action = MENU_DISK_GROW,
+			   .arg = p->arg, .label = (char *)"Grow" };
+	it.size = size;
+	request(ov, &it);
+}
+
+static void submit_disk_create(struct overlay *ov, struct page *p)
+{
+	struct field *name = &p->fields[0], *sz = &p->fields[1];
+	field_clear_error(name);
+	field_clear_error(sz);
+	uint64_t size = 0;
+	bool ok = true;
+	/* It becomes [disk.NAME]: the reader's rule, or the VM file would
+	 * no longer load. */
+	char *why = config_disk_name_problem(name->text);
+	if (why) {
+		field_set_error(name, why);
+		free(why);
+		ok = false;
+	} else if (find_disk(ov, name->text)) {
+		field_set_error(name, "The VM has a disk with this name.");
+		ok = false;
+	}
+	ok = parse_size_field(sz, &size) && ok;
+	if (!ok)
+		return;
+	struct item it = { .kind = IT_ACTION, .action = MENU_DISK_CREATE,
+			   .arg = name->text, .label = (char *)"Create and attach" };
+	it.size = size;
+	it.value = p->choice;
+	request(ov, &it);
+}
+
+/* ---- info ---- */
+
+static void free_info(struct overlay *ov)
+{
+	free(ov->vm_name);
+	free(ov->vm_dir);
+	free(ov->state);
+	free(ov->busy);
+	free(ov->cdrom);
+	strv_free(&ov->recent);
+	for (size_t i = 0; i < ov->n_snaps; i++) {
+		free((char *)ov->snaps[i].name);
+		free((char *)ov->snaps[i].date);
+		free((char *)ov->snaps[i].vm_clock);
+	}
+	free(ov->snaps);
+	for (size_t i = 0; i < ov->n_disks; i++) {
+		free((char *)ov->disks[i].name);
+		free((char *)ov->disks[i].file);
+		free((char *)ov->disks[i].format);
+	}
+	free(ov->disks);
+	for (int i = 0; i < MENU_ACTION_COUNT; i++) {
+		free(ov->shortcuts[i]);
+		ov->shortcuts[i] = NULL;
+	}
+	ov->snaps = NULL;
+	ov->disks = NULL;
+	ov->n_snaps = ov->n_disks = 0;
+}
+
+void overlay_set_info(struct overlay *ov, const struct overlay_info *in)
+{
+	free_info(ov);
+	ov->vm_name = xstrdup(in->vm_name);
+	ov->vm_dir = xstrdup(in->vm_dir);
+	ov->state = xstrdup(in->state);
+	ov->busy = xstrdup(in->busy);
+	ov->cdrom = xstrdup(in->cdrom);
+	ov->running = in->running;
+	ov->paused = in->paused;
+	ov->started_ms = in->started_ms;
+	ov->fullscreen = in->fullscreen;
+	ov->scale = in->scale;
+	ov->clipboard = in->clipboard;
+	ov->guest_follows = in->guest_follows;
+	ov->has_cdrom = in->has_cdrom;
+	for (size_t i = 0; i < in->n_recent_isos; i++)
+		strv_push(&ov->recent, in->recent_isos[i]);
+	ov->snapshots_known = in->snapshots_known;
+	ov->n_snaps = in->n_snapshots;
+	ov->snaps = xcalloc(in->n_snapshots + 1, sizeof(*ov->snaps));
+	for (size_t i = 0; i < in->n_snapshots; i++) {
+		ov->snaps[i].name = xstrdup(in->snapshots[i].name ? in->snapshots[i].name : "");
+		ov->snaps[i].date = xstrdup(in->snapshots[i].date);
+		ov->snaps[i].vm_clock = xstrdup(in->snapshots[i].vm_clock);
+	}
+	ov->disks_known = in->disks_known;
+	ov->n_disks = in->n_disks;
+	ov->disks = xcalloc(in->n_disks + 1, sizeof(*ov->disks));
+	for (size_t i = 0; i < in->n_disks; i++) {
+		ov->disks[i] = in->disks[i];
+		ov->disks[i].name = xstrdup(in->disks[i].name ? in->disks[i].name : "");
+		ov->disks[i].file = xstrdup(in->disks[i].file ? in->disks[i].file : "");
+		ov->disks[i].format = xstrdup(in->disks[i].format);
+	}
+	for (int i = 0; i < MENU_ACTION_COUNT; i++)
+		if (in->shortcuts[i] && *in->shortcuts[i])
+			ov->shortcuts[i] = xstrdup(in->shortcuts[i]);
+	ov->hidden = in->hidden;
+	for (int i = 0; i < ov->depth; i++)
+		page_rebuild(ov, &ov->pages[i]);
+	ov->dirty = true;
+}
+
+/* ---- lifetime ---- */
+
+struct overlay *overlay_create(struct text *text, overlay_action_fn fn,
+			       void *user)
+{
+	struct overlay *ov = xcalloc(1, sizeof(*ov));
+	ov->text = text;
+	ov->fn = fn;
+	ov->user = user;
+	ov->scale_px = 1.0f;
+	ov->press_item = -1;
+	ov->state = xstrdup("");
+	return ov;
+}
+
+void overlay_destroy(struct overlay *ov)
+{
+	if (!ov)
+		return;
+	while (ov->depth)
+		pop_page(ov);
+	if (ov->have_request)
+		item_free(&ov->request);
+	free_info(ov);
+	free(ov);
+}
+
+bool overlay_is_open(const struct overlay *ov)
+{
+	return ov->open;
+}
+
+static void start_text_input(bool on)
+{
+	/* Text input needs the video subsystem; the model works without. */
+	if (!SDL_WasInit(SDL_INIT_VIDEO))
+		return;
+	if (on)
+		SDL_StartTextInput();
+}
+
+void overlay_close(struct overlay *ov)
+{
+	while (ov->depth)
+		pop_page(ov);
+	ov->open = false;
+	ov->laid_out = false;
+	ov->dirty = true;
+}
+
+void overlay_open(struct overlay *ov)
+{
+	overlay_close(ov);
+	ov->open = true;
+	push_page(ov, PAGE_MAIN, NULL, NULL);
+	start_text_input(true);
+	ov->dirty = true;
+}
+
+void overlay_open_quit(struct overlay *ov)
+{
+	overlay_close(ov);
+	ov->open = true;
+	struct item it = { .kind = IT_ACTION, .action = MENU_QUIT, .label = (char *)"Quit" };
+	push_page(ov, PAGE_CONFIRM, NULL, &it);
+	ov->dirty = true;
+}
+
+bool overlay_needs_redraw(const struct overlay *ov)
+{
+	return ov->dirty;
+}
+
+int overlay_timeout(const struct overlay *ov, uint64_t now)
+{
+	if (!ov->open || !ov->started_ms || now < ov->started_ms)
+		return -1;
+	return (int)(1000 - (now - ov->started_ms) % 1000);
+}
+
+/* ---- queries ---- */
+
+static const struct item *selected(const struct overlay *ov)
+{
+	const struct page *p = ctop(ov);
+	if (!p || p->sel < 0 || p->sel >= (int)p->n_items)
+		return NULL;
+	return &p->items[p->sel];
+}
+
+const char *overlay_selected_label(const struct overlay *ov)
+{
+	const struct item *it = selected(ov);
+	return it ? it->label : NULL;
+}
+
+struct field *overlay_focused_field(struct overlay *ov)
+{
+	const struct item *it = selected(ov);
+	if (!it || it->kind != IT_FIELD || it->disabled)
+		return NULL;
+	return &overlay_top(ov)->fields[it->field];
+}
+
+const char *overlay_field_text(const struct overlay *ov)
+{
+	const struct item *it = selected(ov);
+	if (!it || it->kind != IT_FIELD)
+		return NULL;
+	return ctop(ov)->fields[it->field].text;
+}
+
+const char *overlay_field_error(const struct overlay *ov)
+{
+	const struct page *p = ctop(ov);
+	for (int i = 0; p && i < MAX_FIELDS; i++)
+		if (p->fields[i].error)
+			return p->fields[i].error;
+	return NULL;
+}
+
+size_t overlay_candidates(const struct overlay *ov, const char ***list)
+{
+	const struct page *p = ctop(ov);
+	if (!p) {
+		*list = NULL;
+		return 0;
+	}
+	*list = (const char **)p->fields[0].candidates.v;
+	return p->fields[0].candidates.n;
+}
+
+/* ---- editing ---- */
+
+static void field_insert(struct field *f, const char *s)
+{
+	if (f->pristine && (!f->path || s[0] == '/' || s[0] == '~'))
+		field_set(f, "");
+	f->pristine = false;
+	size_t len = strlen(f->text), n = strlen(s);
+	if (len + n >= sizeof(f->text))
+		return;
+	memmove(f->text + f->cursor + n, f->text + f->cursor, len - f->cursor + 1);
+	memcpy(f->text + f->cursor, s, n);
+	f->cursor += n;
+}
+
+static size_t utf8_prev(const char *s, size_t i)
+{
+	while (i > 0 && (s[--i] & 0xC0) == 0x80)
+		;
+	return i;
+}
+
+static size_t utf8_next(const char *s, size_t i)
+{
+	if (!s[i])
+		return i;
+	i++;
+	while (s[i] && (s[i] & 0xC0) == 0x80)
+		i++;
+	return i;
+}
+
+static void field_delete(struct field *f, size_t from, size_t to)
+{
+	memmove(f->text + from, f->text + to, strlen(f->text) - to + 1);
+	f->cursor = from;
+}
+
+static void field_complete(struct overlay *ov, struct page *p, struct field *f)
+{
+	field_clear_candidates(f);
+	field_clear_error(f);
+	char *done = path_complete(f->text, ov->vm_dir, &f->candidates);
+	if (!f->candidates.n)
+		field_set_error(f, "Nothing matches.");
+	if (f->candidates.n == 1)
+		field_clear_candidates(f);   /* completed: nothing to choose */
+	field_set(f, done);
+	free(done);
+	page_rebuild(ov, p);
+}
+
+/* Keys a focused text field takes; true when used. */
+static bool field_key(struct overlay *ov, const SDL_KeyboardEvent *k)
+{
+	struct field *f = overlay_focused_field(ov);
+	if (!f)
+		return false;
+	struct page *p = overlay_top(ov);
+	bool ctrl = k->keysym.mod & KMOD_CTRL;
+	switch (k->keysym.sym) {
+	case SDLK_BACKSPACE:
+		if (f->cursor)
+			field_delete(f, utf8_prev(f->text, f->cursor), f->cursor);
+		break;
+	case SDLK_DELETE:
+		field_delete(f, f->cursor, utf8_next(f->text, f->cursor));
+		break;
+	case SDLK_LEFT:
+		f->cursor = utf8_prev(f->text, f->cursor);
+		break;
+	case SDLK_RIGHT:
+		f->cursor = utf8_next(f->text, f->cursor);
+		break;
+	case SDLK_HOME:
+		f->cursor = 0;
+		break;
+	case SDLK_END:
+		f->cursor = strlen(f->text);
+		break;
+	case SDLK_u:
+		if (!ctrl)
+			return false;
+		field_delete(f, 0, f->cursor);
+		break;
+	case SDLK_TAB:
+		if (!f->path)
+			return false;
+		f->pristine = false;
+		field_complete(ov, p, f);
+		return true;
+	default:
+		/* Printable keys type: their text comes as SDL_TEXTINPUT, so
+		 * the key itself must not also navigate (Space is Enter
+		 * elsewhere in the menu). */
+		return k->keysym.sym >= SDLK_SPACE && k->keysym.sym < SDLK_DELETE &&
+		       !ctrl;
+	}
+	f->pristine = false;
+	ov->dirty = true;
+	return true;
+}
+
+/* ---- activation ---- */
+
+static void activate(struct overlay *ov)
+{
+	struct page *p = overlay_top(ov);
+	const struct item *it = selected(ov);
+	if (!p || !it || it->disabled)
+		return;
+	switch (it->kind) {
+	case IT_PAGE: {
+		char *arg = xstrdup(it->arg);
+		push_page(ov, it->page, arg, NULL);
+		free(arg);
+		break;
+	}
+	case IT_BACK:
+		pop_page(ov);
+		break;
+	case IT_ACTION:
+		if (it->confirm && p->id != PAGE_CONFIRM) {
+			struct item pending;
+			item_copy(&pending, it);
+			push_page(ov, PAGE_CONFIRM, NULL, &pending);
+			item_free(&pending);
+		} else {
+			request(ov, it);
+		}
+		break;
+	case IT_FIELD:
+	case IT_SUBMIT:
+		if (page_defs[p->id].submit)
+			page_defs[p->id].submit(ov, p);
+		page_rebuild(ov, p);
+		break;
+	case IT_CHOICE:
+		p->choice = (p->choice + 1) % (int)ARRAY_SIZE(disk_formats);
+		page_rebuild(ov, p);
+		break;
+	case IT_CANDIDATE: {
+		/* The candidate replaces the last path component typed. */
+		struct field *f = &p->fields[0];
+		const char *slash = strrchr(f->text, '/');
+		size_t keep = slash ? (size_t)(slash - f->text + 1) : 0;
+		char *t = xasprintf("%.*s%s", (int)keep, f->text, it->label);
+		field_clear_candidates(f);
+		field_set(f, t);
+		free(t);
+		p->sel = 0;   /* back to the field */
+		page_rebuild(ov, p);
+		break;
+	}
+	default:
+		break;
+	}
+	ov->dirty = true;
+}
+
+static void move_sel(struct page *p, int dir, bool wrap)
+{
+	if (!p || !p->n_items)
+		return;
+	int start = p->sel < 0 ? (dir > 0 ? -1 : (int)p->n_items) : p->sel;
+	if (select_from(p, start + dir, dir))
+		return;
+	if (wrap)
+		select_from(p, dir > 0 ? 0 : (int)p->n_items - 1, dir);
+}
+
+static void choice_step(struct overlay *ov, struct page *p, int dir)
+{
+	int n = (int)ARRAY_SIZE(disk_formats);
+	p->choice = (p->choice + dir + n) % n;
+	page_rebuild(ov, p);
+}
+
+static void go_back(struct overlay *ov)
+{
+	struct page *p = overlay_top(ov);
+	struct field *f = overlay_focused_field(ov);
+	/* Esc first dismisses a completion list, then leaves the page. */
+	if (f && f->candidates.n) {
+		field_clear_candidates(f);
+		page_rebuild(ov, p);
+		return;
+	}
+	pop_page(ov);
+}
+
+enum nav { NAV_NONE, NAV_UP, NAV_DOWN, NAV_FIRST, NAV_LAST, NAV_PGUP,
+	   NAV_PGDN, NAV_ENTER, NAV_LEFT, NAV_RIGHT, NAV_BACK, NAV_ESC };
+
+static const struct {
+	SDL_Keycode key;
+	enum nav nav;
+} nav_keys[] = {
+	{ SDLK_UP, NAV_UP }, { SDLK_DOWN, NAV_DOWN },
+	{ SDLK_TAB, NAV_DOWN },
+	{ SDLK_HOME, NAV_FIRST }, { SDLK_END, NAV_LAST },
+	{ SDLK_PAGEUP, NAV_PGUP }, { SDLK_PAGEDOWN, NAV_PGDN },
+	{ SDLK_RETURN, NAV_ENTER }, { SDLK_KP_ENTER, NAV_ENTER },
+	{ SDLK_SPACE, NAV_ENTER },
+	{ SDLK_LEFT, NAV_LEFT }, { SDLK_RIGHT, NAV_RIGHT },
+	{ SDLK_BACKSPACE, NAV_BACK }, { SDLK_ESCAPE, NAV_ESC },
+	{ SDLK_AC_BACK, NAV_ESC },
+};
+
+static void nav(struct overlay *ov, enum nav n)
+{
+	struct page *p = overlay_top(ov);
+	const struct item *it = selected(ov);
+	switch (n) {
+	case NAV_UP:
+		move_sel(p, -1, true);
+		break;
+	case NAV_DOWN:
+		move_sel(p, +1, true);
+		break;
+	case NAV_FIRST:
+		select_from(p, 0, 1);
+		break;
+	case NAV_LAST:
+		select_from(p, (int)p->n_items - 1, -1);
+		break;
+	case NAV_PGUP:
+		for (int i = 0; i < 8; i++)
+			move_sel(p, -1, false);
+		break;
+	case NAV_PGDN:
+		for (int i = 0; i < 8; i++)
+			move_sel(p, +1, false);
+		break;
+	case NAV_ENTER:
+		activate(ov);
+		break;
+	case NAV_RIGHT:
+		if (it && it->kind == IT_CHOICE)
+			choice_step(ov, p, +1);
+		else if (it && it->kind == IT_PAGE)
+			activate(ov);
+		break;
+	case NAV_LEFT:
+		if (it && it->kind == IT_CHOICE)
+			choice_step(ov, p, -1);
+		else
+			go_back(ov);
+		break;
+	case NAV_BACK:
+	case NAV_ESC:
+		go_back(ov);
+		break;
+	default:
+		break;
+	}
+	ov->dirty = true;
+}
+
+static void emit_request(struct overlay *ov)
+{
+	if (!ov->have_request)
+		return;
+	struct item it = ov->request;
+	ov->have_request = false;
+	memset(&ov->request, 0, sizeof(ov->request));
+	if (!it.keep_open)
+		overlay_close(ov);
+	struct menu_request req = {
+		.action = it.action,
+		.arg = it.arg,
+		.value = it.value,
+		.keys = it.keys,
+		.n_keys = it.n_keys,
+		.label = it.label,
+	};
+	req.size = it.size;
+	if (it.action == MENU_DISK_CREATE)
+		req.arg2 = disk_formats[it.value];
+	if (ov->fn)
+		ov->fn(ov->user, &req);
+	item_free(&it);
+}
+
+/* ---- mouse ---- */
+
+static void mouse_event(struct overlay *ov, const SDL_Event *ev)
+{
+	struct page *p = overlay_top(ov);
+	float s = ov->scale_px;
+	int x, y, item;
+	switch (ev->type) {
+	case SDL_MOUSEMOTION:
+		x = (int)(ev->motion.x * s);
+		y = (int)(ev->motion.y * s);
+		item = overlay_row_at(ov, x, y);
+		if (p && item >= 0 && item != p->sel &&
+		    overlay_selectable(&p->items[item]) && !p->items[item].disabled) {
+			p->sel = item;
+			ov->dirty = true;
+		}
+		break;
+	case SDL_MOUSEBUTTONDOWN:
+		x = (int)(ev->button.x * s);
+		y = (int)(ev->button.y * s);
+		ov->button_down = true;
+		ov->press_item = -1;
+		if (ev->button.button == SDL_BUTTON_RIGHT) {
+			go_back(ov);
+			break;
+		}
+		if (ev->button.button != SDL_BUTTON_LEFT)
+			break;
+		if (ov->laid_out && !overlay_in_panel(ov, x, y)) {
+			/* A click beside the panel closes it, like Esc at
+			 * the top; the guest never gets it. */
+			overlay_close(ov);
+			break;
+		}
+		ov->press_item = overlay_row_at(ov, x, y);
+		break;
+	case SDL_MOUSEBUTTONUP:
+		x = (int)(ev->button.x * s);
+		y = (int)(ev->button.y * s);
+		ov->button_down = false;
+		item = overlay_row_at(ov, x, y);
+		if (p && ev->button.button == SDL_BUTTON_LEFT && item >= 0 &&
+		    item == ov->press_item && overlay_selectable(&p->items[item]) &&
+		    !p->items[item].disabled) {
+			p->sel = item;
+			activate(ov);
+		}
+		ov->press_item = -1;
+		break;
+	case SDL_MOUSEWHEEL:
+		if (p) {
+			int dy = ev->wheel.y;
+			if (ev->wheel.direction == SDL_MOUSEWHEEL_FLIPPED)
+				dy = -dy;
+			for (int i = 0; i < (dy < 0 ? -dy : dy); i++)
+				move_sel(p, dy > 0 ? -1 : +1, false);
+			ov->dirty = true;
+		}
+		break;
+	default:
+		break;
+	}
+}
+
+bool overlay_handle_event(struct overlay *ov, const SDL_Event *ev)
+{
+	switch (ev->type) {
+	case SDL_KEYUP: {
+		SDL_Scancode sc = ev->key.keysym.scancode;
+		bool ours = (unsigned)sc < SDL_NUM_SCANCODES && ov->keys_down[sc];
+		if (ours)
+			ov->keys_down[sc] = false;
+		return ov->open || ours;
+	}
+	case SDL_MOUSEBUTTONUP:
+		if (!ov->open && ov->button_down) {
+			ov->button_down = false;
+			return true;
+		}
+		break;
+	default:
+		break;
+	}
+	if (!ov->open)
+		return false;
+
+	switch (ev->type) {
+	case SDL_KEYDOWN: {
+		SDL_Scancode sc = ev->key.keysym.scancode;
+		if ((unsigned)sc < SDL_NUM_SCANCODES)
+			ov->keys_down[sc] = true;
+		if (!field_key(ov, &ev->key)) {
+			for (size_t i = 0; i < ARRAY_SIZE(nav_keys); i++)
+				if (nav_keys[i].key == ev->key.keysym.sym) {
+					nav(ov, nav_keys[i].nav);
+					break;
+				}
+		}
+		break;
+	}
+	case SDL_TEXTINPUT: {
+		struct field *f = overlay_focused_field(ov);
+		if (f) {
+			field_insert(f, ev->text.text);
+			ov->dirty = true;
+		}
+		break;
+	}
+	case SDL_MOUSEMOTION:
+	case SDL_MOUSEBUTTONDOWN:
+	case SDL_MOUSEBUTTONUP:
+	case SDL_MOUSEWHEEL:
+		mouse_event(ov, ev);
+		break;
+	case SDL_TEXTEDITING:
+	case SDL_FINGERDOWN:
+	case SDL_FINGERUP:
+	case SDL_FINGERMOTION:
+		break;
+	default:
+		return false;   /* window, quit, user events are the player's */
+	}
+	emit_request(ov);
+	return true;
+}
+

@@ -1,0 +1,425 @@
+/* Snapshots from the menu (vm_actions.h): names, the lists QEMU reports
+ * per disk, and the take/restore/delete job chain described in
+ * vm_actions.c. */
+#include "vm/vm_actions_impl.h"
+
+#include "base/ini_edit.h"
+#include "base/log.h"
+#include "base/recent.h"
+#include "base/util.h"
+#include "vm/qemu_args.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+char *vm_actions_snapshot_name(time_t t, const char *const *taken, size_t n)
+{
+	struct tm tm;
+	localtime_r(&t, &tm);
+	char base[32];
+	strftime(base, sizeof(base), "%Y-%m-%d %H:%M", &tm);
+	char *name = xstrdup(base);
+	for (unsigned k = 2;; k++) {
+		bool used = false;
+		for (size_t i = 0; i < n && !used; i++)
+			used = taken[i] && !strcmp(taken[i], name);
+		if (!used)
+			return name;
+		free(name);
+		name = xasprintf("%s (%u)", base, k);
+	}
+}
+
+static struct json_object *get(struct json_object *o, const char *key)
+{
+	struct json_object *v = NULL;
+	if (o && json_object_is_type(o, json_type_object) &&
+	    json_object_object_get_ex(o, key, &v))
+		return v;
+	return NULL;
+}
+
+static const char *get_string(struct json_object *o, const char *key)
+{
+	struct json_object *v = get(o, key);
+	return v && json_object_is_type(v, json_type_string)
+		? json_object_get_string(v) : NULL;
+}
+
+static int64_t get_int(struct json_object *o, const char *key)
+{
+	struct json_object *v = get(o, key);
+	return v ? json_object_get_int64(v) : 0;
+}
+
+static struct json_object *find_node(struct json_object *nodes,
+				     const char *name)
+{
+	if (!nodes || !json_object_is_type(nodes, json_type_array))
+		return NULL;
+	size_t n = json_object_array_length(nodes);
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *node = json_object_array_get_idx(nodes, i);
+		const char *nn = get_string(node, "node-name");
+		if (nn && !strcmp(nn, name))
+			return node;
+	}
+	return NULL;
+}
+
+static size_t node_snapshots(struct json_object *node,
+			     struct disk_snapshot **out)
+{
+	*out = NULL;
+	struct json_object *list = get(get(node, "image"), "snapshots");
+	if (!list || !json_object_is_type(list, json_type_array))
+		return 0;
+	size_t n = json_object_array_length(list), used = 0;
+	*out = xcalloc(n + 1, sizeof(**out));
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *s = json_object_array_get_idx(list, i);
+		const char *name = get_string(s, "name");
+		if (!name)
+			continue;
+		struct disk_snapshot *d = &(*out)[used++];
+		const char *id = get_string(s, "id");
+		d->id = xstrdup(id ? id : "");
+		d->name = xstrdup(name);
+		d->date_sec = get_int(s, "date-sec");
+		d->vm_clock_ns = (uint64_t)get_int(s, "vm-clock-sec") *
+					 1000000000u +
+				 (uint64_t)get_int(s, "vm-clock-nsec");
+		d->vm_state_size = (uint64_t)get_int(s, "vm-state-size");
+	}
+	return used;
+}
+
+void vm_actions_free_snapshots(struct disk_snapshot *list, size_t n)
+{
+	for (size_t i = 0; list && i < n; i++) {
+		free(list[i].id);
+		free(list[i].name);
+	}
+	free(list);
+}
+
+static bool has_name(const struct disk_snapshot *list, size_t n,
+		     const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(list[i].name, name))
+			return true;
+	return false;
+}
+
+size_t vm_actions_parse_nodes(struct json_object *nodes,
+			      const char *const *node_names, size_t n_nodes,
+			      struct disk_snapshot **out,
+			      struct vm_node_size *sizes)
+{
+	*out = NULL;
+	struct disk_snapshot **lists = xcalloc(n_nodes + 1, sizeof(*lists));
+	size_t *counts = xcalloc(n_nodes + 1, sizeof(*counts));
+	for (size_t i = 0; i < n_nodes; i++) {
+		struct json_object *node = find_node(nodes, node_names[i]);
+		counts[i] = node_snapshots(node, &lists[i]);
+		if (!sizes)
+			continue;
+		struct json_object *image = get(node, "image");
+		sizes[i].found = node != NULL;
+		const char *fmt = get_string(image, "format");
+		sizes[i].format = fmt ? xstrdup(fmt) : NULL;
+		sizes[i].virtual_size = (uint64_t)get_int(image, "virtual-size");
+		sizes[i].used_size = (uint64_t)get_int(image, "actual-size");
+	}
+	size_t n = 0;
+	if (n_nodes) {
+		*out = xcalloc(counts[0] + 1, sizeof(**out));
+		for (size_t k = 0; k < counts[0]; k++) {
+			bool everywhere = true;
+			for (size_t i = 1; i < n_nodes && everywhere; i++)
+				everywhere = has_name(lists[i], counts[i],
+						      lists[0][k].name);
+			if (!everywhere)
+				continue;
+			/* Move the entry over. */
+			(*out)[n++] = lists[0][k];
+			lists[0][k].id = lists[0][k].name = NULL;
+		}
+	}
+	for (size_t i = 0; i < n_nodes; i++)
+		vm_actions_free_snapshots(lists[i], counts[i]);
+	free(lists);
+	free(counts);
+	return n;
+}
+
+/* ---- snapshots ---- */
+
+char *vm_actions_snapshot_blocker(const struct vm_actions *a)
+{
+	return vm_actions_blocker_for(a->cfg, a->formats);
+}
+
+static const char *const busy_formats[] = {
+	[SNAP_TAKE] = "Taking snapshot %s…",
+	[SNAP_RESTORE] = "Restoring snapshot %s…",
+	[SNAP_DELETE] = "Deleting snapshot %s…",
+};
+
+static const char *const fail_formats[] = {
+	[SNAP_TAKE] = "Snapshot %s failed: %s",
+	[SNAP_RESTORE] = "Cannot restore snapshot %s: %s",
+	[SNAP_DELETE] = "Cannot delete snapshot %s: %s",
+};
+
+static const char *const job_commands[] = {
+	[SNAP_TAKE] = "snapshot-save",
+	[SNAP_RESTORE] = "snapshot-load",
+	[SNAP_DELETE] = "snapshot-delete",
+};
+
+static void dismiss_job(struct vm_actions *a)
+{
+	struct qmp *q = vma_live_qmp(a, NULL);
+	if (!a->job.id || !q)
+		return;
+	struct json_object *args = json_object_new_object();
+	json_object_object_add(args, "id", json_object_new_string(a->job.id));
+	vma_send_op(a, q, "job-dismiss", args, vma_op_new(a, STEP_IGNORE));
+}
+
+void vma_job_fail(struct vm_actions *a, const char *why)
+{
+	const char *name = a->job.name ? a->job.name : "";
+	/* A failed snapshot-load leaves QEMU stopped ("restore-vm"), and
+	 * resuming a half-restored machine could corrupt its disks. */
+	bool paused = a->job.action == SNAP_RESTORE && a->job.id &&
+		      a->session &&
+		      vm_session_state(a->session) == VM_STATE_PAUSED;
+	vma_note(a, VM_NOTE_ERROR, fail_formats[a->job.action], name, why);
+	if (paused)
+		vma_note(a, VM_NOTE_ERROR, "The VM stays paused: restore another "
+		     "snapshot, or resume it at your own risk");
+	dismiss_job(a);
+	vma_job_clear(a);
+}
+
+static void snapshot_start(struct vm_actions *a, enum snap_action action,
+			   const char *name)
+{
+	static const char *const verbs[] = {
+		[SNAP_TAKE] = "take a snapshot",
+		[SNAP_RESTORE] = "restore a snapshot",
+		[SNAP_DELETE] = "delete a snapshot",
+	};
+	if (a->job.active) {
+		vma_note(a, VM_NOTE_ERROR, "Cannot %s now: %s", verbs[action],
+		     a->job.busy ? a->job.busy : "another snapshot action runs");
+		return;
+	}
+	if (action != SNAP_TAKE && (!name || !*name)) {
+		vma_note(a, VM_NOTE_ERROR, "Cannot %s: no name given", verbs[action]);
+		return;
+	}
+	if (name && strpbrk(name, "\n\r")) {
+		vma_note(a, VM_NOTE_ERROR, "A snapshot name must be one line");
+		return;
+	}
+	char *blocker = vm_actions_snapshot_blocker(a);
+	if (blocker) {
+		vma_note(a, VM_NOTE_ERROR, "%s", blocker);
+		free(blocker);
+		return;
+	}
+	struct qmp *q = vma_live_qmp(a, verbs[action]);
+	if (!q)
+		return;
+	a->job.active = true;
+	a->job.serial = ++a->next_serial;
+	a->job.action = action;
+	a->job.name = name && *name ? xstrdup(name) : NULL;
+	a->job.requested = time(NULL);
+	struct json_object *args = json_object_new_object();
+	json_object_object_add(args, "flat", json_object_new_boolean(1));
+	if (!vma_send_op(a, q, "query-named-block-nodes", args,
+		     vma_op_new(a, STEP_SNAP_PREPARE)))
+		vma_job_fail(a, "the QMP connection is gone");
+}
+
+void vm_actions_snapshot_take(struct vm_actions *a, const char *name)
+{
+	snapshot_start(a, SNAP_TAKE, name);
+}
+
+void vm_actions_snapshot_restore(struct vm_actions *a, const char *name)
+{
+	snapshot_start(a, SNAP_RESTORE, name);
+}
+
+void vm_actions_snapshot_delete(struct vm_actions *a, const char *name)
+{
+	snapshot_start(a, SNAP_DELETE, name);
+}
+
+static struct json_object *string_array(const struct strv *sv)
+{
+	struct json_object *arr = json_object_new_array();
+	for (size_t i = 0; i < sv->n; i++)
+		json_object_array_add(arr, json_object_new_string(sv->v[i]));
+	return arr;
+}
+
+/* The list is in: check the name, then start QEMU's job. */
+void vma_snapshot_prepared(struct vm_actions *a, struct json_object *nodes)
+{
+	vma_take_nodes(a, nodes);
+	vma_changed(a);
+	/* Per node, whether it has the name, and every name any node has. */
+	struct strv taken = { 0 }, holders = { 0 };
+	const char *name = a->job.name;
+	for (size_t i = 0; i < a->nodes.n; i++) {
+		struct disk_snapshot *list = NULL;
+		size_t n = node_snapshots(find_node(nodes, a->nodes.v[i]), &list);
+		for (size_t k = 0; k < n; k++)
+			strv_push(&taken, list[k].name);
+		if (name && has_name(list, n, name))
+			strv_push(&holders, a->nodes.v[i]);
+		vm_actions_free_snapshots(list, n);
+	}
+	const struct disk_snapshot *found = NULL;
+	for (size_t k = 0; name && k < a->n_snapshots; k++)
+		if (!strcmp(a->snapshots[k].name, name))
+			found = &a->snapshots[k];
+
+	const char *problem = NULL;
+	switch (a->job.action) {
+	case SNAP_TAKE:
+		if (!name) {
+			a->job.name = vm_actions_snapshot_name(
+				a->job.requested, (const char *const *)taken.v,
+				taken.n);
+			name = a->job.name;
+		} else if (holders.n) {
+			problem = "a snapshot of that name exists already, and "
+				  "vmplay never overwrites one (choose another "
+				  "name, or delete that snapshot first)";
+		}
+		break;
+	case SNAP_RESTORE:
+		if (!holders.n)
+			problem = "the VM has no snapshot of that name";
+		else if (!found)
+			problem = "not every disk has that snapshot";
+		else if (!found->vm_state_size)
+			problem = "it holds no memory state (it was taken while "
+				  "the VM was off); restore it with 'vmplay "
+				  "snapshot restore' while the VM is off";
+		break;
+	case SNAP_DELETE:
+		if (!holders.n)
+			problem = "the VM has no snapshot of that name";
+		break;
+	}
+	if (problem) {
+		vma_job_fail(a, problem);
+		goto out;
+	}
+	struct qmp *q = vma_live_qmp(a, NULL);
+	if (!q) {
+		vma_job_fail(a, "the VM is not running");
+		goto out;
+	}
+	a->job.id = xasprintf("vmplay-snapshot-%u", a->job.serial);
+	struct json_object *args = json_object_new_object();
+	json_object_object_add(args, "job-id", json_object_new_string(a->job.id));
+	json_object_object_add(args, "tag", json_object_new_string(name));
+	if (a->job.action != SNAP_DELETE) {
+		json_object_object_add(args, "vmstate",
+				       json_object_new_string(a->nodes.v[0]));
+		json_object_object_add(args, "devices", string_array(&a->nodes));
+	} else {
+		/* Only where it is: QEMU fails for a disk without it. */
+		json_object_object_add(args, "devices", string_array(&holders));
+	}
+	a->job.start_ms = now_ms();
+	a->job.busy = xasprintf(busy_formats[a->job.action], name);
+	if (!vma_send_op(a, q, job_commands[a->job.action], args,
+		     vma_op_new(a, STEP_JOB_START))) {
+		free(a->job.id);
+		a->job.id = NULL;
+		vma_job_fail(a, "the QMP connection is gone");
+		goto out;
+	}
+	vma_note(a, VM_NOTE_PROGRESS, "%s", a->job.busy);
+out:
+	strv_free(&taken);
+	strv_free(&holders);
+}
+
+/* query-jobs answered after our job concluded. */
+void vma_job_result(struct vm_actions *a, struct json_object *jobs)
+{
+	const char *error = NULL;
+	bool found = false;
+	size_t n = jobs && json_object_is_type(jobs, json_type_array)
+			   ? json_object_array_length(jobs) : 0;
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *j = json_object_array_get_idx(jobs, i);
+		const char *id = get_string(j, "id");
+		if (id && !strcmp(id, a->job.id)) {
+			found = true;
+			error = get_string(j, "error");
+		}
+	}
+	if (!found)
+		error = "QEMU no longer lists the job";
+	if (error) {
+		vma_job_fail(a, error);
+		return;
+	}
+	double secs = (double)(now_ms() - a->job.start_ms) / 1000.0;
+	switch (a->job.action) {
+	case SNAP_TAKE:
+		/* A small VM saves in milliseconds: "0.0 s" would look
+		 * like nothing happened. */
+		vma_note(a, VM_NOTE_INFO, "Snapshot %s taken in %.*f s",
+		     a->job.name, secs < 0.1 ? 2 : 1, secs);
+		break;
+	case SNAP_RESTORE:
+		vma_note(a, VM_NOTE_INFO, "Snapshot %s restored", a->job.name);
+		break;
+	case SNAP_DELETE:
+		vma_note(a, VM_NOTE_INFO, "Snapshot %s deleted", a->job.name);
+		break;
+	}
+	dismiss_job(a);
+	vma_job_clear(a);
+	vm_actions_refresh(a);
+}
+
+void vm_actions_handle_event(struct vm_actions *a, const char *event,
+			     struct json_object *data)
+{
+	if (!a->job.active)
+		return;
+	if (!strcmp(event, "SHUTDOWN")) {
+		vma_job_fail(a, "QEMU stopped before it was done");
+		return;
+	}
+	if (strcmp(event, "JOB_STATUS_CHANGE") != 0 || !a->job.id)
+		return;
+	const char *id = get_string(data, "id");
+	const char *status = get_string(data, "status");
+	if (!id || !status || strcmp(id, a->job.id) != 0 ||
+	    strcmp(status, "concluded") != 0)
+		return;
+	struct qmp *q = vma_live_qmp(a, NULL);
+	if (!q || !vma_send_op(a, q, "query-jobs", NULL, vma_op_new(a, STEP_JOB_QUERY)))
+		vma_job_fail(a, "the QMP connection is gone");
+}
