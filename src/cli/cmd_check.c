@@ -157,20 +157,29 @@ static const char *const audio_names[] = {
 	[AUDIO_SDL] = "sdl", [AUDIO_NONE] = "none",
 };
 
+/* What "QEMU OPTION help" prints (malloc'd), or NULL after reporting
+ * item as missing (no QEMU) or the question as failed. */
+static char *qemu_help(const struct qemu_host *host, bool have_qemu,
+		       const char *item, const char *option)
+{
+	if (!have_qemu) {
+		report(CHECK_MISSING, item, "cannot ask QEMU (it is missing or does not run)");
+		return NULL;
+	}
+	const char *argv[] = { host->qemu_binary, option, "help", NULL };
+	char *out = run_capture(argv);
+	if (!out)
+		report(CHECK_WARNING, item, "%s %s help failed",
+		       host->qemu_binary, option);
+	return out;
+}
+
 /* What "-audiodev help" lists: one backend per line after a heading. */
 static void check_audio(const struct qemu_host *host, bool have_qemu)
 {
-	if (!have_qemu) {
-		report(CHECK_MISSING, "audio", "cannot ask QEMU (it is missing or does not run)");
+	char *out = qemu_help(host, have_qemu, "audio", "-audiodev");
+	if (!out)
 		return;
-	}
-	const char *argv[] = { host->qemu_binary, "-audiodev", "help", NULL };
-	char *out = run_capture(argv);
-	if (!out) {
-		report(CHECK_WARNING, "audio", "%s -audiodev help failed",
-		       host->qemu_binary);
-		return;
-	}
 	struct strv names = { 0 };
 	bool has_pa = false;
 	char *save = NULL;
@@ -198,15 +207,12 @@ static void check_audio(const struct qemu_host *host, bool have_qemu)
  * chardev (QEMU 6.1 and later, built with spice-protocol). */
 static void check_clipboard(const struct qemu_host *host, bool have_qemu)
 {
-	if (!have_qemu) {
-		report(CHECK_MISSING, "clipboard", "cannot ask QEMU (it is missing or does not run)");
+	char *out = qemu_help(host, have_qemu, "clipboard", "-chardev");
+	if (!out)
 		return;
-	}
-	const char *argv[] = { host->qemu_binary, "-chardev", "help", NULL };
-	char *out = run_capture(argv);
 	bool found = false;
 	char *save = NULL;
-	for (char *line = out ? strtok_r(out, "\n", &save) : NULL; line;
+	for (char *line = strtok_r(out, "\n", &save); line;
 	     line = strtok_r(NULL, "\n", &save)) {
 		while (*line == ' ')
 			line++;
