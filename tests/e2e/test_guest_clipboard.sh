@@ -32,7 +32,7 @@ play() {
 	spawn "$name" "$VMPLAY" --trust --verbose "$@" "$VMFILE"
 	VPID=$SPAWNED_PID
 	VLOG=$TMP/$name.log
-	wait_line 90 "$GUEST_SERIAL" '^kms-mode ' &&
+	wait_line 150 "$GUEST_SERIAL" '^kms-mode ' &&
 		find_window "^$name: running\$" 30
 }
 
