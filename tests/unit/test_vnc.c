@@ -158,11 +158,15 @@ static void serve(int script)
 {
 	int ls = socket(AF_UNIX, SOCK_STREAM, 0);
 	struct sockaddr_un a = { .sun_family = AF_UNIX };
-	if (strlen(sock_path) >= sizeof(a.sun_path))
+	if (strlen(sock_path) + 4 >= sizeof(a.sun_path))
 		_exit(2);
-	memcpy(a.sun_path, sock_path, strlen(sock_path) + 1);
-	unlink(sock_path);
-	if (bind(ls, (struct sockaddr *)&a, sizeof(a)) || listen(ls, 1))
+	/* bound and listening under another name first: the client waits
+	 * for the real name, and connecting between bind and listen would
+	 * be refused (seen on a loaded machine) */
+	snprintf(a.sun_path, sizeof(a.sun_path), "%s.new", sock_path);
+	unlink(a.sun_path);
+	if (bind(ls, (struct sockaddr *)&a, sizeof(a)) || listen(ls, 1) ||
+	    rename(a.sun_path, sock_path))
 		_exit(2);
 	int fd = accept(ls, NULL, NULL);
 	if (fd < 0)
