@@ -338,15 +338,26 @@ ${3:-}
 EOF
 }
 
-# guest_run LINE: one shell command line for the Linux guest (COM2).
+# guest_run LINE: one shell command line for the Linux guest (COM2); returns
+# once it ran (a marker it echoes shows in $GUEST_SERIAL), 1 after 60 s.
+# The connection stays open until then: QEMU drops what the guest has not
+# read yet when the client hangs up.
+GUEST_RUNS=0
 guest_run() {
-	python3 - "$GUEST_SHELL" "$1" <<'PY'
+	GUEST_RUNS=$((GUEST_RUNS + 1))
+	python3 - "$GUEST_SHELL" "$GUEST_SERIAL" "$1" "guest-run-$GUEST_RUNS" <<'PY'
 import socket, sys, time
+sock, serial, line, marker = sys.argv[1:5]
 s = socket.socket(socket.AF_UNIX)
-s.connect(sys.argv[1])
-s.sendall(sys.argv[2].encode() + b"\n")
-time.sleep(0.2)
-s.close()
+s.connect(sock)
+s.sendall(("%s; echo %s\n" % (line, marker)).encode())
+end = time.monotonic() + 60
+while time.monotonic() < end:
+    with open(serial, "rb") as f:
+        if (marker + "\n").encode() in f.read():
+            sys.exit(0)
+    time.sleep(0.1)
+sys.exit(1)
 PY
 }
 

@@ -88,8 +88,7 @@ vmplay_alive() { alive "$VPID"; }
 check "vmplay still runs (QEMU did not drop the display)" vmplay_alive
 
 # 1 MiB from the guest: passes whole
-guest_run "yes 'The quick brown fox, 1 MiB.' | head -c 1048576 > /tmp/big"
-guest_run "echo set /tmp/big > /run/clip.ctl"
+guest_run "yes 'The quick brown fox, 1 MiB.' | head -c 1048576 > /tmp/big; echo set /tmp/big > /run/clip.ctl"
 big_sum=$(yes 'The quick brown fox, 1 MiB.' | head -c 1048576 | sha256sum)
 if wait_line 60 "$GUEST_SERIAL" '^clip-set 1048576$'; then
 	start=$(date +%s%N)
@@ -122,8 +121,7 @@ nothing_passes() {
 		fail "$name: no qemu-vdagent on QEMU's command line" ||
 		ok "$name: no qemu-vdagent on QEMU's command line"
 	printf '%s' "host secret $name" | set_host_clip
-	guest_run "printf 'guest secret' > /tmp/s; echo set /tmp/s > /run/clip.ctl 2>/dev/null; echo probe-$name"
-	wait_line 20 "$GUEST_SERIAL" "^probe-$name\$"
+	guest_run "printf 'guest secret' > /tmp/s; echo set /tmp/s > /run/clip.ctl 2>/dev/null"
 	sleep 2
 	if grep -q '^clip-in' "$GUEST_SERIAL" || [ "$(host_clip)" != "host secret $name" ]; then
 		fail "$name: nothing passes either way" "guest: $(grep '^clip' "$GUEST_SERIAL" | tr '\n' ' ') host: $(host_clip)"
