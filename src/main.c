@@ -14,15 +14,21 @@
  *          vm_session (a running QEMU and its stop sequence), supervisor
  *          and kiosk (kiosk mode's restarts and policy), instance (one
  *          vmplay per VM file), disk (qemu-img), vm_actions with
- *          vm_snapshots, vm_media and vm_disks (what the menu does)
+ *          vm_snapshots, vm_media and vm_disks (what the menu does),
+ *          offline_snapshots (snapshots of a VM that is off, for
+ *          `vmplay snapshot` and the stopped window), settings (the
+ *          settings a person changes and their checked writer)
  * player/  player (the window and its loop), vnc (the guest's screen),
  *          render and viewport (drawing and scaling), input and keymap
  *          (keys and pointer), bindings (shortcuts), overlay and
  *          overlay_draw (the menu), menu_bridge (menu <-> vm_actions),
+ *          settings_menu (the Settings pages <-> vm/settings),
  *          text (fonts), toast (notes), screenshot, desktop (message boxes),
  *          vnc_clipboard and clipboard_sync (the clipboard with the guest),
  *          vnc_desktop_size and guest_resize (the guest follows the window)
- * cli/     cmd_new, cmd_disk, cmd_snapshot, cmd_check, dryrun, headless */
+ * cli/     cmd_new, cmd_disk, cmd_snapshot, cmd_check, cmd_set (set and
+ *          get), dryrun, headless */
+#include "base/i18n.h"
 #include "base/log.h"
 #include "base/util.h"
 #include "cli/commands.h"
@@ -31,6 +37,7 @@
 #include "player/player.h"
 #include "vm/config.h"
 #include "vm/instance.h"
+#include "vm/settings.h"
 #include "vm/supervisor.h"
 #include "vm/trust.h"
 
@@ -50,6 +57,8 @@ static const struct {
 	{ "disk", cmd_disk, "create, inspect, resize and convert disk images" },
 	{ "snapshot", cmd_snapshot, "list, take, restore, delete snapshots (VM off)" },
 	{ "check", cmd_check, "check QEMU, qemu-img, KVM, audio and video" },
+	{ "set", cmd_set, "change settings of a VM file (SECTION.KEY=VALUE)" },
+	{ "get", cmd_get, "print settings of a VM file" },
 };
 
 static void usage(FILE *out)
@@ -65,6 +74,9 @@ static void usage(FILE *out)
 	      "                     Ctrl+C asks the guest to shut down, a second\n"
 	      "                     Ctrl+C stops QEMU\n"
 	      "  -f, --fullscreen   start full-screen\n"
+	      "      --exit-on-poweroff\n"
+	      "                     close the window when the guest powers off\n"
+	      "                     (by default it stays, stopped, with Run)\n"
 	      "      --kiosk        kiosk mode (see vmplay(1))\n"
 	      "      --trust        allow [qemu] args and other host-reaching settings\n"
 	      "      --keys         print the keyboard shortcuts in effect (for\n"
@@ -91,7 +103,7 @@ static int prepare_play(struct vm_config *cfg, struct play_options *opts,
 			bool window)
 {
 	char *msg = NULL;
-	char *title = xasprintf("vmplay: cannot play %s", cfg->name);
+	char *title = xasprintf(_("vmplay: cannot play %s"), cfg->name);
 	int status = 1;
 	switch (instance_claim(cfg->path, window ? INSTANCE_WINDOW
 						 : INSTANCE_HEADLESS,
@@ -120,15 +132,28 @@ out:
 	return status;
 }
 
+/* The [keys] values are the player's to parse (bindings.c): the settings
+ * writer checks them through here, so that `vmplay set` and the Settings
+ * page refuse a key the window would refuse. */
+static bool check_bindings(const struct vm_config *cfg, char **error)
+{
+	struct bindings *b = bindings_load(cfg, error);
+	bindings_destroy(b);
+	return b != NULL;
+}
+
 int main(int argc, char **argv)
 {
+	i18n_init();
+	settings_set_extra_check(check_bindings);
 	if (argc > 1) {
 		for (size_t i = 0; i < ARRAY_SIZE(subcommands); i++)
 			if (strcmp(argv[1], subcommands[i].name) == 0)
 				return subcommands[i].run(argc - 1, argv + 1);
 	}
 
-	enum { OPT_HEADLESS = 256, OPT_KIOSK, OPT_TRUST, OPT_KEYS };
+	enum { OPT_HEADLESS = 256, OPT_KIOSK, OPT_TRUST, OPT_KEYS,
+	       OPT_EXIT_ON_POWEROFF };
 	static const struct option options[] = {
 		{ "dry-run", no_argument, NULL, 'n' },
 		{ "headless", no_argument, NULL, OPT_HEADLESS },
@@ -136,6 +161,7 @@ int main(int argc, char **argv)
 		{ "kiosk", no_argument, NULL, OPT_KIOSK },
 		{ "trust", no_argument, NULL, OPT_TRUST },
 		{ "keys", no_argument, NULL, OPT_KEYS },
+		{ "exit-on-poweroff", no_argument, NULL, OPT_EXIT_ON_POWEROFF },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -152,6 +178,7 @@ int main(int argc, char **argv)
 		case OPT_KIOSK: opts.kiosk = true; break;
 		case OPT_TRUST: opts.trust = true; break;
 		case OPT_KEYS: mode = MODE_KEYS; break;
+		case OPT_EXIT_ON_POWEROFF: opts.exit_on_poweroff = true; break;
 		case 'v': log_set_level(LOG_DEBUG); break;
 		case 'h': usage(stdout); return 0;
 		case 'V': printf("vmplay %s\n", VMPLAY_VERSION); return 0;
@@ -175,7 +202,8 @@ int main(int argc, char **argv)
 	struct vm_config *cfg = config_load(opts.file, &error);
 	if (!cfg) {
 		char *base = path_basename(opts.file);
-		char *title = xasprintf("vmplay: cannot play %s", base);
+		/* TRANSLATORS: a window title; %s is the VM file's name. */
+		char *title = xasprintf(_("vmplay: cannot play %s"), base);
 		desktop_show_error(title, error);
 		free(title);
 		free(base);

@@ -132,6 +132,7 @@ struct vm_config {
 	 * kiosk mode, which --kiosk can turn on after loading) */
 	bool clipboard;
 	bool clipboard_given;
+	bool exit_on_poweroff;  /* the window closes when the guest powers off */
 
 	/* [audio] */
 	enum audio_backend audio_backend;
