@@ -100,10 +100,9 @@ struct overlay {
 
 	/* info, deep copy */
 	char *vm_name, *vm_dir, *state, *busy, *cdrom;
-	bool running, paused, fullscreen, has_cdrom;
+	bool running, paused, fullscreen, has_cdrom, stopped, library;
 	int clipboard;          /* OVERLAY_CLIP_* */
 	bool guest_follows;
-	bool running, paused, fullscreen, has_cdrom, stopped, library;
 	bool settings_known;
 	char *settings_error;
 	struct overlay_setting *settings;
