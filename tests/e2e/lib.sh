@@ -294,8 +294,9 @@ EOF
 # follower. linux_guest_vmfile NAME [DISPLAY KEYS] [MORE INI TEXT] writes
 # $VMFILE (TCG,
 # 256M, virtio display) with a test QMP socket $GUEST_QMP, the guest's
-# reports in $GUEST_SERIAL (COM1) and its shell on COM2 ($GUEST_SHELL, a
-# socket: guest_run writes a line to it); vmplay needs --trust. Returns 2
+# reports in $GUEST_SERIAL (COM1) and its shell on the virtio port
+# vmplay.shell ($GUEST_SHELL, a socket: guest_run writes a line to it);
+# vmplay needs --trust. Returns 2
 # when the guest is not built (linux_guest_ready).
 linux_guest_ready() {
 	[ -f "$BUILD/linux-guest/vmlinuz" ] && [ -f "$BUILD/linux-guest/initrd.img" ]
@@ -333,12 +334,12 @@ backend = none
 device = none
 
 [qemu]
-args = -qmp unix:$GUEST_QMP,server=on,wait=off -serial file:$GUEST_SERIAL -serial unix:$GUEST_SHELL,server=on,wait=off
+args = -qmp unix:$GUEST_QMP,server=on,wait=off -serial file:$GUEST_SERIAL -device virtio-serial-pci,id=testvs -chardev socket,id=testshell,path=$GUEST_SHELL,server=on,wait=off -device virtserialport,bus=testvs.0,chardev=testshell,name=vmplay.shell
 ${3:-}
 EOF
 }
 
-# guest_run LINE: one shell command line for the Linux guest (COM2); returns
+# guest_run LINE: one shell command line for the Linux guest; returns
 # once it ran (a marker it echoes shows in $GUEST_SERIAL), 1 after 60 s.
 # The connection stays open until then: QEMU drops what the guest has not
 # read yet when the client hangs up.
