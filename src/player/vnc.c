@@ -490,7 +490,7 @@ static bool read_cut_text(struct vnc *v)
 	size_t n = len < 0 ? (size_t)-(int64_t)len : (size_t)len;
 	bool wanted = v->cb.clipboard_text != NULL;
 	if (!wanted || n > VNC_CLIP_MAX_FROM_GUEST) {
-		if (wanted && v->cb.clipboard_text)
+		if (wanted)   /* too large: said, not kept */
 			v->cb.clipboard_text(v->user, NULL, 0);
 		return skip_bytes(c, n);
 	}
