@@ -83,6 +83,9 @@ static void child(const struct proc_spec *spec, pid_t parent, int report)
 	if (spec->cwd && chdir(spec->cwd) < 0)
 		goto fail;
 	fds_close_on_exec(3);
+	for (size_t i = 0; i < spec->n_keep; i++)
+		if (spec->keep[i] < 3 || fcntl(spec->keep[i], F_SETFD, 0) < 0)
+			goto fail;
 	execvp(spec->argv[0], spec->argv);
 fail:
 	e = errno;

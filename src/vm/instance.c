@@ -54,6 +54,11 @@ static uint64_t hash_path(const char *s)
 	return h;
 }
 
+unsigned long long instance_path_key(const char *real_path)
+{
+	return (unsigned long long)hash_path(real_path);
+}
+
 static void sleep_ms(int ms)
 {
 	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };

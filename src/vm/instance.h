@@ -55,6 +55,10 @@ int instance_dispatch(struct instance *in);
 /* Where the lock is (for messages and tests). Owned by in. */
 const char *instance_lock_path(const struct instance *in);
 
+/* The HASH above for a VM file's real path: other per-VM files in the
+ * runtime folder (snapshot_rules.h's lock) are keyed the same way. */
+unsigned long long instance_path_key(const char *real_path);
+
 /* Releases the lock and removes the socket. Accepts NULL. */
 void instance_release(struct instance *in);
 

@@ -7,6 +7,7 @@
 #include "base/log.h"
 #include "base/proc.h"
 #include "base/util.h"
+#include "vm/image_fds.h"
 #include "vm/qemu_args.h"
 
 #include <dirent.h>
@@ -287,7 +288,15 @@ out:
 	return ok;
 }
 
-static bool spawn(struct launch *l, struct strv *argv, char **error)
+/* What QEMU gets besides its command line. */
+struct launch_files {
+	const char *cwd;   /* its working folder; NULL: vmplay's */
+	int *fds;          /* descriptors it inherits (image_fds) */
+	size_t n_fds;
+};
+
+static bool spawn(struct launch *l, struct strv *argv,
+		  const struct launch_files *files, char **error)
 {
 	int out = open(l->log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC |
 		       O_NOFOLLOW, 0600);
@@ -302,6 +311,14 @@ static bool spawn(struct launch *l, struct strv *argv, char **error)
 		.argv = argv->v, .in = -1, .out = out, .err = out,
 		.new_group = true,
 	};
+	if (files) {
+		/* In the VM's folder: a relative name QEMU looks up itself
+		 * (a qcow2 data file of a read-only disk) is then the one
+		 * vmplay checked, wherever vmplay was started from. */
+		spec.cwd = files->cwd;
+		spec.keep = files->fds;
+		spec.n_keep = files->n_fds;
+	}
 	int err = 0;
 	pid_t pid = proc_spawn(&spec, &err);
 	close(out);
@@ -368,8 +385,9 @@ static bool wait_for_sockets(struct launch *l, int timeout_ms, char **error)
 	}
 }
 
-struct launch *launch_start_with(const char *name, launch_argv_fn build,
-				 void *user, int timeout_ms, char **error)
+static struct launch *start(const char *name, launch_argv_fn build,
+			    void *user, const struct launch_files *files,
+			    int timeout_ms, char **error)
 {
 	struct launch *l = xcalloc(1, sizeof(*l));
 	l->pidfd = -1;
@@ -391,7 +409,7 @@ struct launch *launch_start_with(const char *name, launch_argv_fn build,
 		free(line);
 	}
 	l->reaped = false;
-	if (!spawn(l, &argv, error))
+	if (!spawn(l, &argv, files, error))
 		goto fail;
 	if (!wait_for_sockets(l, timeout_ms, error))
 		goto fail;
@@ -403,20 +421,41 @@ fail:
 	return NULL;
 }
 
+struct launch *launch_start_with(const char *name, launch_argv_fn build,
+				 void *user, int timeout_ms, char **error)
+{
+	return start(name, build, user, NULL, timeout_ms, error);
+}
+
+struct config_launch {
+	const struct vm_config *cfg;
+	struct image_fds *images;
+	struct launch_files files;
+};
+
 static bool build_from_config(void *user, const char *runtime_dir,
 			      const char *vnc_socket, const char *qmp_socket,
 			      struct strv *argv, char **error)
 {
 	(void)runtime_dir;
-	return qemu_args_build_local(user, vnc_socket, qmp_socket, true, argv,
-				     error);
+	struct config_launch *c = user;
+	if (!qemu_args_build_local(c->cfg, vnc_socket, qmp_socket, true,
+				   &c->images, argv, error))
+		return false;
+	image_fds_list(c->images, &c->files.fds, &c->files.n_fds);
+	return true;
 }
 
 struct launch *launch_start(const struct vm_config *cfg, int timeout_ms,
 			    char **error)
 {
-	return launch_start_with(cfg->name, build_from_config, (void *)cfg,
+	struct config_launch c = { .cfg = cfg, .files.cwd = cfg->dir };
+	struct launch *l = start(cfg->name, build_from_config, &c, &c.files,
 				 timeout_ms, error);
+	/* QEMU holds its own copies now (or never started). */
+	image_fds_close(c.images);
+	free(c.files.fds);
+	return l;
 }
 
 const char *launch_vnc_socket(const struct launch *l) { return l->vnc; }
