@@ -9,7 +9,7 @@ DESTDIR ?=
 
 CC ?= cc
 BUILD ?= build
-PKGS = sdl2 libvncclient json-c SDL2_ttf SDL2_image fontconfig libvirt
+PKGS = sdl2 libvncclient json-c SDL2_ttf SDL2_image fontconfig libvirt zlib
 CFLAGS ?= -O2 -g
 WARNINGS = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 ifdef SANITIZE

@@ -26,7 +26,9 @@
  *          (keys and pointer), bindings (shortcuts), overlay and
  *          overlay_draw (the menu), menu_bridge (menu <-> vm_actions),
  *          settings_menu (the Settings pages <-> vm/settings),
- *          text (fonts), toast (notes), screenshot, desktop (message boxes)
+ *          text (fonts), toast (notes), screenshot, desktop (message boxes),
+ *          vnc_clipboard and clipboard_sync (the clipboard with the guest),
+ *          vnc_desktop_size and guest_resize (the guest follows the window)
  * cli/     cmd_new, cmd_disk, cmd_snapshot, cmd_check, cmd_set (set and
  *          get), dryrun, headless */
 #include "base/i18n.h"

@@ -36,6 +36,8 @@
 #include "base/stop_signals.h"
 #include "base/util.h"
 #include "player/bindings.h"
+#include "player/clipboard_sync.h"
+#include "player/guest_resize.h"
 #include "player/input.h"
 #include "player/menu_bridge.h"
 #include "player/overlay.h"
@@ -45,6 +47,7 @@
 #include "player/text.h"
 #include "player/toast.h"
 #include "player/vnc.h"
+#include "player/vnc_desktop_size.h"
 #include "vm/instance.h"
 #include "vm/kiosk.h"
 #include "vm/supervisor.h"
@@ -136,6 +139,10 @@ struct player {
 	enum shortcut kiosk_pin_granted;
 	uint64_t pointer_moved_ms;
 	bool pointer_hidden;
+
+	/* the guest as part of the desktop: clipboard, size */
+	struct clipboard_sync *clip;
+	struct guest_resize resize;
 };
 
 static void update_info(struct player *p);
@@ -200,6 +207,15 @@ static void update_title(struct player *p)
 	free(title);
 }
 
+/* Closes the display connection and forgets it everywhere it was lent. */
+static void drop_vnc(struct player *p)
+{
+	input_set_vnc(p->input, NULL);
+	clipboard_sync_set_vnc(p->clip, NULL);
+	vnc_destroy(p->vnc);
+	p->vnc = NULL;
+}
+
 /* ---- VNC callbacks ---- */
 
 static void present(struct player *p)
@@ -213,11 +229,19 @@ static void present(struct player *p)
 	p->unpresented = false;
 }
 
+static void note_window_size(struct player *p);
+
 static void on_vnc_resize(void *user, int w, int h)
 {
 	struct player *p = user;
 	log_debug("guest screen %dx%d", w, h);
 	render_guest_resized(p->render, w, h);
+	/* a full-screen window cannot follow the guest: the guest follows
+	 * it (from the start with --fullscreen); a window does follow */
+	if (render_fullscreen(p->render))
+		note_window_size(p);
+	else
+		guest_resize_fitting(&p->resize, w, h, now_ms());
 }
 
 static void on_vnc_update(void *user, int x, int y, int w, int h)
@@ -252,6 +276,73 @@ static void on_vnc_cursor(void *user, const uint32_t *argb, int w, int h,
 {
 	struct player *p = user;
 	render_set_cursor(p->render, argb, w, h, hot_x, hot_y);
+}
+
+static void on_vnc_clip_text(void *user, const char *text, size_t len)
+{
+	struct player *p = user;
+	clipboard_sync_guest_text(p->clip, text, len);
+}
+
+static void on_vnc_clip_request(void *user)
+{
+	struct player *p = user;
+	clipboard_sync_guest_request(p->clip);
+}
+
+static void toast(struct player *p, enum toast_kind kind, const char *text);
+
+static void on_clip_note(void *user, const char *text)
+{
+	toast(user, TOAST_INFO, text);
+}
+
+static void on_vnc_size_answer(void *user, int status, int w, int h)
+{
+	struct player *p = user;
+	bool accepted = vnc_desktop_size_accepted(status);
+	if (!accepted && !p->resize.refused) {
+		char *msg = xasprintf("The guest cannot follow the window (%s); "
+				      "the picture is scaled.",
+				      vnc_desktop_size_status(status));
+		toast(p, TOAST_INFO, msg);
+		free(msg);
+	}
+	log_debug("guest size request: %s, guest at %dx%d",
+		  vnc_desktop_size_status(status), w, h);
+	guest_resize_answer(&p->resize, accepted);
+}
+
+/* The window's size in physical pixels (HiDPI: more than its size). */
+static void note_window_size(struct player *p)
+{
+	int w = 0, h = 0;
+	SDL_Renderer *ren = SDL_GetRenderer(render_window(p->render));
+	if (!ren || SDL_GetRendererOutputSize(ren, &w, &h) != 0)
+		SDL_GetWindowSize(render_window(p->render), &w, &h);
+	guest_resize_window(&p->resize, w, h, now_ms());
+}
+
+/* Sends the debounced size request when it is due. */
+static void resize_tick(struct player *p)
+{
+	if (!p->vnc)
+		return;
+	struct vnc_frame f = vnc_frame(p->vnc);
+	int w, h;
+	if (guest_resize_due(&p->resize, now_ms(), f.width, f.height, &w, &h)) {
+		log_debug("asking the guest for %dx%d", w, h);
+		vnc_request_size(p->vnc, w, h);
+	}
+}
+
+static int resize_timeout_ms(struct player *p)
+{
+	if (!p->vnc)
+		return -1;
+	struct vnc_frame f = vnc_frame(p->vnc);
+	return guest_resize_timeout_ms(&p->resize, now_ms(), f.width,
+				       f.height);
 }
 
 /* ---- lifecycle ---- */
@@ -391,6 +482,8 @@ static void update_info(struct player *p)
 		.started_ms = p->stopped ? 0 : p->started_ms,
 		.fullscreen = render_fullscreen(p->render),
 		.scale = render_scale(p->render),
+		.clipboard = clipboard_sync_state(p->clip),
+		.guest_follows = p->resize.enabled && !p->resize.refused,
 		.has_cdrom = machine_has_cdrom(p->machine),
 		.cdrom = p->cfg->cdrom_file,
 	};
@@ -501,6 +594,13 @@ static void on_menu(void *user, const struct menu_request *req)
 	case MENU_SCREENSHOT:
 		take_screenshot(p);
 		break;
+	case MENU_CLIPBOARD: {
+		bool on = clipboard_sync_state(p->clip) != OVERLAY_CLIP_ON;
+		clipboard_sync_set_enabled(p->clip, on);
+		toast(p, TOAST_INFO, on ? "Clipboard shared with the guest."
+					: "Clipboard not shared with the guest.");
+		break;
+	}
 	case MENU_QUIT:
 		if (p->sv)   /* kiosk: the menu was opened with the PIN */
 			p->kiosk_quitting = true;
@@ -776,9 +876,7 @@ static void kiosk_ended(void *user, struct vm_session *s, long delay_ms,
 {
 	struct player *p = user;
 	(void)s;
-	input_set_vnc(p->input, NULL);
-	vnc_destroy(p->vnc);
-	p->vnc = NULL;
+	drop_vnc(p);
 	p->vnc_lost_at = 0;
 	p->session = NULL;
 	machine_qemu_set_session(p->machine, NULL, false);
@@ -858,6 +956,15 @@ static void on_window_event(struct player *p, const SDL_WindowEvent *w)
 			SDL_SetWindowKeyboardGrab(render_window(p->render),
 						  SDL_TRUE);
 		render_invalidate(p->render);
+		/* the moment after copying in another program */
+		clipboard_sync_host_changed(p->clip);
+		break;
+	case SDL_WINDOWEVENT_SIZE_CHANGED:
+		render_window_changed(p->render);
+		/* before the guest's first picture the size is only the
+		 * placeholder window's */
+		if (p->vnc && p->updates)
+			note_window_size(p);
 		break;
 	case SDL_WINDOWEVENT_FOCUS_LOST:
 		/* the guest must not keep keys the host took away */
@@ -922,6 +1029,9 @@ static void on_event(struct player *p, const SDL_Event *ev)
 			update_title(p);
 		break;
 	}
+	case SDL_CLIPBOARDUPDATE:
+		clipboard_sync_host_changed(p->clip);
+		break;
 	case SDL_RENDER_TARGETS_RESET:
 	case SDL_RENDER_DEVICE_RESET:
 		/* the texture's content is gone: take the whole frame again */
@@ -1007,9 +1117,7 @@ static int min_timeout(int a, int b)
 static void lose_vnc(struct player *p)
 {
 	log_debug("VNC connection closed");
-	input_set_vnc(p->input, NULL);
-	vnc_destroy(p->vnc);
-	p->vnc = NULL;
+	drop_vnc(p);
 	p->vnc_lost_at = now_ms();
 }
 
@@ -1080,6 +1188,9 @@ static void loop(struct player *p)
 			timeout = min_timeout(timeout, overlay_timeout(p->overlay, now));
 		if (p->toasts)
 			timeout = min_timeout(timeout, toasts_timeout(p->toasts, now));
+		timeout = min_timeout(timeout,
+				      clipboard_sync_timeout_ms(p->clip, now));
+		timeout = min_timeout(timeout, resize_timeout_ms(p));
 		if (poll(fds, (nfds_t)n, timeout) < 0 && errno != EINTR) {
 			log_error("poll: %s", strerror(errno));
 			break;
@@ -1109,6 +1220,9 @@ static void loop(struct player *p)
 		}
 		if (p->kiosk)
 			kiosk_tick(p);
+		if (p->vnc)
+			clipboard_sync_tick(p->clip, now_ms());
+		resize_tick(p);
 		if (p->sv && !p->vnc && p->vnc_lost_at && p->session &&
 		    now_ms() - p->vnc_lost_at > VNC_LOST_GRACE_MS) {
 			/* kiosk: no display, no use; the supervisor restarts */
@@ -1145,19 +1259,29 @@ static void loop(struct player *p)
  * on screen). */
 static bool open_vnc(struct player *p, char **error)
 {
-	static const struct vnc_callbacks cb = {
+	struct vnc_callbacks cb = {
 		.resize = on_vnc_resize,
 		.update = on_vnc_update,
 		.cursor = on_vnc_cursor,
 		.frame = on_vnc_frame,
 	};
+	/* without them the encodings are not even announced: with the
+	 * clipboard off nothing passes, whatever the guest runs */
+	if (config_clipboard(p->cfg)) {
+		cb.clipboard_text = on_vnc_clip_text;
+		cb.clipboard_request = on_vnc_clip_request;
+	}
+	if (p->resize.enabled)
+		cb.size_answer = on_vnc_size_answer;
 	int fd = machine_open_display(p->machine, error);
 	if (fd >= 0)
 		p->vnc = vnc_connect_fd(fd, "the display",
 					machine_wants_cursor(p->machine), &cb,
 					p, error);
-	if (p->vnc)
+	if (p->vnc) {
 		input_set_vnc(p->input, p->vnc);
+		clipboard_sync_set_vnc(p->clip, p->vnc);
+	}
 	return p->vnc != NULL;
 }
 
@@ -1221,9 +1345,7 @@ static void enter_stopped(struct player *p)
 	input_release_all(p->input);
 	if (input_grabbed(p->input))
 		input_set_grab(p->input, false);
-	input_set_vnc(p->input, NULL);
-	vnc_destroy(p->vnc);   /* the texture keeps the last frame */
-	p->vnc = NULL;
+	drop_vnc(p);   /* the texture keeps the last frame */
 	p->vnc_lost_at = 0;
 	/* snapshots via qemu-img; the exited session stays until Run (this
 	 * runs inside its own state callback) */
@@ -1385,6 +1507,9 @@ int player_play(const struct vm_config *cfg, const struct play_options *opts,
 		return 1;
 	}
 	p->input = input_create(cfg->pointer, p->render);
+	p->clip = clipboard_sync_create(config_clipboard(cfg),
+					render_window(p->render), on_clip_note, p);
+	guest_resize_init(&p->resize, config_resize_guest(cfg));
 	find_display_fd(p);
 	setup_overlay(p);
 
@@ -1436,6 +1561,7 @@ int player_play(const struct vm_config *cfg, const struct play_options *opts,
 		render_set_text(p->render, NULL);
 	text_destroy(p->text);
 	input_destroy(p->input);
+	clipboard_sync_destroy(p->clip);
 	vnc_destroy(p->vnc);
 	if (p->sv) {   /* kiosk: the supervisor owns the session */
 		machine_qemu_set_session(p->machine, NULL, false);

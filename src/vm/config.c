@@ -71,8 +71,8 @@ _Static_assert(sizeof(enum vm_machine) == sizeof(int), "enums are ints");
 
 /* The sections, in the order of the table below and of vmplay(5). */
 enum { SEC_VM, SEC_DISK, SEC_CDROM, SEC_BOOT, SEC_NETWORK, SEC_DISPLAY,
-       SEC_AUDIO, SEC_INPUT, SEC_KEYS, SEC_KIOSK, SEC_QEMU, SEC_LIBVIRT,
-       SEC_CONNECTIONS, SECTION_COUNT };
+       SEC_AUDIO, SEC_INPUT, SEC_KEYS, SEC_KIOSK, SEC_CLIPBOARD, SEC_QEMU,
+       SEC_LIBVIRT, SEC_CONNECTIONS, SECTION_COUNT };
 
 /* ---- The file as sections of entries (pointers into the text) ---- */
 
@@ -1045,6 +1045,11 @@ static const struct key_spec display_keys[] = {
 	ENUM("scale", CFG(scale), scale_mode_names),
 	{ "fullscreen", K_BOOL, CFG(fullscreen), NULL, 0, 0, NULL },
 	{ "exit-on-poweroff", K_BOOL, CFG(exit_on_poweroff), NULL, 0, 0, NULL },
+	{ "resize-guest", K_BOOL, CFG(resize_guest), NULL, 0, 0, NULL },
+};
+
+static const struct key_spec clipboard_keys[] = {
+	{ "enabled", K_BOOL, CFG(clipboard), NULL, 0, 0, NULL },
 };
 
 static const struct key_spec audio_keys[] = {
@@ -1094,6 +1099,7 @@ static const struct section_spec sections[SECTION_COUNT] = {
 	[SEC_INPUT] = { "input", KEYS(input_keys) },
 	[SEC_KEYS] = { "keys", NULL, 0, key_action },
 	[SEC_KIOSK] = { "kiosk", KEYS(kiosk_keys) },
+	[SEC_CLIPBOARD] = { "clipboard", KEYS(clipboard_keys) },
 	[SEC_QEMU] = { "qemu", KEYS(qemu_keys) },
 	[SEC_LIBVIRT] = { "libvirt", KEYS(libvirt_keys) },
 	[SEC_CONNECTIONS] = { "connections", NULL, 0, key_connection },
@@ -1459,6 +1465,10 @@ static struct vm_config *parse_text(const char *path, const char *text,
 	set_defaults(p.cfg, path);
 	for (size_t i = 0; i < p.n_secs; i++)
 		apply_section(&p, i);
+	/* defaults that depend on other keys are decided when used */
+	p.cfg->clipboard_given = find_entry(&p, "clipboard", "enabled") != NULL;
+	p.cfg->resize_guest_given =
+		find_entry(&p, "display", "resize-guest") != NULL;
 	check_whole(&p);
 	if (p.n_msgs) {
 		*error = messages_join(&p);
@@ -1598,6 +1608,17 @@ void config_each_key(void (*fn)(const char *section, const char *key,
 		for (size_t j = 0; j < sections[i].n_keys; j++)
 			fn(name, sections[i].keys[j].name, data);
 	}
+}
+
+bool config_clipboard(const struct vm_config *cfg)
+{
+	return cfg->clipboard_given ? cfg->clipboard : !cfg->kiosk;
+}
+
+bool config_resize_guest(const struct vm_config *cfg)
+{
+	return cfg->resize_guest_given ? cfg->resize_guest
+				       : cfg->display_device == DISPLAY_VIRTIO;
 }
 
 /* ---- Files the VM needs ---- */

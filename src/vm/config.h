@@ -129,6 +129,15 @@ struct vm_config {
 	enum display_device display_device;
 	enum scale_mode scale;
 	bool fullscreen;
+	/* resize-guest; use config_resize_guest() (its default depends on
+	 * the device) */
+	bool resize_guest;
+	bool resize_guest_given;
+
+	/* [clipboard] enabled; use config_clipboard() (its default depends on
+	 * kiosk mode, which --kiosk can turn on after loading) */
+	bool clipboard;
+	bool clipboard_given;
 	bool exit_on_poweroff;  /* the window closes when the guest powers off */
 
 	/* [audio] */
@@ -191,6 +200,16 @@ struct vm_config *config_parse(const char *path, const char *text, size_t len,
 bool config_check_files(const struct vm_config *cfg, char **error);
 
 void config_destroy(struct vm_config *cfg);   /* accepts NULL */
+
+/* Whether text passes between the host's and the guest's clipboards:
+ * [clipboard] enabled, by default on, off in kiosk mode (an appliance
+ * must not leak what its user copies). */
+bool config_clipboard(const struct vm_config *cfg);
+
+/* Whether the player asks the guest to follow the window's size:
+ * [display] resize-guest, by default on for device = virtio (the only
+ * display device QEMU forwards size requests to). */
+bool config_resize_guest(const struct vm_config *cfg);
 
 /* What is wrong with bytes as [vm] memory ("is too small (at least 16M)",
  * ...), or NULL when it is fine: 16M to 16T in whole megabytes. For
