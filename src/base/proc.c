@@ -86,7 +86,10 @@ static void child(const struct proc_spec *spec, pid_t parent, int report)
 	for (size_t i = 0; i < spec->n_keep; i++)
 		if (spec->keep[i] < 3 || fcntl(spec->keep[i], F_SETFD, 0) < 0)
 			goto fail;
-	execvp(spec->argv[0], spec->argv);
+	if (spec->envp)
+		execvpe(spec->argv[0], spec->argv, spec->envp);
+	else
+		execvp(spec->argv[0], spec->argv);
 fail:
 	e = errno;
 	ssize_t unused = write(report, &e, sizeof(e));

@@ -29,6 +29,7 @@ struct proc_spec {
 	 * (each >= 3): the disk images vmplay opened for QEMU. */
 	const int *keep;
 	size_t n_keep;
+	char *const *envp;   /* the child's environment; NULL: vmplay's */
 };
 
 /* Starts spec->argv and returns its pid once exec has succeeded. On

@@ -27,17 +27,19 @@ struct os_preset {
 	const char *disk_interface;
 	const char *nic_model;
 	const char *sound;
+	const char *display;   /* [display] device */
 	const char *default_memory;
 	const char *default_disk;
 	const char *summary;
 };
 
 static const struct os_preset presets[] = {
-	{ "linux", "virtio", "virtio", "hda", "2G", "25G",
-	  "virtio disk and network" },
-	{ "windows", "sata", "e1000", "hda", "4G", "64G",
+	/* virtio display: the guest's resolution follows the window */
+	{ "linux", "virtio", "virtio", "hda", "virtio", "2G", "25G",
+	  "virtio disk, network and display" },
+	{ "windows", "sata", "e1000", "hda", "std", "4G", "64G",
 	  "SATA disk, e1000 network, HD audio" },
-	{ "other", "sata", "e1000", "hda", "2G", "25G",
+	{ "other", "sata", "e1000", "hda", "std", "2G", "25G",
 	  "SATA disk, e1000 network (widely supported)" },
 };
 
@@ -54,7 +56,7 @@ static const char usage_text[] =
 	"      --iso FILE     an ISO image in the CD drive (to install from)\n"
 	"  -m, --memory SIZE  memory (default 2G; 4G for windows)\n"
 	"  -c, --cpus N       processors (default 2)\n"
-	"      --os OS        linux (virtio disk and network; default),\n"
+	"      --os OS        linux (virtio disk, network and display; default),\n"
 	"                     windows (SATA disk, e1000, HD audio) or other\n"
 	"  -h, --help         show this help\n";
 
@@ -269,7 +271,8 @@ static char *vm_file_text(const struct new_options *o, const char *uuid,
 		"; forward = tcp:2222:22\n"
 		"\n"
 		"[display]\n"
-		"device = std\n"
+		"; virtio: the guest's resolution can follow the window\n"
+		"device = %s\n"
 		"scale = fit\n"
 		"\n"
 		"[audio]\n"
@@ -280,7 +283,8 @@ static char *vm_file_text(const struct new_options *o, const char *uuid,
 		o->name, date, o->os->name, o->name,
 		o->name, uuid, o->memory_text, o->cpus,
 		disk_file, disk_format_name(o->format), o->disk_text,
-		o->os->disk_interface, cdrom, o->os->nic_model, o->os->sound);
+		o->os->disk_interface, cdrom, o->os->nic_model,
+		o->os->display, o->os->sound);
 	free(cdrom);
 	return text;
 }

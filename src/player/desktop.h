@@ -21,6 +21,14 @@ bool desktop_wants_message_box(void);
  * quietly: stderr has the message. */
 void desktop_show_error(const char *title, const char *message);
 
+/* Asks the user a yes/no question before something they should know
+ * about: on the terminal when stdin and stderr are one ("... [y/N]"),
+ * else in an SDL message box with the buttons yes and Cancel when
+ * desktop_wants_message_box(). false when the user said no, or when
+ * there is nobody to ask. */
+bool desktop_confirm(const char *title, const char *message,
+		     const char *yes);
+
 
 /* A question in a message window: true when the user pressed Enter (the
  * footer says "Enter: YES"); false for Esc, closing, or when no box can be

@@ -7,33 +7,44 @@
 #include <stdlib.h>
 #include <time.h>
 
-bool menu_bridge_dispatch(struct vm_actions *a, const struct menu_request *req)
+bool menu_bridge_dispatch(struct machine *m, const struct menu_request *req)
 {
+	struct vm_actions *a = machine_actions(m);
 	switch (req->action) {
 	case MENU_SNAPSHOT_LIST:
 	case MENU_DISK_LIST:
-		vm_actions_refresh(a);
+		machine_refresh(m);
 		return true;
 	case MENU_SNAPSHOT_TAKE:
-		vm_actions_snapshot_take(a, req->arg);
+		machine_snapshot_take(m, req->arg);
 		return true;
 	case MENU_SNAPSHOT_RESTORE:
-		vm_actions_snapshot_restore(a, req->arg);
+		machine_snapshot_restore(m, req->arg);
 		return true;
 	case MENU_SNAPSHOT_DELETE:
-		vm_actions_snapshot_delete(a, req->arg);
+		machine_snapshot_delete(m, req->arg);
 		return true;
 	case MENU_MEDIA_INSERT:
-		vm_actions_media_insert(a, req->arg);
+		machine_media_insert(m, req->arg);
 		return true;
 	case MENU_MEDIA_EJECT:
-		vm_actions_media_eject(a);
+		machine_media_eject(m);
 		return true;
 	case MENU_DISK_CREATE:
-		vm_actions_disk_create(a, req->arg, req->arg2, req->size);
+		if (a)
+			vm_actions_disk_create(a, req->arg, req->arg2, req->size);
+		else
+			machine_notify_note(m, VM_NOTE_ERROR, "Disks of this "
+					    "machine are managed where it is "
+					    "defined (virsh, virt-manager).");
 		return true;
 	case MENU_DISK_GROW:
-		vm_actions_disk_grow(a, req->arg, req->size);
+		if (a)
+			vm_actions_disk_grow(a, req->arg, req->size);
+		else
+			machine_notify_note(m, VM_NOTE_ERROR, "Disks of this "
+					    "machine are managed where it is "
+					    "defined (virsh, virt-manager).");
 		return true;
 	default:
 		return false;
@@ -52,48 +63,58 @@ void menu_bridge_lists_free(struct menu_bridge_lists *keep)
 	*keep = (struct menu_bridge_lists){ 0 };
 }
 
-void menu_bridge_fill(const struct vm_actions *a, struct overlay_info *info,
+void menu_bridge_fill(struct machine *m, struct overlay_info *info,
 		       struct menu_bridge_lists *keep)
 {
 	menu_bridge_lists_free(keep);
-	info->busy = vm_actions_busy(a);
-	info->cdrom = vm_actions_cdrom(a);
-	info->n_recent_isos = vm_actions_recent_isos(a, &info->recent_isos);
+	struct vm_actions *a = machine_actions(m);
+	info->busy = machine_busy(m);
+	info->cdrom = machine_cdrom(m);
+	if (a)
+		info->n_recent_isos = vm_actions_recent_isos(a, &info->recent_isos);
 
-	const struct vm_snapshot *snaps;
-	size_t n = vm_actions_snapshots(a, &snaps);
+	/* QEMU's vm_actions know each snapshot's kind (memory, disks only,
+	 * partial); other engines give the plain list: no kind shown */
+	const struct vm_snapshot *kinds = NULL;
+	const struct disk_snapshot *plain = NULL;
+	size_t n = a ? vm_actions_snapshots(a, &kinds)
+		     : machine_snapshots(m, &plain);
 	keep->snapshots = xcalloc(n + 1, sizeof(*keep->snapshots));
 	keep->dates = xcalloc(n + 1, sizeof(*keep->dates));
 	keep->clocks = xcalloc(n + 1, sizeof(*keep->clocks));
-	for (size_t i = 0; i < n; i++) {
-		char *kind = vm_snapshot_kind_text(&snaps[i]);
-		char *effect = vm_snapshot_restore_effect(&snaps[i]);
+	for (size_t i = 0; kinds && i < n; i++) {
+		char *kind = vm_snapshot_kind_text(&kinds[i]);
+		char *effect = vm_snapshot_restore_effect(&kinds[i]);
 		strv_push(&keep->kinds, kind);
 		strv_push(&keep->effects, effect);
 		free(kind);
 		free(effect);
 	}
 	for (size_t i = 0; i < n; i++) {
-		time_t t = (time_t)snaps[i].s.date_sec;
+		const struct disk_snapshot *snap = kinds ? &kinds[i].s : &plain[i];
+		time_t t = (time_t)snap->date_sec;
 		struct tm tm;
 		localtime_r(&t, &tm);
 		strftime(keep->dates[i], sizeof(keep->dates[i]),
 			 "%Y-%m-%d %H:%M", &tm);
-		uint64_t s = snaps[i].s.vm_clock_ns / 1000000000u;
+		uint64_t s = snap->vm_clock_ns / 1000000000u;
 		snprintf(keep->clocks[i], sizeof(keep->clocks[i]),
 			 "%02llu:%02u:%02u", (unsigned long long)(s / 3600),
 			 (unsigned)(s / 60 % 60), (unsigned)(s % 60));
+		/* libvirt does not tell the guest's run time: none shown */
 		keep->snapshots[i] = (struct overlay_snapshot){
-			snaps[i].s.name, keep->dates[i], keep->clocks[i],
-			keep->kinds.v[i], keep->effects.v[i],
-			vm_snapshot_kind(&snaps[i]) == VM_SNAPSHOT_PARTIAL };
+			snap->name, keep->dates[i],
+			snap->vm_clock_ns ? keep->clocks[i] : NULL,
+			kinds ? keep->kinds.v[i] : NULL,
+			kinds ? keep->effects.v[i] : NULL,
+			kinds && vm_snapshot_kind(&kinds[i]) == VM_SNAPSHOT_PARTIAL };
 	}
-	info->snapshots_known = vm_actions_snapshots_known(a);
+	info->snapshots_known = machine_snapshots_known(m);
 	info->snapshots = keep->snapshots;
 	info->n_snapshots = n;
 
-	const struct vm_actions_disk *disks;
-	n = vm_actions_disks(a, &disks);
+	const struct vm_actions_disk *disks = NULL;
+	n = a ? vm_actions_disks(a, &disks) : 0;
 	keep->disks = xcalloc(n + 1, sizeof(*keep->disks));
 	for (size_t i = 0; i < n; i++) {
 		if (disks[i].next_boot)
@@ -106,7 +127,7 @@ void menu_bridge_fill(const struct vm_actions *a, struct overlay_info *info,
 		keep->disks[i] = (struct overlay_disk){
 			keep->disk_names.v[i], disks[i].file, disks[i].format,
 			disks[i].virtual_size, disks[i].used_size };
-	info->disks_known = vm_actions_disks_known(a);
+	info->disks_known = !a || vm_actions_disks_known(a);
 	info->disks = keep->disks;
 	info->n_disks = n;
 }

@@ -18,7 +18,10 @@ share/icons/hicolor/scalable/mimetypes/application-x-vmplay.svg
 share/man/man1/vmplay.1
 share/man/man5/vmplay.5
 share/doc/vmplay/examples/example.vmplay
-share/doc/vmplay/examples/kiosk.vmplay"
+share/doc/vmplay/examples/kiosk.vmplay
+share/bash-completion/completions/vmplay
+share/zsh/vendor-completions/_vmplay
+share/metainfo/io.github.vmplay.vmplay.metainfo.xml"
 # every translation in po/LINGUAS
 for lang in $(sed 's/#.*//' "$E2E_ROOT/po/LINGUAS"); do
 	FILES="$FILES

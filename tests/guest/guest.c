@@ -343,6 +343,7 @@ struct mode {
 static const struct mode modes[] = {
 	{ 0x02, 640, 480 }, { 0x03, 800, 600 }, { 0x04, 1024, 768 },
 	{ 0x05, 1000, 700 }, { 0x06, 1920, 1080 }, { 0x07, 720, 400 },
+	{ 0x08, 2560, 1440 },	/* 14.1 MiB: fits the std VGA's 16 MiB */
 };
 
 static struct {
