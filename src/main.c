@@ -12,9 +12,11 @@
 #include "cli/commands.h"
 #include "player/bindings.h"
 #include "player/desktop.h"
+#include "player/library.h"
 #include "player/player.h"
 #include "vm/config.h"
 #include "vm/instance.h"
+#include "vm/library.h"
 #include "vm/supervisor.h"
 #include "vm/trust.h"
 
@@ -34,14 +36,19 @@ static const struct {
 	{ "disk", cmd_disk, "create, inspect, resize and convert disk images" },
 	{ "snapshot", cmd_snapshot, "list, take, restore, delete snapshots (VM off)" },
 	{ "check", cmd_check, "check QEMU, qemu-img, KVM, audio and video" },
+	{ "list", cmd_list, "print the VM library (name, state, memory, disk)" },
 };
 
 static void usage(FILE *out)
 {
-	fputs("Usage: vmplay [OPTIONS] FILE.vmplay\n"
+	fputs("Usage: vmplay [OPTIONS] FILE.vmplay|NAME|FOLDER\n"
 	      "       vmplay COMMAND [ARGS]\n"
+	      "       vmplay             (the library window)\n"
 	      "\n"
 	      "Plays the QEMU virtual machine described by FILE.vmplay in a window.\n"
+	      "NAME plays ~/.VM/NAME/NAME.vmplay when no file NAME exists; a FOLDER\n"
+	      "plays the one VM file in it. Without a file, opens the library: the\n"
+	      "VMs in ~/.VM and those played recently, and a wizard for new ones.\n"
 	      "\n"
 	      "Options:\n"
 	      "  -n, --dry-run      print the QEMU command line and start nothing\n"
@@ -144,6 +151,15 @@ int main(int argc, char **argv)
 	}
 	if (mode == MODE_KEYS && optind == argc)
 		return bindings_cmd_keys(NULL);
+	if (optind == argc && mode == MODE_PLAY && !opts.kiosk) {
+		int status = library_run();
+		if (status != LIBRARY_NO_DISPLAY)
+			return status;
+		fputs("vmplay: no display for the library window; give a VM "
+		      "file (`vmplay list` shows them)\n", stderr);
+		usage(stderr);
+		return 2;
+	}
 	if (optind != argc - 1) {
 		if (optind == argc)
 			fputs("vmplay: no VM file given\n", stderr);
@@ -156,6 +172,14 @@ int main(int argc, char **argv)
 	opts.file = argv[optind];
 
 	char *error = NULL;
+	char *found = library_resolve(opts.file, &error);
+	if (error) {
+		desktop_show_error("vmplay: nothing to play", error);
+		free(error);
+		return 1;
+	}
+	if (found)
+		opts.file = found;
 	struct vm_config *cfg = config_load(opts.file, &error);
 	if (!cfg) {
 		char *base = path_basename(opts.file);
@@ -164,6 +188,7 @@ int main(int argc, char **argv)
 		free(title);
 		free(base);
 		free(error);
+		free(found);
 		return 1;
 	}
 	if (opts.kiosk)
@@ -173,6 +198,7 @@ int main(int argc, char **argv)
 		status = prepare_play(cfg, &opts, mode == MODE_PLAY);
 		if (status >= 0)
 			goto out;
+		library_note_played(cfg->path);   /* the library lists it */
 	}
 	switch (mode) {
 	case MODE_DRY_RUN: status = dry_run(cfg); break;
@@ -186,5 +212,6 @@ int main(int argc, char **argv)
 out:
 	instance_release(opts.instance);
 	config_destroy(cfg);
+	free(found);
 	return status;
 }

@@ -520,3 +520,13 @@ size_t edit_distance(const char *a, const char *b)
 	free(row);
 	return d;
 }
+
+uint64_t hash_fnv1a(const char *s)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+	for (; *s; s++) {
+		h ^= (unsigned char)*s;
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}

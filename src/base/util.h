@@ -81,6 +81,10 @@ char *read_file(const char *path, size_t max_len, size_t *len);
 /* Monotonic clock in milliseconds. */
 uint64_t now_ms(void);
 
+/* FNV-1a, 64 bits, of a string: stable across runs and builds, for file
+ * names derived from a path (instance locks, thumbnails). */
+uint64_t hash_fnv1a(const char *s);
+
 /* The Levenshtein distance, for "did you mean" suggestions. */
 size_t edit_distance(const char *a, const char *b);
 

@@ -12,6 +12,7 @@ int cmd_new(int argc, char **argv);       /* cmd_new.c */
 int cmd_disk(int argc, char **argv);      /* cmd_disk.c */
 int cmd_snapshot(int argc, char **argv);  /* cmd_snapshot.c */
 int cmd_check(int argc, char **argv);     /* cmd_check.c */
+int cmd_list(int argc, char **argv);      /* cmd_list.c */
 
 /* Prints the QEMU command line of cfg, shell-quoted (dryrun.c). */
 int dry_run(const struct vm_config *cfg);

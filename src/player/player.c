@@ -35,6 +35,7 @@
 #include "player/render.h"
 #include "player/screenshot.h"
 #include "player/text.h"
+#include "player/thumbnail.h"
 #include "player/toast.h"
 #include "player/vnc.h"
 #include "vm/instance.h"
@@ -930,9 +931,19 @@ static int min_timeout(int a, int b)
 	return a < b ? a : b;
 }
 
+/* The library's picture of this VM: its screen as it was last seen. */
+static void save_thumbnail(struct player *p)
+{
+	if (!p->vnc || !p->updates || p->kiosk)
+		return;
+	struct vnc_frame f = vnc_frame(p->vnc);
+	thumbnail_save(f.pixels, f.width, f.height, f.pitch, p->cfg->path);
+}
+
 static void lose_vnc(struct player *p)
 {
 	log_debug("VNC connection closed");
+	save_thumbnail(p);
 	input_set_vnc(p->input, NULL);
 	vnc_destroy(p->vnc);
 	p->vnc = NULL;
@@ -1188,6 +1199,7 @@ out:
 		render_set_text(p->render, NULL);
 	text_destroy(p->text);
 	input_destroy(p->input);
+	save_thumbnail(p);
 	vnc_destroy(p->vnc);
 	if (p->sv)
 		supervisor_destroy(p->sv);   /* owns the session */
