@@ -185,17 +185,11 @@ static void refresh_running(struct win *w)
 /* ---- playing ---- */
 
 /* Starts `vmplay FILE` detached (its own session, reparented to init):
- * the VM outlives the library and the library never waits for it. */
+ * the VM outlives the library and the library never waits for it. The
+ * program is this very one (/proc/self/exe, which works even when the
+ * file was replaced since, e.g. by an upgrade), else vmplay from PATH. */
 static bool spawn_player(const char *vm_path, char **error)
 {
-	char self[4096];
-	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	if (n <= 0) {
-		*error = xasprintf("cannot find the vmplay program: %s",
-				   strerror(errno));
-		return false;
-	}
-	self[n] = '\0';
 	sigchld_default();
 	pid_t pid = fork();
 	if (pid < 0) {
@@ -206,7 +200,9 @@ static bool spawn_player(const char *vm_path, char **error)
 		setsid();
 		if (fork() == 0) {
 			fds_close_on_exec(3);
-			execl(self, "vmplay", "--", vm_path, (char *)NULL);
+			execl("/proc/self/exe", "vmplay", "--", vm_path,
+			      (char *)NULL);
+			execlp("vmplay", "vmplay", "--", vm_path, (char *)NULL);
 			_exit(127);
 		}
 		_exit(0);
@@ -643,7 +639,9 @@ static int draw_dialog(struct win *w, const char *title, const char *text,
 
 static void draw_toasts(struct win *w)
 {
-	toasts_draw(w->toasts, w->text, w->ui.w, w->ui.h, w->ui.scale);
+	/* above the toolbar and its hints */
+	toasts_draw(w->toasts, w->text, w->ui.w,
+		    w->ui.h - 2 * (w->ui.line + 2 * w->ui.pad), w->ui.scale);
 }
 
 static void draw(struct win *w)

@@ -43,7 +43,7 @@ int ui_text(struct ui *ui, bool bold, const char *s, int x, int y, int max_w,
 
 int ui_button_width(struct ui *ui, const char *label)
 {
-	return text_width(ui->text, ui->px, false, label) + 2 * ui->pad;
+	return text_width(ui->text, ui->px, true, label) + 2 * ui->pad;
 }
 
 SDL_Rect ui_button(struct ui *ui, const char *label, int x, int y,
