@@ -461,8 +461,12 @@ void wizard_draw(struct wizard *w, struct ui *ui)
 		w->rows[f] = (SDL_Rect){ x, y, fx + fw - x, h };
 		y += h + 2;
 		if (w->errors[f]) {
-			ui_text(ui, false, w->errors[f], fx, y, fw, UI_ERROR);
-			y += ui->line;
+			struct strv lines = { 0 };
+			text_wrap(ui->text, ui->px, false, w->errors[f], fw, 3,
+				  &lines);
+			for (size_t i = 0; i < lines.n; i++, y += ui->line)
+				ui_text(ui, false, lines.v[i], fx, y, 0, UI_ERROR);
+			strv_free(&lines);
 		} else if (f == WF_ISO && !w->fields[WF_ISO].text[0] &&
 			   !focused) {
 			ui_text(ui, false, "none: an empty CD drive", fx, y, fw,
