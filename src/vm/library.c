@@ -327,8 +327,9 @@ char *library_resolve(const char *arg, char **error)
 char *library_remove_summary(const struct library_entry *e)
 {
 	if (!e->in_home)
-		return xasprintf("%s is not in ~/.VM: it is only taken off the "
-				 "list; its files stay where they are.", e->path);
+		return xasprintf("%s is not in a folder of its own in ~/.VM: it "
+				 "is only taken off the list; its files stay "
+				 "where they are.", e->path);
 	struct strv items = { 0 };
 	DIR *d = opendir(e->dir);
 	struct dirent *de;
