@@ -32,8 +32,7 @@ UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 LINT_TESTS := $(sort $(wildcard tests/lint/test_*.sh))
 E2E_TESTS := $(sort $(wildcard tests/e2e/test_*.sh))
 
-# Extra targets the test guest, benchmarks and assets add (mk/*.mk) append to
-# these lists.
+# The test programs and the benchmark (mk/*.mk) append to this list.
 CHECK_DEPS :=
 
 .PHONY: all check unit-check asan-check deps demo install uninstall refresh-caches clean
@@ -66,7 +65,17 @@ asan-check:
 	$(MAKE) BUILD=build-asan SANITIZE=1 unit-check
 
 deps:
-	@tests/install-deps.sh deps/debian-packages.txt
+	@deps/install.sh deps/debian-packages.txt
+
+# make demo: the first thing a newcomer runs. Installs the Debian packages
+# that are missing (make deps), builds, and plays configs/demo.vmplay
+# (Debian's GRUB rescue CD: a boot menu and a command line) in a window.
+demo:
+	@$(MAKE) --no-print-directory deps
+	@$(MAKE) --no-print-directory all
+	@echo "Playing configs/demo.vmplay: press 'c' for GRUB's command line;"
+	@echo "close the window (twice: GRUB ignores the power button) to stop."
+	$(BUILD)/vmplay configs/demo.vmplay
 
 # Installed files, source -> destination below $(DESTDIR).
 INSTALL_DATA = \

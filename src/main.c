@@ -1,12 +1,26 @@
 /* vmplay: plays one QEMU virtual machine described by an INI file.
  *
- * How the pieces fit: config.c reads NAME.vmplay into a struct vm_config;
- * qemu_args.c turns it into a QEMU command line (VNC and QMP on unix
- * sockets in a private runtime folder, -display none); launch.c starts QEMU;
- * player.c opens the SDL2 window, draws the guest framebuffer that vnc.c
- * receives, sends keys (keymap.c) and pointer events back, and drives QEMU
- * through qmp.c. Subcommands (new, disk, check) do the same jobs without a
- * window. This file only parses the command line and dispatches. */
+ * This file only parses the command line and dispatches. The modules, by
+ * layer (docs/architecture.md tells how they fit; a file includes only
+ * its own layer and the ones before it, which make check enforces):
+ *
+ * base/    util (strings, paths, vectors), log, proc (starting children),
+ *          stop_signals (signals as a descriptor), ini_edit (changing a
+ *          value and keeping every other byte), recent (recent-files
+ *          lists), path_complete (typed paths and Tab completion)
+ * vm/      config (the VM file and the user config), trust (what a VM
+ *          file from elsewhere may do), qemu_args (the QEMU command line),
+ *          launch (starting QEMU, the runtime folder), qmp (QMP client),
+ *          vm_session (a running QEMU and its stop sequence), supervisor
+ *          and kiosk (kiosk mode's restarts and policy), instance (one
+ *          vmplay per VM file), disk (qemu-img), vm_actions with
+ *          vm_snapshots, vm_media and vm_disks (what the menu does)
+ * player/  player (the window and its loop), vnc (the guest's screen),
+ *          render and viewport (drawing and scaling), input and keymap
+ *          (keys and pointer), bindings (shortcuts), overlay and
+ *          overlay_draw (the menu), menu_bridge (menu <-> vm_actions),
+ *          text (fonts), toast (notes), screenshot, desktop (message boxes)
+ * cli/     cmd_new, cmd_disk, cmd_snapshot, cmd_check, dryrun, headless */
 #include "base/log.h"
 #include "base/util.h"
 #include "cli/commands.h"

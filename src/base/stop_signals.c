@@ -1,3 +1,4 @@
+/* Signals as a descriptor (stop_signals.h). */
 #include "base/stop_signals.h"
 
 #include "base/log.h"
@@ -7,13 +8,14 @@
 #include <sys/signalfd.h>
 #include <unistd.h>
 
-bool stop_signals_open(struct stop_signals *ss)
+const int stop_signals_default[] = { SIGINT, SIGTERM, SIGHUP, 0 };
+
+bool stop_signals_open(struct stop_signals *ss, const int *signals)
 {
 	sigset_t sigs;
 	sigemptyset(&sigs);
-	sigaddset(&sigs, SIGINT);
-	sigaddset(&sigs, SIGTERM);
-	sigaddset(&sigs, SIGHUP);
+	for (const int *sig = signals; *sig; sig++)
+		sigaddset(&sigs, *sig);
 	sigprocmask(SIG_BLOCK, &sigs, &ss->old_mask);
 	ss->fd = signalfd(-1, &sigs, SFD_CLOEXEC | SFD_NONBLOCK);
 	if (ss->fd < 0) {

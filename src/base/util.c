@@ -12,7 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <linux/close_range.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -189,30 +188,6 @@ char *str_join(const char *const *items, size_t n, const char *sep)
 char *strv_join(const struct strv *sv, const char *sep)
 {
 	return str_join((const char *const *)sv->v, sv->n, sep);
-}
-
-void sigchld_default(void)
-{
-	struct sigaction sa;
-	if (sigaction(SIGCHLD, NULL, &sa) != 0)
-		return;
-	if (sa.sa_handler == SIG_IGN || (sa.sa_flags & SA_NOCLDWAIT)) {
-		struct sigaction def = { .sa_handler = SIG_DFL };
-		sigemptyset(&def.sa_mask);
-		sigaction(SIGCHLD, &def, NULL);
-	}
-}
-
-void fds_close_on_exec(int first)
-{
-	/* Whatever the rest of the program (SDL, X11, libraries) opened
-	 * without O_CLOEXEC; the loop is for kernels before 5.11. */
-	if (syscall(SYS_close_range, (unsigned)first, ~0u,
-		    CLOSE_RANGE_CLOEXEC) == 0)
-		return;
-	long max = sysconf(_SC_OPEN_MAX);
-	for (int fd = first; fd < (max > 0 && max < 65536 ? max : 4096); fd++)
-		fcntl(fd, F_SETFD, FD_CLOEXEC);
 }
 
 char *path_join(const char *dir, const char *name)

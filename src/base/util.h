@@ -39,17 +39,6 @@ char *strv_join(const struct strv *sv, const char *sep);
 /* Single-quote s for a POSIX shell when it needs it. Caller frees. */
 char *shell_quote(const char *s);
 
-/* Makes children waitable: a SIGCHLD ignored (or SA_NOCLDWAIT) by whoever
- * started vmplay survives exec and makes the kernel reap children itself,
- * so waitpid() fails with ECHILD and their exit status is lost. Call
- * before forking; cheap when there is nothing to undo. */
-void sigchld_default(void);
-
-/* Marks every descriptor from first up close-on-exec, so a child started
- * with exec gets only what it was given (stdin/out/err). For the child
- * between fork and exec: async-signal-safe. */
-void fds_close_on_exec(int first);
-
 /* Paths. Returned strings are owned by the caller. */
 char *path_join(const char *dir, const char *name);     /* name absolute: copy */
 char *path_dirname(const char *path);

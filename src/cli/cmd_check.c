@@ -4,6 +4,7 @@
 #include "cli/commands.h"
 
 #include "base/log.h"
+#include "base/proc.h"
 #include "base/util.h"
 #include "vm/qemu_args.h"
 
@@ -53,22 +54,15 @@ static char *run_capture(const char *const *argv)
 	int fds[2];
 	if (pipe2(fds, O_CLOEXEC) < 0)
 		return NULL;
-	sigchld_default();
-	pid_t pid = fork();
+	struct proc_spec spec = {
+		.argv = (char *const *)argv, .in = -1, .out = fds[1], .err = -1,
+	};
+	int err = 0;
+	pid_t pid = proc_spawn(&spec, &err);
 	if (pid < 0) {
 		close(fds[0]);
 		close(fds[1]);
 		return NULL;
-	}
-	if (pid == 0) {
-		int null = open("/dev/null", O_RDWR);
-		if (null >= 0) {
-			dup2(null, STDIN_FILENO);
-			dup2(null, STDERR_FILENO);
-		}
-		dup2(fds[1], STDOUT_FILENO);
-		execvp(argv[0], (char *const *)argv);
-		_exit(127);
 	}
 	close(fds[1]);
 	char *out = xmalloc(OUTPUT_MAX + 1);
@@ -101,12 +95,9 @@ static char *run_capture(const char *const *argv)
 	close(fds[0]);
 	if (timed_out)
 		kill(pid, SIGKILL);
-	int status = 0;
-	pid_t waited;
-	while ((waited = waitpid(pid, &status, 0)) < 0 && errno == EINTR)
-		;
+	int status = proc_wait(pid);
 	out[len] = '\0';
-	if (timed_out || waited != pid || !WIFEXITED(status) ||
+	if (timed_out || status == -1 || !WIFEXITED(status) ||
 	    WEXITSTATUS(status) != 0) {
 		free(out);
 		return NULL;

@@ -59,7 +59,7 @@ int headless_run(const struct vm_config *cfg)
 	error = NULL;
 
 	struct stop_signals sig;
-	if (!stop_signals_open(&sig))
+	if (!stop_signals_open(&sig, stop_signals_default))
 		return 1;
 
 	int status = 1;

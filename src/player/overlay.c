@@ -768,9 +768,10 @@ static void submit_disk_create(struct overlay *ov, struct page *p)
 	bool ok = true;
 	/* It becomes [disk.NAME]: the reader's rule, or the VM file would
 	 * no longer load. */
-	if (!config_valid_disk_name(name->text)) {
-		field_set_error(name, "Up to 32 letters, digits, '-' and '_', "
-				"starting with a letter.");
+	char *why = config_disk_name_problem(name->text);
+	if (why) {
+		field_set_error(name, why);
+		free(why);
 		ok = false;
 	} else if (find_disk(ov, name->text)) {
 		field_set_error(name, "The VM has a disk with this name.");

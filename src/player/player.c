@@ -27,10 +27,11 @@
 #include "player/player.h"
 
 #include "base/log.h"
+#include "base/stop_signals.h"
 #include "base/util.h"
-#include "player/actions_menu.h"
 #include "player/bindings.h"
 #include "player/input.h"
+#include "player/menu_bridge.h"
 #include "player/overlay.h"
 #include "player/render.h"
 #include "player/screenshot.h"
@@ -84,9 +85,9 @@ struct player {
 	bool pump_for_repeat;  /* SDL makes key repeats in its pump */
 	uint64_t vnc_lost_at;
 
-	/* Snapshots, media and disks (vm_actions.c, glue in actions_menu.c) */
+	/* Snapshots, media and disks (vm_actions.c, glue in menu_bridge.c) */
 	struct vm_actions *actions;      /* NULL until QEMU runs */
-	struct actions_menu_lists lists; /* what the overlay_info points to */
+	struct menu_bridge_lists lists; /* what the overlay_info points to */
 	unsigned progress_toast;         /* a progress toast awaiting its result */
 
 	/* statistics (VMPLAY_STATS=1 prints them at exit) */
@@ -95,42 +96,25 @@ struct player {
 	uint64_t updates;
 	bool unpresented;      /* an upload waits for its present */
 
+	struct stop_signals signals;   /* SIGINT/TERM/HUP, SIGUSR1 */
+
 	/* single instance: another vmplay asks to raise the window */
 	struct instance *instance;
 	/* kiosk mode (NULL otherwise) */
 	struct kiosk *kiosk;
 	struct supervisor *sv;
 	bool kiosk_quitting;   /* the PIN allowed quitting */
+	/* What the screen says between QEMUs ("Starting again in 2 s"), put
+	 * back when the PIN entry closes. */
+	char *kiosk_message;
+	/* The shortcut whose PIN was just accepted: kiosk_allows lets it run
+	 * once. */
+	enum shortcut kiosk_pin_granted;
 	uint64_t pointer_moved_ms;
 	bool pointer_hidden;
 };
 
 static void update_info(struct player *p);
-
-static int signal_pipe[2] = { -1, -1 };
-
-static void on_signal(int sig)
-{
-	int saved = errno;
-	char c = (char)sig;
-	if (write(signal_pipe[1], &c, 1) < 0) {
-		/* a full pipe already holds enough requests */
-	}
-	errno = saved;
-}
-
-static void install_signals(bool on)
-{
-	struct sigaction sa;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on ? on_signal : SIG_DFL;
-	sigemptyset(&sa.sa_mask);
-	sa.sa_flags = SA_RESTART;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	sigaction(SIGUSR1, &sa, NULL);
-}
 
 /* The window system connection to wait on, when the video driver has one.
  * No link-time dependency on Xlib or libwayland: ConnectionNumber is a
@@ -179,22 +163,9 @@ fallback:
 		  SDL_GetCurrentVideoDriver(), PUMP_INTERVAL_MS);
 }
 
-static const char *state_word(enum vm_state s)
-{
-	static const char *const words[] = {
-		[VM_STATE_RUNNING] = "running",
-		[VM_STATE_PAUSED] = "paused",
-		[VM_STATE_PRELAUNCH] = "starting",
-		[VM_STATE_POWERING_DOWN] = "shutting down",
-		[VM_STATE_STOPPING] = "stopping",
-		[VM_STATE_EXITED] = "stopped",
-	};
-	return (unsigned)s < ARRAY_SIZE(words) && words[s] ? words[s] : "?";
-}
-
 static void update_title(struct player *p)
 {
-	const char *word = p->session ? state_word(p->state) : "starting";
+	const char *word = p->session ? vm_state_name(p->state) : "starting";
 	if (p->failed)
 		word = "stopped";
 	char *title = xasprintf("%s: %s%s", p->cfg->name, word,
@@ -269,7 +240,7 @@ static void fail(struct player *p, const char *message)
 	update_title(p);
 }
 
-/* ---- vm_actions' results (actions_menu.c) ---- */
+/* ---- vm_actions' results (menu_bridge.c) ---- */
 
 static void on_action_note(void *user, enum vm_note kind, const char *text)
 {
@@ -278,7 +249,7 @@ static void on_action_note(void *user, enum vm_note kind, const char *text)
 		log_error("%s", text);
 	else
 		log_info("%s", text);
-	actions_menu_note(p->toasts, &p->progress_toast, now_ms(), kind, text);
+	menu_bridge_note(p->toasts, &p->progress_toast, now_ms(), kind, text);
 	update_info(p);   /* busy text; also presents the toast */
 }
 
@@ -299,7 +270,7 @@ static void on_state(void *user, enum vm_state state, const char *why)
 {
 	struct player *p = user;
 	p->state = state;
-	log_debug("VM %s: %s", state_word(state), why);
+	log_debug("VM %s: %s", vm_state_name(state), why);
 	switch (state) {
 	case VM_STATE_POWERING_DOWN: {
 		char *msg = xasprintf("Shutting down %s: %s.\n\nClose the "
@@ -376,7 +347,7 @@ static void update_info(struct player *p)
 	struct overlay_info info = {
 		.vm_name = p->cfg->name,
 		.vm_dir = p->cfg->dir,
-		.state = p->failed ? "stopped" : state_word(p->state),
+		.state = p->failed ? "stopped" : vm_state_name(p->state),
 		.running = running,
 		.paused = p->state == VM_STATE_PAUSED,
 		.started_ms = p->started_ms,
@@ -386,7 +357,7 @@ static void update_info(struct player *p)
 		.cdrom = p->cfg->cdrom_file,
 	};
 	if (p->actions)
-		actions_menu_fill(p->actions, &info, &p->lists);
+		menu_bridge_fill(p->actions, &info, &p->lists);
 	overlay_set_info(p->overlay, &info);
 	render_invalidate(p->render);
 }
@@ -425,7 +396,7 @@ static void on_menu(void *user, const struct menu_request *req)
 	struct player *p = user;
 	struct qmp *q = p->session ? vm_session_qmp(p->session) : NULL;
 	log_debug("menu: %s", menu_action_name(req->action));
-	if (p->actions && actions_menu_dispatch(p->actions, req)) {
+	if (p->actions && menu_bridge_dispatch(p->actions, req)) {
 		update_info(p);
 		return;
 	}
@@ -582,14 +553,10 @@ static void run_action(struct player *p, enum shortcut a)
 
 /* ---- kiosk mode ---- */
 
-/* What the screen says between QEMUs ("Starting again in 2 s"), put
- * back when the PIN entry closes. */
-static char *kiosk_message;
-
 static void kiosk_set_message(struct player *p, char *text)
 {
-	free(kiosk_message);
-	kiosk_message = text;
+	free(p->kiosk_message);
+	p->kiosk_message = text;
 	if (!kiosk_pin_active(p->kiosk))
 		render_set_message(p->render, text);
 }
@@ -604,14 +571,12 @@ static void kiosk_show_pin(struct player *p)
 /* A shortcut's fate in kiosk mode: true to run it now. The PIN entry
  * opens for the menu and quit; its acceptance runs the action through
  * here again, marked by kiosk_pin_granted. */
-static enum shortcut kiosk_pin_granted = SHORTCUT_NONE;
-
 static bool kiosk_allows(struct player *p, enum shortcut a)
 {
 	if (!p->kiosk)
 		return true;
-	if (kiosk_pin_granted == a) {
-		kiosk_pin_granted = SHORTCUT_NONE;
+	if (p->kiosk_pin_granted == a) {
+		p->kiosk_pin_granted = SHORTCUT_NONE;
 		return true;
 	}
 	switch (kiosk_check_action(p->kiosk, a)) {
@@ -637,18 +602,18 @@ static void kiosk_pin_event(struct player *p, const SDL_KeyboardEvent *key)
 	switch (kiosk_pin_key(p->kiosk, k, now_ms())) {
 	case KIOSK_PIN_ACCEPTED: {
 		enum shortcut a = kiosk_pin_action(p->kiosk);
-		render_set_message(p->render, kiosk_message);
+		render_set_message(p->render, p->kiosk_message);
 		log_info("kiosk mode: PIN accepted for %s", shortcut_name(a));
 		/* with the menu, quitting waits for its confirmation */
 		if (a == SHORTCUT_QUIT && !p->overlay)
 			p->kiosk_quitting = true;
-		kiosk_pin_granted = a;
+		p->kiosk_pin_granted = a;
 		run_action(p, a);
 		break;
 	}
 	case KIOSK_PIN_CANCELLED:
 		log_debug("kiosk mode: PIN entry closed");
-		render_set_message(p->render, kiosk_message);
+		render_set_message(p->render, p->kiosk_message);
 		break;
 	case KIOSK_PIN_REJECTED:
 		log_warn("kiosk mode: wrong PIN");
@@ -904,22 +869,19 @@ static void print_stats(const struct player *p)
 
 static void drain_signals(struct player *p)
 {
-	char buf[16];
-	ssize_t n;
-	while ((n = read(signal_pipe[0], buf, sizeof(buf))) > 0)
-		for (ssize_t i = 0; i < n; i++) {
-			if (buf[i] == SIGUSR1) {
-				print_stats(p);
-				continue;
-			}
-			log_info("got signal %d: %s", buf[i],
-				 p->failed ? "closing"
-					   : "shutting the VM down");
-			if (p->sv)   /* kiosk: a signal stops it for good */
-				supervisor_stop(p->sv);
-			else
-				request_close(p);
+	int sig;
+	while ((sig = stop_signals_take(&p->signals))) {
+		if (sig == SIGUSR1) {
+			print_stats(p);
+			continue;
 		}
+		log_info("got signal %d: %s", sig,
+			 p->failed ? "closing" : "shutting the VM down");
+		if (p->sv)   /* kiosk: a signal stops it for good */
+			supervisor_stop(p->sv);
+		else
+			request_close(p);
+	}
 }
 
 static int min_timeout(int a, int b)
@@ -982,7 +944,7 @@ static void loop(struct player *p)
 			fds[n++] = (struct pollfd){ vnc_fd(p->vnc), POLLIN, 0 };
 		}
 		i_sig = n;
-		fds[n++] = (struct pollfd){ signal_pipe[0], POLLIN, 0 };
+		fds[n++] = (struct pollfd){ p->signals.fd, POLLIN, 0 };
 		if (instance_fd(p->instance) >= 0) {
 			i_instance = n;
 			fds[n++] = (struct pollfd){ instance_fd(p->instance),
@@ -1109,8 +1071,15 @@ int player_run(const struct vm_config *cfg, const struct play_options *opts)
 		return 1;
 	}
 
-	/* SDL's own SIGINT/SIGTERM handlers would turn them into SDL_QUIT;
-	 * we want them to mean "shut the VM down", through the loop. */
+	/* SIGINT/SIGTERM/SIGHUP mean "shut the VM down", through the loop;
+	 * SIGUSR1 prints statistics. Before SDL_Init, so that SDL's threads
+	 * inherit the blocked mask; and SDL's own handlers, which would turn
+	 * them into SDL_QUIT, stay off. */
+	static const int signals[] = { SIGINT, SIGTERM, SIGHUP, SIGUSR1, 0 };
+	if (!stop_signals_open(&p->signals, signals)) {
+		bindings_destroy(p->bindings);
+		return 1;
+	}
 	SDL_SetHint(SDL_HINT_NO_SIGNAL_HANDLERS, "1");
 	/* one close request per click on the close button */
 	SDL_SetHint(SDL_HINT_QUIT_ON_LAST_WINDOW_CLOSE, "0");
@@ -1150,13 +1119,6 @@ int player_run(const struct vm_config *cfg, const struct play_options *opts)
 	find_display_fd(p);
 	setup_overlay(p);
 
-	if (pipe2(signal_pipe, O_CLOEXEC | O_NONBLOCK) != 0) {
-		log_error("pipe: %s", strerror(errno));
-		p->exit_status = 1;
-		goto out;
-	}
-	install_signals(true);
-
 	char *msg = xasprintf("Starting %s...", cfg->name);
 	render_set_message(p->render, msg);
 	free(msg);
@@ -1186,13 +1148,11 @@ int player_run(const struct vm_config *cfg, const struct play_options *opts)
 
 	loop(p);
 
-out:
 	if (getenv("VMPLAY_STATS"))
 		print_stats(p);
-	install_signals(false);
 	vm_actions_destroy(p->actions);
 	p->actions = NULL;
-	actions_menu_lists_free(&p->lists);
+	menu_bridge_lists_free(&p->lists);
 	overlay_destroy(p->overlay);
 	toasts_destroy(p->toasts);
 	if (p->render)
@@ -1206,15 +1166,10 @@ out:
 	else
 		vm_session_destroy(p->session);
 	kiosk_destroy(p->kiosk);
-	free(kiosk_message);
-	kiosk_message = NULL;
+	free(p->kiosk_message);
 	render_destroy(p->render);
 	SDL_Quit();
 	bindings_destroy(p->bindings);
-	for (int i = 0; i < 2; i++)
-		if (signal_pipe[i] >= 0) {
-			close(signal_pipe[i]);
-			signal_pipe[i] = -1;
-		}
+	stop_signals_close(&p->signals);
 	return p->exit_status;
 }

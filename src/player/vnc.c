@@ -1,5 +1,5 @@
 /* libvncclient 0.9.14 against QEMU 7.2, connected the way that keeps the
- * connection through guest resolution changes (NOTES-qemu-vnc.md):
+ * connection through guest resolution changes (docs/qemu-vnc.md):
  * no rfbInitClient (it advertises ExtendedDesktopSize, whose screen id 0
  * from QEMU 0.9.14 rejects) and no SetFormatAndEncodings after connect (a
  * second SetEncodings makes QEMU acknowledge the extended key event with
@@ -361,7 +361,7 @@ static const struct {
 
 /* A FramebufferUpdate message after its type byte. Asks for the next
  * update before handing this one over, so QEMU prepares it while we draw
- * (a late request costs frames: NOTES-qemu-vnc.md). */
+ * (a late request costs frames: docs/qemu-vnc.md). */
 static bool read_update(struct vnc *v)
 {
 	rfbClient *c = v->client;

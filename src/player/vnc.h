@@ -1,6 +1,6 @@
 /* The VNC connection to QEMU's display: libvncclient over the VM's unix
  * socket, connected the way that survives guest resolution changes with
- * QEMU 7.2 (see NOTES-qemu-vnc.md). vnc.c is the only includer of
+ * QEMU 7.2 (see docs/qemu-vnc.md). vnc.c is the only includer of
  * rfbclient.h. All calls on one thread (the library has no locking). */
 #ifndef VMPLAY_VNC_H
 #define VMPLAY_VNC_H

@@ -1078,24 +1078,38 @@ static void unknown_key(struct parser *p, const struct section_spec *spec,
 }
 
 /* Disk names become QEMU ids (and appear in menus): keep them simple. */
-bool config_valid_disk_name(const char *name)
+char *config_disk_name_problem(const char *name)
 {
-	if (!isalpha((unsigned char)name[0]) || strlen(name) > 32)
-		return false;
+	static const char accepted[] = "accepted: up to 32 letters, digits, "
+				       "'-' and '_', starting with a letter";
+	size_t len = name ? strlen(name) : 0;
+	if (!len)
+		return xasprintf("a disk needs a name (%s)", accepted);
+	if (len > 32)
+		return xasprintf("the disk name '%.20s...' is longer than 32 "
+				 "characters (%s)", name, accepted);
+	if (!isalpha((unsigned char)name[0]))
+		return xasprintf("the disk name '%s' does not start with a "
+				 "letter (%s)", name, accepted);
 	for (const char *c = name; *c; c++)
 		if (!isalnum((unsigned char)*c) && *c != '-' && *c != '_')
-			return false;
-	return true;
+			return isprint((unsigned char)*c)
+			       ? xasprintf("the disk name '%s' contains '%c' "
+					   "(%s)", name, *c, accepted)
+			       : xasprintf("the disk name contains the byte "
+					   "0x%02x (%s)", (unsigned char)*c,
+					   accepted);
+	return NULL;
 }
 
 static struct vm_disk *new_disk(struct parser *p, const struct section *s)
 {
 	struct vm_config *cfg = p->cfg;
 	const char *name = s->label + strlen("disk.");
-	if (!config_valid_disk_name(name)) {
-		problem(p, s->line, "[%s]: '%s' is not a disk name (up to 32 "
-			"letters, digits, '-' and '_', starting with a letter)",
-			s->label, name);
+	char *why = config_disk_name_problem(name);
+	if (why) {
+		problem(p, s->line, "[%s]: %s", s->label, why);
+		free(why);
 	}
 	for (size_t i = 0; i < cfg->n_disks; i++) {
 		if (strcasecmp(cfg->disks[i].name, name) == 0) {

@@ -174,9 +174,11 @@ void config_destroy(struct vm_config *cfg);   /* accepts NULL */
  * `vmplay new --memory`, which must write only what the reader takes. */
 const char *config_memory_problem(uint64_t bytes);
 
-/* Whether name can follow "disk." in a section header: up to 32 letters,
- * digits, '-' and '_', starting with a letter. */
-bool config_valid_disk_name(const char *name);
+/* NULL when name can follow "disk." in a section header (up to 32
+ * letters, digits, '-' and '_', starting with a letter); otherwise what is
+ * wrong, with what is accepted (malloc'd). The one rule for disk names:
+ * the reader, the menu and every writer of [disk.NAME] use it. */
+char *config_disk_name_problem(const char *name);
 
 /* Reads the [keys] section of the user's settings file (bindings.c passes
  * ~/.config/vmplay/vmplay.ini) with the VM file's grammar and checks. A

@@ -1,6 +1,7 @@
 /* qemu-img wrapper and image format detection; see disk.h. */
 #include "vm/disk.h"
 
+#include "base/proc.h"
 #include "base/util.h"
 
 #include <errno.h>
@@ -216,7 +217,7 @@ static void run(const struct strv *argv, disk_progress_fn progress,
 {
 	memset(r, 0, sizeof(*r));
 	r->status = -1;
-	int out_pipe[2], err_pipe[2], exec_pipe[2];
+	int out_pipe[2], err_pipe[2];
 	if (pipe2(out_pipe, O_CLOEXEC) < 0) {
 		r->err = xasprintf("cannot run qemu-img: %s", strerror(errno));
 		return;
@@ -227,61 +228,31 @@ static void run(const struct strv *argv, disk_progress_fn progress,
 		close(out_pipe[1]);
 		return;
 	}
-	/* Closes on a successful exec; a byte in it means execvp failed. */
-	if (pipe2(exec_pipe, O_CLOEXEC) < 0) {
-		r->err = xasprintf("cannot run qemu-img: %s", strerror(errno));
-		for (int i = 0; i < 2; i++) {
-			close(out_pipe[i]);
-			close(err_pipe[i]);
-		}
-		return;
-	}
 	/* A SIGINT/SIGTERM between fork and running_child = pid would find
-	 * no child to cancel (and the child would run the caller's handler
-	 * until it resets it): hold them until both sides are ready. */
+	 * no child to cancel: hold them until both sides are ready (the
+	 * child starts with an empty mask). */
 	sigset_t stop, saved;
 	sigemptyset(&stop);
 	sigaddset(&stop, SIGINT);
 	sigaddset(&stop, SIGTERM);
 	sigprocmask(SIG_BLOCK, &stop, &saved);
-	sigchld_default();
-	pid_t parent = getpid();
-	pid_t pid = fork();
-	if (pid == 0) {
-		close(exec_pipe[0]);
-		if (prctl(PR_SET_PDEATHSIG, SIGTERM) < 0 || getppid() != parent)
-			_exit(127);
-		int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
-		if (null >= 0)
-			dup2(null, STDIN_FILENO);  /* dup2 clears CLOEXEC */
-		dup2(out_pipe[1], STDOUT_FILENO);
-		dup2(err_pipe[1], STDERR_FILENO);
-		signal(SIGINT, SIG_DFL);
-		signal(SIGTERM, SIG_DFL);
-		signal(SIGPIPE, SIG_DFL);
-		sigset_t none;
-		sigemptyset(&none);
-		sigprocmask(SIG_SETMASK, &none, NULL);
-		/* Nothing of vmplay's (X11, QMP, VNC sockets) for qemu-img. */
-		fds_close_on_exec(3);
-		execvp(argv->v[0], argv->v);
-		int e = errno;
-		ssize_t ignored = write(exec_pipe[1], &e, sizeof(e));
-		(void)ignored;
-		_exit(127);
-	}
-	int fork_errno = errno;
+	struct proc_spec spec = {
+		.argv = argv->v, .in = -1, .out = out_pipe[1],
+		.err = err_pipe[1],
+	};
+	int spawn_errno = 0;
+	pid_t pid = proc_spawn(&spec, &spawn_errno);
 	if (pid > 0)
 		running_child = pid;
 	sigprocmask(SIG_SETMASK, &saved, NULL);
 	close(out_pipe[1]);
 	close(err_pipe[1]);
-	close(exec_pipe[1]);
 	if (pid < 0) {
-		r->err = xasprintf("cannot run qemu-img: %s", strerror(fork_errno));
+		r->not_found = spawn_errno == ENOENT;
+		r->err = xasprintf("cannot run %s: %s", argv->v[0],
+				   strerror(spawn_errno));
 		close(out_pipe[0]);
 		close(err_pipe[0]);
-		close(exec_pipe[0]);
 		return;
 	}
 
@@ -320,26 +291,11 @@ static void run(const struct strv *argv, disk_progress_fn progress,
 		if (fds[i].fd >= 0)
 			close(fds[i].fd);
 
-	int exec_errno = 0;
-	ssize_t got;
-	do
-		got = read(exec_pipe[0], &exec_errno, sizeof(exec_errno));
-	while (got < 0 && errno == EINTR);
-	close(exec_pipe[0]);
-
-	int wstatus = 0;
-	pid_t waited;
-	while ((waited = waitpid(pid, &wstatus, 0)) < 0 && errno == EINTR)
-		;
+	int wstatus = proc_wait(pid);
 	running_child = 0;
 	r->out = out.data ? out.data : xstrdup("");
 	r->err = err.data ? err.data : xstrdup("");
-	if (got == (ssize_t)sizeof(exec_errno)) {
-		r->not_found = true;
-		free(r->err);
-		r->err = xasprintf("cannot run %s: %s", argv->v[0],
-				   strerror(exec_errno));
-	} else if (waited != pid) {
+	if (wstatus == -1) {
 		/* Someone else reaped it (a waitpid(-1) elsewhere). */
 		free(r->err);
 		r->err = xstrdup("qemu-img's exit status was lost");

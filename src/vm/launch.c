@@ -5,6 +5,7 @@
 #include "vm/launch.h"
 
 #include "base/log.h"
+#include "base/proc.h"
 #include "base/util.h"
 #include "vm/qemu_args.h"
 
@@ -286,88 +287,39 @@ out:
 	return ok;
 }
 
-/* The child between fork and exec: only async-signal-safe calls. */
-static void child_exec(char **argv, pid_t parent, int in, int out,
-		       int err_pipe)
-{
-	/* Own process group: Ctrl+C on the terminal goes to vmplay alone. */
-	setpgid(0, 0);
-	sigset_t none;
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
-	/* Ignored signals stay ignored across exec (vmplay ignores SIGPIPE). */
-	for (int sig = 1; sig < NSIG; sig++)
-		if (sig != SIGKILL && sig != SIGSTOP)
-			signal(sig, SIG_DFL);
-	if (prctl(PR_SET_PDEATHSIG, SIGTERM) < 0 || getppid() != parent)
-		_exit(127);
-	if (dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(out, 2) < 0)
-		_exit(127);
-	/* err_pipe is close-on-exec already: it closes when exec works. */
-	fds_close_on_exec(3);
-	execvp(argv[0], argv);
-	int e = errno;
-	ssize_t unused = write(err_pipe, &e, sizeof(e));
-	(void)unused;
-	_exit(127);
-}
-
 static bool spawn(struct launch *l, struct strv *argv, char **error)
 {
-	int in = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	int out = open(l->log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC |
 		       O_NOFOLLOW, 0600);
-	int pipefd[2] = { -1, -1 };
-	bool ok = false;
-	if (in < 0 || out < 0 || pipe2(pipefd, O_CLOEXEC) < 0) {
+	if (out < 0) {
 		*error = xasprintf("cannot prepare QEMU's output file %s: %s",
 				   l->log, strerror(errno));
-		goto out;
+		return false;
 	}
-	sigchld_default();
-	pid_t parent = getpid();
-	pid_t pid = fork();
+	/* Its own process group: Ctrl+C on the terminal goes to vmplay
+	 * alone, which then stops QEMU in order. */
+	struct proc_spec spec = {
+		.argv = argv->v, .in = -1, .out = out, .err = out,
+		.new_group = true,
+	};
+	int err = 0;
+	pid_t pid = proc_spawn(&spec, &err);
+	close(out);
 	if (pid < 0) {
-		*error = xasprintf("cannot start QEMU: fork: %s",
-				   strerror(errno));
-		goto out;
-	}
-	if (pid == 0)
-		child_exec(argv->v, parent, in, out, pipefd[1]);
-	l->pid = pid;
-	close(pipefd[1]);
-	pipefd[1] = -1;
-	/* The pipe closes at exec; data means exec failed. */
-	int child_errno = 0;
-	ssize_t n;
-	do
-		n = read(pipefd[0], &child_errno, sizeof(child_errno));
-	while (n < 0 && errno == EINTR);
-	if (n == (ssize_t)sizeof(child_errno)) {
-		waitpid(pid, NULL, 0);
 		l->reaped = true;
 		*error = xasprintf("cannot run %s: %s%s", argv->v[0],
-				   strerror(child_errno),
-				   child_errno == ENOENT
+				   strerror(err),
+				   err == ENOENT
 				   ? " (is QEMU installed? Debian package "
 				     "qemu-system-x86)" : "");
-		goto out;
+		return false;
 	}
+	l->pid = pid;
 	l->pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
 	if (l->pidfd < 0)
 		log_debug("pidfd_open: %s; polling for QEMU's exit instead",
 			  strerror(errno));
-	ok = true;
-out:
-	if (in >= 0)
-		close(in);
-	if (out >= 0)
-		close(out);
-	if (pipefd[0] >= 0)
-		close(pipefd[0]);
-	if (pipefd[1] >= 0)
-		close(pipefd[1]);
-	return ok;
+	return true;
 }
 
 /* "QEMU exited with status 1:\n<its stderr>" style messages. */

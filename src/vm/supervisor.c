@@ -206,7 +206,7 @@ static void headless_started(void *user, struct vm_session *s,
 int kiosk_headless_run(const struct vm_config *cfg)
 {
 	struct stop_signals sig;
-	if (!stop_signals_open(&sig))
+	if (!stop_signals_open(&sig, stop_signals_default))
 		return 1;
 	struct kiosk *k = kiosk_create(cfg);
 	struct supervisor *sv = supervisor_create(cfg, k,

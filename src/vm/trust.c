@@ -91,9 +91,7 @@ static void problem(struct report *r, int line, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	char *what = NULL;
-	if (vasprintf(&what, fmt, ap) < 0)
-		what = NULL;
+	char *what = xvasprintf(fmt, ap);
 	va_end(ap);
 	if (line > 0)
 		strv_pushf(&r->lines, "%s:%d: %s", r->cfg->path, line,

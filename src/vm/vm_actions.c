@@ -40,12 +40,8 @@ void vma_note(struct vm_actions *a, enum vm_note kind, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	char *text = NULL;
-	if (vasprintf(&text, fmt, ap) < 0)
-		text = NULL;
+	char *text = xvasprintf(fmt, ap);
 	va_end(ap);
-	if (!text)
-		return;
 	if (kind == VM_NOTE_ERROR)
 		log_warn("%s", text);
 	else

@@ -174,10 +174,6 @@ void vm_actions_free_snapshots(struct disk_snapshot *list, size_t n);
 struct json_object *vm_actions_send_key_args(const uint16_t *qnums,
 					     size_t n_keys, char **error);
 
-/* A disk name usable as [disk.NAME] and as a file name: letters, digits,
- * '-', '_', '.', at most 64, not starting with '.' or '-'. false with *why
- * (malloc'd). */
-bool vm_actions_disk_name_ok(const char *name, char **why);
 /* "NAME.qcow2", "NAME.img" (raw), "NAME.vdi", "NAME.vmdk". Caller frees. */
 char *vm_actions_disk_file_name(const char *name, enum disk_format format);
 

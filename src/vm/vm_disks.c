@@ -16,39 +16,6 @@
 #include <strings.h>
 #include <unistd.h>
 
-bool vm_actions_disk_name_ok(const char *name, char **why)
-{
-	size_t len = name ? strlen(name) : 0;
-	if (!len) {
-		*why = xstrdup("a disk needs a name");
-		return false;
-	}
-	if (len > 64) {
-		*why = xasprintf("the disk name '%.20s...' is longer than 64 "
-				 "characters", name);
-		return false;
-	}
-	if (name[0] == '.' || name[0] == '-') {
-		*why = xasprintf("the disk name '%s' must not start with '%c' "
-				 "(accepted: letters, digits, '-', '_', '.')",
-				 name, name[0]);
-		return false;
-	}
-	for (const char *p = name; *p; p++) {
-		char c = *p;
-		bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-			  (c >= '0' && c <= '9') || c == '-' || c == '_' ||
-			  c == '.';
-		if (!ok) {
-			*why = xasprintf("the disk name '%s' contains '%c' "
-					 "(accepted: letters, digits, '-', '_', "
-					 "'.')", name, c);
-			return false;
-		}
-	}
-	return true;
-}
-
 static const char *const disk_extensions[] = {
 	[FORMAT_AUTO] = "img",
 	[FORMAT_QCOW2] = "qcow2",
@@ -80,9 +47,9 @@ static bool disk_name_taken(const struct vm_actions *a, const char *name)
 bool vm_actions_disk_create(struct vm_actions *a, const char *name,
 			    const char *format, uint64_t size)
 {
-	char *why = NULL;
 	enum disk_format fmt;
-	if (!vm_actions_disk_name_ok(name, &why)) {
+	char *why = config_disk_name_problem(name);
+	if (why) {
 		vma_note(a, VM_NOTE_ERROR, "Cannot create the disk: %s", why);
 		free(why);
 		return false;

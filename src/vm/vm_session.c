@@ -47,7 +47,7 @@ struct vm_session {
 static const char *const state_names[] = {
 	[VM_STATE_RUNNING] = "running",
 	[VM_STATE_PAUSED] = "paused",
-	[VM_STATE_PRELAUNCH] = "not started",
+	[VM_STATE_PRELAUNCH] = "starting",
 	[VM_STATE_POWERING_DOWN] = "shutting down",
 	[VM_STATE_STOPPING] = "stopping",
 	[VM_STATE_EXITED] = "stopped",

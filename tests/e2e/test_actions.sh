@@ -179,6 +179,13 @@ expect "an existing file is never overwritten" "create spare raw 1M" \
 	'spare.img exists already, and vmplay never overwrites a file'
 check "the existing file is untouched" test "$(cat "$TMP/spare.img")" = "keep me"
 expect "a bad disk name is refused" "create a/b qcow2 1M" "contains '/'"
+# The reader's rule, not a looser one: these would make the VM file
+# unloadable as [disk.NAME].
+expect "a name with '.' is refused" "create Data_2.old-x qcow2 1M" "contains '.'"
+expect "a name starting with a digit is refused" "create 1x qcow2 1M" \
+	"does not start with a letter"
+check "nothing was created for the refused names" \
+	test ! -e "$TMP/Data_2.old-x.qcow2" -a ! -e "$TMP/1x.qcow2"
 expect "growing an attached disk is refused while the VM runs" "grow system 128M" \
 	'^note error Disk system can grow only while the VM is off'
 expect "a new, not yet attached disk can grow" "grow data 64M" '^note info Disk data is now 64M$'

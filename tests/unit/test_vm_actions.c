@@ -7,8 +7,8 @@
 
 #include "base/recent.h"
 #include "base/util.h"
-#include "player/actions_menu.h"
 #include "player/keymap.h"
+#include "player/menu_bridge.h"
 #include "vm/config.h"
 #include "vm/vm_actions.h"
 
@@ -227,29 +227,45 @@ static void test_send_key_args(void)
 
 static void test_disk_names(void)
 {
+	/* One rule: a name the menu's disk creation accepts is one the
+	 * VM-file reader accepts as [disk.NAME], and the reverse. */
 	static const struct {
 		const char *name;
 		const char *why;   /* fragment, NULL: accepted */
 	} cases[] = {
 		{ "data", NULL },
-		{ "Data_2.old-x", NULL },
+		{ "Data_2-x", NULL },
+		{ "x1", NULL },
+		{ "abcdefghijabcdefghijabcdefghij12", NULL },   /* 32 */
+		{ "Data_2.old-x", "contains '.'" },
+		{ "1x", "does not start with a letter" },
+		{ "abcdefghijabcdefghijabcdefghij123", "longer than 32" },
 		{ "", "needs a name" },
-		{ ".hidden", "must not start with '.'" },
-		{ "-x", "must not start with '-'" },
+		{ ".hidden", "does not start with a letter" },
+		{ "-x", "does not start with a letter" },
 		{ "a/b", "contains '/'" },
 		{ "a b", "contains ' '" },
 		{ "a]b", "contains ']'" },
 		{ "a:b", "contains ':'" },
-		{ "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-		  "longer than 64" },
+		{ "a\033b", "byte 0x1b" },
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
-		char *why = NULL;
-		bool ok = vm_actions_disk_name_ok(cases[i].name, &why);
-		CHECK_INT(ok, cases[i].why == NULL);
+		char *why = config_disk_name_problem(cases[i].name);
+		CHECK_INT(why == NULL, cases[i].why == NULL);
 		if (cases[i].why)
 			CHECK_CONTAINS(why, cases[i].why);
 		free(why);
+		/* The reader on a VM file with that disk section. */
+		char *text = xasprintf("[vm]\nname = t\n[disk.%s]\nfile = d.qcow2\n",
+				       cases[i].name);
+		char *error = NULL;
+		struct vm_config *cfg = config_parse("/tmp/t.vmplay", text,
+						     strlen(text), &error);
+		bool reader_ok = cfg && (!error || !strstr(error, "disk name"));
+		CHECK_INT(reader_ok, cases[i].why == NULL);
+		config_destroy(cfg);
+		free(error);
+		free(text);
 	}
 	static const struct {
 		enum disk_format f;
@@ -385,7 +401,7 @@ static void test_menu_dispatch(void)
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
 		struct menu_request req = { .action = cases[i].action };
-		CHECK_INT(actions_menu_dispatch(a, &req), cases[i].handled);
+		CHECK_INT(menu_bridge_dispatch(a, &req), cases[i].handled);
 	}
 	/* No VM running, no disk, no CD: every handled action but the lists
 	 * said why it could not run; nothing was left running. */
@@ -393,13 +409,13 @@ static void test_menu_dispatch(void)
 	CHECK(vm_actions_idle(a));
 
 	struct overlay_info info = { 0 };
-	struct actions_menu_lists keep = { 0 };
-	actions_menu_fill(a, &info, &keep);
+	struct menu_bridge_lists keep = { 0 };
+	menu_bridge_fill(a, &info, &keep);
 	CHECK(info.snapshots_known && info.disks_known);   /* listed offline */
 	CHECK_INT(info.n_snapshots, 0);
 	CHECK_INT(info.n_disks, 0);
 	CHECK(info.busy == NULL && info.cdrom == NULL);
-	actions_menu_lists_free(&keep);
+	menu_bridge_lists_free(&keep);
 	vm_actions_destroy(a);
 	config_destroy(cfg);
 }
@@ -408,24 +424,24 @@ static void test_menu_notes(void)
 {
 	struct toasts *ts = toasts_create();
 	unsigned progress = 0;
-	actions_menu_note(ts, &progress, 1000, VM_NOTE_PROGRESS, "Taking snapshot a…");
+	menu_bridge_note(ts, &progress, 1000, VM_NOTE_PROGRESS, "Taking snapshot a…");
 	CHECK(progress != 0);
 	CHECK_INT(toasts_count(ts), 1);
 	CHECK_INT(toasts_kind(ts, 0), TOAST_PROGRESS);
-	actions_menu_note(ts, &progress, 2000, VM_NOTE_INFO, "Snapshot a taken in 1.0 s");
+	menu_bridge_note(ts, &progress, 2000, VM_NOTE_INFO, "Snapshot a taken in 1.0 s");
 	CHECK_INT(progress, 0);
 	CHECK_INT(toasts_count(ts), 1);   /* replaced, not stacked */
 	CHECK_STR(toasts_text(ts, 0), "Snapshot a taken in 1.0 s");
 	CHECK_INT(toasts_kind(ts, 0), TOAST_INFO);
-	actions_menu_note(ts, &progress, 2100, VM_NOTE_ERROR, "Cannot eject: locked");
+	menu_bridge_note(ts, &progress, 2100, VM_NOTE_ERROR, "Cannot eject: locked");
 	CHECK_INT(toasts_count(ts), 2);
 	CHECK_INT(toasts_kind(ts, 1), TOAST_ERROR);
 	/* A progress toast that expired or was dismissed: the result shows. */
-	actions_menu_note(ts, &progress, 2200, VM_NOTE_PROGRESS, "Deleting snapshot b…");
+	menu_bridge_note(ts, &progress, 2200, VM_NOTE_PROGRESS, "Deleting snapshot b…");
 	toast_dismiss(ts, progress);
-	actions_menu_note(ts, &progress, 2300, VM_NOTE_INFO, "Snapshot b deleted");
+	menu_bridge_note(ts, &progress, 2300, VM_NOTE_INFO, "Snapshot b deleted");
 	CHECK_STR(toasts_text(ts, toasts_count(ts) - 1), "Snapshot b deleted");
-	actions_menu_note(NULL, &progress, 0, VM_NOTE_INFO, "no toasts: ignored");
+	menu_bridge_note(NULL, &progress, 0, VM_NOTE_INFO, "no toasts: ignored");
 	toasts_destroy(ts);
 }
 

@@ -1,13 +1,13 @@
-/* Glue between the overlay menu (overlay.h), the toasts (toast.h) and
+/* The bridge between the overlay menu (overlay.h), the toasts (toast.h) and
  * vm_actions, so that the player only calls three helpers:
- *   actions_menu_dispatch  - the menu's snapshot, media and disk requests
+ *   menu_bridge_dispatch  - the menu's snapshot, media and disk requests
  *                            (and the snapshot shortcut) go to vm_actions;
- *   actions_menu_fill      - vm_actions' lists, medium, recent ISOs and
+ *   menu_bridge_fill      - vm_actions' lists, medium, recent ISOs and
  *                            busy text into the overlay_info it shows;
- *   actions_menu_note      - a vm_actions note as a toast (a progress toast
+ *   menu_bridge_note      - a vm_actions note as a toast (a progress toast
  *                            becomes its result). */
-#ifndef VMPLAY_ACTIONS_MENU_H
-#define VMPLAY_ACTIONS_MENU_H
+#ifndef VMPLAY_MENU_BRIDGE_H
+#define VMPLAY_MENU_BRIDGE_H
 
 #include "player/overlay.h"
 #include "player/toast.h"
@@ -18,11 +18,11 @@
 /* Carries out req when it is one of the requests vm_actions owns
  * (snapshots, media, disks); false for the others (pause, view, keys,
  * screenshot, quit...), which the player handles itself. */
-bool actions_menu_dispatch(struct vm_actions *a, const struct menu_request *req);
+bool menu_bridge_dispatch(struct vm_actions *a, const struct menu_request *req);
 
 /* Strings the filled overlay_info points to, valid until the next fill or
- * actions_menu_lists_free (overlay_set_info copies them anyway). */
-struct actions_menu_lists {
+ * menu_bridge_lists_free (overlay_set_info copies them anyway). */
+struct menu_bridge_lists {
 	struct overlay_snapshot *snapshots;
 	char (*dates)[40];
 	char (*clocks)[40];
@@ -32,13 +32,13 @@ struct actions_menu_lists {
 
 /* Sets info's busy, cdrom, recent_isos, snapshots and disks from a; the
  * rest of info is the player's. */
-void actions_menu_fill(const struct vm_actions *a, struct overlay_info *info,
-		       struct actions_menu_lists *keep);
-void actions_menu_lists_free(struct actions_menu_lists *keep);
+void menu_bridge_fill(const struct vm_actions *a, struct overlay_info *info,
+		       struct menu_bridge_lists *keep);
+void menu_bridge_lists_free(struct menu_bridge_lists *keep);
 
 /* Shows a note as a toast at time now. *progress holds the id of a
  * progress toast that waits for its result (0: none). */
-void actions_menu_note(struct toasts *ts, unsigned *progress, uint64_t now,
+void menu_bridge_note(struct toasts *ts, unsigned *progress, uint64_t now,
 		       enum vm_note kind, const char *text);
 
 #endif

@@ -1,5 +1,5 @@
-/* See actions_menu.h. */
-#include "player/actions_menu.h"
+/* See menu_bridge.h. */
+#include "player/menu_bridge.h"
 
 #include "base/util.h"
 
@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <time.h>
 
-bool actions_menu_dispatch(struct vm_actions *a, const struct menu_request *req)
+bool menu_bridge_dispatch(struct vm_actions *a, const struct menu_request *req)
 {
 	switch (req->action) {
 	case MENU_SNAPSHOT_LIST:
@@ -40,20 +40,20 @@ bool actions_menu_dispatch(struct vm_actions *a, const struct menu_request *req)
 	}
 }
 
-void actions_menu_lists_free(struct actions_menu_lists *keep)
+void menu_bridge_lists_free(struct menu_bridge_lists *keep)
 {
 	free(keep->snapshots);
 	free(keep->dates);
 	free(keep->clocks);
 	free(keep->disks);
 	strv_free(&keep->disk_names);
-	*keep = (struct actions_menu_lists){ 0 };
+	*keep = (struct menu_bridge_lists){ 0 };
 }
 
-void actions_menu_fill(const struct vm_actions *a, struct overlay_info *info,
-		       struct actions_menu_lists *keep)
+void menu_bridge_fill(const struct vm_actions *a, struct overlay_info *info,
+		       struct menu_bridge_lists *keep)
 {
-	actions_menu_lists_free(keep);
+	menu_bridge_lists_free(keep);
 	info->busy = vm_actions_busy(a);
 	info->cdrom = vm_actions_cdrom(a);
 	info->n_recent_isos = vm_actions_recent_isos(a, &info->recent_isos);
@@ -99,7 +99,7 @@ void actions_menu_fill(const struct vm_actions *a, struct overlay_info *info,
 	info->n_disks = n;
 }
 
-void actions_menu_note(struct toasts *ts, unsigned *progress, uint64_t now,
+void menu_bridge_note(struct toasts *ts, unsigned *progress, uint64_t now,
 		       enum vm_note kind, const char *text)
 {
 	static const enum toast_kind kinds[] = {
