@@ -14,13 +14,18 @@
  *          vm_session (a running QEMU and its stop sequence), supervisor
  *          and kiosk (kiosk mode's restarts and policy), instance (one
  *          vmplay per VM file), disk (qemu-img), vm_actions with
- *          vm_snapshots, vm_media and vm_disks (what the menu does)
+ *          vm_snapshots, vm_media and vm_disks (what the menu does),
+ *          vm_create (making a VM: `vmplay new` and the wizard), library
+ *          (the user's VMs, trash, duplicate, `vmplay NAME`)
  * player/  player (the window and its loop), vnc (the guest's screen),
  *          render and viewport (drawing and scaling), input and keymap
  *          (keys and pointer), bindings (shortcuts), overlay and
  *          overlay_draw (the menu), menu_bridge (menu <-> vm_actions),
- *          text (fonts), toast (notes), screenshot, desktop (message boxes)
- * cli/     cmd_new, cmd_disk, cmd_snapshot, cmd_check, dryrun, headless */
+ *          text (fonts), toast (notes), screenshot, desktop (message boxes),
+ *          thumbnail (the library's picture of a stopped VM), library with
+ *          library_wizard and library_ui (the library window)
+ * cli/     cmd_new, cmd_disk, cmd_snapshot, cmd_check, cmd_list, dryrun,
+ *          headless */
 #include "base/log.h"
 #include "base/util.h"
 #include "cli/commands.h"

@@ -10,6 +10,7 @@
 
 #include "base/log.h"
 #include "base/path_complete.h"
+#include "base/proc.h"
 #include "base/util.h"
 #include "player/library_ui.h"
 #include "player/library_wizard.h"
@@ -22,6 +23,7 @@
 #include <SDL2/SDL_image.h>
 #include <errno.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -185,7 +187,10 @@ static void refresh_running(struct win *w)
 /* ---- playing ---- */
 
 /* Starts `vmplay FILE` detached (its own session, reparented to init):
- * the VM outlives the library and the library never waits for it. The
+ * the VM outlives the library and the library never waits for it. Not
+ * proc_spawn: its children die with vmplay (PR_SET_PDEATHSIG), which is
+ * right for QEMU and wrong here, where closing the library must leave
+ * every VM running. The child still gets only stdin/out/err. The
  * program is this very one (/proc/self/exe, which works even when the
  * file was replaced since, e.g. by an upgrade), else vmplay from PATH. */
 static bool spawn_player(const char *vm_path, char **error)
@@ -199,6 +204,13 @@ static bool spawn_player(const char *vm_path, char **error)
 	if (pid == 0) {
 		setsid();
 		if (fork() == 0) {
+			/* as proc_spawn does: nothing blocked or ignored (the
+			 * player's stopped screen may call us with its stop
+			 * signals blocked), only fds 0-2 */
+			sigset_t none;
+			sigemptyset(&none);
+			sigprocmask(SIG_SETMASK, &none, NULL);
+			signal(SIGPIPE, SIG_DFL);
 			fds_close_on_exec(3);
 			execl("/proc/self/exe", "vmplay", "--", vm_path,
 			      (char *)NULL);

@@ -773,6 +773,52 @@ bool disk_create(const char *path, enum disk_format format, uint64_t size,
 	return ok;
 }
 
+bool disk_create_linked(const char *path, const char *backing,
+			enum disk_format backing_format, char **error)
+{
+	*error = NULL;
+	if (exists_at_all(path)) {
+		*error = exists_error(path);
+		return false;
+	}
+	if (backing_format == FORMAT_AUTO)
+		backing_format = disk_detect_format(backing);
+	if (backing_format == FORMAT_AUTO) {
+		*error = xasprintf("%s: not an image vmplay knows the format of "
+				   "(qcow2, raw, vdi or vmdk)", backing);
+		return false;
+	}
+	char *tmp = reserve_temp(path, error);
+	if (!tmp)
+		return false;
+	char *abs = path_absolute(backing);
+	struct strv argv = { 0 };
+	strv_push(&argv, "qemu-img");
+	strv_push(&argv, "create");
+	strv_push(&argv, "-q");
+	strv_push(&argv, "-f");
+	strv_push(&argv, "qcow2");
+	strv_push(&argv, "-F");
+	strv_push(&argv, disk_format_name(backing_format));
+	strv_push(&argv, "-b");
+	strv_push(&argv, abs);   /* absolute: the clone may move elsewhere */
+	push_path(&argv, tmp);
+	struct run_result r;
+	run(&argv, NULL, NULL, &r);
+	strv_free(&argv);
+	free(abs);
+	bool ok = r.status == 0;
+	if (!ok) {
+		*error = run_error(&r, "create", path, tmp);
+		unlink(tmp);
+	} else {
+		ok = publish(tmp, path, error);
+	}
+	run_result_free(&r);
+	free(tmp);
+	return ok;
+}
+
 bool disk_resize(const char *path, uint64_t size, bool allow_shrink,
 		 char **error)
 {

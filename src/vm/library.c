@@ -630,34 +630,8 @@ bool library_duplicate(const struct library_entry *e, const char *new_name,
 		char *section = xasprintf("disk.%s", d->name);
 		bool step_ok;
 		if (linked) {
-			enum disk_format fmt = d->format != FORMAT_AUTO
-				? d->format : disk_detect_format(d->file);
-			struct strv argv = { 0 };
-			strv_push(&argv, "qemu-img");
-			strv_push(&argv, "create");
-			strv_push(&argv, "-q");
-			strv_push(&argv, "-f");
-			strv_push(&argv, "qcow2");
-			strv_push(&argv, "-b");
-			strv_push(&argv, d->file);
-			strv_push(&argv, "-F");
-			strv_push(&argv, disk_format_name(fmt == FORMAT_AUTO
-							  ? FORMAT_RAW : fmt));
-			strv_push(&argv, dst);
-			char *cmd = strv_join_quoted(&argv);
-			char *full = xasprintf("%s </dev/null 2>&1", cmd);
-			FILE *p = path_exists(dst) ? NULL : popen(full, "r");
-			char out_text[512] = "";
-			size_t got = p ? fread(out_text, 1, sizeof(out_text) - 1, p)
-				       : 0;
-			out_text[got] = '\0';
-			step_ok = p && pclose(p) == 0;
-			if (!step_ok)
-				*error = xasprintf("%s: qemu-img create failed: %s",
-						   dst, p ? out_text : "it exists");
-			free(full);
-			free(cmd);
-			strv_free(&argv);
+			step_ok = disk_create_linked(dst, d->file, d->format,
+						     error);
 			if (step_ok)
 				ini_edit_set(doc, section, "format", "qcow2");
 		} else {
