@@ -614,8 +614,10 @@ static void draw_list(struct win *w)
 		const char *label = action_labels[a];
 		if (a == ACT_PLAY && e && e->running)
 			label = "Show";
-		w->buttons[a] = ui_button(ui, label, bx, by,
-					  a == ACT_PLAY && e, enabled);
+		/* the default: Play, or New in an empty library */
+		bool is_default = a == ACT_PLAY ? e != NULL
+			: a == ACT_NEW && !w->lib->n;
+		w->buttons[a] = ui_button(ui, label, bx, by, is_default, enabled);
 		bx += w->buttons[a].w + ui->pad;
 	}
 }
@@ -753,7 +755,12 @@ static void list_key(struct win *w, const SDL_KeyboardEvent *k)
 	case SDLK_HOME: move(w, -(int)w->n_shown); break;
 	case SDLK_END: move(w, (int)w->n_shown); break;
 	case SDLK_RETURN:
-	case SDLK_KP_ENTER: play(w); break;
+	case SDLK_KP_ENTER:
+		if (w->lib->n)
+			play(w);
+		else
+			open_wizard(w);   /* what the empty library suggests */
+		break;
 	case SDLK_DELETE: open_remove(w); break;
 	case SDLK_F5: rescan(w); break;
 	case SDLK_BACKSPACE:

@@ -200,6 +200,36 @@ check "a cancelled wizard leaves the file system as it was" test "$(tree)" = "$b
 check "  ... and the library is back" sees back 'Virtual machines'
 
 
+# --- duplicate ------------------------------------------------------------------------
+typed mid
+keys ctrl+d
+check "Ctrl+D offers a duplicate under a new name" sees duplicate 'Duplicate mid.*Full copy'
+keys Return
+check "a full copy is made" wait_file 20 "$VMS/mid-copy/mid-copy.vmplay"
+check "  ... named mid-copy, with its own disk" \
+	test "$(grep -E '^(name|file) =' "$VMS/mid-copy/mid-copy.vmplay" | tr '\n' ' ')" = "name = mid-copy file = mid-copy.qcow2 file = "
+check "  ... a new UUID" test "$(grep '^uuid' "$VMS/mid-copy/mid-copy.vmplay")" != "$(grep '^uuid' "$VMS/mid/mid.vmplay")"
+check "  ... the same disk size" \
+	test "$(img_field "$VMS/mid-copy/mid-copy.qcow2" virtual-size)" = "$(img_field "$VMS/mid/mid.qcow2" virtual-size)"
+keys ctrl+d ctrl+u
+typed midlink
+keys Down Right                             # linked clone
+check "  ... the linked clone option" sees duplicate-linked 'Linked clone'
+keys Return
+check "a linked clone is made" wait_file 20 "$VMS/midlink/midlink.vmplay"
+check "  ... its disk is a qcow2 backed by the original's" \
+	bash -c "qemu-img info -U '$VMS/midlink/midlink.qcow2' | grep -q 'backing file: $VMS/mid'"
+"$VMPLAY" --dry-run midlink >"$TMP/out" 2>&1
+check "  ... and it loads" test $? -eq 0
+keys Escape                                 # clear the filter
+
+keys ctrl+o ctrl+u
+typed "$TMP/nothing-here.vmplay"
+keys Return
+check "Ctrl+O with a path that is no VM file says so" \
+	wait_line 5 "$TMP/library.log" "nothing-here.vmplay: no such VM file"
+keys Escape
+
 # --- remove to the trash ------------------------------------------------------------
 typed zeta
 keys Delete
@@ -241,9 +271,18 @@ check "Ctrl+Q closes the library with status 0" test "${EXIT_STATUS:-none}" = 0
 export HOME=$TMP/empty
 mkdir -p "$HOME"
 alive "$LIB_PID" && kill "$LIB_PID"
-spawn empty "$VMPLAY"
-check "an empty library opens" find_window '^vmplay: library$' 20
+# as the desktop entry starts it: its Exec with no file for %f
+exec_line=$(sed -n 's/^Exec=//p' "$E2E_ROOT/assets/vmplay.desktop" | sed -E 's/ *%[fFuU]//g')
+read -r -a exec_argv <<<"$exec_line"
+check "the desktop entry's Exec is vmplay (%f optional)" test "${exec_argv[0]}" = vmplay
+exec_argv[0]=$VMPLAY
+spawn empty "${exec_argv[@]}"
+check "an empty library opens from the desktop entry's command" \
+	find_window '^vmplay: library$' 20
 sleep 1
 check "  ... and says what to do" sees empty 'No virtual machines.*wizard.*Open file'
+WIN=$(window_by_title '^vmplay: library$')
+keys Return
+check "  ... where Enter opens the wizard" sees empty-enter 'New virtual machine'
 
 finish
