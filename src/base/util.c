@@ -505,3 +505,14 @@ uint64_t hash_fnv1a(const char *s)
 	}
 	return h;
 }
+
+char *xdg_path(const char *var, const char *home_default, const char *rest)
+{
+	const char *dir = getenv(var);
+	if (dir && dir[0] == '/')
+		return xasprintf("%s/%s", dir, rest);
+	const char *home = getenv("HOME");
+	if (!home || !*home)
+		return NULL;
+	return xasprintf("%s/%s/%s", home, home_default, rest);
+}

@@ -49,6 +49,11 @@ char *path_absolute(const char *path);  /* against the cwd; no symlink resolutio
 char *path_which(const char *name);
 bool path_exists(const char *path);
 bool path_is_dir(const char *path);
+/* A path in one of the user's XDG base folders: $VAR/rest when the
+ * variable holds an absolute path (the specification ignores relative
+ * ones), else $HOME/home_default/rest; NULL without either. Example:
+ * xdg_path("XDG_CACHE_HOME", ".cache", "vmplay/x.png"). Caller frees. */
+char *xdg_path(const char *var, const char *home_default, const char *rest);
 /* mkdir -p with the given mode for the folders it creates. */
 bool mkdir_p(const char *path, unsigned mode);
 

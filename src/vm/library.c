@@ -86,13 +86,10 @@ char *library_thumbnail_path(const char *vm_path)
 		real = path_absolute(vm_path);
 	unsigned long long h = (unsigned long long)hash_fnv1a(real);
 	free(real);
-	const char *cache = getenv("XDG_CACHE_HOME");
-	if (cache && cache[0] == '/')
-		return xasprintf("%s/vmplay/thumbnails/%016llx.png", cache, h);
-	const char *home = getenv("HOME");
-	if (!home || !*home)
-		return NULL;
-	return xasprintf("%s/.cache/vmplay/thumbnails/%016llx.png", home, h);
+	char *rest = xasprintf("vmplay/thumbnails/%016llx.png", h);
+	char *path = xdg_path("XDG_CACHE_HOME", ".cache", rest);
+	free(rest);
+	return path;
 }
 
 /* ---- reading one entry ---- */
@@ -358,11 +355,7 @@ char *library_remove_summary(const struct library_entry *e)
 
 static char *trash_dir(void)
 {
-	const char *data = getenv("XDG_DATA_HOME");
-	if (data && data[0] == '/')
-		return path_join(data, "Trash");
-	const char *home = getenv("HOME");
-	return home && *home ? xasprintf("%s/.local/share/Trash", home) : NULL;
+	return xdg_path("XDG_DATA_HOME", ".local/share", "Trash");
 }
 
 /* The trash specification's Path: the absolute path with every byte
