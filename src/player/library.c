@@ -212,6 +212,10 @@ static bool spawn_player(const char *vm_path, char **error)
 			sigprocmask(SIG_SETMASK, &none, NULL);
 			signal(SIGPIPE, SIG_DFL);
 			fds_close_on_exec(3);
+			/* its errors (a missing disk...) in a window, not only
+			 * on the terminal the library may have been started
+			 * from (desktop.h) */
+			setenv("VMPLAY_MESSAGE_BOX", "1", 1);
 			execl("/proc/self/exe", "vmplay", "--", vm_path,
 			      (char *)NULL);
 			execlp("vmplay", "vmplay", "--", vm_path, (char *)NULL);
