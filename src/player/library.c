@@ -12,6 +12,7 @@
 #include "base/path_complete.h"
 #include "base/proc.h"
 #include "base/util.h"
+#include "player/desktop.h"
 #include "player/library_ui.h"
 #include "player/library_wizard.h"
 #include "player/text.h"
@@ -1027,6 +1028,12 @@ static void loop(struct win *w)
 
 int library_run(void)
 {
+	/* SDL would otherwise fall back to a driver nobody sees (offscreen)
+	 * and the library would wait for clicks that never come; a driver
+	 * asked for by name is taken at its word (tests use offscreen) */
+	const char *driver = getenv("SDL_VIDEODRIVER");
+	if (!desktop_has_display() && !(driver && *driver))
+		return LIBRARY_NO_DISPLAY;
 	/* the lock of "the library" is the instance lock of ~/.VM itself */
 	char *home = library_home();
 	struct instance *self = NULL;
@@ -1046,8 +1053,10 @@ int library_run(void)
 	}
 	free(home);
 	SDL_SetHint(SDL_HINT_VIDEO_X11_NET_WM_BYPASS_COMPOSITOR, "0");
-	if (SDL_InitSubSystem(SDL_INIT_VIDEO) != 0) {
+	if (SDL_InitSubSystem(SDL_INIT_VIDEO) != 0 ||
+	    (!(driver && *driver) && !desktop_driver_is_visible())) {
 		log_debug("no window: %s", SDL_GetError());
+		SDL_QuitSubSystem(SDL_INIT_VIDEO);
 		instance_release(self);
 		return LIBRARY_NO_DISPLAY;
 	}

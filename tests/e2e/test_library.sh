@@ -71,6 +71,10 @@ VMPLAY_MESSAGE_BOX=0 "$VMPLAY" --dry-run Alpha >"$TMP/out" 2>&1
 check "a file named like a VM is read as a file" test $? -ne 0
 rm -f "$TMP/Alpha"
 
+(unset DISPLAY WAYLAND_DISPLAY SDL_VIDEODRIVER; exec "$VMPLAY") >"$TMP/out" 2>&1
+check "without a display, vmplay without a file prints its usage (exit 2)" \
+	bash -c "[ $? -eq 2 ] && grep -q 'no display for the library window' '$TMP/out' && grep -q '^Usage:' '$TMP/out'"
+
 # --- the window -------------------------------------------------------------------
 missing=$(have_tools) || { skip "library window" "no $missing"; finish; }
 command -v tesseract >/dev/null || { skip "library window" "no tesseract"; finish; }
