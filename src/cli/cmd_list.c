@@ -69,9 +69,14 @@ int cmd_list(int argc, char **argv)
 			format_size(e->disk_bytes, disk, sizeof(disk));
 			snprintf(cpus, sizeof(cpus), "%d", e->cpus);
 		}
+		const char *disk_col = e->missing_disks ? "missing"
+				       : e->n_disks || e->problem ? disk : "none";
 		printf("%-*s  %-16s  %6s  %4s  %6s  %s\n", name_w, e->name, state,
-		       mem, cpus, e->n_disks || e->problem ? disk : "none",
-		       e->path);
+		       mem, cpus, disk_col, e->path);
+		if (e->missing_disks)
+			fprintf(stderr, "vmplay list: %s: %zu of its disks %s "
+				"missing\n", e->name, e->missing_disks,
+				e->missing_disks == 1 ? "is" : "are");
 		if (e->problem)
 			fprintf(stderr, "vmplay list: %s: %s\n", e->name,
 				e->problem);

@@ -530,9 +530,11 @@ static void draw_entry(struct win *w, const struct library_entry *e,
 			e->cpus == 1 ? "" : "s",
 			e->n_disks ? format_size(e->disk_bytes, disk, sizeof(disk))
 				   : "no disk");
-		char *line = e->n_disks ? xasprintf("%s disk", facts)
-					: xstrdup(facts);
-		ui_text(ui, false, line, x, y, max_w, UI_TEXT);
+		char *line = e->missing_disks
+			? xasprintf("%s disk (%zu missing)", facts, e->missing_disks)
+			: e->n_disks ? xasprintf("%s disk", facts) : xstrdup(facts);
+		ui_text(ui, false, line, x, y, max_w,
+			e->missing_disks ? UI_ERROR : UI_TEXT);
 		free(line);
 		free(facts);
 	}

@@ -22,7 +22,11 @@
  * status (0), or LIBRARY_NO_DISPLAY. May be called with SDL's video
  * already initialised (the player's stopped screen, "Library"): it takes
  * its own reference (SDL_InitSubSystem) and gives it back. When another
- * library window is open already, raises that one and returns 0. */
+ * library window is open already, raises that one and returns 0.
+ * A player calling it should release its VM's instance first
+ * (instance_release): the library plays that VM again by starting a new
+ * vmplay, which would otherwise find the VM taken by a process that is
+ * busy in here and cannot raise its window. */
 int library_run(void);
 
 #endif

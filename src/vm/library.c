@@ -136,8 +136,11 @@ static void entry_read(struct library_entry *e, const char *path, bool in_home)
 		e->memory = cfg->memory;
 		e->cpus = cfg->cpus;
 		e->n_disks = cfg->n_disks;
-		for (size_t i = 0; i < cfg->n_disks; i++)
+		for (size_t i = 0; i < cfg->n_disks; i++) {
+			if (!path_exists(cfg->disks[i].file))
+				e->missing_disks++;
 			e->disk_bytes += disk_virtual_size(cfg->disks[i].file);
+		}
 		config_destroy(cfg);
 	} else {
 		e->name = path_basename(e->path);

@@ -30,6 +30,7 @@ struct library_entry {
 	uint64_t memory;
 	int cpus;
 	size_t n_disks;
+	size_t missing_disks;  /* disks whose file does not exist */
 	uint64_t disk_bytes;   /* total virtual size of its disks */
 	char *thumbnail;   /* cached picture of its last screen, or NULL */
 };
