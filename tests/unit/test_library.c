@@ -97,8 +97,15 @@ static void test_scan_order_and_recent(void)
 		CHECK_CONTAINS(lib->notes.v[0], "gone.vmplay is gone");
 	library_destroy(lib);
 	/* the vanished file was dropped: no second note */
+	char *disk = xasprintf("%s/.VM/mid/mid.qcow2", home);
+	unlink(disk);
+	free(disk);
 	lib = library_scan();
 	CHECK_INT(lib->notes.n, 0);
+	if (lib->n == 5) {
+		CHECK_INT(lib->entries[3].missing_disks, 1);
+		CHECK_INT(lib->entries[0].missing_disks, 0);
+	}
 	library_destroy(lib);
 	free(other);
 	free(broken);
