@@ -23,7 +23,7 @@
  *          overlay_draw (the menu), menu_bridge (menu <-> vm_actions),
  *          text (fonts), toast (notes), screenshot, desktop (message boxes),
  *          thumbnail (the library's picture of a stopped VM), library with
- *          library_wizard and library_ui (the library window)
+ *          library_wizard, library_draw and library_ui (the library window)
  * cli/     cmd_new, cmd_disk, cmd_snapshot, cmd_check, cmd_list, dryrun,
  *          headless */
 #include "base/log.h"
