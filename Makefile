@@ -78,7 +78,7 @@ demo:
 	$(BUILD)/vmplay configs/demo.vmplay
 
 # Installed files, source -> destination below $(DESTDIR).
-INSTALL_DATA = \
+INSTALL_DATA = $(MO_INSTALL) \
 	assets/vmplay.desktop:$(DATADIR)/applications/vmplay.desktop \
 	assets/vmplay-mime.xml:$(DATADIR)/mime/packages/vmplay.xml \
 	assets/icons/vmplay.svg:$(DATADIR)/icons/hicolor/scalable/apps/vmplay.svg \

@@ -15,17 +15,22 @@
  *          and kiosk (kiosk mode's restarts and policy), instance (one
  *          vmplay per VM file), disk (qemu-img), vm_actions with
  *          vm_snapshots, vm_media and vm_disks (what the menu does),
+ *          offline_snapshots (snapshots of a VM that is off, for
+ *          `vmplay snapshot` and the stopped window), settings (the
+ *          settings a person changes and their checked writer),
  *          vm_create (making a VM: `vmplay new` and the wizard), library
  *          (the user's VMs, trash, duplicate, `vmplay NAME`)
  * player/  player (the window and its loop), vnc (the guest's screen),
  *          render and viewport (drawing and scaling), input and keymap
  *          (keys and pointer), bindings (shortcuts), overlay and
  *          overlay_draw (the menu), menu_bridge (menu <-> vm_actions),
+ *          settings_menu (the Settings pages <-> vm/settings),
  *          text (fonts), toast (notes), screenshot, desktop (message boxes),
  *          thumbnail (the library's picture of a stopped VM), library with
  *          library_wizard, library_draw and library_ui (the library window)
- * cli/     cmd_new, cmd_disk, cmd_snapshot, cmd_check, cmd_list, dryrun,
- *          headless */
+ * cli/     cmd_new, cmd_disk, cmd_snapshot, cmd_check, cmd_set (set and
+ *          get), cmd_list, dryrun, headless */
+#include "base/i18n.h"
 #include "base/log.h"
 #include "base/util.h"
 #include "cli/commands.h"
@@ -36,6 +41,7 @@
 #include "vm/config.h"
 #include "vm/instance.h"
 #include "vm/library.h"
+#include "vm/settings.h"
 #include "vm/supervisor.h"
 #include "vm/trust.h"
 
@@ -55,6 +61,8 @@ static const struct {
 	{ "disk", cmd_disk, "create, inspect, resize and convert disk images" },
 	{ "snapshot", cmd_snapshot, "list, take, restore, delete snapshots (VM off)" },
 	{ "check", cmd_check, "check QEMU, qemu-img, KVM, audio and video" },
+	{ "set", cmd_set, "change settings of a VM file (SECTION.KEY=VALUE)" },
+	{ "get", cmd_get, "print settings of a VM file" },
 	{ "list", cmd_list, "print the VM library (name, state, memory, disk)" },
 };
 
@@ -75,6 +83,9 @@ static void usage(FILE *out)
 	      "                     Ctrl+C asks the guest to shut down, a second\n"
 	      "                     Ctrl+C stops QEMU\n"
 	      "  -f, --fullscreen   start full-screen\n"
+	      "      --exit-on-poweroff\n"
+	      "                     close the window when the guest powers off\n"
+	      "                     (by default it stays, stopped, with Run)\n"
 	      "      --kiosk        kiosk mode (see vmplay(1))\n"
 	      "      --trust        allow [qemu] args and other host-reaching settings\n"
 	      "      --keys         print the keyboard shortcuts in effect (for\n"
@@ -101,7 +112,7 @@ static int prepare_play(struct vm_config *cfg, struct play_options *opts,
 			bool window)
 {
 	char *msg = NULL;
-	char *title = xasprintf("vmplay: cannot play %s", cfg->name);
+	char *title = xasprintf(_("vmplay: cannot play %s"), cfg->name);
 	int status = 1;
 	switch (instance_claim(cfg->path, window ? INSTANCE_WINDOW
 						 : INSTANCE_HEADLESS,
@@ -130,15 +141,28 @@ out:
 	return status;
 }
 
+/* The [keys] values are the player's to parse (bindings.c): the settings
+ * writer checks them through here, so that `vmplay set` and the Settings
+ * page refuse a key the window would refuse. */
+static bool check_bindings(const struct vm_config *cfg, char **error)
+{
+	struct bindings *b = bindings_load(cfg, error);
+	bindings_destroy(b);
+	return b != NULL;
+}
+
 int main(int argc, char **argv)
 {
+	i18n_init();
+	settings_set_extra_check(check_bindings);
 	if (argc > 1) {
 		for (size_t i = 0; i < ARRAY_SIZE(subcommands); i++)
 			if (strcmp(argv[1], subcommands[i].name) == 0)
 				return subcommands[i].run(argc - 1, argv + 1);
 	}
 
-	enum { OPT_HEADLESS = 256, OPT_KIOSK, OPT_TRUST, OPT_KEYS };
+	enum { OPT_HEADLESS = 256, OPT_KIOSK, OPT_TRUST, OPT_KEYS,
+	       OPT_EXIT_ON_POWEROFF };
 	static const struct option options[] = {
 		{ "dry-run", no_argument, NULL, 'n' },
 		{ "headless", no_argument, NULL, OPT_HEADLESS },
@@ -146,13 +170,15 @@ int main(int argc, char **argv)
 		{ "kiosk", no_argument, NULL, OPT_KIOSK },
 		{ "trust", no_argument, NULL, OPT_TRUST },
 		{ "keys", no_argument, NULL, OPT_KEYS },
+		{ "exit-on-poweroff", no_argument, NULL, OPT_EXIT_ON_POWEROFF },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	enum play_mode mode = MODE_PLAY;
-	struct play_options opts = { 0 };
+	/* this build has the library window: the stopped screen offers it */
+	struct play_options opts = { .library = true };
 	int c;
 	while ((c = getopt_long(argc, argv, "nfvhV", options, NULL)) != -1) {
 		switch (c) {
@@ -162,6 +188,7 @@ int main(int argc, char **argv)
 		case OPT_KIOSK: opts.kiosk = true; break;
 		case OPT_TRUST: opts.trust = true; break;
 		case OPT_KEYS: mode = MODE_KEYS; break;
+		case OPT_EXIT_ON_POWEROFF: opts.exit_on_poweroff = true; break;
 		case 'v': log_set_level(LOG_DEBUG); break;
 		case 'h': usage(stdout); return 0;
 		case 'V': printf("vmplay %s\n", VMPLAY_VERSION); return 0;
@@ -202,7 +229,8 @@ int main(int argc, char **argv)
 	struct vm_config *cfg = config_load(opts.file, &error);
 	if (!cfg) {
 		char *base = path_basename(opts.file);
-		char *title = xasprintf("vmplay: cannot play %s", base);
+		/* TRANSLATORS: a window title; %s is the VM file's name. */
+		char *title = xasprintf(_("vmplay: cannot play %s"), base);
 		desktop_show_error(title, error);
 		free(title);
 		free(base);

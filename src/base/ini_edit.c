@@ -313,6 +313,29 @@ bool ini_edit_set(struct ini_doc *doc, const char *section, const char *key,
 	return true;
 }
 
+char *ini_edit_get(const struct ini_doc *doc, const char *section,
+		   const char *key, int *line)
+{
+	struct ini_line l;
+	for (size_t i = find_section(doc, section) + 1; i < doc->n; i++) {
+		lex(doc, i, &l);
+		if (l.kind == INI_SECTION)
+			break;
+		if (l.kind != INI_KEY || !name_is(&l, key))
+			continue;
+		if (line)
+			*line = (int)i + 1;
+		const char *v = l.value;
+		size_t n = l.value_len;
+		if (n >= 2 && (v[0] == '"' || v[0] == '\'') && v[n - 1] == v[0]) {
+			v++;
+			n -= 2;
+		}
+		return xstrndup(v, n);
+	}
+	return NULL;
+}
+
 bool ini_edit_remove(struct ini_doc *doc, const char *section, const char *key)
 {
 	size_t head = find_section(doc, section);

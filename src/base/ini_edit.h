@@ -68,6 +68,12 @@ void ini_edit_destroy(struct ini_doc *doc);   /* accepts NULL */
  * or needing quotes while holding both quote characters. */
 bool ini_edit_set(struct ini_doc *doc, const char *section, const char *key,
 		  const char *value);
+/* The value of the first "key = ..." line of key in section, as the
+ * reader takes it (blanks and comment gone; a value in quotes without
+ * them), malloc'd; NULL when there is none. *line (if given) gets its
+ * line number, from 1. */
+char *ini_edit_get(const struct ini_doc *doc, const char *section,
+		   const char *key, int *line);
 /* Removes every "key = ..." line of key in section; false if there was none. */
 bool ini_edit_remove(struct ini_doc *doc, const char *section, const char *key);
 /* Adds "[section]" at the end (after a blank line); false if it exists. */

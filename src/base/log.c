@@ -1,5 +1,7 @@
 #include "base/log.h"
 
+#include "base/i18n.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,9 +34,12 @@ enum log_level log_get_level(void)
 
 void log_vmsg(enum log_level level, const char *fmt, va_list ap)
 {
+	/* Debug lines are for developers and stay in English. */
 	static const char *const prefix[] = {
-		[LOG_ERROR] = "error: ",
-		[LOG_WARN] = "warning: ",
+		/* TRANSLATORS: starts an error line: "vmplay: error: ..." */
+		[LOG_ERROR] = N_("error: "),
+		/* TRANSLATORS: starts a warning line: "vmplay: warning: ..." */
+		[LOG_WARN] = N_("warning: "),
 		[LOG_INFO] = "",
 		[LOG_DEBUG] = "debug: ",
 	};
@@ -47,7 +52,10 @@ void log_vmsg(enum log_level level, const char *fmt, va_list ap)
 	}
 	if (level > current_level)
 		return;
-	fprintf(stderr, "vmplay: %s", prefix[level]);
+	const char *word = prefix[level];
+	if (level == LOG_ERROR || level == LOG_WARN)
+		word = _(word);
+	fprintf(stderr, "vmplay: %s", word);
 	vfprintf(stderr, fmt, ap);
 	fputc('\n', stderr);
 }

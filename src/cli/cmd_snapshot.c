@@ -1,22 +1,18 @@
 /* vmplay snapshot list|take|restore|delete FILE.vmplay [NAME]: internal
- * snapshots of a VM's qcow2 disks while the VM is off, through qemu-img.
- * (While it runs, the player takes snapshots of RAM and disks over QMP.)
- *
- * Every writable disk takes part: a snapshot is taken on all of them or,
- * if one fails, removed again from those that took it. Read-only disks
- * never change, so they are left out. A running VM holds its images'
- * locks, which makes every action here fail with "in use by a running VM"
- * before anything changes. */
+ * snapshots of a VM's qcow2 disks while the VM is off, through qemu-img
+ * (vm/offline_snapshots.c, which says how; the stopped player uses the
+ * same). While it runs, the player takes snapshots of RAM and disks over
+ * QMP. */
 #include "cli/commands.h"
 
 #include "base/util.h"
 #include "vm/config.h"
 #include "vm/disk.h"
+#include "vm/offline_snapshots.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 static const char usage_text[] =
 	"Usage: vmplay snapshot list FILE.vmplay\n"
@@ -31,34 +27,32 @@ static const char usage_text[] =
 	"restore puts every disk back to the snapshot; the VM then boots from\n"
 	"there. While the VM runs, use the player's menu (ctrl+alt+m) instead.\n";
 
-/* One writable disk of the VM with its image's info. */
-struct snap_disk {
-	const struct vm_disk *disk;
-	struct disk_info *info;
-};
-
+/* The VM file and its disks' images (vm/offline_snapshots.c does the
+ * work, shared with the stopped player's Snapshots page). */
 struct snap_vm {
 	struct vm_config *cfg;
-	struct snap_disk *disks;
-	size_t n;
+	struct offline_snaps *snaps;
 };
 
 static void snap_vm_free(struct snap_vm *vm)
 {
-	for (size_t i = 0; i < vm->n; i++)
-		disk_info_destroy(vm->disks[i].info);
-	free(vm->disks);
+	offline_snaps_close(vm->snaps);
 	config_destroy(vm->cfg);
 }
 
+/* Prints a module's error lines, each as "vmplay snapshot: LINE". */
 static void fail(const char *msg)
 {
-	fprintf(stderr, "vmplay snapshot: %s\n", msg);
+	const char *p = msg;
+	while (*p) {
+		size_t n = strcspn(p, "\n");
+		fprintf(stderr, "vmplay snapshot: %.*s\n", (int)n, p);
+		p += n;
+		if (*p)
+			p++;
+	}
 }
 
-/* Loads the VM file and reads every writable disk's image (which also
- * proves no VM holds it). all_qcow2: refuse a disk that cannot hold
- * snapshots, naming it. */
 static bool snap_vm_load(struct snap_vm *vm, const char *file, bool all_qcow2)
 {
 	memset(vm, 0, sizeof(*vm));
@@ -69,46 +63,13 @@ static bool snap_vm_load(struct snap_vm *vm, const char *file, bool all_qcow2)
 		free(error);
 		return false;
 	}
-	vm->disks = xcalloc(vm->cfg->n_disks + 1, sizeof(*vm->disks));
-	for (size_t i = 0; i < vm->cfg->n_disks; i++) {
-		const struct vm_disk *d = &vm->cfg->disks[i];
-		if (d->readonly)
-			continue;
-		struct disk_info *info = disk_info(d->file, DISK_INFO_DEFAULT, &error);
-		if (!info) {
-			fprintf(stderr, "vmplay snapshot: disk '%s': %s\n",
-				d->name, error);
-			free(error);
-			return false;
-		}
-		vm->disks[vm->n].disk = d;
-		vm->disks[vm->n].info = info;
-		vm->n++;
-		if (all_qcow2 && !disk_format_has_snapshots(info->format)) {
-			fprintf(stderr, "vmplay snapshot: %s: disk '%s' (%s) is "
-				"a %s image, which cannot hold snapshots; only "
-				"qcow2 can ('vmplay disk convert' makes a qcow2 "
-				"copy)\n", vm->cfg->path, d->name, d->file,
-				info->format_name);
-			return false;
-		}
-	}
-	if (vm->n == 0) {
-		fprintf(stderr, "vmplay snapshot: %s has no writable disk to "
-			"snapshot\n", vm->cfg->path);
+	vm->snaps = offline_snaps_open(vm->cfg, all_qcow2, &error);
+	if (!vm->snaps) {
+		fail(error);
+		free(error);
 		return false;
 	}
 	return true;
-}
-
-/* Why no disk may take a snapshot called name (a snapshot so named or
- * numbered), or NULL. Caller frees. */
-static char *name_taken(const struct snap_vm *vm, const char *name)
-{
-	char *why = NULL;
-	for (size_t i = 0; i < vm->n && !why; i++)
-		why = disk_info_name_taken(vm->disks[i].info, name);
-	return why;
 }
 
 static void print_table(const struct disk_info *info)
@@ -123,104 +84,53 @@ static void print_table(const struct disk_info *info)
 static int snapshot_list(struct snap_vm *vm, const char *name)
 {
 	(void)name;
-	for (size_t i = 0; i < vm->n; i++) {
-		const struct snap_disk *d = &vm->disks[i];
-		printf("disk '%s' (%s, %s):\n", d->disk->name, d->disk->file,
-		       d->info->format_name);
-		if (disk_format_has_snapshots(d->info->format))
-			print_table(d->info);
+	for (size_t i = 0; i < offline_snaps_count(vm->snaps); i++) {
+		const struct vm_disk *d = offline_snaps_disk(vm->snaps, i);
+		const struct disk_info *info = offline_snaps_info(vm->snaps, i);
+		printf("disk '%s' (%s, %s):\n", d->name, d->file,
+		       info->format_name);
+		if (disk_format_has_snapshots(info->format))
+			print_table(info);
 		else
 			printf("  (a %s image cannot hold snapshots)\n",
-			       d->info->format_name);
+			       info->format_name);
 	}
 	return 0;
 }
 
 static int snapshot_take(struct snap_vm *vm, const char *name)
 {
-	char auto_name[64];
-	if (!name) {
-		/* By date and time; a second snapshot in the same second
-		 * gets a suffix rather than reusing the name. */
-		time_t t = time(NULL);
-		struct tm tm;
-		localtime_r(&t, &tm);
-		char base[40];
-		strftime(base, sizeof(base), "%Y-%m-%d %H:%M:%S", &tm);
-		snprintf(auto_name, sizeof(auto_name), "%s", base);
-		char *why;
-		for (int n = 2; (why = name_taken(vm, auto_name)); n++) {
-			free(why);
-			snprintf(auto_name, sizeof(auto_name), "%s-%d", base, n);
-		}
-		name = auto_name;
-	}
-	if (!*name) {
+	if (name && !*name) {
 		fail("a snapshot name must not be empty");
 		return 2;
 	}
-	char *why = name_taken(vm, name);
-	if (why) {
-		fail(why);
-		free(why);
-		return 1;
-	}
+	char *auto_name = name ? NULL : offline_snaps_auto_name(vm->snaps);
+	if (!name)
+		name = auto_name;
 	uint64_t start = now_ms();
-	for (size_t i = 0; i < vm->n; i++) {
-		char *error = NULL;
-		if (disk_snapshot_create(vm->disks[i].disk->file, name, &error))
-			continue;
-		fprintf(stderr, "vmplay snapshot: disk '%s': %s\n",
-			vm->disks[i].disk->name, error);
-		free(error);
-		/* All or nothing: take it back from the disks that have it. */
-		for (size_t j = 0; j < i; j++) {
-			if (!disk_snapshot_delete(vm->disks[j].disk->file, name,
-						  &error)) {
-				fprintf(stderr, "vmplay snapshot: disk '%s': %s\n",
-					vm->disks[j].disk->name, error);
-				free(error);
-			}
-		}
-		return 1;
+	char *error = NULL;
+	int status = 0;
+	if (offline_snaps_take(vm->snaps, name, &error)) {
+		size_t n = offline_snaps_count(vm->snaps);
+		printf("snapshot '%s' taken in %.1f s (%zu disk%s)\n", name,
+		       (double)(now_ms() - start) / 1000.0, n, n == 1 ? "" : "s");
+	} else {
+		fail(error);
+		status = 1;
 	}
-	printf("snapshot '%s' taken in %.1f s (%zu disk%s)\n", name,
-	       (double)(now_ms() - start) / 1000.0, vm->n, vm->n == 1 ? "" : "s");
-	return 0;
-}
-
-/* Every disk must have the snapshot, else nothing changes. */
-static bool all_have(const struct snap_vm *vm, const char *name)
-{
-	bool ok = true;
-	for (size_t i = 0; i < vm->n; i++) {
-		if (disk_info_find_snapshot(vm->disks[i].info, name))
-			continue;
-		fprintf(stderr, "vmplay snapshot: disk '%s' (%s) has no snapshot "
-			"named '%s' ('vmplay snapshot list %s' shows them)\n",
-			vm->disks[i].disk->name, vm->disks[i].disk->file, name,
-			vm->cfg->path);
-		ok = false;
-	}
-	return ok;
+	free(error);
+	free(auto_name);
+	return status;
 }
 
 static int snapshot_restore(struct snap_vm *vm, const char *name)
 {
-	if (!all_have(vm, name))
+	bool had_ram;
+	char *error = NULL;
+	if (!offline_snaps_restore(vm->snaps, name, &had_ram, &error)) {
+		fail(error);
+		free(error);
 		return 1;
-	bool had_ram = false;
-	for (size_t i = 0; i < vm->n; i++) {
-		const struct disk_snapshot *s =
-			disk_info_find_snapshot(vm->disks[i].info, name);
-		had_ram |= s->vm_state_size > 0;
-		char *error = NULL;
-		if (!disk_snapshot_apply(vm->disks[i].disk->file, name, &error)) {
-			fprintf(stderr, "vmplay snapshot: disk '%s': %s\n",
-				vm->disks[i].disk->name, error);
-			free(error);
-			return 1;
-		}
 	}
 	printf("restored snapshot '%s'\n", name);
 	if (had_ram)
@@ -231,30 +141,14 @@ static int snapshot_restore(struct snap_vm *vm, const char *name)
 
 static int snapshot_delete(struct snap_vm *vm, const char *name)
 {
-	size_t found = 0;
-	for (size_t i = 0; i < vm->n; i++)
-		found += disk_info_find_snapshot(vm->disks[i].info, name) != NULL;
-	if (!found) {
-		fprintf(stderr, "vmplay snapshot: %s has no snapshot named '%s' "
-			"('vmplay snapshot list %s' shows them)\n",
-			vm->cfg->path, name, vm->cfg->path);
+	char *error = NULL;
+	if (!offline_snaps_delete(vm->snaps, name, &error)) {
+		fail(error);
+		free(error);
 		return 1;
 	}
-	int status = 0;
-	for (size_t i = 0; i < vm->n; i++) {
-		if (!disk_info_find_snapshot(vm->disks[i].info, name))
-			continue;
-		char *error = NULL;
-		if (!disk_snapshot_delete(vm->disks[i].disk->file, name, &error)) {
-			fprintf(stderr, "vmplay snapshot: disk '%s': %s\n",
-				vm->disks[i].disk->name, error);
-			free(error);
-			status = 1;
-		}
-	}
-	if (!status)
-		printf("deleted snapshot '%s'\n", name);
-	return status;
+	printf("deleted snapshot '%s'\n", name);
+	return 0;
 }
 
 static const struct {

@@ -40,6 +40,11 @@ static const char *const action_names[MENU_ACTION_COUNT] = {
 	[MENU_SEND_KEYS] = "send-keys",
 	[MENU_SCREENSHOT] = "screenshot",
 	[MENU_QUIT] = "quit",
+	[MENU_RUN] = "run",
+	[MENU_CLOSE] = "close",
+	[MENU_LIBRARY] = "library",
+	[MENU_SETTINGS_LIST] = "settings-list",
+	[MENU_SETTING_SET] = "setting-set",
 };
 
 const char *menu_action_name(enum menu_action a)
@@ -72,6 +77,7 @@ static void item_free(struct item *it)
 	free(it->label);
 	free(it->detail);
 	free(it->arg);
+	free(it->arg2);
 	memset(it, 0, sizeof(*it));
 }
 
@@ -81,6 +87,7 @@ static void item_copy(struct item *dst, const struct item *src)
 	dst->label = xstrdup(src->label);
 	dst->detail = xstrdup(src->detail);
 	dst->arg = xstrdup(src->arg);
+	dst->arg2 = xstrdup(src->arg2);
 }
 
 static void page_clear_items(struct page *p)
@@ -171,8 +178,24 @@ void overlay_format_uptime(uint64_t ms, char *buf, size_t len)
 		snprintf(buf, len, "up %u:%02u:%02u", h, m, sec);
 }
 
+/* The VM is off and the window stays: what can be done now. */
+static void build_stopped(struct overlay *ov, struct page *p)
+{
+	add_action(p, "Run", MENU_RUN)->detail = xstrdup("Enter");
+	add_page(p, "Settings", PAGE_SETTINGS, NULL);
+	add_page(p, "Disks", PAGE_DISKS, NULL);
+	add_page(p, "Snapshots", PAGE_SNAPSHOTS, NULL);
+	if (ov->library)
+		add_action(p, "Library", MENU_LIBRARY);
+	add_action(p, "Close", MENU_CLOSE);
+}
+
 static void build_main(struct overlay *ov, struct page *p)
 {
+	if (ov->stopped) {
+		build_stopped(ov, p);
+		return;
+	}
 	bool on = ov->running;
 	struct item *it = add_action(p, ov->paused ? "Resume" : "Pause", MENU_PAUSE);
 	it->disabled = !on;
@@ -191,15 +214,18 @@ static void build_main(struct overlay *ov, struct page *p)
 	add_page(p, "Disks", PAGE_DISKS, NULL);
 	add_page(p, "View", PAGE_VIEW, NULL);
 	add_page(p, "Keyboard", PAGE_KEYBOARD, NULL)->disabled = !on;
+	add_page(p, "Settings", PAGE_SETTINGS, NULL);
 	add_action(p, "Screenshot", MENU_SCREENSHOT);
 	add_action(p, "Quit", MENU_QUIT)->confirm = true;
 }
 
 static void build_snapshots(struct overlay *ov, struct page *p)
 {
-	add_action(p, "Take snapshot now", MENU_SNAPSHOT_TAKE)->disabled = !ov->running;
+	/* A stopped VM's snapshots change through qemu-img. */
+	bool usable = ov->running || ov->stopped;
+	add_action(p, "Take snapshot now", MENU_SNAPSHOT_TAKE)->disabled = !usable;
 	add_page(p, "Take snapshot named…", PAGE_SNAPSHOT_NAMED, NULL)->disabled =
-		!ov->running;
+		!usable;
 	if (!ov->snapshots_known) {
 		add(p, IT_TEXT, "Loading the snapshot list…");
 		return;
@@ -246,11 +272,11 @@ static void build_snapshot_one(struct overlay *ov, struct page *p)
 	struct item *it = add_action(p, "Restore", MENU_SNAPSHOT_RESTORE);
 	it->arg = xstrdup(s->name);
 	it->confirm = true;
-	it->disabled = !ov->running;
+	it->disabled = !ov->running && !ov->stopped;
 	it = add_action(p, "Delete", MENU_SNAPSHOT_DELETE);
 	it->arg = xstrdup(s->name);
 	it->confirm = true;
-	it->disabled = !ov->running;
+	it->disabled = !ov->running && !ov->stopped;
 }
 
 static void build_snapshot_named(struct overlay *ov, struct page *p)
@@ -278,12 +304,8 @@ static void add_path_choice(struct page *p, const char *path)
 	free(base);
 }
 
-static void build_media_insert(struct overlay *ov, struct page *p)
+static void add_candidates(struct page *p, struct field *f)
 {
-	add(p, IT_FIELD, "Path")->field = 0;
-	struct field *f = &p->fields[0];
-	if (f->error)
-		add(p, IT_ERROR, f->error);
 	size_t shown = f->candidates.n < MAX_SHOWN_CANDIDATES ? f->candidates.n
 							      : MAX_SHOWN_CANDIDATES;
 	for (size_t i = 0; i < shown; i++)
@@ -294,6 +316,15 @@ static void build_media_insert(struct overlay *ov, struct page *p)
 			 f->candidates.n - shown);
 		add(p, IT_TEXT, more);
 	}
+}
+
+static void build_media_insert(struct overlay *ov, struct page *p)
+{
+	add(p, IT_FIELD, "Path")->field = 0;
+	struct field *f = &p->fields[0];
+	if (f->error)
+		add(p, IT_ERROR, f->error);
+	add_candidates(p, f);
 	if (p->isos.n) {
 		add(p, IT_HEADER, "ISOs in the VM's folder");
 		for (size_t i = 0; i < p->isos.n; i++)
@@ -398,6 +429,120 @@ static void build_view(struct overlay *ov, struct page *p)
 		it->radio = true;
 		it->checked = ov->scale == (enum scale_mode)m;
 	}
+}
+
+/* ---- settings (vm/settings.c decides what is valid; the player writes) ---- */
+
+static void request_simple(struct overlay *ov, enum menu_action a,
+			   const char *arg);
+static void request(struct overlay *ov, const struct item *it);
+static void field_clear_error(struct field *f);
+
+static const struct overlay_setting *find_setting(const struct overlay *ov,
+						  const char *id)
+{
+	for (size_t i = 0; id && i < ov->n_settings; i++)
+		if (!strcmp(ov->settings[i].id, id))
+			return &ov->settings[i];
+	return NULL;
+}
+
+static const char *shown_value(const struct overlay_setting *s)
+{
+	if (*s->value)
+		return s->value;
+	if (!strncmp(s->id, "keys.", 5))
+		return "default";
+	if (!strcmp(s->id, "cdrom.file"))
+		return "empty";
+	return "none";
+}
+
+static void build_settings(struct overlay *ov, struct page *p)
+{
+	if (ov->settings_error) {
+		add(p, IT_TEXT, ov->settings_error);
+		return;
+	}
+	if (!ov->settings_known) {
+		add(p, IT_TEXT, "Reading the VM file…");
+		return;
+	}
+	for (size_t i = 0; i < ov->n_settings; i++) {
+		const struct overlay_setting *s = &ov->settings[i];
+		add_page(p, s->label, PAGE_SETTING_ONE, s->id)->detail =
+			xstrdup(shown_value(s));
+	}
+	if (ov->running)
+		add(p, IT_TEXT, "The VM reads these when it starts: changes "
+			       "apply at the next start.");
+}
+
+static void build_setting_one(struct overlay *ov, struct page *p)
+{
+	const struct overlay_setting *s = find_setting(ov, p->arg);
+	if (!s) {
+		add(p, IT_TEXT, ov->settings_error ? ov->settings_error
+						   : "Reading the VM file…");
+		add(p, IT_BACK, "Back");
+		return;
+	}
+	if (s->kind == SETTING_CHOICE || s->kind == SETTING_BOOL) {
+		for (size_t i = 0; s->choices && s->choices[i]; i++) {
+			struct item *it = add_action(p, s->choices[i], MENU_SETTING_SET);
+			it->arg = xstrdup(s->id);
+			it->arg2 = xstrdup(s->choices[i]);
+			it->radio = true;
+			it->checked = !strcmp(s->value, s->choices[i]);
+			it->keep_open = true;
+		}
+	} else {
+		add(p, IT_FIELD, "Value")->field = 0;
+		if (p->fields[0].error)
+			add(p, IT_ERROR, p->fields[0].error);
+		add_candidates(p, &p->fields[0]);
+		add(p, IT_SUBMIT, "Save");
+	}
+	if (s->hint)
+		add(p, IT_TEXT, s->hint);
+	struct item *it = add_action(p, "Use the default", MENU_SETTING_SET);
+	it->arg = xstrdup(s->id);
+	it->keep_open = true;
+	if (ov->running)
+		add(p, IT_TEXT, "The VM is running: a change applies at its next start.");
+}
+
+static void enter_settings(struct overlay *ov, struct page *p)
+{
+	(void)p;
+	request_simple(ov, MENU_SETTINGS_LIST, NULL);
+}
+
+static void enter_setting_one(struct overlay *ov, struct page *p)
+{
+	const struct overlay_setting *s = find_setting(ov, p->arg);
+	if (!s)
+		return;
+	p->fields[0].path = s->kind == SETTING_PATH;
+	field_suggest(&p->fields[0], s->value);
+}
+
+static void submit_setting(struct overlay *ov, struct page *p)
+{
+	struct field *f = &p->fields[0];
+	field_clear_error(f);
+	field_clear_candidates(f);
+	const char *value = f->text;
+	char *resolved = NULL;
+	/* A typed path means what the field's completion showed: "~/x" and
+	 * relative names are resolved like the Insert page does. */
+	if (f->path && *value)
+		value = resolved = path_resolve_typed(value, ov->vm_dir);
+	struct item it = { .kind = IT_ACTION, .action = MENU_SETTING_SET,
+			   .arg = p->arg, .arg2 = (char *)value,
+			   .label = (char *)"Save", .keep_open = true };
+	request(ov, &it);
+	free(resolved);
 }
 
 /* Key combinations for the guest, in press order. */
@@ -506,6 +651,9 @@ static const struct page_def page_defs[PAGE_COUNT] = {
 			       submit_disk_create },
 	[PAGE_VIEW] = { "View", build_view, NULL, NULL },
 	[PAGE_KEYBOARD] = { "Send keys", build_keyboard, NULL, NULL },
+	[PAGE_SETTINGS] = { "Settings", build_settings, enter_settings, NULL },
+	[PAGE_SETTING_ONE] = { "%s", build_setting_one, enter_setting_one,
+			       submit_setting },
 	[PAGE_CONFIRM] = { "", build_confirm, NULL, NULL },
 };
 
@@ -516,7 +664,10 @@ const char *overlay_page_title(const struct overlay *ov)
 	const struct page *p = ctop(ov);
 	if (!p)
 		return "";
-	if (p->id == PAGE_CONFIRM) {
+	const struct overlay_setting *s;
+	if (p->id == PAGE_SETTING_ONE && (s = find_setting(ov, p->arg))) {
+		snprintf(title_buf, sizeof(title_buf), "%s", s->label);
+	} else if (p->id == PAGE_CONFIRM) {
 		const struct confirm_def *c = confirm_for(p->pending.action);
 		snprintf(title_buf, sizeof(title_buf), c ? c->title : "Sure?",
 			 p->pending.arg ? p->pending.arg : "");
@@ -551,6 +702,7 @@ static const uint32_t page_actions[PAGE_COUNT] = {
 	[PAGE_DISK_CREATE] = MENU_HIDE(MENU_DISK_CREATE),
 	[PAGE_VIEW] = MENU_HIDE(MENU_FULLSCREEN) | MENU_HIDE(MENU_SCALE),
 	[PAGE_KEYBOARD] = MENU_HIDE(MENU_SEND_KEYS),
+	[PAGE_SETTINGS] = MENU_HIDE(MENU_SETTING_SET),
 };
 
 /* Drops hidden items and adds shortcut hints. */
@@ -797,6 +949,17 @@ static void free_info(struct overlay *ov)
 	free(ov->busy);
 	free(ov->cdrom);
 	strv_free(&ov->recent);
+	free(ov->settings_error);
+	ov->settings_error = NULL;
+	for (size_t i = 0; i < ov->n_settings; i++) {
+		free((char *)ov->settings[i].id);
+		free((char *)ov->settings[i].label);
+		free((char *)ov->settings[i].value);
+		free((char *)ov->settings[i].hint);
+	}
+	free(ov->settings);
+	ov->settings = NULL;
+	ov->n_settings = 0;
 	for (size_t i = 0; i < ov->n_snaps; i++) {
 		free((char *)ov->snaps[i].name);
 		free((char *)ov->snaps[i].date);
@@ -832,6 +995,19 @@ void overlay_set_info(struct overlay *ov, const struct overlay_info *in)
 	ov->fullscreen = in->fullscreen;
 	ov->scale = in->scale;
 	ov->has_cdrom = in->has_cdrom;
+	ov->stopped = in->stopped;
+	ov->library = in->library;
+	ov->settings_known = in->settings_known;
+	ov->settings_error = xstrdup(in->settings_error);
+	ov->n_settings = in->n_settings;
+	ov->settings = xcalloc(in->n_settings + 1, sizeof(*ov->settings));
+	for (size_t i = 0; i < in->n_settings; i++) {
+		ov->settings[i] = in->settings[i];
+		ov->settings[i].id = xstrdup(in->settings[i].id);
+		ov->settings[i].label = xstrdup(in->settings[i].label);
+		ov->settings[i].value = xstrdup(in->settings[i].value ? in->settings[i].value : "");
+		ov->settings[i].hint = xstrdup(in->settings[i].hint);
+	}
 	for (size_t i = 0; i < in->n_recent_isos; i++)
 		strv_push(&ov->recent, in->recent_isos[i]);
 	ov->snapshots_known = in->snapshots_known;
@@ -916,6 +1092,32 @@ void overlay_open(struct overlay *ov)
 	ov->open = true;
 	push_page(ov, PAGE_MAIN, NULL, NULL);
 	start_text_input(true);
+	ov->dirty = true;
+}
+
+static void emit_request(struct overlay *ov);
+
+void overlay_open_settings(struct overlay *ov)
+{
+	overlay_close(ov);
+	ov->open = true;
+	push_page(ov, PAGE_SETTINGS, NULL, NULL);
+	start_text_input(true);
+	ov->dirty = true;
+	emit_request(ov);   /* MENU_SETTINGS_LIST: the host reads the file */
+}
+
+void overlay_setting_result(struct overlay *ov, const char *error)
+{
+	struct page *p = overlay_top(ov);
+	if (!p || p->id != PAGE_SETTING_ONE)
+		return;
+	if (error) {
+		field_set_error(&p->fields[0], error);
+		page_rebuild(ov, p);
+	} else {
+		pop_page(ov);
+	}
 	ov->dirty = true;
 }
 
@@ -1180,6 +1382,9 @@ static void go_back(struct overlay *ov)
 		page_rebuild(ov, p);
 		return;
 	}
+	/* A stopped VM's page stays: it is the window's content now. */
+	if (ov->depth == 1 && ov->stopped)
+		return;
 	pop_page(ov);
 }
 
@@ -1271,6 +1476,8 @@ static void emit_request(struct overlay *ov)
 	req.size = it.size;
 	if (it.action == MENU_DISK_CREATE)
 		req.arg2 = disk_formats[it.value];
+	else
+		req.arg2 = it.arg2;
 	if (ov->fn)
 		ov->fn(ov->user, &req);
 	item_free(&it);
@@ -1307,8 +1514,10 @@ static void mouse_event(struct overlay *ov, const SDL_Event *ev)
 			break;
 		if (ov->laid_out && !overlay_in_panel(ov, x, y)) {
 			/* A click beside the panel closes it, like Esc at
-			 * the top; the guest never gets it. */
-			overlay_close(ov);
+			 * the top; the guest never gets it. A stopped VM's
+			 * page stays. */
+			if (!ov->stopped)
+				overlay_close(ov);
 			break;
 		}
 		ov->press_item = overlay_row_at(ov, x, y);

@@ -1,6 +1,8 @@
 /* The overlay menu drawn over the guest: a translucent panel with the VM's
  * name, state and uptime and the pages Pause/Resume, Reset, Shut down,
- * Force off, Snapshots, Media, Disks, View, Keyboard, Screenshot, Quit.
+ * Force off, Snapshots, Media, Disks, View, Keyboard, Settings, Screenshot,
+ * Quit; while the VM is off (info.stopped) the main page is Run,
+ * Settings, Disks, Snapshots, (Library), Close instead.
  *
  * The overlay knows nothing of QMP or qemu-img. The player
  *   - fills a struct overlay_info with what the menu shows and passes it
@@ -27,6 +29,7 @@
 #include "base/util.h"
 #include "player/text.h"
 #include "vm/config.h"
+#include "vm/settings.h"
 
 #include <SDL2/SDL_events.h>
 #include <SDL2/SDL_scancode.h>
@@ -58,6 +61,14 @@ enum menu_action {
 	MENU_SEND_KEYS,        /* keys: press in order, release in reverse */
 	MENU_SCREENSHOT,
 	MENU_QUIT,             /* confirmed: shut the guest down and close */
+	MENU_RUN,              /* stopped: start the VM again */
+	MENU_CLOSE,            /* stopped: close the window */
+	MENU_LIBRARY,          /* stopped: show the VM library */
+	MENU_SETTINGS_LIST,    /* request: the Settings page opened; fill
+				  info.settings and call overlay_set_info */
+	MENU_SETTING_SET,      /* arg: "SECTION.KEY", arg2: the value, NULL
+				  to remove the key (the default applies);
+				  answer with overlay_setting_result */
 	MENU_ACTION_COUNT
 };
 
@@ -84,6 +95,16 @@ struct overlay_snapshot {
 	const char *vm_clock;   /* e.g. "00:12:31" */
 };
 
+/* One entry of the Settings page (vm/settings.h describes them). */
+struct overlay_setting {
+	const char *id;         /* "vm.memory" */
+	const char *label;      /* "Memory" */
+	const char *value;      /* in effect, as the file would hold it */
+	const char *hint;       /* what is accepted, or NULL */
+	enum setting_kind kind;
+	const char *const *choices;  /* SETTING_CHOICE/BOOL: static, NULL-ended */
+};
+
 struct overlay_disk {
 	const char *name;       /* [disk.NAME] */
 	const char *file;
@@ -97,6 +118,11 @@ struct overlay_info {
 	const char *vm_name;
 	const char *vm_dir;        /* ISOs listed from here; relative paths */
 	const char *state;         /* shown as is: "running", "paused", ... */
+	/* The VM is off and the window stays: the main page offers Run,
+	 * Settings, Disks, Snapshots, (Library), Close, and Esc or a click
+	 * beside the panel does not close it. */
+	bool stopped;
+	bool library;              /* offer Library on the stopped page */
 	bool running;              /* QEMU runs: machine items usable */
 	bool paused;               /* the Pause item says "Resume" */
 	uint64_t started_ms;       /* now_ms() when the VM started; 0 unknown */
@@ -113,6 +139,10 @@ struct overlay_info {
 	bool disks_known;
 	const struct overlay_disk *disks;
 	size_t n_disks;
+	bool settings_known;       /* false: "Reading the VM file…" */
+	const char *settings_error;   /* the file does not read: why */
+	const struct overlay_setting *settings;
+	size_t n_settings;
 	/* Shortcut shown beside an item ("Ctrl+Alt+P", from
 	 * binding_display), indexed by action; NULL or "" for none. */
 	const char *shortcuts[MENU_ACTION_COUNT];
@@ -135,6 +165,12 @@ void overlay_set_info(struct overlay *ov, const struct overlay_info *info);
 
 bool overlay_is_open(const struct overlay *ov);
 void overlay_open(struct overlay *ov);        /* on the main page */
+/* Opens straight on the Settings page (for a window that hosts only
+ * that page, such as the library's; Esc on it closes the overlay). */
+void overlay_open_settings(struct overlay *ov);
+/* The answer to MENU_SETTING_SET: NULL when written (the setting's page
+ * goes back to the list), else the message shown under its field. */
+void overlay_setting_result(struct overlay *ov, const char *error);
 /* Opens straight on the "Quit vmplay?" confirmation (the quit shortcut). */
 void overlay_open_quit(struct overlay *ov);
 void overlay_close(struct overlay *ov);

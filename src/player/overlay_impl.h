@@ -25,6 +25,8 @@ enum page_id {
 	PAGE_DISK_CREATE,
 	PAGE_VIEW,
 	PAGE_KEYBOARD,
+	PAGE_SETTINGS,
+	PAGE_SETTING_ONE,      /* arg: "SECTION.KEY" */
 	PAGE_CONFIRM,          /* pending: the confirmed item */
 	PAGE_COUNT
 };
@@ -48,6 +50,7 @@ struct item {
 	char *detail;          /* right column: value, state, shortcut */
 	enum page_id page;     /* IT_PAGE */
 	char *arg;             /* IT_PAGE: page arg; IT_ACTION: request arg */
+	char *arg2;            /* IT_ACTION: the request's arg2 */
 	enum menu_action action;
 	int value;
 	const SDL_Scancode *keys;
@@ -97,7 +100,11 @@ struct overlay {
 
 	/* info, deep copy */
 	char *vm_name, *vm_dir, *state, *busy, *cdrom;
-	bool running, paused, fullscreen, has_cdrom;
+	bool running, paused, fullscreen, has_cdrom, stopped, library;
+	bool settings_known;
+	char *settings_error;
+	struct overlay_setting *settings;
+	size_t n_settings;
 	bool snapshots_known, disks_known;
 	uint64_t started_ms;
 	enum scale_mode scale;

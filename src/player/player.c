@@ -15,9 +15,15 @@
  * Lifecycle (vm_session.c does the QEMU side, shared with --headless):
  * closing the window, SIGINT or SIGTERM ask the guest to power down (ACPI)
  * and say so on screen; a second request or the powerdown timeout stops
- * QEMU. The guest powering off ends vmplay with status 0. QEMU failing or
- * dying shows its own message in the window and on stderr; the window
- * stays until closed, and vmplay exits with status 1.
+ * QEMU, and vmplay ends with status 0. When the guest powers off by
+ * itself, or the menu's Shut down or Force off stopped it, the window
+ * outlives the VM: the stopped screen (the last frame dimmed under the
+ * menu's stopped page) offers Run, which reads the VM file again and
+ * starts a new QEMU in the same window; closing it then ends vmplay with
+ * status 0. --exit-on-poweroff ([display] exit-on-poweroff) ends vmplay
+ * at power-off instead, as before. QEMU failing or dying shows its own
+ * message in the window and on stderr; the window stays until closed,
+ * and vmplay exits with status 1.
  *
  * Kiosk mode (kiosk.h, supervisor.h; the sections marked "kiosk") changes
  * that: the window covers the screen, the supervisor owns the sessions and
@@ -35,6 +41,7 @@
 #include "player/overlay.h"
 #include "player/render.h"
 #include "player/screenshot.h"
+#include "player/settings_menu.h"
 #include "player/text.h"
 #include "player/thumbnail.h"
 #include "player/toast.h"
@@ -42,6 +49,7 @@
 #include "vm/instance.h"
 #include "vm/kiosk.h"
 #include "vm/supervisor.h"
+#include "vm/trust.h"
 #include "vm/vm_actions.h"
 #include "vm/vm_session.h"
 
@@ -52,6 +60,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,7 +75,9 @@
 #define KIOSK_POINTER_IDLE_MS 3000
 
 struct player {
-	const struct vm_config *cfg;
+	const struct vm_config *cfg;   /* main.c's, or own_cfg after Run */
+	struct vm_config *own_cfg;     /* the VM file read again for Run */
+	const struct play_options *opts;
 	struct render *render;
 	struct vnc *vnc;
 	struct input *input;
@@ -77,6 +88,9 @@ struct player {
 	struct toasts *toasts;
 	enum vm_state state;
 	bool failed;           /* QEMU is gone with an error: show, wait */
+	bool stopped;          /* the VM is off, the window stays: Run */
+	bool closing;          /* the user asked to close: exit when it is off */
+	bool exit_on_poweroff; /* no stopped screen: exit at power-off */
 	bool quit;
 	int exit_status;
 
@@ -89,6 +103,7 @@ struct player {
 	struct vm_actions *actions;      /* NULL until QEMU runs */
 	struct menu_bridge_lists lists; /* what the overlay_info points to */
 	unsigned progress_toast;         /* a progress toast awaiting its result */
+	struct settings_menu settings;   /* the Settings pages (settings_menu.c) */
 
 	/* statistics (VMPLAY_STATS=1 prints them at exit) */
 	uint64_t started_ms;
@@ -115,6 +130,7 @@ struct player {
 };
 
 static void update_info(struct player *p);
+static void enter_stopped(struct player *p);
 
 /* The window system connection to wait on, when the video driver has one.
  * No link-time dependency on Xlib or libwayland: ConnectionNumber is a
@@ -166,7 +182,7 @@ fallback:
 static void update_title(struct player *p)
 {
 	const char *word = p->session ? vm_state_name(p->state) : "starting";
-	if (p->failed)
+	if (p->failed || p->stopped)
 		word = "stopped";
 	char *title = xasprintf("%s: %s%s", p->cfg->name, word,
 				p->input && input_grabbed(p->input)
@@ -291,7 +307,10 @@ static void on_state(void *user, enum vm_state state, const char *why)
 		case VM_OUTCOME_POWEROFF:
 		case VM_OUTCOME_STOPPED:
 			p->exit_status = 0;
-			p->quit = true;
+			if (p->closing || p->exit_on_poweroff)
+				p->quit = true;
+			else
+				enter_stopped(p);
 			break;
 		default: {
 			char *msg = vm_session_describe_exit(p->session);
@@ -317,10 +336,12 @@ static void request_close(struct player *p)
 			log_debug("kiosk mode: closing is off");
 		return;
 	}
-	if (p->failed || !p->session || vm_session_exited(p->session)) {
+	if (p->failed || p->stopped || !p->session ||
+	    vm_session_exited(p->session)) {
 		p->quit = true;
 		return;
 	}
+	p->closing = true;
 	vm_session_request_stop(p->session);
 }
 
@@ -347,10 +368,12 @@ static void update_info(struct player *p)
 	struct overlay_info info = {
 		.vm_name = p->cfg->name,
 		.vm_dir = p->cfg->dir,
-		.state = p->failed ? "stopped" : vm_state_name(p->state),
+		.state = p->failed || p->stopped ? "stopped" : vm_state_name(p->state),
+		.stopped = p->stopped,
+		.library = p->opts->library,
 		.running = running,
 		.paused = p->state == VM_STATE_PAUSED,
-		.started_ms = p->started_ms,
+		.started_ms = p->stopped ? 0 : p->started_ms,
 		.fullscreen = render_fullscreen(p->render),
 		.scale = render_scale(p->render),
 		.has_cdrom = p->cfg->has_cdrom,
@@ -358,6 +381,7 @@ static void update_info(struct player *p)
 	};
 	if (p->actions)
 		menu_bridge_fill(p->actions, &info, &p->lists);
+	settings_menu_fill(&p->settings, &info);
 	overlay_set_info(p->overlay, &info);
 	render_invalidate(p->render);
 }
@@ -391,12 +415,50 @@ static void take_screenshot(struct player *p)
 	free(error);
 }
 
+static void run_again(struct player *p);
+
+/* The library is `vmplay` without a file, in a process of its own (as the
+ * library starts VMs in theirs); this window, its VM off, closes. Not
+ * proc_spawn: its children die with vmplay (PDEATHSIG), and the library
+ * must outlive this window; a session of its own keeps it from this
+ * terminal's Ctrl+C. */
+static void open_library(struct player *p)
+{
+	char *argv[] = { (char *)"vmplay", NULL };
+	posix_spawnattr_t attr;
+	posix_spawnattr_init(&attr);
+	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSID);
+	pid_t pid;
+	int err = posix_spawn(&pid, "/proc/self/exe", NULL, &attr, argv, environ);
+	posix_spawnattr_destroy(&attr);
+	if (err) {
+		char *msg = xasprintf("Cannot open the library: %s", strerror(err));
+		toast(p, TOAST_ERROR, msg);
+		free(msg);
+		return;
+	}
+	p->exit_status = 0;
+	p->quit = true;
+}
+
 static void on_menu(void *user, const struct menu_request *req)
 {
 	struct player *p = user;
 	struct qmp *q = p->session ? vm_session_qmp(p->session) : NULL;
 	log_debug("menu: %s", menu_action_name(req->action));
 	if (p->actions && menu_bridge_dispatch(p->actions, req)) {
+		update_info(p);
+		return;
+	}
+	char *note = NULL;
+	bool running = p->session && !vm_session_exited(p->session);
+	if (settings_menu_dispatch(&p->settings, p->overlay, req, running,
+				   &note)) {
+		if (note) {
+			log_info("%s", note);
+			toast(p, TOAST_INFO, note);
+		}
+		free(note);
 		update_info(p);
 		return;
 	}
@@ -433,6 +495,16 @@ static void on_menu(void *user, const struct menu_request *req)
 			p->kiosk_quitting = true;
 		request_close(p);
 		break;
+	case MENU_RUN:
+		run_again(p);
+		break;
+	case MENU_CLOSE:
+		p->exit_status = 0;
+		p->quit = true;
+		break;
+	case MENU_LIBRARY:
+		open_library(p);
+		break;
 	case MENU_SNAPSHOT_LIST:
 	case MENU_DISK_LIST:
 		break;   /* the pages stay "loading": not wired yet */
@@ -451,8 +523,13 @@ static void on_menu(void *user, const struct menu_request *req)
 static void draw_hook(void *user, SDL_Renderer *ren, int ow, int oh)
 {
 	struct player *p = user;
-	(void)ren;
 	int ww, wh;
+	if (p->stopped) {
+		/* the last guest frame, dimmed: the VM is off */
+		SDL_SetRenderDrawBlendMode(ren, SDL_BLENDMODE_BLEND);
+		SDL_SetRenderDrawColor(ren, 0, 0, 0, 150);
+		SDL_RenderFillRect(ren, NULL);
+	}
 	SDL_GetWindowSize(render_window(p->render), &ww, &wh);
 	float scale = ww > 0 ? (float)ow / (float)ww : 1.0f;
 	if (p->overlay)
@@ -799,6 +876,12 @@ static void on_event(struct player *p, const SDL_Event *ev)
 		on_window_event(p, &ev->window);
 		break;
 	case SDL_KEYDOWN: {
+		if (p->stopped && !ev->key.repeat &&
+		    (ev->key.keysym.sym == SDLK_RETURN ||
+		     ev->key.keysym.sym == SDLK_KP_ENTER)) {
+			run_again(p);   /* no menu (no font): Enter is Run */
+			break;
+		}
 		if (p->kiosk && kiosk_pin_active(p->kiosk)) {
 			kiosk_pin_event(p, &ev->key);
 			break;   /* PIN digits never reach the guest */
@@ -918,6 +1001,10 @@ static void loop(struct player *p)
 		drain_sdl(p);
 		if (p->quit)
 			break;
+		if (p->stopped && p->overlay && !overlay_is_open(p->overlay)) {
+			overlay_open(p->overlay);   /* the stopped page stays */
+			update_info(p);
+		}
 		if (render_needs_present(p->render))
 			present(p);
 		/* presenting may have queued window events out of poll's
@@ -966,7 +1053,7 @@ static void loop(struct player *p)
 					      vm_session_timeout_ms(p->session));
 		if (p->kiosk)
 			timeout = min_timeout(timeout, kiosk_timeout_ms(p));
-		if (!p->vnc && p->vnc_lost_at && !p->failed)
+		if (!p->vnc && p->vnc_lost_at && !p->failed && !p->stopped)
 			timeout = min_timeout(timeout, VNC_LOST_GRACE_MS / 10);
 		if (p->pump_for_repeat && input_keys_down(p->input) > 0)
 			timeout = min_timeout(timeout, PUMP_INTERVAL_MS);
@@ -1016,7 +1103,8 @@ static void loop(struct player *p)
 		if (p->overlay && overlay_timeout(p->overlay, now) == 0)
 			render_invalidate(p->render);   /* the uptime ticks */
 		if (!p->sv && !p->vnc && p->vnc_lost_at && !p->failed &&
-		    !p->quit && now_ms() - p->vnc_lost_at > VNC_LOST_GRACE_MS) {
+		    !p->stopped && !p->quit &&
+		    now_ms() - p->vnc_lost_at > VNC_LOST_GRACE_MS) {
 			fail(p, "Lost the connection to QEMU's display; "
 				"stopping the VM.");
 			vm_session_quit(p->session);
@@ -1057,10 +1145,103 @@ static bool attach_session(struct player *p, struct vm_session *s)
 	return true;
 }
 
+/* ---- the stopped screen and Run ---- */
+
+static void enter_stopped(struct player *p)
+{
+	log_info("%s: stopped", p->cfg->name);
+	p->stopped = true;
+	input_release_all(p->input);
+	if (input_grabbed(p->input))
+		input_set_grab(p->input, false);
+	input_set_vnc(p->input, NULL);
+	vnc_destroy(p->vnc);   /* the texture keeps the last frame */
+	p->vnc = NULL;
+	p->vnc_lost_at = 0;
+	vm_actions_set_session(p->actions, NULL);   /* snapshots via qemu-img */
+	render_set_message(p->render, p->overlay ? NULL
+			   : "The VM is off. Press Enter to start it again.");
+	if (p->overlay) {
+		overlay_open(p->overlay);
+		SDL_StartTextInput();
+	}
+	update_title(p);
+	update_info(p);
+}
+
+/* Run: the VM file as it is now (Settings may have changed it), the same
+ * checks as at start, then a new QEMU in this window. A file that does
+ * not read, or a setting that needs --trust, leaves the stopped screen
+ * with the reason in a toast. */
+static void run_again(struct player *p)
+{
+	if (!p->stopped)
+		return;
+	char *error = NULL;
+	struct vm_config *cfg = config_load(p->cfg->path, &error);
+	struct bindings *b = NULL;
+	if (cfg && trust_check(cfg, p->opts->trust, NULL, &error) &&
+	    config_check_files(cfg, &error))
+		b = bindings_load(cfg, &error);
+	if (!b) {
+		toast(p, TOAST_ERROR, error ? error : "cannot start the VM");
+		free(error);
+		config_destroy(cfg);
+		return;
+	}
+	log_info("%s: starting again", cfg->name);
+	/* what borrows the old config goes first */
+	vm_actions_destroy(p->actions);
+	menu_bridge_lists_free(&p->lists);
+	vm_session_destroy(p->session);
+	p->session = NULL;
+	bindings_destroy(p->bindings);
+	p->bindings = b;
+	if (cfg->pointer != p->cfg->pointer) {
+		input_destroy(p->input);
+		p->input = input_create(cfg->pointer, p->render);
+	}
+	if (cfg->scale != p->cfg->scale)
+		render_set_scale(p->render, cfg->scale);
+	p->exit_on_poweroff = p->opts->exit_on_poweroff || cfg->exit_on_poweroff;
+	config_destroy(p->own_cfg);
+	p->own_cfg = cfg;
+	p->cfg = cfg;
+	p->actions = vm_actions_create(cfg, NULL, &(struct vm_actions_listener){
+		on_action_note, on_action_changed, p });
+
+	p->stopped = false;
+	p->closing = false;
+	p->state = VM_STATE_PRELAUNCH;
+	p->updates = 0;        /* the first frame clears the message */
+	p->started_ms = now_ms();
+	p->first_frame_ms = 0;
+	if (p->overlay)
+		overlay_close(p->overlay);
+	SDL_StopTextInput();
+	char *msg = xasprintf("Starting %s...", cfg->name);
+	render_set_message(p->render, msg);
+	free(msg);
+	p->session = vm_session_start(cfg, 0, &error);
+	if (!p->session) {
+		/* back to the stopped screen: the settings can be fixed there */
+		enter_stopped(p);
+		toast(p, TOAST_ERROR, error ? error : "QEMU did not start");
+		free(error);
+		return;
+	}
+	if (!attach_session(p, p->session))
+		vm_session_quit(p->session);
+	update_title(p);
+	update_info(p);
+}
+
 int player_run(const struct vm_config *cfg, const struct play_options *opts)
 {
-	struct player pl = { .cfg = cfg, .display_fd = -1 };
+	struct player pl = { .cfg = cfg, .opts = opts, .display_fd = -1 };
 	struct player *p = &pl;
+	p->exit_on_poweroff = opts->exit_on_poweroff || cfg->exit_on_poweroff;
+	settings_menu_init(&p->settings, cfg->path);
 	p->started_ms = now_ms();
 	char *error = NULL;
 
@@ -1125,9 +1306,8 @@ int player_run(const struct vm_config *cfg, const struct play_options *opts)
 	present(p);
 	SDL_PumpEvents();
 
-	struct vm_actions_listener actions_listener = {
-		on_action_note, on_action_changed, p };
-	p->actions = vm_actions_create(cfg, NULL, &actions_listener);
+	p->actions = vm_actions_create(cfg, NULL, &(struct vm_actions_listener){
+		on_action_note, on_action_changed, p });
 
 	p->instance = opts->instance;
 	if (cfg->kiosk || opts->kiosk) {
@@ -1170,6 +1350,8 @@ int player_run(const struct vm_config *cfg, const struct play_options *opts)
 	render_destroy(p->render);
 	SDL_Quit();
 	bindings_destroy(p->bindings);
+	settings_menu_free(&p->settings);
+	config_destroy(p->own_cfg);
 	stop_signals_close(&p->signals);
 	return p->exit_status;
 }

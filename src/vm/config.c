@@ -970,6 +970,7 @@ static const struct key_spec display_keys[] = {
 	ENUM("device", CFG(display_device), display_device_names),
 	ENUM("scale", CFG(scale), scale_mode_names),
 	{ "fullscreen", K_BOOL, CFG(fullscreen), NULL, 0, 0, NULL },
+	{ "exit-on-poweroff", K_BOOL, CFG(exit_on_poweroff), NULL, 0, 0, NULL },
 };
 
 static const struct key_spec audio_keys[] = {

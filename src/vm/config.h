@@ -123,6 +123,7 @@ struct vm_config {
 	enum display_device display_device;
 	enum scale_mode scale;
 	bool fullscreen;
+	bool exit_on_poweroff;  /* the window closes when the guest powers off */
 
 	/* [audio] */
 	enum audio_backend audio_backend;

@@ -7,6 +7,7 @@
 #include "base/log.h"
 #include "base/recent.h"
 #include "base/util.h"
+#include "vm/offline_snapshots.h"
 #include "vm/qemu_args.h"
 
 #include <errno.h>
@@ -210,6 +211,45 @@ void vma_job_fail(struct vm_actions *a, const char *why)
 	vma_job_clear(a);
 }
 
+/* The VM is off: the same through qemu-img, as `vmplay snapshot` does
+ * (offline_snapshots.c). Synchronous: qemu-img snapshot takes well under
+ * a second on disks without RAM state. */
+static void snapshot_offline(struct vm_actions *a, enum snap_action action,
+			     const char *name)
+{
+	char *error = NULL, *auto_name = NULL;
+	struct offline_snaps *o = offline_snaps_open(a->cfg, true, &error);
+	bool ok = false, had_ram = false;
+	if (o) {
+		if (action == SNAP_TAKE && !name)
+			name = auto_name = offline_snaps_auto_name(o);
+		switch (action) {
+		case SNAP_TAKE:
+			ok = offline_snaps_take(o, name, &error);
+			break;
+		case SNAP_RESTORE:
+			ok = offline_snaps_restore(o, name, &had_ram, &error);
+			break;
+		case SNAP_DELETE:
+			ok = offline_snaps_delete(o, name, &error);
+			break;
+		}
+	}
+	offline_snaps_close(o);
+	static const char *const done[] = {
+		[SNAP_TAKE] = "Snapshot %s taken",
+		[SNAP_RESTORE] = "Snapshot %s restored: the VM starts from it",
+		[SNAP_DELETE] = "Snapshot %s deleted",
+	};
+	if (ok)
+		vma_note(a, VM_NOTE_INFO, done[action], name);
+	else
+		vma_note(a, VM_NOTE_ERROR, "%s", error ? error : "failed");
+	free(error);
+	free(auto_name);
+	vm_actions_refresh(a);
+}
+
 static void snapshot_start(struct vm_actions *a, enum snap_action action,
 			   const char *name)
 {
@@ -237,9 +277,11 @@ static void snapshot_start(struct vm_actions *a, enum snap_action action,
 		free(blocker);
 		return;
 	}
-	struct qmp *q = vma_live_qmp(a, verbs[action]);
-	if (!q)
+	if (!vma_live_qmp(a, NULL)) {
+		snapshot_offline(a, action, name);
 		return;
+	}
+	struct qmp *q = vma_live_qmp(a, verbs[action]);
 	a->job.active = true;
 	a->job.serial = ++a->next_serial;
 	a->job.action = action;

@@ -73,12 +73,16 @@ if find_window "^demo: running" 90 && wait_line 60 "$TMP/demo.serial" '^ready ';
 	sleep 2
 	check "still one QEMU after the second open" test "$(qemus)" = 1
 	check "still one vmplay after the second open" test "$(vmplays | wc -l)" = 1
-	# the guest powers off: vmplay ends
+	# the guest powers off: the window stays, stopped; closing it ends
+	# vmplay
 	qmp "$TMP/demo.qmp" send-key p >/dev/null
-	if [ -n "$VPID" ] && wait_for 60 eval "! alive $VPID"; then
-		ok "guest power-off ends vmplay"
+	check "guest power-off: the window says 'demo: stopped'" \
+		wait_for 60 title_is "demo: stopped"
+	"$XCLOSE" "$WIN" >/dev/null 2>&1
+	if [ -n "$VPID" ] && wait_for 30 eval "! alive $VPID"; then
+		ok "closing the stopped window ends vmplay"
 	else
-		fail "guest power-off ends vmplay"
+		fail "closing the stopped window ends vmplay"
 	fi
 else
 	fail "xdg-open of a VM file: a vmplay window plays it" "$(tail -n 5 "$TMP/open1.log")"

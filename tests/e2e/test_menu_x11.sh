@@ -69,7 +69,7 @@ args = -qmp unix:$QMP,server=on,wait=off -serial file:$SERIAL
 EOF
 
 cp "$TMP/menu.vmplay" "$TMP/menu.orig"
-spawn vmplay "$VMPLAY" --trust "$TMP/menu.vmplay"
+spawn vmplay "$VMPLAY" --trust --exit-on-poweroff "$TMP/menu.vmplay"
 VPID=$SPAWNED_PID
 if find_window '^menutest: running$' 60; then
 	ok "window titled 'menutest: running'"
@@ -254,7 +254,7 @@ fi
 # The guest powers off: vmplay ends with 0; the snapshot is on the disk.
 xdotool key p
 if wait_exit "$VPID" 60 && [ "$EXIT_STATUS" = 0 ]; then
-	ok "guest power-off ends vmplay with status 0"
+	ok "--exit-on-poweroff: guest power-off ends vmplay with status 0"
 else
 	fail "guest power-off ends vmplay" "status ${EXIT_STATUS:-still running}"
 fi

@@ -18,7 +18,7 @@ export SDL_VIDEODRIVER=x11
 
 QMP=$TMP/test.qmp
 grub_vm "$TMP/grub.vmplay" grubtest "$QMP"
-spawn vmplay "$VMPLAY" --trust "$TMP/grub.vmplay"
+spawn vmplay "$VMPLAY" --trust --exit-on-poweroff "$TMP/grub.vmplay"
 VPID=$SPAWNED_PID
 
 if find_window '^grubtest: running$' 60; then
@@ -95,9 +95,9 @@ QPID=$(qemu_of "$VPID")
 xdotool type --delay 60 "halt"
 xdotool key Return
 if wait_exit "$VPID" 60 && [ "$EXIT_STATUS" = 0 ]; then
-	ok "guest power-off ends vmplay with status 0"
+	ok "--exit-on-poweroff: guest power-off ends vmplay with status 0"
 else
-	fail "guest power-off ends vmplay with status 0" "status ${EXIT_STATUS:-still running}; $(tail -n 3 "$TMP/vmplay.log")"
+	fail "--exit-on-poweroff: guest power-off ends vmplay with status 0" "status ${EXIT_STATUS:-still running}; $(tail -n 3 "$TMP/vmplay.log")"
 fi
 if [ -n "$QPID" ] && wait_for 10 eval "! alive $QPID"; then
 	ok "no QEMU left"

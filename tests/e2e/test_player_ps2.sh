@@ -23,7 +23,7 @@ TRACE=$TMP/trace.log
 	guest_vm_text ps2test "-qmp unix:$QMP,server=on,wait=off -serial file:$SERIAL -trace input_event_rel -trace input_event_btn -D $TRACE"
 	printf '\n[input]\npointer = ps2\n'
 } >"$TMP/ps2.vmplay"
-spawn vmplay "$VMPLAY" --trust "$TMP/ps2.vmplay"
+spawn vmplay "$VMPLAY" --trust --exit-on-poweroff "$TMP/ps2.vmplay"
 VPID=$SPAWNED_PID
 if find_window '^ps2test: running$' 60 && wait_line 60 "$SERIAL" '^ready '; then
 	ok "window up, guest ready"
@@ -65,8 +65,8 @@ check "motion after the release reaches nothing" [ "$(grep -c . "$TRACE")" -eq "
 
 xdotool key p
 if wait_exit "$VPID" 60 && [ "$EXIT_STATUS" = 0 ]; then
-	ok "guest power-off ends vmplay with status 0"
+	ok "--exit-on-poweroff: guest power-off ends vmplay with status 0"
 else
-	fail "guest power-off ends vmplay with status 0" "status ${EXIT_STATUS:-still running}"
+	fail "--exit-on-poweroff: guest power-off ends vmplay with status 0" "status ${EXIT_STATUS:-still running}"
 fi
 finish

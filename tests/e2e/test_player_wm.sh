@@ -249,7 +249,7 @@ start_full() {
 }
 
 guest_vmfile wmfull
-if start_full wmfull --fullscreen; then
+if start_full wmfull --fullscreen --exit-on-poweroff; then
 	check "--fullscreen: the window covers the screen" wait_for 15 covers_screen
 	check "--fullscreen: the picture is scaled to fit" wait_for 15 fit_shown 640 480
 	xdotool windowactivate --sync "$WIN" >/dev/null 2>&1
@@ -268,7 +268,7 @@ if start_full wmfull --fullscreen; then
 	check "--fullscreen, ctrl+alt+f: the window shows the guest 1:1" same_picture "$GUEST_QMP"
 	xdotool key p
 	if wait_exit "$VPID" 30 && [ "$EXIT_STATUS" = 0 ]; then
-		ok "--fullscreen: guest power-off ends vmplay with status 0"
+		ok "--fullscreen --exit-on-poweroff: guest power-off ends vmplay with status 0"
 	else
 		fail "--fullscreen: guest power-off ends vmplay with status 0" "status ${EXIT_STATUS:-running}"
 	fi
@@ -277,7 +277,7 @@ else
 fi
 
 guest_vmfile wmcfg
-printf '[display]\nfullscreen = true\n' >>"$VMFILE"
+printf '[display]\nfullscreen = true\nexit-on-poweroff = true\n' >>"$VMFILE"
 if start_full wmcfg; then
 	check "[display] fullscreen = true: the window covers the screen" wait_for 15 covers_screen
 	check "[display] fullscreen = true: the picture is scaled to fit" wait_for 15 fit_shown 640 480
@@ -287,9 +287,9 @@ if start_full wmcfg; then
 		wait_for 15 windowed 640x480
 	xdotool key p
 	if wait_exit "$VPID" 30 && [ "$EXIT_STATUS" = 0 ]; then
-		ok "[display] fullscreen = true: guest power-off ends vmplay with status 0"
+		ok "[display] exit-on-poweroff = true: guest power-off ends vmplay with status 0"
 	else
-		fail "[display] fullscreen = true: guest power-off ends vmplay with status 0" \
+		fail "[display] exit-on-poweroff = true: guest power-off ends vmplay with status 0" \
 			"status ${EXIT_STATUS:-running}"
 	fi
 else

@@ -309,6 +309,29 @@ static void test_load_save(void)
 	free(path);
 }
 
+/* ini_edit_get: the value as the reader takes it, and its line. */
+static void test_get(void)
+{
+	const char text[] = "; c\n[vm]\nname = \"my vm\"  ; quoted\n"
+			    "Memory = 2G ; comment\n[disk.a]\nfile = a.img\n";
+	struct ini_doc *doc = ini_edit_parse(text, strlen(text));
+	int line = 0;
+	char *v = ini_edit_get(doc, "vm", "name", &line);
+	CHECK_STR(v, "my vm");
+	CHECK_INT(line, 3);
+	free(v);
+	v = ini_edit_get(doc, "VM", "memory", &line);   /* case-insensitive */
+	CHECK_STR(v, "2G");
+	CHECK_INT(line, 4);
+	free(v);
+	v = ini_edit_get(doc, "disk.a", "file", NULL);
+	CHECK_STR(v, "a.img");
+	free(v);
+	CHECK(ini_edit_get(doc, "vm", "cpus", NULL) == NULL);
+	CHECK(ini_edit_get(doc, "nosuch", "file", NULL) == NULL);
+	ini_edit_destroy(doc);
+}
+
 int main(void)
 {
 	RUN(test_lex);
@@ -319,5 +342,6 @@ int main(void)
 	RUN(test_line_endings);
 	RUN(test_refused_and_remove);
 	RUN(test_load_save);
+	RUN(test_get);
 	return TEST_REPORT();
 }

@@ -197,7 +197,7 @@ static const struct nav_case nav_cases[] = {
 	{ "up enter down enter", true, "quit", false, NULL, NULL },
 	{ "end up enter", true, "screenshot", false, NULL, NULL },
 	{ "esc", true, "", false, NULL, NULL },
-	{ "down*11", true, "", true, "", "Pause" },           /* wraps */
+	{ "down*12", true, "", true, "", "Pause" },           /* wraps */
 	/* Snapshots */
 	{ "down*4 enter", true, "snapshot-list", true, "Snapshots", "Take snapshot now" },
 	{ "down*4 right", true, "snapshot-list", true, "Snapshots", "Take snapshot now" },
@@ -756,6 +756,77 @@ static void test_render(void)
 	SDL_FreeSurface(surf);
 }
 
+/* The stopped VM's page: Run first (Enter runs), Esc does not close it,
+ * and snapshots can be restored (offline). */
+static void test_stopped_page(void)
+{
+	struct overlay_info in;
+	fill_info(&in, false);
+	in.stopped = true;
+	struct overlay *ov = overlay_create(NULL, on_action, NULL);
+	overlay_set_info(ov, &in);
+	overlay_open(ov);
+	CHECK_STR(overlay_selected_label(ov), "Run");
+	play(ov, "esc");
+	CHECK(overlay_is_open(ov));
+	reset_emitted();
+	play(ov, "enter");
+	CHECK_INT(last.action, MENU_RUN);
+	overlay_open(ov);
+	reset_emitted();
+	play(ov, "down*3 enter down*2 enter enter down enter");
+	CHECK_INT(last.action, MENU_SNAPSHOT_RESTORE);
+	CHECK_STR(last_arg, "s1");
+	overlay_open(ov);
+	reset_emitted();
+	play(ov, "end enter");
+	CHECK_INT(last.action, MENU_CLOSE);
+	overlay_destroy(ov);
+}
+
+/* Settings: a typed value and a choice are requested as SECTION.KEY and
+ * value; the host's answer shows under the field or goes back. */
+static void test_settings_pages(void)
+{
+	static const char *const modes[] = { "tablet", "ps2", NULL };
+	static const struct overlay_setting settings[] = {
+		{ "vm.memory", "Memory", "1G", "16M to 16T", SETTING_TEXT, NULL },
+		{ "input.pointer", "Pointer", "tablet", NULL, SETTING_CHOICE, modes },
+	};
+	struct overlay_info in;
+	fill_info(&in, true);
+	in.settings_known = true;
+	in.settings = settings;
+	in.n_settings = ARRAY_SIZE(settings);
+	struct overlay *ov = overlay_create(NULL, on_action, NULL);
+	overlay_set_info(ov, &in);
+	reset_emitted();
+	overlay_open_settings(ov);
+	CHECK_INT(last.action, MENU_SETTINGS_LIST);
+	CHECK_STR(overlay_page_title(ov), "Settings");
+	play(ov, "enter");
+	CHECK_STR(overlay_page_title(ov), "Memory");
+	CHECK_STR(overlay_field_text(ov), "1G");
+	reset_emitted();
+	play(ov, "t:banana enter");
+	CHECK_INT(last.action, MENU_SETTING_SET);
+	CHECK_STR(last_arg, "vm.memory");
+	CHECK_STR(last_arg2, "banana");
+	overlay_setting_result(ov, "memory: 'banana' is not a size");
+	CHECK_STR(overlay_field_error(ov), "memory: 'banana' is not a size");
+	CHECK_STR(overlay_page_title(ov), "Memory");
+	overlay_setting_result(ov, NULL);
+	CHECK_STR(overlay_page_title(ov), "Settings");
+	reset_emitted();
+	play(ov, "down enter down enter");
+	CHECK_INT(last.action, MENU_SETTING_SET);
+	CHECK_STR(last_arg, "input.pointer");
+	CHECK_STR(last_arg2, "ps2");
+	play(ov, "esc esc");
+	CHECK(!overlay_is_open(ov));
+	overlay_destroy(ov);
+}
+
 int main(void)
 {
 	snprintf(tmpdir, sizeof(tmpdir), "/tmp/vmplay-test-overlay-XXXXXX");
@@ -782,6 +853,8 @@ int main(void)
 	RUN(test_hidden_and_shortcuts);
 	RUN(test_complete_path);
 	RUN(test_tab_in_field);
+	RUN(test_stopped_page);
+	RUN(test_settings_pages);
 	RUN(test_render);
 
 	/* Clean up without a shell: the files are known. */

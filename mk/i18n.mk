@@ -1,0 +1,28 @@
+# Translations (po/): `make pot` rebuilds the template po/vmplay.pot from the
+# sources; every language in po/LINGUAS is compiled into
+# $(BUILD)/locale/LANG/LC_MESSAGES/vmplay.mo (VMPLAY_LOCALEDIR=$(BUILD)/locale
+# makes a build-tree vmplay use them) and installed under $(DATADIR)/locale.
+LINGUAS := $(shell sed 's/\#.*//' po/LINGUAS)
+MO_FILES := $(foreach l,$(LINGUAS),$(BUILD)/locale/$(l)/LC_MESSAGES/vmplay.mo)
+MO_INSTALL = $(foreach l,$(LINGUAS),\
+	$(BUILD)/locale/$(l)/LC_MESSAGES/vmplay.mo:$(DATADIR)/locale/$(l)/LC_MESSAGES/vmplay.mo)
+
+$(BUILD)/obj/base/i18n.o: ALL_CFLAGS += -DLOCALEDIR='"$(DATADIR)/locale"'
+
+$(BUILD)/locale/%/LC_MESSAGES/vmplay.mo: po/%.po
+	@mkdir -p $(@D)
+	msgfmt --check -o $@ $<
+
+all: $(MO_FILES)
+
+# The template: every _(), N_() and ngettext() text in src/, with the
+# comments marked "TRANSLATORS:" above them.
+.PHONY: pot
+pot:
+	xgettext --from-code=UTF-8 --language=C --keyword=_ --keyword=N_ \
+		--keyword=ngettext:1,2 --add-comments=TRANSLATORS: \
+		--package-name=vmplay --msgid-bugs-address= --sort-by-file \
+		-o po/vmplay.pot $(sort $(SRCS) src/main.c)
+	@for l in $(LINGUAS); do \
+		msgmerge --quiet --update --backup=none po/$$l.po po/vmplay.pot; \
+	done
