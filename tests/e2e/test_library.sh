@@ -95,7 +95,7 @@ ocr() {
 	convert "$1" -colorspace gray -resize 300% -negate -threshold 60% \
 		"$TMP/ocr.png" && tesseract "$TMP/ocr.png" - 2>/dev/null
 }
-shot() { capture_window "$WIN" "$TMP/$1.png"; }
+shot() { [ -n "$WIN" ] && capture_window "$WIN" "$TMP/$1.png"; }
 # sees NAME REGEX: a capture of the window now, saved as NAME.png, whose
 # text matches (lines joined with spaces).
 sees() { shot "$1" && ocr "$TMP/$1.png" | tr '\n' ' ' | grep -qE -- "$2"; }
