@@ -6,6 +6,8 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 static bool is_blank(char c)
 {
@@ -173,9 +175,21 @@ struct ini_doc *ini_edit_parse(const char *text, size_t len)
 struct ini_doc *ini_edit_load(const char *path, char **error)
 {
 	size_t len;
-	char *text = read_file(path, 1 << 20, &len);
+	char *text = read_file(path, INI_EDIT_MAX_SIZE, &len);
 	if (!text) {
-		*error = xasprintf("cannot read %s: %s", path, strerror(errno));
+		*error = xasprintf("cannot read %s: %s", path,
+				   errno == EFBIG ? "larger than 1 MiB"
+						  : read_file_strerror(errno));
+		return NULL;
+	}
+	/* Lines are C strings here: a NUL would cut the rest of its line
+	 * off on saving. Such a file is not a VM file anyway. */
+	const char *nul = memchr(text, '\0', len);
+	if (nul) {
+		*error = xasprintf("%s: not a text file (a NUL byte at offset "
+				   "%zu); vmplay does not edit it",
+				   path, (size_t)(nul - text));
+		free(text);
 		return NULL;
 	}
 	struct ini_doc *doc = ini_edit_parse(text, len);
@@ -386,11 +400,44 @@ char *ini_edit_text(const struct ini_doc *doc, size_t *len)
 	return out;
 }
 
-bool ini_edit_save(const struct ini_doc *doc, const char *path)
+bool ini_edit_write(const char *path, const char *text, size_t len,
+		    char **error)
+{
+	*error = NULL;
+	struct stat st;
+	bool exists = stat(path, &st) == 0;
+	if (len > INI_EDIT_MAX_SIZE) {
+		*error = xasprintf("%s: not saved: the new text would be %zu "
+				   "bytes, more than the 1 MiB vmplay reads",
+				   path, len);
+	} else if (exists && !S_ISREG(st.st_mode)) {
+		*error = xasprintf("%s: not saved: not a regular file", path);
+	} else if (exists && (!(st.st_mode & 0222) ||
+			      access(path, W_OK) != 0)) {
+		*error = xasprintf("%s: not saved: the file is read-only (mode "
+				   "%04o); make it writable (chmod u+w) to let "
+				   "vmplay change it", path,
+				   (unsigned)(st.st_mode & 07777));
+	} else if (exists && st.st_nlink > 1) {
+		/* Saving writes a new file and renames it over this name:
+		 * the other names would keep the old text. */
+		*error = xasprintf("%s: not saved: the file has %lu other hard "
+				   "link%s, which a save would split from it; "
+				   "make it a file of its own first (cp FILE "
+				   "FILE.new && mv FILE.new FILE)", path,
+				   (unsigned long)st.st_nlink - 1,
+				   st.st_nlink > 2 ? "s" : "");
+	} else if (!write_file_atomic(path, text, len, true)) {
+		*error = xasprintf("cannot write %s: %s", path, strerror(errno));
+	}
+	return *error == NULL;
+}
+
+bool ini_edit_save(const struct ini_doc *doc, const char *path, char **error)
 {
 	size_t len;
 	char *text = ini_edit_text(doc, &len);
-	bool ok = write_file_atomic(path, text, len, true);
+	bool ok = ini_edit_write(path, text, len, error);
 	free(text);
 	return ok;
 }

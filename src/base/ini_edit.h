@@ -52,8 +52,12 @@ char *ini_encode_value(const char *value);
 /* The editor. */
 struct ini_doc;
 
-/* Reads a file (at most 1 MiB) for editing. NULL with *error (malloc'd
- * "cannot read FILE: ...") on failure. */
+/* The largest file the editor reads or writes: what config.c reads. */
+#define INI_EDIT_MAX_SIZE (1u << 20)
+
+/* Reads a file (at most 1 MiB, text: a NUL byte is refused, as it would
+ * cut its line short) for editing. NULL with *error (malloc'd, naming the
+ * file) on failure. */
 struct ini_doc *ini_edit_load(const char *path, char **error);
 /* Takes text as it would be read from a file; len bytes, no NUL needed. */
 struct ini_doc *ini_edit_parse(const char *text, size_t len);
@@ -82,7 +86,16 @@ bool ini_edit_has_section(const struct ini_doc *doc, const char *section);
 
 /* The whole text. Caller frees; *len (if given) gets its length. */
 char *ini_edit_text(const struct ini_doc *doc, size_t *len);
-/* Writes the text to path atomically, replacing the file. */
-bool ini_edit_save(const struct ini_doc *doc, const char *path);
+/* Writes the text to path atomically, replacing the file and keeping its
+ * owner and mode (write_file_atomic; nothing is left behind when killed,
+ * see temp_files.h). Refuses, changing nothing, with *error (malloc'd):
+ * text over 1 MiB (vmplay would not read it back), a file that is not
+ * regular, a read-only file (no write bit, as 0444, even for root), and
+ * a file with other hard links (the save would split them). */
+bool ini_edit_save(const struct ini_doc *doc, const char *path, char **error);
+/* The same rules and write for a whole new text of the file at path (an
+ * editor that builds the text itself, such as vm/settings.c). */
+bool ini_edit_write(const char *path, const char *text, size_t len,
+		    char **error);
 
 #endif

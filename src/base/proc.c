@@ -83,7 +83,13 @@ static void child(const struct proc_spec *spec, pid_t parent, int report)
 	if (spec->cwd && chdir(spec->cwd) < 0)
 		goto fail;
 	fds_close_on_exec(3);
-	execvp(spec->argv[0], spec->argv);
+	for (size_t i = 0; i < spec->n_keep; i++)
+		if (spec->keep[i] < 3 || fcntl(spec->keep[i], F_SETFD, 0) < 0)
+			goto fail;
+	if (spec->envp)
+		execvpe(spec->argv[0], spec->argv, spec->envp);
+	else
+		execvp(spec->argv[0], spec->argv);
 fail:
 	e = errno;
 	ssize_t unused = write(report, &e, sizeof(e));

@@ -2,7 +2,8 @@
  * qemu-img, the tools `vmplay check` asks). Every child gets the same
  * hygiene, so none of them can inherit vmplay's sockets, signal mask or
  * outlive it:
- *   - only stdin, stdout and stderr open (everything else closes at exec);
+ *   - only stdin, stdout and stderr open, and the descriptors the caller
+ *     names in keep (everything else closes at exec);
  *   - an empty signal mask and default dispositions (an ignored SIGPIPE or
  *     a blocked SIGTERM would otherwise survive exec);
  *   - SIGTERM when vmplay dies (PR_SET_PDEATHSIG), checked against a
@@ -13,6 +14,7 @@
 #define VMPLAY_PROC_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <sys/types.h>
 
 struct proc_spec {
@@ -23,6 +25,11 @@ struct proc_spec {
 	bool new_group;      /* its own process group: a Ctrl+C typed in
 				vmplay's terminal is vmplay's to handle */
 	const char *cwd;     /* working folder; NULL keeps vmplay's */
+	/* More descriptors the child inherits as they are numbered here
+	 * (each >= 3): the disk images vmplay opened for QEMU. */
+	const int *keep;
+	size_t n_keep;
+	char *const *envp;   /* the child's environment; NULL: vmplay's */
 };
 
 /* Starts spec->argv and returns its pid once exec has succeeded. On

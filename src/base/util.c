@@ -1,6 +1,7 @@
 #include "base/util.h"
 
 #include "base/log.h"
+#include "base/temp_files.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -356,16 +357,35 @@ const char *format_size(uint64_t bytes, char *buf, size_t buflen)
 static bool write_plain(const char *path, const void *data, size_t len,
 			bool overwrite)
 {
-	char *tmp = xasprintf("%s.tmp-XXXXXX", path);
-	int fd = mkstemp(tmp);
+	char *tmp = NULL;
+	int fd = temp_create(path, &tmp);
 	if (fd < 0) {
 		log_error("cannot write %s: %s", path, strerror(errno));
-		free(tmp);
 		return false;
 	}
-	/* Keep the mode of a file we replace; mkstemp makes 0600. */
+	/* A file we replace keeps its owner and mode (the temporary file is
+	 * ours and 0600). Root may hand it back; anyone else can keep only
+	 * a group they belong to, and a file of someone else's must not
+	 * silently become ours. */
 	struct stat st;
-	fchmod(fd, stat(path, &st) == 0 ? st.st_mode & 07777 : 0644 & ~0022);
+	if (stat(path, &st) == 0) {
+		if ((st.st_uid != getuid() || st.st_gid != getgid()) &&
+		    fchown(fd, st.st_uid, st.st_gid) != 0) {
+			int e = errno;
+			log_error("cannot write %s: it would lose its owner "
+				  "(uid %u, gid %u): %s", path,
+				  (unsigned)st.st_uid, (unsigned)st.st_gid,
+				  strerror(e));
+			close(fd);
+			unlink(tmp);
+			free(tmp);
+			errno = e;
+			return false;
+		}
+		fchmod(fd, st.st_mode & 07777);
+	} else {
+		fchmod(fd, 0644 & ~0022);
+	}
 	const char *p = data;
 	size_t left = len;
 	bool ok = true;
@@ -423,11 +443,53 @@ bool write_file_atomic(const char *path, const void *data, size_t len,
 	return ok;
 }
 
+/* The path a descriptor was opened as, symbolic links resolved. */
+static char *fd_real_path(int fd, const char *path)
+{
+	char link[64], buf[PATH_MAX];
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	ssize_t n = readlink(link, buf, sizeof(buf) - 1);
+	if (n > 0 && buf[0] == '/') {
+		buf[n] = '\0';
+		return xstrdup(buf);
+	}
+	return realpath(path, NULL);
+}
+
 char *read_file(const char *path, size_t max_len, size_t *len)
 {
-	FILE *f = fopen(path, "rb");
-	if (!f)
+	return read_file_real(path, max_len, len, NULL);
+}
+
+char *read_file_real(const char *path, size_t max_len, size_t *len,
+		     char **real_path)
+{
+	if (real_path)
+		*real_path = NULL;
+	/* Non-blocking first: opening a FIFO for reading would wait for a
+	 * writer for ever. Only a regular file is read. */
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
 		return NULL;
+	struct stat st;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		int e = S_ISDIR(st.st_mode) ? EISDIR : READ_FILE_NOT_REGULAR;
+		close(fd);
+		errno = e;
+		return NULL;
+	}
+	int flags = fcntl(fd, F_GETFL);
+	if (flags >= 0)
+		fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
+	char *real = real_path ? fd_real_path(fd, path) : NULL;
+	FILE *f = fdopen(fd, "rb");
+	if (!f) {
+		int e = errno;
+		close(fd);
+		free(real);
+		errno = e;
+		return NULL;
+	}
 	/* Room for one byte past max_len: only reading it tells a file of
 	 * exactly max_len bytes from a longer one. */
 	size_t limit = max_len < SIZE_MAX - 1 ? max_len + 1 : max_len;
@@ -447,20 +509,27 @@ char *read_file(const char *path, size_t max_len, size_t *len)
 	}
 	bool failed = ferror(f);
 	fclose(f);
-	if (failed) {
+	if (failed || used > max_len) {
 		free(buf);
-		errno = EIO;
-		return NULL;
-	}
-	if (used > max_len) {
-		free(buf);
-		errno = EFBIG;
+		free(real);
+		errno = failed ? EIO : EFBIG;
 		return NULL;
 	}
 	buf[used] = '\0';
 	if (len)
 		*len = used;
+	if (real_path)
+		*real_path = real;
 	return buf;
+}
+
+const char *read_file_strerror(int err)
+{
+	if (err == READ_FILE_NOT_REGULAR)
+		return "not a regular file (a FIFO, device or socket)";
+	if (err == EFBIG)
+		return "too large";
+	return strerror(err);
 }
 
 uint64_t now_ms(void)

@@ -3,6 +3,7 @@
 #ifndef VMPLAY_UTIL_H
 #define VMPLAY_UTIL_H
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -69,8 +70,19 @@ const char *format_size(uint64_t bytes, char *buf, size_t buflen);
 bool write_file_atomic(const char *path, const void *data, size_t len,
 		       bool overwrite);
 /* Reads a whole file (at most max_len bytes, else fails with EFBIG). The
- * buffer gets a trailing NUL not counted in *len. Caller frees. */
+ * buffer gets a trailing NUL not counted in *len. Caller frees. Only a
+ * regular file is read: anything else (a FIFO, which would block for
+ * ever, a device, a socket) fails at once with errno READ_FILE_NOT_REGULAR,
+ * a folder with EISDIR. */
 char *read_file(const char *path, size_t max_len, size_t *len);
+#define READ_FILE_NOT_REGULAR ENODEV
+/* read_file that also says which file it read: *real_path (malloc'd) is
+ * the absolute path of the file opened, every symbolic link resolved, so
+ * what was read and where it lies are one decision. */
+char *read_file_real(const char *path, size_t max_len, size_t *len,
+		     char **real_path);
+/* strerror for read_file's errno values, in words for a user. */
+const char *read_file_strerror(int err);
 
 /* Monotonic clock in milliseconds. */
 uint64_t now_ms(void);

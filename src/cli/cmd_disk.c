@@ -315,13 +315,16 @@ static int disk_convert_cmd(int argc, char **argv)
 	}
 	const char *src = argv[optind], *dst = argv[optind + 1];
 
-	/* Ctrl+C or a TERM stops qemu-img; disk_convert then removes its
-	 * temporary file before vmplay exits. */
+	/* Ctrl+C, a TERM or a hang-up (the terminal closed) stops qemu-img;
+	 * disk_convert then removes its temporary file before vmplay exits.
+	 * After a SIGKILL the next run in that folder removes it
+	 * (temp_files.h). */
 	struct sigaction sa = { .sa_handler = on_interrupt };
 	sigemptyset(&sa.sa_mask);
-	struct sigaction old_int, old_term;
+	struct sigaction old_int, old_term, old_hup;
 	sigaction(SIGINT, &sa, &old_int);
 	sigaction(SIGTERM, &sa, &old_term);
+	sigaction(SIGHUP, &sa, &old_hup);
 
 	bool tty = isatty(STDOUT_FILENO);
 	char *error = NULL;
@@ -331,6 +334,7 @@ static int disk_convert_cmd(int argc, char **argv)
 		fputs("\r\033[K", stdout);
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
+	sigaction(SIGHUP, &old_hup, NULL);
 	if (!ok) {
 		if (interrupted)
 			fprintf(stderr, "vmplay disk: convert interrupted; %s "

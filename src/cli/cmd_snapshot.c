@@ -9,6 +9,7 @@
 #include "vm/config.h"
 #include "vm/disk.h"
 #include "vm/offline_snapshots.h"
+#include "vm/snapshot_rules.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,7 +24,10 @@ static const char usage_text[] =
 	"Internal snapshots of the VM's disks while the VM is off (qcow2 disks\n"
 	"only; read-only disks are left out). take without NAME names the\n"
 	"snapshot by the date and time; an existing name is never reused, nor\n"
-	"another snapshot's number (QEMU would take one for the other).\n"
+	"another snapshot's number (QEMU would take one for the other), and\n"
+	"names are one line without control characters. restore and delete\n"
+	"refuse a name QEMU could take for another snapshot's id. Commands on\n"
+	"one VM run one at a time (a second one waits).\n"
 	"restore puts every disk back to the snapshot; the VM then boots from\n"
 	"there. While the VM runs, use the player's menu (ctrl+alt+m) instead.\n";
 
@@ -63,7 +67,11 @@ static bool snap_vm_load(struct snap_vm *vm, const char *file, bool all_qcow2)
 		free(error);
 		return false;
 	}
-	vm->snaps = offline_snaps_open(vm->cfg, all_qcow2, &error);
+	/* Changes wait for the VM's snapshot lock (snapshot_rules.h): a
+	 * second command then sees what the first one did. */
+	vm->snaps = offline_snaps_open(vm->cfg, all_qcow2,
+				       all_qcow2 ? OFFLINE_LOCK_WAIT
+						 : OFFLINE_READ_ONLY, &error);
 	if (!vm->snaps) {
 		fail(error);
 		free(error);
@@ -100,8 +108,10 @@ static int snapshot_list(struct snap_vm *vm, const char *name)
 
 static int snapshot_take(struct snap_vm *vm, const char *name)
 {
-	if (name && !*name) {
-		fail("a snapshot name must not be empty");
+	char *bad = name ? snapshot_name_problem(name) : NULL;
+	if (bad) {
+		fail(bad);
+		free(bad);
 		return 2;
 	}
 	char *auto_name = name ? NULL : offline_snaps_auto_name(vm->snaps);
@@ -112,8 +122,10 @@ static int snapshot_take(struct snap_vm *vm, const char *name)
 	int status = 0;
 	if (offline_snaps_take(vm->snaps, name, &error)) {
 		size_t n = offline_snaps_count(vm->snaps);
-		printf("snapshot '%s' taken in %.1f s (%zu disk%s)\n", name,
+		char *shown = snapshot_name_shown(name);
+		printf("snapshot '%s' taken in %.1f s (%zu disk%s)\n", shown,
 		       (double)(now_ms() - start) / 1000.0, n, n == 1 ? "" : "s");
+		free(shown);
 	} else {
 		fail(error);
 		status = 1;
@@ -132,7 +144,9 @@ static int snapshot_restore(struct snap_vm *vm, const char *name)
 		free(error);
 		return 1;
 	}
-	printf("restored snapshot '%s'\n", name);
+	char *shown = snapshot_name_shown(name);
+	printf("restored snapshot '%s'\n", shown);
+	free(shown);
 	if (had_ram)
 		printf("note: the snapshot also holds the VM's memory; started "
 		       "from here the VM boots afresh from the restored disks\n");
@@ -147,7 +161,9 @@ static int snapshot_delete(struct snap_vm *vm, const char *name)
 		free(error);
 		return 1;
 	}
-	printf("deleted snapshot '%s'\n", name);
+	char *shown = snapshot_name_shown(name);
+	printf("deleted snapshot '%s'\n", shown);
+	free(shown);
 	return 0;
 }
 

@@ -32,7 +32,7 @@ int dry_run(const struct vm_config *cfg)
 	}
 	free(missing);
 
-	if (qemu_args_build_local(cfg, vnc, qmp, false, &argv, &error)) {
+	if (qemu_args_build_local(cfg, vnc, qmp, false, NULL, &argv, &error)) {
 		char *line = strv_join_quoted(&argv);
 		printf("%s\n", line);
 		free(line);

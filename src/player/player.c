@@ -52,6 +52,7 @@
 #include "vm/trust.h"
 #include "vm/vm_actions.h"
 #include "vm/vm_session.h"
+#include "vm/vnc_channel.h"
 
 #include <SDL2/SDL.h>
 #include <SDL2/SDL_syswm.h>
@@ -69,6 +70,8 @@
 /* How long the window waits for QEMU to exit after losing the display
  * connection before it calls that a failure of its own. */
 #define VNC_LOST_GRACE_MS 5000
+/* QMP round trips that hand QEMU our VNC connection (vnc_channel.h) */
+#define VNC_CHANNEL_TIMEOUT_MS 5000
 /* Pumping interval for video drivers without a pollable connection. */
 #define PUMP_INTERVAL_MS 10
 /* Kiosk: the pointer hides after this long without moving. */
@@ -107,6 +110,12 @@ struct player {
 
 	/* statistics (VMPLAY_STATS=1 prints them at exit) */
 	uint64_t started_ms;
+	/* QEMU started before the window opens, so both start at once;
+	 * the session takes it over (NULL then, or in kiosk mode) */
+	struct launch *early;
+	char *early_error;     /* why it could not be started */
+	/* start-up milestones, now_ms() values (0: not reached) */
+	uint64_t window_ms, session_ms, vnc_ms, first_update_ms;
 	uint64_t first_frame_ms;
 	uint64_t updates;
 	bool unpresented;      /* an upload waits for its present */
@@ -220,8 +229,10 @@ static void on_vnc_update(void *user, int x, int y, int w, int h)
 		present(p);
 	struct vnc_frame f = vnc_frame(p->vnc);
 	render_upload(p->render, f.pixels, f.pitch, x, y, w, h);
-	if (!p->updates++)
+	if (!p->updates++) {
 		render_set_message(p->render, NULL);  /* "Starting..." */
+		p->first_update_ms = now_ms();
+	}
 	p->unpresented = true;
 }
 
@@ -938,16 +949,34 @@ static void drain_sdl(struct player *p)
 		on_event(p, &ev);
 }
 
+/* ms from the player's start to a milestone, -1 when not reached */
+static long long since_start(const struct player *p, uint64_t t)
+{
+	return t ? (long long)(t - p->started_ms) : -1LL;
+}
+
 /* For benchmarks: printed on SIGUSR1, and at exit with VMPLAY_STATS set.
- * updates = VNC updates received, frames = windows presented. */
+ * updates = VNC updates received, frames = windows presented; startup =
+ * when each step of the start was done, ms from the player's start:
+ * window shown, QEMU started, its sockets answering, QMP ready, VNC
+ * connected, first update received, first frame presented. */
 static void print_stats(const struct player *p)
 {
+	const struct launch *l = p->session && !p->sv
+		? vm_session_launch(p->session) : NULL;
 	fprintf(stderr,
-		"vmplay-stats: first_frame_ms=%lld updates=%llu frames=%llu\n",
-		p->first_frame_ms ? (long long)(p->first_frame_ms - p->started_ms)
-				  : -1LL,
+		"vmplay-stats: first_frame_ms=%lld updates=%llu frames=%llu "
+		"startup=window:%lld,exec:%lld,sockets:%lld,qmp:%lld,vnc:%lld,"
+		"update:%lld,present:%lld\n",
+		since_start(p, p->first_frame_ms),
 		(unsigned long long)p->updates,
-		(unsigned long long)render_frames(p->render));
+		(unsigned long long)render_frames(p->render),
+		since_start(p, p->window_ms),
+		since_start(p, l ? launch_spawned_ms(l) : 0),
+		since_start(p, l ? launch_ready_ms(l) : 0),
+		since_start(p, p->session_ms), since_start(p, p->vnc_ms),
+		since_start(p, p->first_update_ms),
+		since_start(p, p->first_frame_ms));
 }
 
 static void drain_signals(struct player *p)
@@ -1128,9 +1157,20 @@ static bool attach_session(struct player *p, struct vm_session *s)
 	vm_session_set_listener(s, &(struct vm_session_listener){
 		.state_changed = on_state, .event = on_qmp_event, .user = p });
 	vm_actions_set_session(p->actions, s);
-	const char *sock = launch_vnc_socket(vm_session_launch(s));
-	p->vnc = vnc_connect(sock, p->cfg->display_device != DISPLAY_STD, &cb,
-			     p, &error);
+	bool want_cursor = p->cfg->display_device != DISPLAY_STD;
+	struct qmp *q = vm_session_qmp(s);
+	int fd = q ? vnc_channel_open(q, VNC_CHANNEL_TIMEOUT_MS, &error) : -1;
+	if (fd >= 0) {
+		p->vnc = vnc_connect_fd(fd, want_cursor, &cb, p, &error);
+	} else {
+		/* QEMU's own socket, with its default send buffer */
+		log_debug("no VNC channel (%s); connecting to the socket",
+			  error ? error : "no QMP");
+		free(error);
+		error = NULL;
+		const char *sock = launch_vnc_socket(vm_session_launch(s));
+		p->vnc = vnc_connect(sock, want_cursor, &cb, p, &error);
+	}
 	if (!p->vnc) {
 		if (p->sv)
 			log_error("%s", error ? error : "no display");
@@ -1141,8 +1181,19 @@ static bool attach_session(struct player *p, struct vm_session *s)
 		return false;
 	}
 	input_set_vnc(p->input, p->vnc);
+	if (!p->vnc_ms)
+		p->vnc_ms = now_ms();
 	update_title(p);
 	return true;
+}
+
+/* The QEMU started ahead of the window, when the window never came. */
+static void drop_early_launch(struct player *p)
+{
+	launch_destroy(p->early);
+	p->early = NULL;
+	free(p->early_error);
+	p->early_error = NULL;
 }
 
 /* ---- the stopped screen and Run ---- */
@@ -1216,6 +1267,8 @@ static void run_again(struct player *p)
 	p->updates = 0;        /* the first frame clears the message */
 	p->started_ms = now_ms();
 	p->first_frame_ms = 0;
+	p->window_ms = p->started_ms;   /* the window is there already */
+	p->session_ms = p->vnc_ms = p->first_update_ms = 0;
 	if (p->overlay)
 		overlay_close(p->overlay);
 	SDL_StopTextInput();
@@ -1223,6 +1276,7 @@ static void run_again(struct player *p)
 	render_set_message(p->render, msg);
 	free(msg);
 	p->session = vm_session_start(cfg, 0, &error);
+	p->session_ms = now_ms();
 	if (!p->session) {
 		/* back to the stopped screen: the settings can be fixed there */
 		enter_stopped(p);
@@ -1261,6 +1315,11 @@ int player_run(const struct vm_config *cfg, const struct play_options *opts)
 		bindings_destroy(p->bindings);
 		return 1;
 	}
+
+	/* QEMU takes longer to start than the window: start it first */
+	if (!cfg->kiosk && !opts->kiosk)
+		p->early = launch_spawn(cfg, &p->early_error);
+
 	SDL_SetHint(SDL_HINT_NO_SIGNAL_HANDLERS, "1");
 	/* one close request per click on the close button */
 	SDL_SetHint(SDL_HINT_QUIT_ON_LAST_WINDOW_CLOSE, "0");
@@ -1277,6 +1336,7 @@ int player_run(const struct vm_config *cfg, const struct play_options *opts)
 	if (SDL_Init(SDL_INIT_VIDEO) != 0) {
 		log_error("cannot open a window: %s (no display? try --headless)",
 			  SDL_GetError());
+		drop_early_launch(p);
 		bindings_destroy(p->bindings);
 		return 1;
 	}
@@ -1293,6 +1353,7 @@ int player_run(const struct vm_config *cfg, const struct play_options *opts)
 		log_error("%s", error);
 		free(error);
 		SDL_Quit();
+		drop_early_launch(p);
 		bindings_destroy(p->bindings);
 		return 1;
 	}
@@ -1305,6 +1366,7 @@ int player_run(const struct vm_config *cfg, const struct play_options *opts)
 	free(msg);
 	present(p);
 	SDL_PumpEvents();
+	p->window_ms = now_ms();
 
 	p->actions = vm_actions_create(cfg, NULL, &(struct vm_actions_listener){
 		on_action_note, on_action_changed, p });
@@ -1314,7 +1376,15 @@ int player_run(const struct vm_config *cfg, const struct play_options *opts)
 		p->kiosk = kiosk_create(cfg);
 		kiosk_run(p);
 	} else {
-		p->session = vm_session_start(cfg, 0, &error);
+		if (p->early) {
+			p->session = vm_session_start_spawned(p->early, 0,
+							      &error);
+			p->early = NULL;
+		} else {
+			error = p->early_error;
+			p->early_error = NULL;
+		}
+		p->session_ms = now_ms();
 		if (!p->session) {
 			fail(p, error ? error : "QEMU did not start");
 			free(error);
@@ -1328,6 +1398,7 @@ int player_run(const struct vm_config *cfg, const struct play_options *opts)
 
 	loop(p);
 
+	drop_early_launch(p);
 	if (getenv("VMPLAY_STATS"))
 		print_stats(p);
 	vm_actions_destroy(p->actions);

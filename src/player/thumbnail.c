@@ -2,6 +2,7 @@
 #include "player/thumbnail.h"
 
 #include "base/log.h"
+#include "base/temp_files.h"
 #include "base/util.h"
 #include "vm/library.h"
 
@@ -24,7 +25,7 @@ bool thumbnail_save(const uint8_t *pixels, int w, int h, int pitch,
 	if (!path)
 		return false;
 	char *dir = path_dirname(path);
-	char *tmp = xasprintf("%s.%ld.tmp", path, (long)getpid());
+	char *tmp = NULL;
 	bool ok = false;
 	int tw = w < THUMB_WIDTH ? w : THUMB_WIDTH;
 	int th = (int)((int64_t)h * tw / w);
@@ -34,14 +35,18 @@ bool thumbnail_save(const uint8_t *pixels, int w, int h, int pitch,
 		(void *)pixels, w, h, 32, pitch, SDL_PIXELFORMAT_XRGB8888);
 	SDL_Surface *dst = SDL_CreateRGBSurfaceWithFormat(0, tw, th, 32,
 							  SDL_PIXELFORMAT_XRGB8888);
-	if (src && dst && mkdir_p(dir, 0700)) {
+	int fd = -1;
+	if (src && dst && mkdir_p(dir, 0700) &&
+	    (fd = temp_create(path, &tmp)) >= 0) {
+		close(fd);   /* SDL_image writes it by name */
 		SDL_SetSurfaceBlendMode(src, SDL_BLENDMODE_NONE);
 		ok = SDL_BlitScaled(src, NULL, dst, NULL) == 0 &&
 		     IMG_SavePNG(dst, tmp) == 0 && rename(tmp, path) == 0;
 	}
 	if (!ok) {
 		log_warn("cannot save the thumbnail %s: %s", path, SDL_GetError());
-		unlink(tmp);
+		if (tmp)
+			unlink(tmp);
 	}
 	if (src)
 		SDL_FreeSurface(src);

@@ -27,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
@@ -480,22 +481,15 @@ static bool send_encodings(rfbClient *c, bool want_cursor)
 	return WriteToRFBServer(c, buf, (unsigned)(sz_rfbSetEncodingsMsg + 4 * n));
 }
 
-struct vnc *vnc_connect(const char *path, bool want_cursor,
-			const struct vnc_callbacks *cb, void *user,
-			char **error)
+/* A client for QEMU's pixel format, unconnected. */
+static struct vnc *vnc_new(const struct vnc_callbacks *cb, void *user,
+			   const char *host)
 {
 	static bool registered;
 	if (!registered) {
 		rfbClientLog = lib_log;
 		rfbClientErr = lib_err;
 		registered = true;
-	}
-	struct stat st;
-	if (stat(path, &st) != 0 || !S_ISSOCK(st.st_mode)) {
-		/* the library would fall back to a DNS lookup of the path */
-		*error = xasprintf("VNC socket %s: %s", path,
-				   errno ? strerror(errno) : "not a socket");
-		return NULL;
 	}
 	struct vnc *v = xcalloc(1, sizeof(*v));
 	if (cb)
@@ -505,7 +499,6 @@ struct vnc *vnc_connect(const char *path, bool want_cursor,
 	rfbClient *c = rfbGetClient(8, 3, 4);
 	if (!c) {
 		free(v);
-		*error = xstrdup("out of memory creating the VNC client");
 		return NULL;
 	}
 	v->client = c;
@@ -525,37 +518,85 @@ struct vnc *vnc_connect(const char *path, bool want_cursor,
 	c->canHandleNewFBSize = TRUE;
 	c->programName = "vmplay";
 	free(c->serverHost);             /* rfbGetClient's empty string */
-	c->serverHost = xstrdup(path);   /* freed by rfbClientCleanup */
+	c->serverHost = xstrdup(host);   /* freed by rfbClientCleanup */
 	c->serverPort = 0;               /* -1 would mean "replay a file" */
+	return v;
+}
 
-	if (!ConnectToRFBServer(c, c->serverHost, c->serverPort)) {
-		*error = xasprintf("cannot connect to QEMU's VNC socket %s",
-				   path);
-		goto fail;
-	}
+/* Handshake, pixel format, encodings, first full update request on a
+ * connected client. */
+static bool vnc_start(struct vnc *v, bool want_cursor, char **error)
+{
+	rfbClient *c = v->client;
 	if (!InitialiseRFBConnection(c)) {
 		*error = xasprintf("VNC handshake with QEMU failed on %s",
-				   path);
-		goto fail;
+				   c->serverHost);
+		return false;
 	}
 	c->width = c->si.framebufferWidth;
 	c->height = c->si.framebufferHeight;
 	if (!on_malloc_fb(c)) {
 		*error = xasprintf("guest screen %dx%d not supported",
 				   c->width, c->height);
-		goto fail;
+		return false;
 	}
 	if (!send_pixel_format(c) || !send_encodings(c, want_cursor) ||
 	    !SendFramebufferUpdateRequest(c, 0, 0, c->width, c->height,
 					  FALSE)) {
-		*error = xasprintf("cannot set up the VNC session on %s", path);
-		goto fail;
+		*error = xasprintf("cannot set up the VNC session on %s",
+				   c->serverHost);
+		return false;
 	}
 	log_debug("VNC connected: %dx%d", c->width, c->height);
+	return true;
+}
+
+struct vnc *vnc_connect(const char *path, bool want_cursor,
+			const struct vnc_callbacks *cb, void *user,
+			char **error)
+{
+	struct stat st;
+	if (stat(path, &st) != 0 || !S_ISSOCK(st.st_mode)) {
+		/* the library would fall back to a DNS lookup of the path */
+		*error = xasprintf("VNC socket %s: %s", path,
+				   errno ? strerror(errno) : "not a socket");
+		return NULL;
+	}
+	struct vnc *v = vnc_new(cb, user, path);
+	if (!v) {
+		*error = xstrdup("out of memory creating the VNC client");
+		return NULL;
+	}
+	rfbClient *c = v->client;
+	if (!ConnectToRFBServer(c, c->serverHost, c->serverPort)) {
+		*error = xasprintf("cannot connect to QEMU's VNC socket %s",
+				   path);
+		vnc_destroy(v);
+		return NULL;
+	}
+	if (!vnc_start(v, want_cursor, error)) {
+		vnc_destroy(v);
+		return NULL;
+	}
 	return v;
-fail:
-	vnc_destroy(v);
-	return NULL;
+}
+
+struct vnc *vnc_connect_fd(int fd, bool want_cursor,
+			   const struct vnc_callbacks *cb, void *user,
+			   char **error)
+{
+	struct vnc *v = vnc_new(cb, user, "QEMU's VNC channel");
+	if (!v) {
+		close(fd);
+		*error = xstrdup("out of memory creating the VNC client");
+		return NULL;
+	}
+	v->client->sock = fd;   /* closed by rfbClientCleanup */
+	if (!vnc_start(v, want_cursor, error)) {
+		vnc_destroy(v);
+		return NULL;
+	}
+	return v;
 }
 
 void vnc_destroy(struct vnc *v)

@@ -49,6 +49,11 @@ struct vnc_callbacks {
 struct vnc *vnc_connect(const char *path, bool want_cursor,
 			const struct vnc_callbacks *cb, void *user,
 			char **error);
+/* The same on a connected socket (vnc_channel_open), which the vnc takes
+ * over (closed on failure too). */
+struct vnc *vnc_connect_fd(int fd, bool want_cursor,
+			   const struct vnc_callbacks *cb, void *user,
+			   char **error);
 void vnc_destroy(struct vnc *v);   /* accepts NULL */
 
 /* The socket, for poll(). When it is readable, call vnc_dispatch: it

@@ -600,15 +600,19 @@ static void key_boot_order(struct parser *p, const struct entry *e,
 	char *order = lowercase(value, strlen(value));
 	for (size_t i = 0; order[i]; i++) {
 		if (!strchr("cdn", order[i])) {
+			char *v = shown(value, strlen(value));
 			problem(p, e->line, "order: '%c' in '%s' is not a boot "
 				"device (c disk, d cdrom, n network)",
-				value[i], value);
+				value[i], v);
+			free(v);
 			free(order);
 			return;
 		}
 		if (strchr(order + i + 1, order[i])) {
+			char *v = shown(value, strlen(value));
 			problem(p, e->line, "order: '%c' appears twice in '%s'",
-				value[i], value);
+				value[i], v);
+			free(v);
 			free(order);
 			return;
 		}
@@ -640,10 +644,12 @@ static bool parse_forward(struct parser *p, const struct entry *e,
 {
 	const char *c1 = strchr(item, ':');
 	const char *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+	char *item_shown = shown(item, strlen(item));
+	bool ok = false;
 	if (!c2 || strchr(c2 + 1, ':')) {
 		problem(p, e->line, "forward: '%s' is not PROTOCOL:HOST-PORT:"
-			"GUEST-PORT (example: tcp:2222:22)", item);
-		return false;
+			"GUEST-PORT (example: tcp:2222:22)", item_shown);
+		goto out;
 	}
 	size_t plen = (size_t)(c1 - item);
 	if (plen == 3 && strncasecmp(item, "tcp", 3) == 0) {
@@ -651,9 +657,11 @@ static bool parse_forward(struct parser *p, const struct entry *e,
 	} else if (plen == 3 && strncasecmp(item, "udp", 3) == 0) {
 		fw->udp = true;
 	} else {
-		problem(p, e->line, "forward: '%.*s' in '%s' is not a protocol "
-			"(tcp or udp)", (int)plen, item, item);
-		return false;
+		char *proto = shown(item, plen);
+		problem(p, e->line, "forward: '%s' in '%s' is not a protocol "
+			"(tcp or udp)", proto, item_shown);
+		free(proto);
+		goto out;
 	}
 	const struct {
 		const char *s;
@@ -665,13 +673,18 @@ static bool parse_forward(struct parser *p, const struct entry *e,
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(ports); i++) {
 		if (!parse_port(ports[i].s, ports[i].len, ports[i].out)) {
-			problem(p, e->line, "forward: port '%.*s' in '%s' is "
-				"not a number from 1 to 65535",
-				(int)ports[i].len, ports[i].s, item);
-			return false;
+			char *port = shown(ports[i].s, ports[i].len);
+			problem(p, e->line, "forward: port '%s' in '%s' is "
+				"not a number from 1 to 65535", port,
+				item_shown);
+			free(port);
+			goto out;
 		}
 	}
-	return true;
+	ok = true;
+out:
+	free(item_shown);
+	return ok;
 }
 
 /* Splits a comma list into trimmed, non-empty items. */
@@ -707,14 +720,16 @@ static void key_forward(struct parser *p, const struct entry *e,
 	free(cfg->forwards);
 	cfg->forwards = xcalloc(items.n ? items.n : 1, sizeof(*cfg->forwards));
 	cfg->n_forwards = 0;
+	/* Host ports taken so far, per protocol: one look each, so that
+	 * every port forwarded (65535 of them) stays quick. */
+	bool *taken = xcalloc(2 * 65536, sizeof(*taken));
 	for (size_t i = 0; i < items.n; i++) {
 		struct vm_forward fw;
 		if (!parse_forward(p, e, items.v[i], &fw))
 			continue;
-		bool dup = false;
-		for (size_t j = 0; j < cfg->n_forwards; j++)
-			dup |= cfg->forwards[j].udp == fw.udp &&
-			       cfg->forwards[j].host_port == fw.host_port;
+		bool *slot = &taken[(fw.udp ? 65536 : 0) + fw.host_port];
+		bool dup = *slot;
+		*slot = true;
 		if (dup) {
 			problem(p, e->line, "forward: host port %s:%u is "
 				"forwarded twice", fw.udp ? "udp" : "tcp",
@@ -723,6 +738,7 @@ static void key_forward(struct parser *p, const struct entry *e,
 		}
 		cfg->forwards[cfg->n_forwards++] = fw;
 	}
+	free(taken);
 	strv_free(&items);
 }
 
@@ -774,8 +790,10 @@ static void key_allow(struct parser *p, const struct entry *e,
 		char *name = lowercase(items.v[i], strlen(items.v[i]));
 		if (!is_action(name)) {
 			char *hint = action_hint(name);
+			char *v = shown(items.v[i], strlen(items.v[i]));
 			problem(p, e->line, "allow: '%s' is not an action (%s)",
-				items.v[i], hint);
+				v, hint);
+			free(v);
 			free(hint);
 			free(name);
 			continue;
@@ -792,8 +810,10 @@ static void key_pin(struct parser *p, const struct entry *e,
 	size_t len = strlen(value);
 	bool ok = len >= 4 && len <= 16 && strspn(value, "0123456789") == len;
 	if (!ok) {
+		char *v = shown(value, len);
 		problem(p, e->line, "pin: '%s' is not a PIN (4 to 16 digits)",
-			value);
+			v);
+		free(v);
 		return;
 	}
 	free(cfg->kiosk_pin);
@@ -1376,7 +1396,7 @@ bool config_load_user_keys(const char *path, struct vm_key **keys,
 	if (!text) {
 		*error = xasprintf("cannot read %s: %s", path,
 				   errno == EFBIG ? "larger than 1 MiB"
-						  : strerror(errno));
+						  : read_file_strerror(errno));
 		return false;
 	}
 	struct vm_config *cfg = parse_text(path, text, len, true, error);
@@ -1408,18 +1428,25 @@ struct vm_config *config_load(const char *path, char **error)
 				   path);
 		return NULL;
 	}
+	/* The file is known by the path it was read from, links resolved:
+	 * the trust decision and every relative path in it then refer to
+	 * one place (a link to a trusted VM file plays that VM, with its
+	 * disks, not files lying beside the link). */
 	size_t len;
-	char *text = read_file(path, MAX_FILE_SIZE, &len);
+	char *real = NULL;
+	char *text = read_file_real(path, MAX_FILE_SIZE, &len, &real);
 	if (!text) {
 		if (errno == EFBIG)
 			*error = xasprintf("%s: too large for a VM file (at most "
 					   "1 MiB)", path);
 		else
 			*error = xasprintf("cannot read %s: %s", path,
-					   strerror(errno));
+					   read_file_strerror(errno));
 		return NULL;
 	}
-	struct vm_config *cfg = config_parse(path, text, len, error);
+	struct vm_config *cfg = config_parse(real ? real : path, text, len,
+					     error);
+	free(real);
 	free(text);
 	return cfg;
 }

@@ -150,6 +150,11 @@ struct vm_config {
 	char **qemu_args;
 	size_t n_qemu_args;
 	int qemu_args_line;      /* 0 when absent */
+
+	/* Set by trust_check when the file is not trusted: every file the
+	 * guest may write must pass the trust rule again when vmplay opens
+	 * it for QEMU (image_fds), so what was checked is what QEMU gets. */
+	bool untrusted;
 };
 
 /* Loads and validates a VM file. On failure returns NULL and sets *error to

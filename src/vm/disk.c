@@ -2,7 +2,9 @@
 #include "vm/disk.h"
 
 #include "base/proc.h"
+#include "base/temp_files.h"
 #include "base/util.h"
+#include "vm/snapshot_rules.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -212,8 +214,9 @@ static void take_progress(struct buf *b, disk_progress_fn progress,
 
 /* Runs argv (argv[0] "qemu-img") and waits for it, reading its stdout and
  * stderr as they come so that progress shows while it runs. */
-static void run(const struct strv *argv, disk_progress_fn progress,
-		void *userdata, struct run_result *r)
+static void run_in(const struct strv *argv, const char *cwd,
+		   disk_progress_fn progress, void *userdata,
+		   struct run_result *r)
 {
 	memset(r, 0, sizeof(*r));
 	r->status = -1;
@@ -235,10 +238,11 @@ static void run(const struct strv *argv, disk_progress_fn progress,
 	sigemptyset(&stop);
 	sigaddset(&stop, SIGINT);
 	sigaddset(&stop, SIGTERM);
+	sigaddset(&stop, SIGHUP);
 	sigprocmask(SIG_BLOCK, &stop, &saved);
 	struct proc_spec spec = {
 		.argv = argv->v, .in = -1, .out = out_pipe[1],
-		.err = err_pipe[1],
+		.err = err_pipe[1], .cwd = cwd,
 	};
 	int spawn_errno = 0;
 	pid_t pid = proc_spawn(&spec, &spawn_errno);
@@ -304,6 +308,12 @@ static void run(const struct strv *argv, disk_progress_fn progress,
 	} else if (WIFSIGNALED(wstatus)) {
 		r->signal = WTERMSIG(wstatus);
 	}
+}
+
+static void run(const struct strv *argv, disk_progress_fn progress,
+		void *userdata, struct run_result *r)
+{
+	run_in(argv, NULL, progress, userdata, r);
 }
 
 /* qemu-img's own words without its "qemu-img: " prefixes and trailing
@@ -462,27 +472,24 @@ static mode_t current_umask(void)
 }
 
 /* Reserves a temporary name next to dst (same file system, so the final
- * move is a rename). Returns NULL and sets *error on failure. */
+ * move is a rename; temp_files.h names it and removes those an earlier
+ * killed run left there). Returns NULL and sets *error on failure. */
 static char *reserve_temp(const char *dst, char **error)
 {
 	char *dir = path_dirname(dst);
-	char *base = path_basename(dst);
-	char *tmp = xasprintf("%s/.%s.vmplay-XXXXXX", dir, base);
-	int fd = mkstemp(tmp);
+	char *tmp = NULL;
+	int fd = temp_create(dst, &tmp);
 	if (fd < 0) {
 		*error = path_is_dir(dir)
 			? xasprintf("cannot create %s: %s", dst, strerror(errno))
 			: xasprintf("cannot create %s: folder %s does not exist",
 				    dst, dir);
-		free(tmp);
-		tmp = NULL;
 	} else {
-		/* mkstemp makes 0600; an image gets the usual mode. */
+		/* The temporary file is 0600; an image gets the usual mode. */
 		fchmod(fd, 0666 & ~current_umask());
 		close(fd);
 	}
 	free(dir);
-	free(base);
 	return tmp;
 }
 
@@ -585,6 +592,12 @@ static bool parse_info(struct disk_info *info, const char *json)
 
 struct disk_info *disk_info(const char *path, unsigned flags, char **error)
 {
+	return disk_info_in(path, flags, NULL, error);
+}
+
+struct disk_info *disk_info_in(const char *path, unsigned flags,
+			       const char *cwd, char **error)
+{
 	*error = NULL;
 	if (!exists_at_all(path)) {
 		*error = xasprintf("%s: no such file", path);
@@ -598,7 +611,7 @@ struct disk_info *disk_info(const char *path, unsigned flags, char **error)
 		strv_push(&argv, "-U");
 	push_path(&argv, path);
 	struct run_result r;
-	run(&argv, NULL, NULL, &r);
+	run_in(&argv, cwd, NULL, NULL, &r);
 	strv_free(&argv);
 	if (r.status != 0) {
 		*error = run_error(&r, "info", path, NULL);
@@ -691,12 +704,15 @@ void disk_snapshots_print(FILE *out, const struct disk_info *info)
 	for (size_t i = 0; i < info->n_snapshots; i++) {
 		const struct disk_snapshot *s = &info->snapshots[i];
 		char date[40], clock[40], state[32];
-		fprintf(out, "  %-24s %-19s  %-12s  %s\n", s->name,
+		/* Names made by other tools may hold escape sequences. */
+		char *shown = snapshot_name_shown(s->name);
+		fprintf(out, "  %-24s %-19s  %-12s  %s\n", shown,
 			disk_snapshot_date(s, date, sizeof(date)),
 			disk_snapshot_clock(s, clock, sizeof(clock)),
 			s->vm_state_size ? format_size(s->vm_state_size, state,
 						       sizeof(state))
 					 : "-");
+		free(shown);
 	}
 }
 
@@ -912,7 +928,13 @@ bool disk_convert(const char *src, const char *dst, enum disk_format format,
 	strv_free(&argv);
 	bool ok = r.status == 0;
 	if (!ok) {
-		*error = run_error(&r, "convert", dst, tmp);
+		/* qemu-img names the file it failed on; the source (in use by
+		 * a running VM, unreadable) must not be reported as dst. */
+		char *shown = plain_path(src);
+		bool about_src = r.err && strstr(r.err, shown) &&
+				 !r.signal && !r.not_found;
+		free(shown);
+		*error = run_error(&r, "convert", about_src ? src : dst, tmp);
 		unlink(tmp);
 	} else {
 		ok = publish(tmp, dst, error);

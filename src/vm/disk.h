@@ -83,6 +83,10 @@ enum disk_info_flags {
 /* qemu-img info. NULL on failure (an image in use gives the "in use by a
  * running VM" message unless DISK_INFO_SHARED). */
 struct disk_info *disk_info(const char *path, unsigned flags, char **error);
+/* disk_info with qemu-img running in folder cwd (where a qcow2 image's
+ * relative data file name is looked up); path should be absolute. */
+struct disk_info *disk_info_in(const char *path, unsigned flags,
+			       const char *cwd, char **error);
 void disk_info_destroy(struct disk_info *info);     /* accepts NULL */
 /* The snapshot with this name, or NULL. */
 const struct disk_snapshot *disk_info_find_snapshot(const struct disk_info *info,

@@ -43,6 +43,11 @@ struct instance {
 	char *sock_path;
 };
 
+unsigned long long instance_path_key(const char *real_path)
+{
+	return (unsigned long long)hash_fnv1a(real_path);
+}
+
 static void sleep_ms(int ms)
 {
 	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };

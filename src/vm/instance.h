@@ -60,6 +60,10 @@ const char *instance_lock_path(const struct instance *in);
  * headless (nothing to raise). */
 bool instance_holder(const char *vm_path, long *pid, bool *window);
 
+/* The HASH above for a VM file's real path: other per-VM files in the
+ * runtime folder (snapshot_rules.h's lock) are keyed the same way. */
+unsigned long long instance_path_key(const char *real_path);
+
 /* Releases the lock and removes the socket. Accepts NULL. */
 void instance_release(struct instance *in);
 

@@ -7,6 +7,7 @@
 #include "base/log.h"
 #include "base/proc.h"
 #include "base/util.h"
+#include "vm/image_fds.h"
 #include "vm/qemu_args.h"
 
 #include <dirent.h>
@@ -35,6 +36,9 @@
 #define NAME_MAX_LEN 40
 /* sun_path holds 108 bytes including the NUL. */
 #define SOCKET_PATH_MAX (sizeof(((struct sockaddr_un *)0)->sun_path) - 1)
+/* How often wait_for_sockets probes while QEMU starts: each probe is a
+ * stat and a connect, and every ms waited delays the first picture. */
+#define SOCKET_POLL_MS 5
 
 struct launch {
 	char *dir;
@@ -46,6 +50,7 @@ struct launch {
 	bool reaped;
 	int status;
 	char *tail;
+	uint64_t spawned_ms, ready_ms;
 };
 
 /* A folder we may put sockets in: a real folder (not a symlink), ours, and
@@ -287,7 +292,61 @@ out:
 	return ok;
 }
 
-static bool spawn(struct launch *l, struct strv *argv, char **error)
+/* What QEMU gets besides its command line. */
+struct launch_files {
+	const char *cwd;   /* its working folder; NULL: vmplay's */
+	int *fds;          /* descriptors it inherits (image_fds) */
+	size_t n_fds;
+};
+
+/* glibc's allocator settings QEMU runs with, unless the user's
+ * environment sets them. QEMU's VNC worker thread builds every framebuffer
+ * update in a fresh buffer (a whole frame: 3 MB at 1024x768, 14 MB at
+ * 2560x1440, grown by doubling to 4 and 16 MiB) that the main thread
+ * frees once sent. With glibc's defaults that memory goes back to the
+ * kernel between updates (mmapped chunks, trimmed heaps, and whole heaps
+ * of the worker's arena unmapped once empty), so every update page-faults
+ * a whole frame of fresh memory: measured with `make bench` the worker
+ * then costs 11 ms of CPU per 1024x768 frame instead of 0.4, and at
+ * 2560x1440 the frame rate collapses. So: blocks up to 32 MiB (the most
+ * glibc allows) come from the heap; free memory at the top of a heap is
+ * kept up to 64 MiB (twice that, as glibc's own adaptive rule would
+ * settle); and a 64 MiB top pad (a whole arena heap) keeps glibc from
+ * unmapping an empty heap of the worker's arena. Cost, measured: QEMU's
+ * peak RSS stays within a few MB of what it was. */
+static const char *const qemu_malloc_env[] = {
+	"MALLOC_MMAP_THRESHOLD_=33554432",
+	"MALLOC_TRIM_THRESHOLD_=67108864",
+	"MALLOC_TOP_PAD_=67108864",
+};
+
+/* environ plus qemu_malloc_env's settings the user did not make; built
+ * before fork, as the child may only make async-signal-safe calls. */
+static char **qemu_environment(void)
+{
+	extern char **environ;
+	size_t n = 0;
+	while (environ[n])
+		n++;
+	char **env = xcalloc(n + ARRAY_SIZE(qemu_malloc_env) + 1, sizeof(*env));
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		env[k++] = environ[i];
+	for (size_t i = 0; i < ARRAY_SIZE(qemu_malloc_env); i++) {
+		const char *set = qemu_malloc_env[i];
+		size_t name_len = (size_t)(strchr(set, '=') - set);
+		bool user_set = false;
+		for (size_t j = 0; j < n && !user_set; j++)
+			user_set = !strncmp(environ[j], set, name_len + 1);
+		if (!user_set)
+			env[k++] = (char *)set;
+	}
+	env[k] = NULL;
+	return env;
+}
+
+static bool spawn(struct launch *l, struct strv *argv,
+		  const struct launch_files *files, char **error)
 {
 	int out = open(l->log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC |
 		       O_NOFOLLOW, 0600);
@@ -296,14 +355,25 @@ static bool spawn(struct launch *l, struct strv *argv, char **error)
 				   l->log, strerror(errno));
 		return false;
 	}
+	char **env = qemu_environment();
 	/* Its own process group: Ctrl+C on the terminal goes to vmplay
 	 * alone, which then stops QEMU in order. */
 	struct proc_spec spec = {
 		.argv = argv->v, .in = -1, .out = out, .err = out,
-		.new_group = true,
+		.new_group = true, .envp = env,
 	};
+	if (files) {
+		/* In the VM's folder: a relative name QEMU looks up itself
+		 * (a qcow2 data file of a read-only disk) is then the one
+		 * vmplay checked, wherever vmplay was started from. */
+		spec.cwd = files->cwd;
+		spec.keep = files->fds;
+		spec.n_keep = files->n_fds;
+	}
 	int err = 0;
+	l->spawned_ms = now_ms();
 	pid_t pid = proc_spawn(&spec, &err);
+	free(env);   /* the array only: its strings belong to environ */
 	close(out);
 	if (pid < 0) {
 		l->reaped = true;
@@ -357,7 +427,8 @@ static bool wait_for_sockets(struct launch *l, int timeout_ms, char **error)
 			return false;
 		}
 		/* Wakes at once if QEMU exits meanwhile. */
-		int step = deadline - now < 20 ? (int)(deadline - now) : 20;
+		int step = deadline - now < SOCKET_POLL_MS
+			? (int)(deadline - now) : SOCKET_POLL_MS;
 		if (l->pidfd >= 0) {
 			struct pollfd pfd = { .fd = l->pidfd, .events = POLLIN };
 			poll(&pfd, 1, step);
@@ -368,8 +439,10 @@ static bool wait_for_sockets(struct launch *l, int timeout_ms, char **error)
 	}
 }
 
-struct launch *launch_start_with(const char *name, launch_argv_fn build,
-				 void *user, int timeout_ms, char **error)
+/* Runtime folder, command line, fork and exec; no waiting. */
+static struct launch *spawn_with(const char *name, launch_argv_fn build,
+				 void *user, const struct launch_files *files,
+				 char **error)
 {
 	struct launch *l = xcalloc(1, sizeof(*l));
 	l->pidfd = -1;
@@ -391,9 +464,7 @@ struct launch *launch_start_with(const char *name, launch_argv_fn build,
 		free(line);
 	}
 	l->reaped = false;
-	if (!spawn(l, &argv, error))
-		goto fail;
-	if (!wait_for_sockets(l, timeout_ms, error))
+	if (!spawn(l, &argv, files, error))
 		goto fail;
 	strv_free(&argv);
 	return l;
@@ -403,26 +474,77 @@ fail:
 	return NULL;
 }
 
+bool launch_wait_ready(struct launch *l, int timeout_ms, char **error)
+{
+	*error = NULL;
+	if (!wait_for_sockets(l, timeout_ms, error))
+		return false;
+	l->ready_ms = now_ms();
+	log_debug("QEMU's sockets answered %llu ms after its start",
+		  (unsigned long long)(l->ready_ms - l->spawned_ms));
+	return true;
+}
+
+static struct launch *wait_ready_or_destroy(struct launch *l, int timeout_ms,
+					    char **error)
+{
+	if (l && !launch_wait_ready(l, timeout_ms, error)) {
+		launch_destroy(l);
+		return NULL;
+	}
+	return l;
+}
+
+struct launch *launch_start_with(const char *name, launch_argv_fn build,
+				 void *user, int timeout_ms, char **error)
+{
+	return wait_ready_or_destroy(spawn_with(name, build, user, NULL, error),
+				     timeout_ms, error);
+}
+
+struct config_launch {
+	const struct vm_config *cfg;
+	struct image_fds *images;
+	struct launch_files files;
+};
+
 static bool build_from_config(void *user, const char *runtime_dir,
 			      const char *vnc_socket, const char *qmp_socket,
 			      struct strv *argv, char **error)
 {
 	(void)runtime_dir;
-	return qemu_args_build_local(user, vnc_socket, qmp_socket, true, argv,
-				     error);
+	struct config_launch *c = user;
+	if (!qemu_args_build_local(c->cfg, vnc_socket, qmp_socket, true,
+				   &c->images, argv, error))
+		return false;
+	image_fds_list(c->images, &c->files.fds, &c->files.n_fds);
+	return true;
+}
+
+struct launch *launch_spawn(const struct vm_config *cfg, char **error)
+{
+	struct config_launch c = { .cfg = cfg, .files.cwd = cfg->dir };
+	struct launch *l = spawn_with(cfg->name, build_from_config, &c,
+				      &c.files, error);
+	/* QEMU holds its own copies now (or never started). */
+	image_fds_close(c.images);
+	free(c.files.fds);
+	return l;
 }
 
 struct launch *launch_start(const struct vm_config *cfg, int timeout_ms,
 			    char **error)
 {
-	return launch_start_with(cfg->name, build_from_config, (void *)cfg,
-				 timeout_ms, error);
+	return wait_ready_or_destroy(launch_spawn(cfg, error), timeout_ms,
+				     error);
 }
 
 const char *launch_vnc_socket(const struct launch *l) { return l->vnc; }
 const char *launch_qmp_socket(const struct launch *l) { return l->qmp; }
 const char *launch_runtime_dir(const struct launch *l) { return l->dir; }
 pid_t launch_pid(const struct launch *l) { return l->pid; }
+uint64_t launch_spawned_ms(const struct launch *l) { return l->spawned_ms; }
+uint64_t launch_ready_ms(const struct launch *l) { return l->ready_ms; }
 int launch_exit_fd(const struct launch *l) { return l->pidfd; }
 
 bool launch_reap(struct launch *l, int *status)

@@ -29,6 +29,13 @@ struct launch;
 struct launch *launch_start(const struct vm_config *cfg, int timeout_ms,
 			    char **error);
 
+/* launch_start in two steps, so that the caller can get on with other
+ * work while QEMU starts: launch_spawn starts it and returns at once
+ * (NULL with *error when it cannot), launch_wait_ready then waits for the
+ * sockets as launch_start does; when it fails the caller destroys l. */
+struct launch *launch_spawn(const struct vm_config *cfg, char **error);
+bool launch_wait_ready(struct launch *l, int timeout_ms, char **error);
+
 /* Builds the command line (argv[0] included) for the sockets given. Returns
  * false with *error set (malloc'd) when it cannot. */
 typedef bool (*launch_argv_fn)(void *user, const char *runtime_dir,
@@ -44,6 +51,10 @@ const char *launch_vnc_socket(const struct launch *l);
 const char *launch_qmp_socket(const struct launch *l);
 const char *launch_runtime_dir(const struct launch *l);
 pid_t launch_pid(const struct launch *l);
+/* now_ms() when QEMU was started, and when both its sockets answered
+ * (start-up figures for the statistics). */
+uint64_t launch_spawned_ms(const struct launch *l);
+uint64_t launch_ready_ms(const struct launch *l);
 
 /* A file descriptor that becomes readable when QEMU exits (a pidfd), for
  * the event loop's poll(); -1 when the kernel has no pidfd_open (then poll

@@ -2,6 +2,7 @@
 #include "vm/offline_snapshots.h"
 
 #include "base/util.h"
+#include "vm/snapshot_rules.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,7 +18,37 @@ struct offline_snaps {
 	const struct vm_config *cfg;
 	struct snap_disk *disks;
 	size_t n;
+	int lock;            /* snapshot_lock, or -1 (read only) */
+	struct strv labels;  /* "disk 'NAME' (FILE)" per disk */
 };
+
+/* The disks as the rules of snapshot_rules.h see them. Caller frees. */
+static struct snapshot_disk *rule_disks(const struct offline_snaps *o)
+{
+	struct snapshot_disk *disks = xcalloc(o->n + 1, sizeof(*disks));
+	for (size_t i = 0; i < o->n; i++)
+		disks[i] = (struct snapshot_disk){ o->labels.v[i],
+			o->disks[i].info->snapshots,
+			o->disks[i].info->n_snapshots };
+	return disks;
+}
+
+/* Why QEMU could take name for another snapshot on some disk, or NULL. */
+static char *name_ambiguous(const struct offline_snaps *o, const char *name)
+{
+	struct snapshot_disk *disks = rule_disks(o);
+	char *why = snapshot_lookup_problem(disks, o->n, name);
+	free(disks);
+	return why;
+}
+
+static bool locked(const struct offline_snaps *o, char **error)
+{
+	if (o->lock >= 0)
+		return true;
+	*error = xstrdup("internal error: snapshots opened for reading only");
+	return false;
+}
 
 void offline_snaps_close(struct offline_snaps *o)
 {
@@ -26,16 +57,28 @@ void offline_snaps_close(struct offline_snaps *o)
 	for (size_t i = 0; i < o->n; i++)
 		disk_info_destroy(o->disks[i].info);
 	free(o->disks);
+	strv_free(&o->labels);
+	snapshot_unlock(o->lock);
 	free(o);
 }
 
 struct offline_snaps *offline_snaps_open(const struct vm_config *cfg,
-					 bool all_qcow2, char **error)
+					 bool all_qcow2, enum offline_lock lock,
+					 char **error)
 {
 	struct offline_snaps *o = xcalloc(1, sizeof(*o));
 	o->cfg = cfg;
+	o->lock = -1;
 	o->disks = xcalloc(cfg->n_disks + 1, sizeof(*o->disks));
 	*error = NULL;
+	/* Before reading the images: what is read is then what the other
+	 * commands left. */
+	if (lock != OFFLINE_READ_ONLY) {
+		o->lock = snapshot_lock(cfg->path, lock == OFFLINE_LOCK_WAIT,
+					error);
+		if (o->lock < 0)
+			goto fail;
+	}
 	for (size_t i = 0; i < cfg->n_disks; i++) {
 		const struct vm_disk *d = &cfg->disks[i];
 		if (d->readonly)
@@ -50,6 +93,7 @@ struct offline_snaps *offline_snaps_open(const struct vm_config *cfg,
 		o->disks[o->n].disk = d;
 		o->disks[o->n].info = info;
 		o->n++;
+		strv_pushf(&o->labels, "disk '%s' (%s)", d->name, d->file);
 		if (all_qcow2 && !disk_format_has_snapshots(info->format)) {
 			*error = xasprintf("%s: disk '%s' (%s) is a %s image, "
 					   "which cannot hold snapshots; only "
@@ -88,9 +132,9 @@ const struct disk_info *offline_snaps_info(const struct offline_snaps *o,
 
 char *offline_snaps_name_taken(const struct offline_snaps *o, const char *name)
 {
-	char *why = NULL;
-	for (size_t i = 0; i < o->n && !why; i++)
-		why = disk_info_name_taken(o->disks[i].info, name);
+	struct snapshot_disk *disks = rule_disks(o);
+	char *why = snapshot_take_conflict(disks, o->n, name);
+	free(disks);
 	return why;
 }
 
@@ -131,10 +175,8 @@ bool offline_snaps_take(struct offline_snaps *o, const char *name,
 {
 	struct strv lines = { 0 };
 	*error = NULL;
-	if (!name || !*name) {
-		*error = xstrdup("a snapshot name must not be empty");
+	if (!locked(o, error))
 		return false;
-	}
 	char *why = offline_snaps_name_taken(o, name);
 	if (why) {
 		*error = why;
@@ -165,14 +207,20 @@ bool offline_snaps_restore(struct offline_snaps *o, const char *name,
 	struct strv lines = { 0 };
 	*error = NULL;
 	*had_ram = false;
+	if (!locked(o, error))
+		return false;
+	char *shown = snapshot_name_shown(name);
 	for (size_t i = 0; i < o->n; i++)
 		if (!disk_info_find_snapshot(o->disks[i].info, name))
 			strv_pushf(&lines, "disk '%s' (%s) has no snapshot named "
 				   "'%s' ('vmplay snapshot list %s' shows them)",
 				   o->disks[i].disk->name, o->disks[i].disk->file,
-				   name, o->cfg->path);
+				   shown, o->cfg->path);
+	free(shown);
 	if (lines.n)
 		return finish(&lines, error);
+	if ((*error = name_ambiguous(o, name)))
+		return false;
 	for (size_t i = 0; i < o->n; i++) {
 		const struct disk_snapshot *s =
 			disk_info_find_snapshot(o->disks[i].info, name);
@@ -192,15 +240,21 @@ bool offline_snaps_delete(struct offline_snaps *o, const char *name,
 {
 	struct strv lines = { 0 };
 	*error = NULL;
+	if (!locked(o, error))
+		return false;
 	size_t found = 0;
 	for (size_t i = 0; i < o->n; i++)
 		found += disk_info_find_snapshot(o->disks[i].info, name) != NULL;
 	if (!found) {
+		char *shown = snapshot_name_shown(name);
 		*error = xasprintf("%s has no snapshot named '%s' ('vmplay "
 				   "snapshot list %s' shows them)", o->cfg->path,
-				   name, o->cfg->path);
+				   shown, o->cfg->path);
+		free(shown);
 		return false;
 	}
+	if ((*error = name_ambiguous(o, name)))
+		return false;
 	for (size_t i = 0; i < o->n; i++) {
 		if (!disk_info_find_snapshot(o->disks[i].info, name))
 			continue;

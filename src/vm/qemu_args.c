@@ -25,6 +25,7 @@
 
 #include "base/log.h"
 #include "vm/disk.h"
+#include "vm/image_fds.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -189,6 +190,19 @@ static void optf(struct build *b, const char *name, const char *fmt, ...)
 	free(value);
 }
 
+/* A file vmplay opened for QEMU (image_fds.h): its two descriptors as
+ * an fd set, and the name that opens it ("/dev/fdset/N"); else the
+ * escaped path. Caller frees. */
+static char *file_name(struct build *b, const struct image_fd *f,
+		       const char *path)
+{
+	if (!f || !f->set)
+		return qemu_escape(path);
+	optf(b, "-add-fd", "fd=%d,set=%d", f->rw, f->set);
+	optf(b, "-add-fd", "fd=%d,set=%d", f->ro, f->set);
+	return xasprintf("/dev/fdset/%d", f->set);
+}
+
 /* ",bootindex=N" or "" */
 static const char *bootindex(int index, char *buf, size_t len)
 {
@@ -290,7 +304,9 @@ static bool add_firmware(struct build *b)
 		return fail(b, "%s: firmware = uefi: no UEFI variable store "
 			    "was prepared for this VM", cfg->path);
 	char *code = qemu_escape(b->host->uefi_code);
-	char *vars = qemu_escape(b->host->uefi_vars);
+	const struct image_fds *images = b->host->images;
+	char *vars = file_name(b, images ? &images->vars : NULL,
+			       b->host->uefi_vars);
 	optf(b, "-drive", "if=pflash,unit=0,format=raw,readonly=on,file=%s",
 	     code);
 	optf(b, "-drive", "if=pflash,unit=1,format=qcow2,node-name=efivars,"
@@ -380,10 +396,33 @@ static bool add_disks(struct build *b)
 		const char *ro = !d->readonly ? ""
 				 : ide_type ? ",snapshot=on" : ",readonly=on";
 
-		char *file = qemu_escape(d->file);
+		const struct image_fds *images = b->host->images;
+		char *file = file_name(b, images ? &images->disk[i] : NULL,
+				       d->file);
+		/* What QEMU would look up by name relative to the image,
+		 * which is now /dev/fdset/N: the data file vmplay opened,
+		 * the backing file by its absolute name. */
+		char *more = xstrdup("");
+		if (images && images->data[i].set) {
+			char *data = file_name(b, &images->data[i], NULL);
+			char *m = xasprintf("%s,data-file.driver=file,"
+					    "data-file.filename=%s", more, data);
+			free(data);
+			free(more);
+			more = m;
+		}
+		if (images && images->backing[i]) {
+			char *name = qemu_escape(images->backing[i]);
+			char *m = xasprintf("%s,backing.file.filename=%s", more,
+					    name);
+			free(name);
+			free(more);
+			more = m;
+		}
 		optf(b, "-drive", "if=none,id=hd%zu,node-name=disk%zu,"
-		     "format=%s,file=%s%s", i, i, format_drivers[format], file,
-		     ro);
+		     "format=%s,file=%s%s%s", i, i, format_drivers[format], file,
+		     more, ro);
+		free(more);
 		free(file);
 
 		char boot[32], where[32];
@@ -709,7 +748,8 @@ static enum disk_format *detect_formats(const struct vm_config *cfg)
 
 bool qemu_args_build_local(const struct vm_config *cfg, const char *vnc_socket,
 			   const char *qmp_socket, bool create_files,
-			   struct strv *argv, char **error)
+			   struct image_fds **images, struct strv *argv,
+			   char **error)
 {
 	struct qemu_host host;
 	qemu_host_detect(&host);
@@ -728,8 +768,17 @@ bool qemu_args_build_local(const struct vm_config *cfg, const char *vnc_socket,
 			ok = qemu_uefi_vars_prepare(host.uefi_vars_template,
 						    vars, error);
 	}
+	if (ok && images) {
+		*images = image_fds_open(cfg, formats, vars, error);
+		ok = *images != NULL;
+		host.images = *images;
+	}
 	if (ok)
 		ok = qemu_args_build(cfg, &host, argv, error);
+	if (!ok && images) {
+		image_fds_close(*images);
+		*images = NULL;
+	}
 	free(vars);
 	free(formats);
 	return ok;

@@ -7,6 +7,8 @@
 #include "base/util.h"
 #include "vm/config.h"
 
+struct image_fds;
+
 /* The QEMU binary vmplay runs: $VMPLAY_QEMU when set and not empty, else
  * "qemu-system-x86_64" (looked up in PATH by execvp). The one place that
  * names it. Returns a static or environment string. */
@@ -32,6 +34,9 @@ struct qemu_host {
 	 * whose format is FORMAT_AUTO (disk_detect_format). NULL when nothing
 	 * was detected; an unresolved FORMAT_AUTO is an error. */
 	const enum disk_format *disk_formats;
+	/* The files the guest writes, opened for QEMU (image_fds.h), or
+	 * NULL: QEMU opens every file by name (dry runs, golden tests). */
+	const struct image_fds *images;
 };
 
 /* Appends the whole command line (argv[0] included) to *argv. Returns false
@@ -59,12 +64,16 @@ const char *qemu_kvm_module_problem(const char *sys_module_dir);
 
 /* The whole job for this machine: qemu_host_detect, the disks' formats
  * (disk_detect_format for FORMAT_AUTO), the VM's UEFI variable store
- * (made now when create_files is true; dry runs pass false), then
- * qemu_args_build with the given sockets. launch.c and dryrun.c call
- * this. Same contract as qemu_args_build. */
+ * (made now when create_files is true; dry runs pass false), the files
+ * the guest writes opened for QEMU (image_fds_open, when images is not
+ * NULL: *images then holds the descriptors QEMU must inherit; the caller
+ * closes them with image_fds_close once QEMU runs), then qemu_args_build
+ * with the given sockets. launch.c and dryrun.c call this. Same contract
+ * as qemu_args_build. */
 bool qemu_args_build_local(const struct vm_config *cfg, const char *vnc_socket,
 			   const char *qmp_socket, bool create_files,
-			   struct strv *argv, char **error);
+			   struct image_fds **images, struct strv *argv,
+			   char **error);
 
 /* QEMU device ids and block node names, so other modules (snapshots, media)
  * name the same things the command line created:

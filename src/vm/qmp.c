@@ -238,12 +238,37 @@ void qmp_set_event_handler(struct qmp *q, qmp_event_fn fn, void *user)
 	q->event_user = user;
 }
 
-static bool write_all(struct qmp *q, const char *data, size_t len)
+/* Sends fd (SCM_RIGHTS) with the first byte of data; MSG_NOSIGNAL: a dead
+ * QEMU must not raise SIGPIPE. */
+static ssize_t send_with_fd(int sock, const char *data, size_t len, int fd)
+{
+	struct iovec iov = { .iov_base = (void *)data, .iov_len = len };
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} control;
+	memset(&control, 0, sizeof(control));
+	struct msghdr msg = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = control.buf, .msg_controllen = sizeof(control.buf),
+	};
+	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(c), &fd, sizeof(int));
+	return sendmsg(sock, &msg, MSG_NOSIGNAL);
+}
+
+/* Writes data, passing fd (unless -1) along with its first byte. */
+static bool write_all(struct qmp *q, const char *data, size_t len, int fd)
 {
 	uint64_t deadline = deadline_after(QMP_WRITE_TIMEOUT_MS);
 	while (len) {
-		/* MSG_NOSIGNAL: a dead QEMU must not raise SIGPIPE. */
-		ssize_t n = send(q->fd, data, len, MSG_NOSIGNAL);
+		ssize_t n = fd >= 0 ? send_with_fd(q->fd, data, len, fd)
+				    : send(q->fd, data, len, MSG_NOSIGNAL);
+		if (n > 0)
+			fd = -1;   /* gone with the first byte */
 		if (n > 0) {
 			data += n;
 			len -= (size_t)n;
@@ -266,10 +291,11 @@ static bool write_all(struct qmp *q, const char *data, size_t len)
 	return true;
 }
 
-/* Returns the command's id, or -1 when it could not be sent. */
+/* Returns the command's id, or -1 when it could not be sent. fd (unless
+ * -1) goes with the command, for getfd. */
 static int64_t send_command(struct qmp *q, const char *command,
-			    struct json_object *args, qmp_reply_fn fn,
-			    void *user)
+			    struct json_object *args, int fd,
+			    qmp_reply_fn fn, void *user)
 {
 	if (!q->connected) {
 		json_object_put(args);
@@ -284,7 +310,7 @@ static int64_t send_command(struct qmp *q, const char *command,
 	char *line = xasprintf("%s\r\n", json_object_to_json_string_ext(
 				       msg, JSON_C_TO_STRING_PLAIN));
 	json_object_put(msg);
-	bool ok = write_all(q, line, strlen(line));
+	bool ok = write_all(q, line, strlen(line), fd);
 	free(line);
 	if (!ok)
 		return -1;
@@ -302,7 +328,7 @@ static int64_t send_command(struct qmp *q, const char *command,
 bool qmp_send(struct qmp *q, const char *command, struct json_object *args,
 	      qmp_reply_fn fn, void *user)
 {
-	return send_command(q, command, args, fn, user) >= 0;
+	return send_command(q, command, args, -1, fn, user) >= 0;
 }
 
 struct sync_reply {
@@ -339,13 +365,13 @@ static bool wait_and_dispatch(struct qmp *q, uint64_t deadline)
 	return true;
 }
 
-struct json_object *qmp_execute(struct qmp *q, const char *command,
-				struct json_object *args, int timeout_ms,
-				char **error)
+static struct json_object *execute(struct qmp *q, const char *command,
+				   struct json_object *args, int fd,
+				   int timeout_ms, char **error)
 {
 	struct sync_reply r = { 0 };
 	uint64_t deadline = deadline_after(timeout_ms);
-	int64_t id = send_command(q, command, args, sync_reply_fn, &r);
+	int64_t id = send_command(q, command, args, fd, sync_reply_fn, &r);
 	if (id < 0) {
 		*error = xasprintf("%s: %s", command, closed_message);
 		return NULL;
@@ -367,6 +393,24 @@ struct json_object *qmp_execute(struct qmp *q, const char *command,
 	}
 	free(r.error);
 	return r.ret;
+}
+
+struct json_object *qmp_execute(struct qmp *q, const char *command,
+				struct json_object *args, int timeout_ms,
+				char **error)
+{
+	return execute(q, command, args, -1, timeout_ms, error);
+}
+
+bool qmp_pass_fd(struct qmp *q, int fd, const char *name, int timeout_ms,
+		 char **error)
+{
+	struct json_object *args = json_object_new_object();
+	json_object_object_add(args, "fdname", json_object_new_string(name));
+	struct json_object *ret = execute(q, "getfd", args, fd, timeout_ms,
+					  error);
+	json_object_put(ret);
+	return ret != NULL;
 }
 
 char *qmp_hmp(struct qmp *q, const char *command_line, int timeout_ms,

@@ -49,6 +49,11 @@ struct json_object *qmp_execute(struct qmp *q, const char *command,
 				struct json_object *args, int timeout_ms,
 				char **error);
 
+/* getfd: hands fd (a copy: the caller still closes its own) to QEMU
+ * under name, for commands that take an "fdname". */
+bool qmp_pass_fd(struct qmp *q, int fd, const char *name, int timeout_ms,
+		 char **error);
+
 /* human-monitor-command: returns the monitor's text output (caller frees). */
 char *qmp_hmp(struct qmp *q, const char *command_line, int timeout_ms,
 	      char **error);

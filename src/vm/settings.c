@@ -315,9 +315,9 @@ bool settings_write(const char *path, const struct setting_edit *edits,
 	char *text = checked_text(path, edits, n, &len, invalid, error);
 	if (!text)
 		return false;
-	bool ok = write_file_atomic(path, text, len, true);
-	if (!ok)
-		*error = xasprintf("cannot write %s: %s", path, strerror(errno));
+	/* The rules of every VM file edit: owner and mode kept, read-only
+	 * and hard-linked files left alone, nothing over 1 MiB. */
+	bool ok = ini_edit_write(path, text, len, error);
 	free(text);
 	return ok;
 }

@@ -7,6 +7,7 @@
 #include "vm/qemu_args.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <json-c/json.h>
 #include <stdarg.h>
 #include <limits.h>
@@ -101,20 +102,65 @@ static void problem(struct report *r, int line, const char *fmt, ...)
 	free(what);
 }
 
-/* A file the image itself writes to (qcow2 data file, vmdk extent):
- * relative names are relative to the image's folder. */
-static void check_image_file(struct report *r, int line, const char *what,
-			     const char *image_real, const char *name)
+char *trust_writable_fd_problem(int fd, const char *shown,
+				const char *real_dir)
 {
-	char *dir = path_dirname(image_real);
-	char *joined = path_join(dir, name);
-	char *real = realpath(joined, NULL);
-	if (real && !path_within(real, r->real_dir))
-		problem(r, line, "%s: the image writes to %s (%s), outside the "
-			"VM file's folder %s", what, real, name, r->real_dir);
-	free(real);
+	char link[64], real[PATH_MAX];
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	ssize_t n = readlink(link, real, sizeof(real) - 1);
+	struct stat st;
+	if (n <= 0 || real[0] != '/' || fstat(fd, &st) != 0)
+		return xasprintf("%s: cannot tell where it lies: %s", shown,
+				 strerror(errno ? errno : EINVAL));
+	real[n] = '\0';
+	if (!path_within(real, real_dir))
+		return xasprintf("%s%s%s lies outside the VM file's folder %s "
+				 "and the guest could overwrite it (set readonly "
+				 "= true or move it into that folder)", shown,
+				 strcmp(real, shown) ? " -> " : "",
+				 strcmp(real, shown) ? real : "", real_dir);
+	if (!S_ISREG(st.st_mode))
+		return xasprintf("%s is not a plain file (a device or other "
+				 "special file) and the guest could overwrite it",
+				 shown);
+	if (st.st_nlink > 1)
+		return xasprintf("%s has %lu other hard links, possibly outside "
+				 "the VM file's folder, and the guest could "
+				 "overwrite it", shown,
+				 (unsigned long)st.st_nlink - 1);
+	return NULL;
+}
+
+/* The rule above for a path, by a descriptor that opens nothing (O_PATH:
+ * no device or FIFO is touched). false when the file does not exist. */
+static bool writable_path_problem(const char *path, const char *real_dir,
+				  char **why)
+{
+	*why = NULL;
+	int fd = open(path, O_PATH | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	*why = trust_writable_fd_problem(fd, path, real_dir);
+	close(fd);
+	return true;
+}
+
+/* A file the image itself writes to (qcow2 data file, vmdk extent), named
+ * relative to base_dir: the same rule as the image, and it must exist
+ * (QEMU would fail, or write what appears there later). */
+static void check_image_file(struct report *r, int line, const char *what,
+			     const char *base_dir, const char *name)
+{
+	char *joined = path_join(base_dir, name);
+	char *why = NULL;
+	if (!writable_path_problem(joined, r->real_dir, &why))
+		problem(r, line, "%s: the image writes to %s (%s), which does "
+			"not exist", what, joined, name);
+	else if (why)
+		problem(r, line, "%s: the image writes to %s: %s", what, name,
+			why);
+	free(why);
 	free(joined);
-	free(dir);
 }
 
 /* qcow2 and vmdk images can name other files they write guest data to. */
@@ -127,7 +173,10 @@ static void check_image_contents(struct report *r, int line,
 	if (format != FORMAT_QCOW2 && format != FORMAT_VMDK)
 		return;
 	char *error = NULL;
-	struct disk_info *info = disk_info(image_real, DISK_INFO_SHARED, &error);
+	/* qemu-img in the VM's folder, where QEMU runs and finds a relative
+	 * data file. */
+	struct disk_info *info = disk_info_in(image_real, DISK_INFO_SHARED,
+					      r->real_dir, &error);
 	if (!info) {
 		/* What cannot be looked into cannot be allowed. */
 		problem(r, line, "%s: cannot look into the image to see which "
@@ -139,9 +188,10 @@ static void check_image_contents(struct report *r, int line,
 	struct json_object *spec = NULL, *data = NULL, *item = NULL;
 	if (root && json_object_object_get_ex(root, "format-specific", &spec) &&
 	    json_object_object_get_ex(spec, "data", &data)) {
+		char *image_dir = path_dirname(image_real);
 		if (json_object_object_get_ex(data, "data-file", &item) &&
 		    json_object_is_type(item, json_type_string))
-			check_image_file(r, line, what, image_real,
+			check_image_file(r, line, what, r->real_dir,
 					 json_object_get_string(item));
 		struct json_object *extents = NULL;
 		if (json_object_object_get_ex(data, "extents", &extents) &&
@@ -151,13 +201,17 @@ static void check_image_contents(struct report *r, int line,
 				struct json_object *e =
 					json_object_array_get_idx(extents, i);
 				struct json_object *name = NULL;
+				/* A single-file vmdk names itself. */
 				if (json_object_object_get_ex(e, "filename",
-							      &name))
+							      &name) &&
+				    strcmp(json_object_get_string(name),
+					   image_real) != 0)
 					check_image_file(
-						r, line, what, image_real,
+						r, line, what, image_dir,
 						json_object_get_string(name));
 			}
 		}
+		free(image_dir);
 	}
 	json_object_put(root);
 	disk_info_destroy(info);
@@ -168,28 +222,17 @@ static void check_image_contents(struct report *r, int line,
 static void check_writable(struct report *r, int line, const char *what,
 			   const char *path, enum disk_format format)
 {
-	char *real = realpath(path, NULL);
-	if (!real)
+	char *why = NULL;
+	if (!writable_path_problem(path, r->real_dir, &why))
 		return;
-	struct stat st;
-	if (!path_within(real, r->real_dir)) {
-		problem(r, line, "%s: %s%s%s lies outside the VM file's folder "
-			"%s and the guest could overwrite it (set readonly = "
-			"true or move it into that folder)", what, path,
-			strcmp(real, path) ? " -> " : "",
-			strcmp(real, path) ? real : "", r->real_dir);
-	} else if (stat(real, &st) != 0 || !S_ISREG(st.st_mode)) {
-		problem(r, line, "%s: %s is not a plain file (a device or "
-			"other special file) and the guest could overwrite it",
-			what, path);
-	} else if (st.st_nlink > 1) {
-		problem(r, line, "%s: %s has %lu other hard links, possibly "
-			"outside the VM file's folder, and the guest could "
-			"overwrite it", what, path,
-			(unsigned long)st.st_nlink - 1);
-	} else {
-		check_image_contents(r, line, what, real, format);
+	if (why) {
+		problem(r, line, "%s: %s", what, why);
+		free(why);
+		return;
 	}
+	char *real = realpath(path, NULL);
+	if (real)
+		check_image_contents(r, line, what, real, format);
 	free(real);
 }
 
@@ -237,15 +280,17 @@ char *trust_problems(const struct vm_config *cfg)
 	return text;
 }
 
-bool trust_check(const struct vm_config *cfg, bool trusted,
+bool trust_check(struct vm_config *cfg, bool trusted,
 		 const char *vm_folder, char **error)
 {
 	*error = NULL;
 	if (trusted || trust_in_vm_folder(cfg->path, vm_folder))
 		return true;
 	char *problems = trust_problems(cfg);
-	if (!problems)
+	if (!problems) {
+		cfg->untrusted = true;
 		return true;
+	}
 	*error = xasprintf("%s\nvmplay refuses these because a VM file from "
 			   "elsewhere could use them against this computer. "
 			   "If you trust this file, start it with "

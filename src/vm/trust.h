@@ -11,8 +11,10 @@
  *     disk that is not readonly must lie, after resolving symbolic links,
  *     inside the VM file's own folder (or below it), must not be a device or
  *     have other hard links, and, for qcow2 and vmdk, every file the image
- *     itself writes to (a qcow2 external data file, vmdk extents) must lie
- *     there too.
+ *     itself writes to (a qcow2 external data file, vmdk extents) must
+ *     pass the same rule. A relative qcow2 data file name is relative to
+ *     the VM file's folder, where QEMU runs (launch.h); vmdk extents are
+ *     relative to the descriptor's folder, as QEMU reads them.
  *  3. The UEFI variable store vmplay keeps next to the VM file, when it
  *     already exists: the same rule as a writable disk.
  *
@@ -41,8 +43,18 @@ char *trust_problems(const struct vm_config *cfg);
 
 /* The check the play paths run: true when cfg may run as it is (trusted,
  * or nothing reaches the host). Otherwise false with *error (malloc'd):
- * the problems and how to allow them. vm_folder as above. */
-bool trust_check(const struct vm_config *cfg, bool trusted,
+ * the problems and how to allow them. vm_folder as above. An untrusted
+ * file that passes gets cfg->untrusted set: image_fds then applies the
+ * rule once more to the very files it opens for QEMU. */
+bool trust_check(struct vm_config *cfg, bool trusted,
 		 const char *vm_folder, char **error);
+
+/* The one rule for a file the guest may write, applied to an open
+ * descriptor (any kind, O_PATH too): the file it names, links resolved,
+ * lies in real_dir or below, is a regular file and has no other hard
+ * links. NULL when it passes, else why not (malloc'd), naming shown (the
+ * path as the user wrote it). */
+char *trust_writable_fd_problem(int fd, const char *shown,
+				const char *real_dir);
 
 #endif

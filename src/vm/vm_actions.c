@@ -213,6 +213,7 @@ struct vm_actions *vm_actions_create(const struct vm_config *cfg,
 	struct vm_actions *a = xcalloc(1, sizeof(*a));
 	a->cfg = cfg;
 	a->session = session;
+	a->job.lock_fd = -1;
 	if (listener)
 		a->listener = *listener;
 	a->formats = xcalloc(cfg->n_disks + 1, sizeof(*a->formats));
@@ -238,12 +239,14 @@ struct vm_actions *vm_actions_create(const struct vm_config *cfg,
 
 void vma_job_clear(struct vm_actions *a)
 {
+	snapshot_unlock(a->job.lock_fd);
 	free(a->job.name);
 	free(a->job.id);
 	free(a->job.busy);
 	unsigned serial = a->job.serial;
 	memset(&a->job, 0, sizeof(a->job));
 	a->job.serial = serial;
+	a->job.lock_fd = -1;
 }
 
 static void free_disks(struct vm_actions *a)

@@ -8,6 +8,7 @@
 
 #include "base/util.h"
 #include "vm/qmp.h"
+#include "vm/snapshot_rules.h"
 #include "vm/vm_actions.h"
 
 #include <json-c/json.h>
@@ -47,6 +48,7 @@ struct job {
 	unsigned serial;
 	uint64_t start_ms;
 	char *busy;             /* "Taking snapshot X…" */
+	int lock_fd;            /* snapshot_lock, held while active; -1 */
 };
 
 struct added_disk {

@@ -108,10 +108,9 @@ bool vm_actions_disk_create(struct vm_actions *a, const char *name,
 		ok = ini_edit_set(doc, section, "file", file_name) &&
 		     ini_edit_set(doc, section, "format", disk_format_name(fmt)) &&
 		     (!iface || ini_edit_set(doc, section, "interface", iface));
-		if (ok && !(ok = ini_edit_save(doc, a->cfg->path)))
-			error = xasprintf("cannot write %s: %s", a->cfg->path,
-					  strerror(errno));
-		else if (!ok)
+		if (ok)
+			ok = ini_edit_save(doc, a->cfg->path, &error);
+		else
 			error = xasprintf("cannot add [%s] to %s", section,
 					  a->cfg->path);
 		if (!ok) {

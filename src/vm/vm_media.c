@@ -44,9 +44,8 @@ static bool edit_vm_file(struct vm_actions *a, const char *section,
 	if (!ok)
 		*error = xasprintf("cannot write that value into %s",
 				   a->cfg->path);
-	else if (!(ok = ini_edit_save(doc, a->cfg->path)))
-		*error = xasprintf("cannot write %s: %s", a->cfg->path,
-				   strerror(errno));
+	else
+		ok = ini_edit_save(doc, a->cfg->path, error);
 	ini_edit_destroy(doc);
 	return ok;
 }

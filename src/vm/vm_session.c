@@ -218,6 +218,22 @@ struct vm_session *vm_session_start(const struct vm_config *cfg,
 	return vm_session_attach(l, left, error);
 }
 
+struct vm_session *vm_session_start_spawned(struct launch *l, int timeout_ms,
+					    char **error)
+{
+	signal(SIGPIPE, SIG_IGN);   /* as in vm_session_start */
+	if (timeout_ms <= 0)
+		timeout_ms = DEFAULT_START_TIMEOUT_MS;
+	uint64_t start = now_ms();
+	if (!launch_wait_ready(l, timeout_ms, error)) {
+		launch_destroy(l);
+		return NULL;
+	}
+	uint64_t used = now_ms() - start;
+	int left = used >= (uint64_t)timeout_ms ? 1 : timeout_ms - (int)used;
+	return vm_session_attach(l, left, error);
+}
+
 void vm_session_set_listener(struct vm_session *s,
 			     const struct vm_session_listener *listener)
 {

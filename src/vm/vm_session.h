@@ -67,6 +67,10 @@ struct vm_session;
  * returns NULL with *error set (malloc'd), QEMU's stderr included. */
 struct vm_session *vm_session_start(const struct vm_config *cfg,
 				    int timeout_ms, char **error);
+/* The same for a QEMU from launch_spawn: waits for its sockets, then
+ * connects QMP; takes l over (destroyed on failure too). */
+struct vm_session *vm_session_start_spawned(struct launch *l, int timeout_ms,
+					    char **error);
 /* The same with an already started QEMU, which the session takes over
  * (destroyed on failure too). */
 struct vm_session *vm_session_attach(struct launch *l, int timeout_ms,

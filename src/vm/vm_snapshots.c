@@ -218,7 +218,9 @@ static void snapshot_offline(struct vm_actions *a, enum snap_action action,
 			     const char *name)
 {
 	char *error = NULL, *auto_name = NULL;
-	struct offline_snaps *o = offline_snaps_open(a->cfg, true, &error);
+	/* Never waits in the player: says so when another command runs. */
+	struct offline_snaps *o = offline_snaps_open(a->cfg, true,
+						     OFFLINE_LOCK_TRY, &error);
 	bool ok = false, had_ram = false;
 	if (o) {
 		if (action == SNAP_TAKE && !name)
@@ -267,8 +269,11 @@ static void snapshot_start(struct vm_actions *a, enum snap_action action,
 		vma_note(a, VM_NOTE_ERROR, "Cannot %s: no name given", verbs[action]);
 		return;
 	}
-	if (name && strpbrk(name, "\n\r")) {
-		vma_note(a, VM_NOTE_ERROR, "A snapshot name must be one line");
+	char *bad = action == SNAP_TAKE && name && *name
+		? snapshot_name_problem(name) : NULL;
+	if (bad) {
+		vma_note(a, VM_NOTE_ERROR, "Cannot %s: %s", verbs[action], bad);
+		free(bad);
 		return;
 	}
 	char *blocker = vm_actions_snapshot_blocker(a);
@@ -282,7 +287,17 @@ static void snapshot_start(struct vm_actions *a, enum snap_action action,
 		return;
 	}
 	struct qmp *q = vma_live_qmp(a, verbs[action]);
+	/* One snapshot command per VM at a time, offline ones included. */
+	char *lock_error = NULL;
+	int lock_fd = snapshot_lock(a->cfg->path, false, &lock_error);
+	if (lock_fd < 0) {
+		vma_note(a, VM_NOTE_ERROR, "Cannot %s: %s", verbs[action],
+			 lock_error);
+		free(lock_error);
+		return;
+	}
 	a->job.active = true;
+	a->job.lock_fd = lock_fd;
 	a->job.serial = ++a->next_serial;
 	a->job.action = action;
 	a->job.name = name && *name ? xstrdup(name) : NULL;
@@ -323,8 +338,20 @@ void vma_snapshot_prepared(struct vm_actions *a, struct json_object *nodes)
 	vma_take_nodes(a, nodes);
 	vma_changed(a);
 	/* Per node, whether it has the name, and every name any node has. */
-	struct strv taken = { 0 }, holders = { 0 };
+	struct strv taken = { 0 }, holders = { 0 }, labels = { 0 };
 	const char *name = a->job.name;
+	struct snapshot_disk *disks = xcalloc(a->nodes.n + 1, sizeof(*disks));
+	for (size_t i = 0; i < a->nodes.n; i++) {
+		/* "disk<i>" is the VM file's disk i (qemu_args.h). */
+		unsigned long k;
+		const char *node = a->nodes.v[i];
+		if (sscanf(node, "disk%lu", &k) == 1 && k < a->cfg->n_disks)
+			strv_pushf(&labels, "disk '%s'", a->cfg->disks[k].name);
+		else if (!strcmp(node, "efivars"))
+			strv_push(&labels, "the UEFI variable store");
+		else
+			strv_pushf(&labels, "block node '%s'", node);
+	}
 	for (size_t i = 0; i < a->nodes.n; i++) {
 		struct disk_snapshot *list = NULL;
 		size_t n = node_snapshots(find_node(nodes, a->nodes.v[i]), &list);
@@ -332,8 +359,9 @@ void vma_snapshot_prepared(struct vm_actions *a, struct json_object *nodes)
 			strv_push(&taken, list[k].name);
 		if (name && has_name(list, n, name))
 			strv_push(&holders, a->nodes.v[i]);
-		vm_actions_free_snapshots(list, n);
+		disks[i] = (struct snapshot_disk){ labels.v[i], list, n };
 	}
+	char *rule = NULL;   /* what snapshot_rules.h refuses */
 	const struct disk_snapshot *found = NULL;
 	for (size_t k = 0; name && k < a->n_snapshots; k++)
 		if (!strcmp(a->snapshots[k].name, name))
@@ -351,11 +379,17 @@ void vma_snapshot_prepared(struct vm_actions *a, struct json_object *nodes)
 			problem = "a snapshot of that name exists already, and "
 				  "vmplay never overwrites one (choose another "
 				  "name, or delete that snapshot first)";
+		} else {
+			problem = rule = snapshot_take_conflict(
+				disks, a->nodes.n, name);
 		}
 		break;
 	case SNAP_RESTORE:
 		if (!holders.n)
 			problem = "the VM has no snapshot of that name";
+		else if ((rule = snapshot_lookup_problem(disks, a->nodes.n,
+							 name)))
+			problem = rule;
 		else if (!found)
 			problem = "not every disk has that snapshot";
 		else if (!found->vm_state_size)
@@ -366,6 +400,9 @@ void vma_snapshot_prepared(struct vm_actions *a, struct json_object *nodes)
 	case SNAP_DELETE:
 		if (!holders.n)
 			problem = "the VM has no snapshot of that name";
+		else if ((rule = snapshot_lookup_problem(disks, a->nodes.n,
+							 name)))
+			problem = rule;
 		break;
 	}
 	if (problem) {
@@ -400,6 +437,12 @@ void vma_snapshot_prepared(struct vm_actions *a, struct json_object *nodes)
 	}
 	vma_note(a, VM_NOTE_PROGRESS, "%s", a->job.busy);
 out:
+	for (size_t i = 0; i < a->nodes.n; i++)
+		vm_actions_free_snapshots((struct disk_snapshot *)disks[i].list,
+					  disks[i].n);
+	free(disks);
+	free(rule);
+	strv_free(&labels);
 	strv_free(&taken);
 	strv_free(&holders);
 }

@@ -68,7 +68,7 @@ check "status area: last 6 bytes, most recent first" \
 check "status area: count 6" status_is "$TMP/keys.ppm" count 6
 check "keys changed nothing outside the status area" ppm picture "$TMP/keys.ppm"
 
-for spec in 2:800x600 3:1024x768 4:1000x700 5:1920x1080 6:720x400 1:640x480; do
+for spec in 2:800x600 3:1024x768 4:1000x700 5:1920x1080 7:2560x1440 6:720x400 1:640x480; do
 	key=${spec%%:*} size=${spec#*:}
 	qmp "$GUEST_QMP" send-key "$key"
 	if ! wait_line 30 "$GUEST_SERIAL" "^mode $size\$"; then

@@ -17,6 +17,11 @@ share/icons/hicolor/scalable/apps/vmplay.svg
 share/icons/hicolor/scalable/mimetypes/application-x-vmplay.svg
 share/man/man1/vmplay.1
 share/man/man5/vmplay.5"
+# every translation in po/LINGUAS
+for lang in $(sed 's/#.*//' "$E2E_ROOT/po/LINGUAS"); do
+	FILES="$FILES
+share/locale/$lang/LC_MESSAGES/vmplay.mo"
+done
 
 # ---- staged: DESTDIR ----
 DEST=$TMP/dest

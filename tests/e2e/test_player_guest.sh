@@ -37,6 +37,24 @@ fi
 xdotool windowfocus --sync "$WIN" 2>/dev/null
 check "window pixels equal the screendump (640x480, 1:1)" same_picture "$QMP"
 
+# QEMU's side of the display path (issue 10): glibc's thresholds raised in
+# its environment, and the player's VNC connection one it handed QEMU over
+# QMP (add_client), not one accepted on QEMU's VNC socket
+QEMU_PID=$(pgrep -P "$VPID" qemu-system)
+qemu_env_has() { tr '\0' '\n' <"/proc/$QEMU_PID/environ" | grep -qx "$1"; }
+vnc_clients() {
+	qmp "$QMP" raw '{"execute": "query-vnc"}' |
+		python3 -c 'import json, sys; print(len(json.load(sys.stdin)["clients"]))'
+}
+# the socket's path, from -vnc unix:PATH,...
+VNC_SOCK=$(tr '\0' '\n' <"/proc/$QEMU_PID/cmdline" | sed -n 's/^unix:\(.*vnc\.sock\),.*/\1/p')
+check "QEMU's environment: MALLOC_MMAP_THRESHOLD_" qemu_env_has MALLOC_MMAP_THRESHOLD_=33554432
+check "QEMU's environment: MALLOC_TRIM_THRESHOLD_" qemu_env_has MALLOC_TRIM_THRESHOLD_=67108864
+check "QEMU's environment: MALLOC_TOP_PAD_" qemu_env_has MALLOC_TOP_PAD_=67108864
+check "QEMU serves one VNC client" test "$(vnc_clients)" = 1
+check "that client is not connected through $VNC_SOCK" \
+	eval "[ -n '$VNC_SOCK' ] && ! ss -xH | grep -qF '$VNC_SOCK'"
+
 # keys: q (10/90) and Left (e0 4b / e0 cb) as set-1 scancodes
 xdotool key q Left
 if wait_line 20 "$SERIAL" '^key cb$'; then
@@ -72,7 +90,7 @@ xdotool keyup w
 xdotool windowfocus --sync "$WIN" 2>/dev/null
 
 # resolution switches, the connection intact and the window following 1:1
-for step in "2 800x600" "4 1000x700" "5 1920x1080" "3 1024x768" "6 720x400" "4 1000x700"; do
+for step in "2 800x600" "4 1000x700" "5 1920x1080" "7 2560x1440" "3 1024x768" "6 720x400" "4 1000x700"; do
 	key=${step%% *} mode=${step#* }
 	n=$(grep -c "^mode $mode\$" "$SERIAL")
 	xdotool key "$key"

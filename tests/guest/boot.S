@@ -24,6 +24,10 @@ stack_top:
 _start:
 	cli
 	mov $stack_top, %esp
+	/* The loader's magic and information (the command line) for
+	 * guest_main, before %eax is reused below. */
+	push %ebx
+	push %eax
 	/* Multiboot leaves GDTR undefined, and interrupts reload CS from
 	 * the GDT: install our own flat one before enabling them. */
 	lgdt gdt_desc

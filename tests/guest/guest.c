@@ -343,6 +343,7 @@ struct mode {
 static const struct mode modes[] = {
 	{ 0x02, 640, 480 }, { 0x03, 800, 600 }, { 0x04, 1024, 768 },
 	{ 0x05, 1000, 700 }, { 0x06, 1920, 1080 }, { 0x07, 720, 400 },
+	{ 0x08, 2560, 1440 },	/* 14.1 MiB: fits the std VGA's 16 MiB */
 };
 
 static struct {
@@ -517,9 +518,102 @@ static void handle_byte(uint8_t b, bool after_e0)
 		power_off();
 }
 
-void guest_main(void);
+/* ---- the disk (write-disk on the command line) ------------------------ */
 
-void guest_main(void)
+/* The primary ATA channel of machine pc (PIIX IDE), legacy ports. */
+#define ATA_DATA 0x1F0
+#define ATA_COUNT 0x1F2
+#define ATA_LBA0 0x1F3
+#define ATA_LBA1 0x1F4
+#define ATA_LBA2 0x1F5
+#define ATA_DRIVE 0x1F6
+#define ATA_CMD 0x1F7   /* status when read */
+#define ATA_CTRL 0x3F6
+#define ATA_BSY 0x80
+#define ATA_DRQ 0x08
+#define ATA_ERR 0x01
+#define DISK_SECTORS 8
+
+/* Waits until not busy; false on an error or a missing drive. */
+static bool ata_wait(bool want_drq)
+{
+	for (uint32_t spin = 0; spin < 10000000; spin++) {
+		uint8_t st = inb(ATA_CMD);
+		if (st == 0xFF)
+			return false;
+		if (st & ATA_BSY)
+			continue;
+		if (st & ATA_ERR)
+			return false;
+		if (!want_drq || (st & ATA_DRQ))
+			return true;
+	}
+	return false;
+}
+
+/* Fills the first DISK_SECTORS sectors of the primary master with the
+ * text of DISK_MARK and flushes, polling (no interrupt): what the tests
+ * look for in the image file to see where the guest's writes went. */
+#define DISK_MARK "vmplay-test-guest wrote this sector.\n"
+static void write_disk(void)
+{
+	static const char mark[] = DISK_MARK;
+	outb(ATA_CTRL, 0x02);   /* no interrupts */
+	outb(ATA_DRIVE, 0xE0);  /* master, LBA */
+	if (!ata_wait(false)) {
+		serial_puts("error disk: no drive on the primary IDE channel\n");
+		return;
+	}
+	outb(ATA_COUNT, DISK_SECTORS);
+	outb(ATA_LBA0, 0);
+	outb(ATA_LBA1, 0);
+	outb(ATA_LBA2, 0);
+	outb(ATA_CMD, 0x30);    /* WRITE SECTORS */
+	for (uint32_t s = 0; s < DISK_SECTORS; s++) {
+		if (!ata_wait(true)) {
+			serial_puts("error disk: write refused\n");
+			return;
+		}
+		for (uint32_t i = 0; i < 512; i += 2) {
+			uint32_t a = i % (sizeof(mark) - 1);
+			uint32_t b = (i + 1) % (sizeof(mark) - 1);
+			outw(ATA_DATA, (uint16_t)((uint8_t)mark[a] |
+						  (uint8_t)mark[b] << 8));
+		}
+	}
+	if (!ata_wait(false)) {
+		serial_puts("error disk: write failed\n");
+		return;
+	}
+	outb(ATA_CMD, 0xE7);    /* FLUSH CACHE */
+	if (!ata_wait(false)) {
+		serial_puts("error disk: flush failed\n");
+		return;
+	}
+	serial_puts("disk written\n");
+}
+
+/* Whether the multiboot command line has word. */
+static bool cmdline_has(uint32_t magic, const uint32_t *info, const char *word)
+{
+	if (magic != 0x2BADB002 || !info || !(info[0] & 4))
+		return false;
+	const char *p = (const char *)(uintptr_t)info[4];
+	for (; *p; p++) {
+		const char *a = p, *w = word;
+		while (*w && *a == *w) {
+			a++;
+			w++;
+		}
+		if (!*w && (*a == 0 || *a == ' '))
+			return true;
+	}
+	return false;
+}
+
+void guest_main(uint32_t magic, const uint32_t *info);
+
+void guest_main(uint32_t magic, const uint32_t *info)
 {
 	serial_init();
 	serial_puts("boot vmplay-test-guest 1\n");
@@ -538,6 +632,8 @@ void guest_main(void)
 		fatal("cannot set 640x480x32");
 	draw_picture();
 	serial_size_line("ready ", g.width, g.height);
+	if (cmdline_has(magic, info, "write-disk"))
+		write_disk();
 	__asm__ volatile("sti");
 
 	bool after_e0 = false;

@@ -553,6 +553,71 @@ static void test_load_errors(void)
 	free(error);
 }
 
+/* A FIFO (or any non-regular file) as the VM file or the user's settings
+ * is refused at once: reading it would wait for a writer for ever. */
+static void test_load_fifo(void)
+{
+	char dir[] = "/tmp/vmplay-test-fifo-XXXXXX";
+	CHECK(mkdtemp(dir) != NULL);
+	char *fifo = path_join(dir, "x.vmplay");
+	CHECK(mkfifo(fifo, 0600) == 0);
+	char *error = NULL;
+	alarm(10);   /* a hang fails the test instead of stalling the run */
+	struct vm_config *cfg = config_load(fifo, &error);
+	CHECK(cfg == NULL);
+	CHECK_CONTAINS(error, "x.vmplay: not a regular file (a FIFO");
+	free(error);
+	struct vm_key *keys = NULL;
+	size_t n = 0;
+	CHECK(!config_load_user_keys(fifo, &keys, &n, &error));
+	CHECK_CONTAINS(error, "not a regular file");
+	free(error);
+	alarm(0);
+	unlink(fifo);
+	rmdir(dir);
+	free(fifo);
+}
+
+/* A VM file reached through a symbolic link is the file it points to:
+ * its path, and so the folder relative paths start from, are the
+ * target's (one resolved path for the trust rule and the disks). */
+static void test_load_symlink(void)
+{
+	char dir[] = "/tmp/vmplay-test-link-XXXXXX";
+	CHECK(mkdtemp(dir) != NULL);
+	char *real_dir = realpath(dir, NULL);
+	char *sub = path_join(dir, "vm"), *dl = path_join(dir, "downloads");
+	CHECK(mkdir(sub, 0700) == 0 && mkdir(dl, 0700) == 0);
+	char *target = path_join(sub, "deb.vmplay");
+	char *link = path_join(dl, "play-me.vmplay");
+	const char text[] = "[disk.system]\nfile = deb.qcow2\nsize = 1G\n";
+	CHECK(write_file_atomic(target, text, strlen(text), true));
+	CHECK(symlink(target, link) == 0);
+	char *error = NULL;
+	struct vm_config *cfg = config_load(link, &error);
+	CHECK(cfg != NULL);
+	if (cfg) {
+		char *want_path = xasprintf("%s/vm/deb.vmplay", real_dir);
+		char *want_disk = xasprintf("%s/vm/deb.qcow2", real_dir);
+		CHECK_STR(cfg->path, want_path);
+		CHECK_STR(cfg->disks[0].file, want_disk);
+		free(want_path);
+		free(want_disk);
+	}
+	config_destroy(cfg);
+	free(error);
+	unlink(link);
+	unlink(target);
+	rmdir(sub);
+	rmdir(dl);
+	rmdir(dir);
+	free(real_dir);
+	free(sub);
+	free(dl);
+	free(target);
+	free(link);
+}
+
 /* Forms that must read the same: comments, quotes, spacing, case, CRLF. */
 static void test_lexical_forms(void)
 {
@@ -985,6 +1050,68 @@ static void test_big_files_are_fast(void)
 	config_destroy(cfg);
 }
 
+/* Every host port forwarded: a hash of duplicates, not a pairwise
+ * check (which took 7 s). Timed against a small file's parse in the same
+ * run, so a busy machine does not fail it. */
+static void test_many_forwards(void)
+{
+	size_t cap = 65535 * 20 + 64, len = 0;
+	char *text = xmalloc(cap);
+	len += (size_t)sprintf(text, "[network]\nforward = ");
+	for (int port = 1; port <= 65535; port++)
+		len += (size_t)sprintf(text + len, "%stcp:%d:22",
+				       port > 1 ? "," : "", port);
+	text[len++] = '\n';
+	uint64_t start = now_ms();
+	char *error = NULL;
+	struct vm_config *cfg = config_parse(VM_PATH, text, len, &error);
+	uint64_t took = now_ms() - start;
+	CHECK(cfg != NULL);
+	if (cfg)
+		CHECK_INT(cfg->n_forwards, 65535);
+	config_destroy(cfg);
+	free(error);
+	if (took > 1500)
+		printf("  65535 forwards took %llu ms\n", (unsigned long long)took);
+	CHECK(took <= 1500);
+	/* a duplicate among them is still found */
+	memcpy(text + len - 1, ",tcp:5:23\n", 10);
+	len += 9;
+	error = NULL;
+	cfg = config_parse(VM_PATH, text, len, &error);
+	CHECK(cfg == NULL);
+	CHECK_CONTAINS(error, "forward: host port tcp:5 is forwarded twice");
+	config_destroy(cfg);
+	free(error);
+	free(text);
+}
+
+/* A huge value is shown shortened in every message, as for other keys. */
+static void test_long_values_shortened(void)
+{
+	static const char *const keys[] = {
+		"[kiosk]\npin = ", "[boot]\norder = cdz", "[network]\nforward = ",
+		"[network]\nforward = tcp:1:", "[network]\nforward = xyz",
+		"[kiosk]\nallow = ",
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
+		size_t n = 1 << 19, k = strlen(keys[i]);
+		char *text = xmalloc(k + n + 2);
+		memcpy(text, keys[i], k);
+		memset(text + k, i == 3 ? '9' : 'y', n);
+		text[k + n] = '\n';
+		text[k + n + 1] = '\0';
+		char *error = parse_error(text);
+		CHECK(error != NULL);
+		if (error && strlen(error) > 400)
+			printf("  case %zu: a %zu-byte message\n", i, strlen(error));
+		CHECK(error && strlen(error) <= 400);
+		CHECK_CONTAINS(error, "...");
+		free(error);
+		free(text);
+	}
+}
+
 struct doc_check {
 	char *man;       /* assets/vmplay.5 */
 	char *example;   /* configs/example.vmplay */
@@ -1084,6 +1211,10 @@ int main(void)
 	RUN(test_many_errors);
 	RUN(test_huge);
 	RUN(test_load_errors);
+	RUN(test_load_fifo);
+	RUN(test_many_forwards);
+	RUN(test_long_values_shortened);
+	RUN(test_load_symlink);
 	RUN(test_lexical_forms);
 	RUN(test_values);
 	RUN(test_boot_order_default);

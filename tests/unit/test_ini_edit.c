@@ -1,10 +1,14 @@
 #include "test.h"
 
 #include "base/ini_edit.h"
+#include "base/temp_files.h"
 #include "base/util.h"
 #include "vm/config.h"
 
+#include <dirent.h>
 #include <stdlib.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static void test_lex(void)
@@ -296,7 +300,8 @@ static void test_load_save(void)
 	CHECK(error == NULL);
 	if (doc) {
 		CHECK(ini_edit_set(doc, "cdrom", "file", "x.iso"));
-		CHECK(ini_edit_save(doc, path));
+		CHECK(ini_edit_save(doc, path, &error));
+		CHECK(error == NULL);
 		size_t len;
 		char *text = read_file(path, 1 << 20, &len);
 		CHECK_CONTAINS(text, "file = x.iso ; empty drive\n");
@@ -332,6 +337,137 @@ static void test_get(void)
 	ini_edit_destroy(doc);
 }
 
+/* Temporary files and folder listing for the saving rules below. */
+static size_t count_entries(const char *dir)
+{
+	DIR *d = opendir(dir);
+	size_t n = 0;
+	struct dirent *e;
+	while (d && (e = readdir(d)))
+		n += strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
+	if (d)
+		closedir(d);
+	return n;
+}
+
+/* What a save keeps and what it refuses (issue: nothing bent). */
+static void test_save_rules(void)
+{
+	char dir[] = "/tmp/vmplay-test-ini-XXXXXX";
+	CHECK(mkdtemp(dir) != NULL);
+	char *path = path_join(dir, "t.vmplay");
+	char *error = NULL;
+	CHECK(write_file_atomic(path, original, strlen(original), false));
+	struct ini_doc *doc = ini_edit_load(path, &error);
+	if (!doc)
+		return;
+	CHECK(ini_edit_set(doc, "cdrom", "file", "y.iso"));
+
+	/* owner and mode kept (root can test a foreign owner) */
+	CHECK(chmod(path, 0640) == 0);
+	bool root = getuid() == 0;
+	if (root)
+		CHECK(chown(path, 4242, 4343) == 0);
+	CHECK(ini_edit_save(doc, path, &error));
+	struct stat st;
+	CHECK(stat(path, &st) == 0);
+	CHECK_INT(st.st_mode & 07777, 0640);
+	if (root) {
+		CHECK_INT(st.st_uid, 4242);
+		CHECK_INT(st.st_gid, 4343);
+		CHECK(chown(path, 0, 0) == 0);
+	}
+	CHECK_INT(count_entries(dir), 1);   /* no temporary file left */
+
+	/* read-only: refused with a message, even for root */
+	CHECK(chmod(path, 0444) == 0);
+	CHECK(!ini_edit_save(doc, path, &error));
+	CHECK_CONTAINS(error, "the file is read-only (mode 0444)");
+	free(error);
+	CHECK(chmod(path, 0644) == 0);
+
+	/* a hard-linked file: refused, the links stay one file */
+	char *other = path_join(dir, "other.vmplay");
+	CHECK(link(path, other) == 0);
+	CHECK(!ini_edit_save(doc, path, &error));
+	CHECK_CONTAINS(error, "1 other hard link, which a save would split");
+	free(error);
+	CHECK(unlink(other) == 0);
+	free(other);
+
+	/* over 1 MiB: never saved (vmplay would refuse to read it back) */
+	char *big = xmalloc(INI_EDIT_MAX_SIZE + 1);
+	memset(big, 'x', INI_EDIT_MAX_SIZE);
+	big[INI_EDIT_MAX_SIZE] = '\0';
+	CHECK(ini_edit_set(doc, "vm", "name", big));
+	CHECK(!ini_edit_save(doc, path, &error));
+	CHECK_CONTAINS(error, "more than the 1 MiB vmplay reads");
+	free(error);
+	free(big);
+	size_t len;
+	char *text = read_file(path, 1 << 20, &len);
+	CHECK_CONTAINS(text, "file = y.iso");
+	free(text);
+	ini_edit_destroy(doc);
+
+	/* a NUL inside a line: the file is refused, not cut short */
+	static const char nul_text[] = "[vm]\nname = a\0b\n";
+	CHECK(write_file_atomic(path, nul_text, sizeof(nul_text) - 1, true));
+	CHECK(ini_edit_load(path, &error) == NULL);
+	CHECK_CONTAINS(error, "a NUL byte at offset 13");
+	free(error);
+
+	/* a FIFO: refused at once */
+	char *fifo = path_join(dir, "f.vmplay");
+	CHECK(mkfifo(fifo, 0600) == 0);
+	alarm(10);
+	CHECK(ini_edit_load(fifo, &error) == NULL);
+	alarm(0);
+	CHECK_CONTAINS(error, "not a regular file");
+	free(error);
+	unlink(fifo);
+	free(fifo);
+	unlink(path);
+	rmdir(dir);
+	free(path);
+}
+
+/* A temporary file of a killed vmplay is removed by the next save in
+ * that folder; one of a running process, or of another naming, stays. */
+static void test_stale_temporaries(void)
+{
+	char dir[] = "/tmp/vmplay-test-ini-XXXXXX";
+	CHECK(mkdtemp(dir) != NULL);
+	pid_t child = fork();
+	if (child == 0)
+		_exit(0);
+	waitpid(child, NULL, 0);   /* a PID that runs no more */
+	char *dead = xasprintf("%s/.t.vmplay.vmplay-%d-AbC123", dir, (int)child);
+	char *live = xasprintf("%s/.t.vmplay.vmplay-%d-AbC123", dir, (int)getppid());
+	char *foreign = xasprintf("%s/.t.vmplay.other-%d-AbC123", dir, (int)child);
+	const char *files[] = { dead, live, foreign };
+	for (size_t i = 0; i < 3; i++)
+		CHECK(write_file_atomic(files[i], "x", 1, false));
+	pid_t pid;
+	CHECK(temp_name_parse(".t.vmplay.vmplay-123-AbC123", &pid));
+	CHECK_INT(pid, 123);
+	CHECK(!temp_name_parse(".t.vmplay.vmplay--AbC123", &pid));
+	CHECK(!temp_name_parse("t.vmplay.vmplay-123-AbC123", &pid));
+	char *path = path_join(dir, "t.vmplay");
+	CHECK(write_file_atomic(path, original, strlen(original), false));
+	CHECK(access(dead, F_OK) != 0);
+	CHECK(access(live, F_OK) == 0);
+	CHECK(access(foreign, F_OK) == 0);
+	for (size_t i = 0; i < 3; i++)
+		unlink(files[i]);
+	unlink(path);
+	rmdir(dir);
+	free(path);
+	free(dead);
+	free(live);
+	free(foreign);
+}
+
 int main(void)
 {
 	RUN(test_lex);
@@ -342,6 +478,8 @@ int main(void)
 	RUN(test_line_endings);
 	RUN(test_refused_and_remove);
 	RUN(test_load_save);
+	RUN(test_save_rules);
+	RUN(test_stale_temporaries);
 	RUN(test_get);
 	return TEST_REPORT();
 }

@@ -14,6 +14,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -144,6 +145,47 @@ static void test_destroy_stops_running_qemu(void)
 	CHECK(waitpid(pid, NULL, WNOHANG) < 0 && errno == ECHILD);
 	CHECK(!path_exists(dir));
 	free(dir);
+}
+
+/* Whether NAME=VALUE is in the environment QEMU (pid) runs with. */
+static bool qemu_env_has(pid_t pid, const char *entry)
+{
+	char path[64], buf[65536];
+	snprintf(path, sizeof(path), "/proc/%ld/environ", (long)pid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
+	if (fd >= 0)
+		close(fd);
+	if (n < 0)
+		return false;
+	buf[n] = '\0';   /* entries are NUL-separated */
+	for (ssize_t i = 0; i < n; i += (ssize_t)strlen(buf + i) + 1)
+		if (!strcmp(buf + i, entry))
+			return true;
+	return false;
+}
+
+/* QEMU gets glibc's allocator settings (see launch.c), except those the
+ * user's environment makes, which QEMU inherits as they are. */
+static void test_qemu_allocator_environment(void)
+{
+	setenv("MALLOC_TRIM_THRESHOLD_", "12345", 1);
+	char *error = NULL;
+	struct launch *l = launch_start_with("vm", build_argv, (void *)&qemu_ok,
+					     30000, &error);
+	unsetenv("MALLOC_TRIM_THRESHOLD_");
+	CHECK(l != NULL);
+	if (!l) {
+		free(error);
+		return;
+	}
+	pid_t pid = launch_pid(l);
+	CHECK(qemu_env_has(pid, "MALLOC_MMAP_THRESHOLD_=33554432"));
+	CHECK(qemu_env_has(pid, "MALLOC_TOP_PAD_=67108864"));
+	CHECK(qemu_env_has(pid, "MALLOC_TRIM_THRESHOLD_=12345"));
+	CHECK(!qemu_env_has(pid, "MALLOC_TRIM_THRESHOLD_=67108864"));
+	CHECK(launch_ready_ms(l) >= launch_spawned_ms(l));
+	launch_destroy(l);
 }
 
 /* Failures: each must come back quickly with a message naming the cause. */
@@ -349,6 +391,7 @@ int main(void)
 	unsetenv("XDG_RUNTIME_DIR");
 	RUN(test_start_and_stop);
 	RUN(test_destroy_stops_running_qemu);
+	RUN(test_qemu_allocator_environment);
 	RUN(test_failures);
 	RUN(test_sigchld_ignored_by_parent);
 	RUN(test_long_socket_path);

@@ -563,7 +563,7 @@ static void test_build_local(void)
 	qemu_host_detect(&host);
 	char *vars = qemu_uefi_vars_path(&cfg);
 	bool ok = qemu_args_build_local(&cfg, "/run/v.sock", "/run/q.sock",
-					false, &sv, &error);
+					false, NULL, &sv, &error);
 	if (host.uefi_code) {
 		CHECK(ok);
 		CHECK_CONTAINS(arg_after(&sv, "-drive", 2), ",format=qcow2,");
@@ -571,7 +571,7 @@ static void test_build_local(void)
 		CHECK(!path_exists(vars));   /* a dry run creates nothing */
 		strv_free(&sv);
 		CHECK(qemu_args_build_local(&cfg, "/run/v.sock", "/run/q.sock",
-					    true, &sv, &error));
+					    true, NULL, &sv, &error));
 		CHECK(path_exists(vars));
 	} else {
 		CHECK(!ok);
