@@ -127,7 +127,9 @@ check "  ... the first VM is selected ($first vs $second)" \
 	test "$first" = "srgb(52,90,150)" -a "$second" != "$first"
 
 keys Return
-alpha_qemu() { pgrep -f "qemu-system.*$VMS/Alpha/Alpha.qcow2"; }
+# Alpha's QEMU, by its UUID (the disks may reach QEMU as descriptors)
+ALPHA_UUID=$(sed -n 's/^uuid = //p' "$VMS/Alpha/Alpha.vmplay")
+alpha_qemu() { pgrep -f "qemu-system.* -uuid $ALPHA_UUID"; }
 check "Enter starts QEMU for the first VM" wait_for 30 alpha_qemu
 ALPHA_PLAYER=$(pgrep -f -- "vmplay -- $VMS/Alpha/Alpha.vmplay" | head -n 1)
 [ -n "$ALPHA_PLAYER" ] && register_pid "$ALPHA_PLAYER"
