@@ -9,7 +9,7 @@ DESTDIR ?=
 
 CC ?= cc
 BUILD ?= build
-PKGS = sdl2 libvncclient json-c SDL2_ttf SDL2_image fontconfig
+PKGS = sdl2 libvncclient json-c SDL2_ttf SDL2_image fontconfig libvirt zlib
 CFLAGS ?= -O2 -g
 WARNINGS = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 ifdef SANITIZE
@@ -18,9 +18,9 @@ LDFLAGS += -fsanitize=address,undefined
 endif
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
-ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARNINGS) $(CFLAGS) $(EXTRA_CFLAGS) \
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARNINGS) $(CPPFLAGS) $(CFLAGS) $(EXTRA_CFLAGS) \
 	-Isrc $(PKG_CFLAGS) -MMD -MP
-LIBS = $(PKG_LIBS) -lm
+LIBS = $(PKG_LIBS) -lm -lpthread
 
 # The layers, lowest first: a file may include its own layer and those
 # before it (make check runs tests/layers.sh to hold that).
@@ -83,10 +83,19 @@ INSTALL_DATA = $(MO_INSTALL) \
 	assets/vmplay-mime.xml:$(DATADIR)/mime/packages/vmplay.xml \
 	assets/icons/vmplay.svg:$(DATADIR)/icons/hicolor/scalable/apps/vmplay.svg \
 	assets/icons/application-x-vmplay.svg:$(DATADIR)/icons/hicolor/scalable/mimetypes/application-x-vmplay.svg \
-	assets/vmplay.1:$(MANDIR)/man1/vmplay.1 \
-	assets/vmplay.5:$(MANDIR)/man5/vmplay.5
+	$(BUILD)/man/vmplay.1:$(MANDIR)/man1/vmplay.1 \
+	$(BUILD)/man/vmplay.5:$(MANDIR)/man5/vmplay.5 \
+	assets/completion/vmplay.bash:$(DATADIR)/bash-completion/completions/vmplay \
+	assets/completion/_vmplay:$(DATADIR)/zsh/vendor-completions/_vmplay \
+	assets/io.github.vmplay.vmplay.metainfo.xml:$(DATADIR)/metainfo/io.github.vmplay.vmplay.metainfo.xml
 
-install: all
+# What install needs built (the program, its message catalogues, the man
+# pages with the version in them); the Debian package builds this target.
+INSTALLABLES = $(BUILD)/vmplay $(MO_FILES) $(BUILD)/man/vmplay.1 $(BUILD)/man/vmplay.5
+.PHONY: installables
+installables: $(INSTALLABLES)
+
+install: installables
 	install -D -m 0755 $(BUILD)/vmplay $(DESTDIR)$(BINDIR)/vmplay
 	@for pair in $(INSTALL_DATA); do \
 		src=$${pair%%:*}; dst=$(DESTDIR)$${pair#*:}; \

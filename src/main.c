@@ -18,6 +18,9 @@
  *          offline_snapshots (snapshots of a VM that is off, for
  *          `vmplay snapshot` and the stopped window), settings (the
  *          settings a person changes and their checked writer),
+ *          machine (what the window asks of a VM, whatever runs it) with
+ *          machine_qemu and libvirt_machine (+ libvirt_xml, libvirt_uri:
+ *          a libvirt domain, here or over SSH),
  *          vm_create (making a VM: `vmplay new` and the wizard), library
  *          (the user's VMs, trash, duplicate, `vmplay NAME`)
  * player/  player (the window and its loop), vnc (the guest's screen),
@@ -26,6 +29,8 @@
  *          overlay_draw (the menu), menu_bridge (menu <-> vm_actions),
  *          settings_menu (the Settings pages <-> vm/settings),
  *          text (fonts), toast (notes), screenshot, desktop (message boxes),
+ *          vnc_clipboard and clipboard_sync (the clipboard with the guest),
+ *          vnc_desktop_size and guest_resize (the guest follows the window),
  *          thumbnail (the library's picture of a stopped VM), library with
  *          library_wizard, library_draw and library_ui (the library window)
  * cli/     cmd_new, cmd_disk, cmd_snapshot, cmd_check, cmd_set (set and
@@ -41,16 +46,17 @@
 #include "vm/config.h"
 #include "vm/instance.h"
 #include "vm/library.h"
+#include "vm/libvirt_machine.h"
+#include "vm/libvirt_uri.h"
 #include "vm/settings.h"
 #include "vm/supervisor.h"
 #include "vm/trust.h"
+#include "version.h"   /* generated: mk/version.mk */
 
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define VMPLAY_VERSION "0.1.0"
 
 static const struct {
 	const char *name;
@@ -69,6 +75,7 @@ static const struct {
 static void usage(FILE *out)
 {
 	fputs("Usage: vmplay [OPTIONS] FILE.vmplay|NAME|FOLDER\n"
+	      "       vmplay [OPTIONS] --connect URI DOMAIN\n"
 	      "       vmplay COMMAND [ARGS]\n"
 	      "       vmplay             (the library window)\n"
 	      "\n"
@@ -88,6 +95,9 @@ static void usage(FILE *out)
 	      "                     (by default it stays, stopped, with Run)\n"
 	      "      --kiosk        kiosk mode (see vmplay(1))\n"
 	      "      --trust        allow [qemu] args and other host-reaching settings\n"
+	      "  -c, --connect URI  play the libvirt domain DOMAIN (name, UUID or id)\n"
+	      "                     at URI (qemu:///system, qemu+ssh://user@host/system;\n"
+	      "                     \"\" for LIBVIRT_DEFAULT_URI or libvirt's default)\n"
 	      "      --keys         print the keyboard shortcuts in effect (for\n"
 	      "                     FILE.vmplay when given) and exit\n"
 	      "  -v, --verbose      log debug messages (also VMPLAY_DEBUG=1)\n"
@@ -103,6 +113,80 @@ static void usage(FILE *out)
 }
 
 enum play_mode { MODE_PLAY, MODE_DRY_RUN, MODE_HEADLESS, MODE_KEYS };
+
+/* The window with a libvirt domain: vmplay --connect URI DOMAIN (cfg
+ * NULL: a VM file's defaults, named after the domain, the current folder
+ * for screenshots and ISOs), or a VM file with [libvirt] (cfg: its name,
+ * keys and display settings). */
+static int play_libvirt(const char *uri, const char *domain,
+			const struct play_options *opts, struct vm_config *cfg)
+{
+	char *error = NULL, *name = NULL;
+	if (uri && !*uri)
+		uri = NULL;   /* LIBVIRT_DEFAULT_URI, or libvirt's default */
+	struct machine *m = libvirt_machine_open(uri, domain, &name, &error);
+	if (!m) {
+		char *title = xasprintf(_("vmplay: cannot play %s"), domain);
+		desktop_show_error(title, error);
+		free(title);
+		free(error);
+		free(name);
+		return 1;
+	}
+	struct vm_config *own = NULL;
+	if (!cfg) {
+		char *cwd = path_absolute(".");
+		char *path = path_join(cwd, "libvirt.vmplay");
+		own = cfg = config_parse(path, "[vm]\n", 5, &error);
+		free(path);
+		free(cwd);
+		if (!cfg) {
+			fprintf(stderr, "vmplay: %s\n", error);
+			free(error);
+			free(name);
+			machine_destroy(m);
+			return 1;
+		}
+		free(cfg->name);
+		cfg->name = xstrdup(name);
+	}
+	free(name);
+	if (opts->fullscreen)
+		cfg->fullscreen = true;
+	int status = player_play(cfg, opts, m);
+	config_destroy(own);
+	return status;
+}
+
+/* A VM file naming a domain on another host connects there only once the
+ * user has seen where (remembered per file and URI), or with --trust. */
+static bool remote_allowed(const struct vm_config *cfg, bool trusted)
+{
+	const char *uri = cfg->libvirt_uri;
+	char *host = uri ? libvirt_uri_host(uri) : xstrdup("");
+	bool remote = *host != '\0';
+	bool ok = !remote || trusted || trust_remote_known(cfg->path, uri);
+	if (!ok) {
+		char *msg = xasprintf("%s plays the libvirt domain '%s' on the "
+				      "host %s (%s). vmplay will connect there "
+				      "as this URI says (SSH keys, passwords "
+				      "and known hosts as for virsh) and write "
+				      "nothing there unless you ask for it.",
+				      cfg->path, cfg->libvirt_domain, host, uri);
+		char *title = xasprintf("vmplay: connect to %s?", host);
+		ok = desktop_confirm(title, msg, "Connect");
+		if (ok)
+			trust_remote_remember(cfg->path, uri);
+		else
+			log_error("not connecting to %s for %s (run it from a "
+				  "terminal to be asked, or with --trust)",
+				  host, cfg->path);
+		free(title);
+		free(msg);
+	}
+	free(host);
+	return ok;
+}
 
 /* Before a VM runs: one vmplay per VM file (a second open raises the
  * first window), the trust rule for settings that reach the host, then
@@ -163,6 +247,7 @@ int main(int argc, char **argv)
 
 	enum { OPT_HEADLESS = 256, OPT_KIOSK, OPT_TRUST, OPT_KEYS,
 	       OPT_EXIT_ON_POWEROFF };
+	const char *connect_uri = NULL;
 	static const struct option options[] = {
 		{ "dry-run", no_argument, NULL, 'n' },
 		{ "headless", no_argument, NULL, OPT_HEADLESS },
@@ -170,6 +255,7 @@ int main(int argc, char **argv)
 		{ "kiosk", no_argument, NULL, OPT_KIOSK },
 		{ "trust", no_argument, NULL, OPT_TRUST },
 		{ "keys", no_argument, NULL, OPT_KEYS },
+		{ "connect", required_argument, NULL, 'c' },
 		{ "exit-on-poweroff", no_argument, NULL, OPT_EXIT_ON_POWEROFF },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
@@ -180,7 +266,7 @@ int main(int argc, char **argv)
 	/* this build has the library window: the stopped screen offers it */
 	struct play_options opts = { .library = true };
 	int c;
-	while ((c = getopt_long(argc, argv, "nfvhV", options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "nfvhVc:", options, NULL)) != -1) {
 		switch (c) {
 		case 'n': mode = MODE_DRY_RUN; break;
 		case OPT_HEADLESS: mode = MODE_HEADLESS; break;
@@ -188,6 +274,7 @@ int main(int argc, char **argv)
 		case OPT_KIOSK: opts.kiosk = true; break;
 		case OPT_TRUST: opts.trust = true; break;
 		case OPT_KEYS: mode = MODE_KEYS; break;
+		case 'c': connect_uri = optarg; break;
 		case OPT_EXIT_ON_POWEROFF: opts.exit_on_poweroff = true; break;
 		case 'v': log_set_level(LOG_DEBUG); break;
 		case 'h': usage(stdout); return 0;
@@ -197,6 +284,25 @@ int main(int argc, char **argv)
 	}
 	if (mode == MODE_KEYS && optind == argc)
 		return bindings_cmd_keys(NULL);
+	if (connect_uri) {
+		if (optind != argc - 1) {
+			fputs(optind == argc
+				      ? "vmplay: --connect URI needs a DOMAIN "
+					"(name, UUID or id)\n"
+				      : "vmplay: --connect URI takes one DOMAIN\n",
+			      stderr);
+			usage(stderr);
+			return 2;
+		}
+		if (mode != MODE_PLAY || opts.kiosk) {
+			fputs("vmplay: --connect plays a domain in a window; "
+			      "--dry-run, --headless, --kiosk and --keys are "
+			      "for VM files (libvirt runs the domain "
+			      "without a window: virsh start)\n", stderr);
+			return 2;
+		}
+		return play_libvirt(connect_uri, argv[optind], &opts, NULL);
+	}
 	if (optind == argc && mode == MODE_PLAY && !opts.kiosk) {
 		int status = library_run();
 		if (status != LIBRARY_NO_DISPLAY)
@@ -237,6 +343,29 @@ int main(int argc, char **argv)
 		free(error);
 		free(found);
 		return 1;
+	}
+	if (cfg->libvirt_domain && mode != MODE_KEYS) {   /* [libvirt] */
+		int status;
+		if (mode == MODE_DRY_RUN) {
+			printf("libvirt domain %s at %s\n", cfg->libvirt_domain,
+			       cfg->libvirt_uri ? cfg->libvirt_uri
+						: "libvirt's default URI");
+			status = 0;
+		} else if (mode != MODE_PLAY || opts.kiosk) {
+			fprintf(stderr, "vmplay: %s names a libvirt domain: it "
+				"plays in a window (--headless and --kiosk are "
+				"for QEMU VM files; virsh start runs it without "
+				"one)\n", opts.file);
+			status = 2;
+		} else {
+			status = remote_allowed(cfg, opts.trust)
+					 ? play_libvirt(cfg->libvirt_uri,
+							cfg->libvirt_domain,
+							&opts, cfg)
+					 : 1;
+		}
+		config_destroy(cfg);
+		return status;
 	}
 	if (opts.kiosk)
 		cfg->kiosk = true;

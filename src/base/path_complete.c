@@ -104,5 +104,6 @@ void path_list_suffix(const char *dir, const char *suffix, struct strv *out)
 		}
 	}
 	closedir(d);
-	qsort(out->v + first, out->n - first, sizeof(char *), cmp_name);
+	if (out->n > first)   /* out->v is NULL while nothing was pushed */
+		qsort(out->v + first, out->n - first, sizeof(char *), cmp_name);
 }

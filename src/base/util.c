@@ -16,6 +16,8 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <time.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 static void out_of_memory(void)
@@ -584,4 +586,23 @@ char *xdg_path(const char *var, const char *home_default, const char *rest)
 	if (!home || !*home)
 		return NULL;
 	return xasprintf("%s/%s/%s", home, home_default, rest);
+}
+
+int unix_connect(const char *path, char **error)
+{
+	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	if (strlen(path) >= sizeof(addr.sun_path)) {
+		*error = xasprintf("socket path %s is too long", path);
+		return -1;
+	}
+	memcpy(addr.sun_path, path, strlen(path) + 1);
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&addr, sizeof(addr)) != 0) {
+		*error = xasprintf("cannot connect to %s: %s", path,
+				   strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	return fd;
 }

@@ -48,6 +48,9 @@ char *path_absolute(const char *path);  /* against the cwd; no symlink resolutio
 /* The full path execvp would run for name (searching PATH when name has
  * no '/'), or NULL. Caller frees. */
 char *path_which(const char *name);
+/* A stream socket connected to the unix socket at path (close-on-exec),
+ * or -1 with *error (malloc'd) naming path. */
+int unix_connect(const char *path, char **error);
 bool path_exists(const char *path);
 bool path_is_dir(const char *path);
 /* A path in one of the user's XDG base folders: $VAR/rest when the

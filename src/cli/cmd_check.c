@@ -6,6 +6,7 @@
 #include "base/log.h"
 #include "base/proc.h"
 #include "base/util.h"
+#include "vm/libvirt_machine.h"
 #include "vm/qemu_args.h"
 
 #include <SDL.h>
@@ -157,20 +158,29 @@ static const char *const audio_names[] = {
 	[AUDIO_SDL] = "sdl", [AUDIO_NONE] = "none",
 };
 
+/* What "QEMU OPTION help" prints (malloc'd), or NULL after reporting
+ * item as missing (no QEMU) or the question as failed. */
+static char *qemu_help(const struct qemu_host *host, bool have_qemu,
+		       const char *item, const char *option)
+{
+	if (!have_qemu) {
+		report(CHECK_MISSING, item, "cannot ask QEMU (it is missing or does not run)");
+		return NULL;
+	}
+	const char *argv[] = { host->qemu_binary, option, "help", NULL };
+	char *out = run_capture(argv);
+	if (!out)
+		report(CHECK_WARNING, item, "%s %s help failed",
+		       host->qemu_binary, option);
+	return out;
+}
+
 /* What "-audiodev help" lists: one backend per line after a heading. */
 static void check_audio(const struct qemu_host *host, bool have_qemu)
 {
-	if (!have_qemu) {
-		report(CHECK_MISSING, "audio", "cannot ask QEMU (it is missing or does not run)");
+	char *out = qemu_help(host, have_qemu, "audio", "-audiodev");
+	if (!out)
 		return;
-	}
-	const char *argv[] = { host->qemu_binary, "-audiodev", "help", NULL };
-	char *out = run_capture(argv);
-	if (!out) {
-		report(CHECK_WARNING, "audio", "%s -audiodev help failed",
-		       host->qemu_binary);
-		return;
-	}
 	struct strv names = { 0 };
 	bool has_pa = false;
 	char *save = NULL;
@@ -192,6 +202,31 @@ static void check_audio(const struct qemu_host *host, bool have_qemu)
 	free(list);
 	strv_free(&names);
 	free(out);
+}
+
+/* The clipboard needs QEMU's own SPICE agent end, the qemu-vdagent
+ * chardev (QEMU 6.1 and later, built with spice-protocol). */
+static void check_clipboard(const struct qemu_host *host, bool have_qemu)
+{
+	char *out = qemu_help(host, have_qemu, "clipboard", "-chardev");
+	if (!out)
+		return;
+	bool found = false;
+	char *save = NULL;
+	for (char *line = strtok_r(out, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		while (*line == ' ')
+			line++;
+		found |= strcmp(line, "qemu-vdagent") == 0;
+	}
+	free(out);
+	if (found)
+		report(CHECK_OK, "clipboard", "QEMU has the qemu-vdagent chardev: "
+		       "text passes to and from guests running spice-vdagent");
+	else
+		report(CHECK_WARNING, "clipboard", "this QEMU has no qemu-vdagent "
+		       "chardev (QEMU 6.1 or later has it): set [clipboard] "
+		       "enabled = false, or VMs will not start");
 }
 
 static void check_video(void)
@@ -254,6 +289,27 @@ static void check_font(void)
 	FcFini();
 }
 
+/* vmplay --connect: the library is linked in; is there a daemon to talk
+ * to? LIBVIRT_DEFAULT_URI when it names a local one, else qemu:///system;
+ * read-only, so nothing asks for a password. */
+static void check_libvirt(void)
+{
+	const char *version = libvirt_library_version();
+	const char *env = getenv("LIBVIRT_DEFAULT_URI");
+	/* "driver:///path" names no host: local */
+	const char *uri = env && strstr(env, ":///") ? env : "qemu:///system";
+	char *detail = NULL;
+	if (libvirt_probe(uri, &detail))
+		report(CHECK_OK, "libvirt", "library %s; %s answers: %s",
+		       version ? version : "?", uri, detail);
+	else
+		report(CHECK_WARNING, "libvirt", "library %s; no daemon at %s "
+		       "(%s): vmplay --connect needs one there or on another "
+		       "host (apt-get install libvirt-daemon-system)",
+		       version ? version : "?", uri, detail);
+	free(detail);
+}
+
 int cmd_check(int argc, char **argv)
 {
 	if (argc > 1) {
@@ -262,8 +318,9 @@ int cmd_check(int argc, char **argv)
 		fprintf(help ? stdout : stderr,
 			"Usage: vmplay check\n"
 			"Checks QEMU and qemu-img (required), KVM, audio "
-			"backends, SDL video\ndrivers, OVMF and a menu font, "
-			"one line each. Exits 1 when something\nrequired is "
+			"backends, the clipboard\n(qemu-vdagent), SDL video "
+			"drivers, OVMF, a menu font and libvirt (for\n--connect), "
+			"one line each. Exits 1 when something required is\n"
 			"missing. VMPLAY_QEMU names another QEMU binary.\n");
 		return help ? 0 : 2;
 	}
@@ -274,9 +331,11 @@ int cmd_check(int argc, char **argv)
 	bool have_img = check_program("qemu-img", "qemu-img", "qemu-utils");
 	check_kvm(&host);
 	check_audio(&host, have_qemu);
+	check_clipboard(&host, have_qemu);
 	check_video();
 	check_uefi(&host);
 	check_font();
+	check_libvirt();
 	fflush(stdout);
 	if (!have_qemu || !have_img) {
 		log_error("vmplay needs %s%s%s: apt-get install%s%s",

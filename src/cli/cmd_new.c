@@ -28,7 +28,7 @@ static const char usage_text[] =
 	"      --iso FILE     an ISO image in the CD drive (to install from)\n"
 	"  -m, --memory SIZE  memory (default 2G; 4G for windows)\n"
 	"  -c, --cpus N       processors (default 2)\n"
-	"      --os OS        linux (virtio disk and network; default),\n"
+	"      --os OS        linux (virtio disk, network and display; default),\n"
 	"                     windows (SATA disk, e1000, HD audio) or other\n"
 	"  -h, --help         show this help\n";
 

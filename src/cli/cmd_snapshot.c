@@ -16,7 +16,7 @@
 #include <string.h>
 
 static const char usage_text[] =
-	"Usage: vmplay snapshot list FILE.vmplay\n"
+	"Usage: vmplay snapshot list [--names] FILE.vmplay\n"
 	"       vmplay snapshot take FILE.vmplay [NAME]\n"
 	"       vmplay snapshot restore FILE.vmplay NAME\n"
 	"       vmplay snapshot delete FILE.vmplay NAME\n"
@@ -29,7 +29,9 @@ static const char usage_text[] =
 	"refuse a name QEMU could take for another snapshot's id. Commands on\n"
 	"one VM run one at a time (a second one waits).\n"
 	"restore puts every disk back to the snapshot; the VM then boots from\n"
-	"there. While the VM runs, use the player's menu (ctrl+alt+m) instead.\n";
+	"there. While the VM runs, use the player's menu (ctrl+alt+m) instead.\n"
+	"list --names prints only the snapshots' names, one a line, each once\n"
+	"(for scripts and shell completion).\n";
 
 /* The VM file and its disks' images (vm/offline_snapshots.c does the
  * work, shared with the stopped player's Snapshots page). */
@@ -89,9 +91,37 @@ static void print_table(const struct disk_info *info)
 	disk_snapshots_print(stdout, info);
 }
 
+/* list --names: every snapshot name once, in the order the disks show
+ * them; what a script or the shell's completion offers for NAME. */
+static int snapshot_list_names(struct snap_vm *vm)
+{
+	size_t n = offline_snaps_count(vm->snaps);
+	for (size_t i = 0; i < n; i++) {
+		const struct disk_info *info = offline_snaps_info(vm->snaps, i);
+		for (size_t s = 0; s < info->n_snapshots; s++) {
+			const char *name = info->snapshots[s].name;
+			bool seen = false;
+			for (size_t j = 0; j <= i && !seen; j++) {
+				const struct disk_info *earlier =
+					offline_snaps_info(vm->snaps, j);
+				size_t end = j < i ? earlier->n_snapshots : s;
+				for (size_t k = 0; k < end && !seen; k++)
+					seen = strcmp(earlier->snapshots[k].name, name) == 0;
+			}
+			if (!seen)
+				printf("%s\n", name);
+		}
+	}
+	return 0;
+}
+
+static bool list_names_only;
+
 static int snapshot_list(struct snap_vm *vm, const char *name)
 {
 	(void)name;
+	if (list_names_only)
+		return snapshot_list_names(vm);
 	for (size_t i = 0; i < offline_snaps_count(vm->snaps); i++) {
 		const struct vm_disk *d = offline_snaps_disk(vm->snaps, i);
 		const struct disk_info *info = offline_snaps_info(vm->snaps, i);
@@ -193,6 +223,17 @@ int cmd_snapshot(int argc, char **argv)
 	for (size_t i = 0; i < ARRAY_SIZE(actions); i++) {
 		if (strcmp(argv[1], actions[i].name) != 0)
 			continue;
+		/* list --names: drop the flag, wherever it is */
+		if (actions[i].run == snapshot_list) {
+			int kept = 2;
+			for (int j = 2; j < argc; j++) {
+				if (strcmp(argv[j], "--names") == 0)
+					list_names_only = true;
+				else
+					argv[kept++] = argv[j];
+			}
+			argc = kept;
+		}
 		int n = argc - 2;
 		for (int j = 2; j < argc; j++) {
 			if (strcmp(argv[j], "--help") == 0 ||

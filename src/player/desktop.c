@@ -244,3 +244,35 @@ bool desktop_check_runnable(const struct vm_config *cfg, char **error)
 	*error = files ? files : xstrdup("cannot play this VM");
 	return false;
 }
+
+bool desktop_confirm(const char *title, const char *message, const char *yes)
+{
+	if (isatty(STDIN_FILENO) && isatty(STDERR_FILENO)) {
+		fprintf(stderr, "%s\n%s [y/N] ", message, yes);
+		char line[64];
+		if (!fgets(line, sizeof(line), stdin))
+			return false;
+		return line[0] == 'y' || line[0] == 'Y';
+	}
+	if (!desktop_wants_message_box())
+		return false;
+	bool video = SDL_WasInit(SDL_INIT_VIDEO) != 0;
+	if (!video && SDL_InitSubSystem(SDL_INIT_VIDEO) != 0)
+		return false;
+	const SDL_MessageBoxButtonData buttons[] = {
+		{ SDL_MESSAGEBOX_BUTTON_ESCAPEKEY_DEFAULT, 0, "Cancel" },
+		{ 0, 1, yes },
+	};
+	const SDL_MessageBoxData data = {
+		SDL_MESSAGEBOX_WARNING, NULL, title, message,
+		(int)ARRAY_SIZE(buttons), buttons, NULL,
+	};
+	int chosen = 0;
+	if (SDL_ShowMessageBox(&data, &chosen) != 0) {
+		log_debug("no question box: %s", SDL_GetError());
+		chosen = 0;
+	}
+	if (!video)
+		SDL_QuitSubSystem(SDL_INIT_VIDEO);
+	return chosen == 1;
+}

@@ -28,6 +28,14 @@ bool desktop_driver_is_visible(void);
  * quietly: stderr has the message. */
 void desktop_show_error(const char *title, const char *message);
 
+/* Asks the user a yes/no question before something they should know
+ * about: on the terminal when stdin and stderr are one ("... [y/N]"),
+ * else in an SDL message box with the buttons yes and Cancel when
+ * desktop_wants_message_box(). false when the user said no, or when
+ * there is nobody to ask. */
+bool desktop_confirm(const char *title, const char *message,
+		     const char *yes);
+
 
 /* The checks before playing cfg: every file it needs is there
  * (config_check_files) and the QEMU binary can be found. false with

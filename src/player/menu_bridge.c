@@ -7,33 +7,44 @@
 #include <stdlib.h>
 #include <time.h>
 
-bool menu_bridge_dispatch(struct vm_actions *a, const struct menu_request *req)
+bool menu_bridge_dispatch(struct machine *m, const struct menu_request *req)
 {
+	struct vm_actions *a = machine_actions(m);
 	switch (req->action) {
 	case MENU_SNAPSHOT_LIST:
 	case MENU_DISK_LIST:
-		vm_actions_refresh(a);
+		machine_refresh(m);
 		return true;
 	case MENU_SNAPSHOT_TAKE:
-		vm_actions_snapshot_take(a, req->arg);
+		machine_snapshot_take(m, req->arg);
 		return true;
 	case MENU_SNAPSHOT_RESTORE:
-		vm_actions_snapshot_restore(a, req->arg);
+		machine_snapshot_restore(m, req->arg);
 		return true;
 	case MENU_SNAPSHOT_DELETE:
-		vm_actions_snapshot_delete(a, req->arg);
+		machine_snapshot_delete(m, req->arg);
 		return true;
 	case MENU_MEDIA_INSERT:
-		vm_actions_media_insert(a, req->arg);
+		machine_media_insert(m, req->arg);
 		return true;
 	case MENU_MEDIA_EJECT:
-		vm_actions_media_eject(a);
+		machine_media_eject(m);
 		return true;
 	case MENU_DISK_CREATE:
-		vm_actions_disk_create(a, req->arg, req->arg2, req->size);
+		if (a)
+			vm_actions_disk_create(a, req->arg, req->arg2, req->size);
+		else
+			machine_notify_note(m, VM_NOTE_ERROR, "Disks of this "
+					    "machine are managed where it is "
+					    "defined (virsh, virt-manager).");
 		return true;
 	case MENU_DISK_GROW:
-		vm_actions_disk_grow(a, req->arg, req->size);
+		if (a)
+			vm_actions_disk_grow(a, req->arg, req->size);
+		else
+			machine_notify_note(m, VM_NOTE_ERROR, "Disks of this "
+					    "machine are managed where it is "
+					    "defined (virsh, virt-manager).");
 		return true;
 	default:
 		return false;
@@ -50,16 +61,18 @@ void menu_bridge_lists_free(struct menu_bridge_lists *keep)
 	*keep = (struct menu_bridge_lists){ 0 };
 }
 
-void menu_bridge_fill(const struct vm_actions *a, struct overlay_info *info,
+void menu_bridge_fill(struct machine *m, struct overlay_info *info,
 		       struct menu_bridge_lists *keep)
 {
 	menu_bridge_lists_free(keep);
-	info->busy = vm_actions_busy(a);
-	info->cdrom = vm_actions_cdrom(a);
-	info->n_recent_isos = vm_actions_recent_isos(a, &info->recent_isos);
+	struct vm_actions *a = machine_actions(m);
+	info->busy = machine_busy(m);
+	info->cdrom = machine_cdrom(m);
+	if (a)
+		info->n_recent_isos = vm_actions_recent_isos(a, &info->recent_isos);
 
 	const struct disk_snapshot *snaps;
-	size_t n = vm_actions_snapshots(a, &snaps);
+	size_t n = machine_snapshots(m, &snaps);
 	keep->snapshots = xcalloc(n + 1, sizeof(*keep->snapshots));
 	keep->dates = xcalloc(n + 1, sizeof(*keep->dates));
 	keep->clocks = xcalloc(n + 1, sizeof(*keep->clocks));
@@ -73,15 +86,17 @@ void menu_bridge_fill(const struct vm_actions *a, struct overlay_info *info,
 		snprintf(keep->clocks[i], sizeof(keep->clocks[i]),
 			 "%02llu:%02u:%02u", (unsigned long long)(s / 3600),
 			 (unsigned)(s / 60 % 60), (unsigned)(s % 60));
+		/* libvirt does not tell the guest's run time: none shown */
 		keep->snapshots[i] = (struct overlay_snapshot){
-			snaps[i].name, keep->dates[i], keep->clocks[i] };
+			snaps[i].name, keep->dates[i],
+			snaps[i].vm_clock_ns ? keep->clocks[i] : NULL };
 	}
-	info->snapshots_known = vm_actions_snapshots_known(a);
+	info->snapshots_known = machine_snapshots_known(m);
 	info->snapshots = keep->snapshots;
 	info->n_snapshots = n;
 
-	const struct vm_actions_disk *disks;
-	n = vm_actions_disks(a, &disks);
+	const struct vm_actions_disk *disks = NULL;
+	n = a ? vm_actions_disks(a, &disks) : 0;
 	keep->disks = xcalloc(n + 1, sizeof(*keep->disks));
 	for (size_t i = 0; i < n; i++) {
 		if (disks[i].next_boot)
@@ -94,7 +109,7 @@ void menu_bridge_fill(const struct vm_actions *a, struct overlay_info *info,
 		keep->disks[i] = (struct overlay_disk){
 			keep->disk_names.v[i], disks[i].file, disks[i].format,
 			disks[i].virtual_size, disks[i].used_size };
-	info->disks_known = vm_actions_disks_known(a);
+	info->disks_known = !a || vm_actions_disks_known(a);
 	info->disks = keep->disks;
 	info->n_disks = n;
 }

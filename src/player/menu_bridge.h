@@ -1,24 +1,25 @@
 /* The bridge between the overlay menu (overlay.h), the toasts (toast.h) and
- * vm_actions, so that the player only calls three helpers:
- *   menu_bridge_dispatch  - the menu's snapshot, media and disk requests
- *                            (and the snapshot shortcut) go to vm_actions;
- *   menu_bridge_fill      - vm_actions' lists, medium, recent ISOs and
+ * the machine (machine.h), so that the player only calls three helpers:
+ *   menu_bridge_dispatch   - the menu's snapshot, media and disk requests
+ *                            go to the machine (disks: to the QEMU
+ *                            engine's vm_actions, the only one with them);
+ *   menu_bridge_fill       - the machine's lists, medium, recent ISOs and
  *                            busy text into the overlay_info it shows;
- *   menu_bridge_note      - a vm_actions note as a toast (a progress toast
+ *   menu_bridge_note       - a machine's note as a toast (a progress toast
  *                            becomes its result). */
 #ifndef VMPLAY_MENU_BRIDGE_H
 #define VMPLAY_MENU_BRIDGE_H
 
 #include "player/overlay.h"
 #include "player/toast.h"
-#include "vm/vm_actions.h"
+#include "vm/machine.h"
 
 #include <stdbool.h>
 
 /* Carries out req when it is one of the requests vm_actions owns
  * (snapshots, media, disks); false for the others (pause, view, keys,
  * screenshot, quit...), which the player handles itself. */
-bool menu_bridge_dispatch(struct vm_actions *a, const struct menu_request *req);
+bool menu_bridge_dispatch(struct machine *m, const struct menu_request *req);
 
 /* Strings the filled overlay_info points to, valid until the next fill or
  * menu_bridge_lists_free (overlay_set_info copies them anyway). */
@@ -32,7 +33,7 @@ struct menu_bridge_lists {
 
 /* Sets info's busy, cdrom, recent_isos, snapshots and disks from a; the
  * rest of info is the player's. */
-void menu_bridge_fill(const struct vm_actions *a, struct overlay_info *info,
+void menu_bridge_fill(struct machine *m, struct overlay_info *info,
 		       struct menu_bridge_lists *keep);
 void menu_bridge_lists_free(struct menu_bridge_lists *keep);
 

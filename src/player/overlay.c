@@ -45,6 +45,7 @@ static const char *const action_names[MENU_ACTION_COUNT] = {
 	[MENU_LIBRARY] = "library",
 	[MENU_SETTINGS_LIST] = "settings-list",
 	[MENU_SETTING_SET] = "setting-set",
+	[MENU_CLIPBOARD] = "clipboard",
 };
 
 const char *menu_action_name(enum menu_action a)
@@ -429,6 +430,17 @@ static void build_view(struct overlay *ov, struct page *p)
 		it->radio = true;
 		it->checked = ov->scale == (enum scale_mode)m;
 	}
+	add(p, IT_HEADER, "Guest");
+	it = add_action(p, "Share the clipboard", MENU_CLIPBOARD);
+	it->keep_open = true;
+	it->radio = true;
+	it->checked = ov->clipboard == OVERLAY_CLIP_ON;
+	if (ov->clipboard == OVERLAY_CLIP_UNAVAILABLE) {
+		it->disabled = true;
+		it->detail = xstrdup("off in the VM file");
+	}
+	add(p, IT_TEXT, "Resolution")->detail =
+		xstrdup(ov->guest_follows ? "follows the window" : "fixed, scaled");
 }
 
 /* ---- settings (vm/settings.c decides what is valid; the player writes) ---- */
@@ -700,7 +712,8 @@ static const uint32_t page_actions[PAGE_COUNT] = {
 	[PAGE_MEDIA_INSERT] = MENU_HIDE(MENU_MEDIA_INSERT),
 	[PAGE_DISKS] = MENU_HIDE(MENU_DISK_CREATE) | MENU_HIDE(MENU_DISK_GROW),
 	[PAGE_DISK_CREATE] = MENU_HIDE(MENU_DISK_CREATE),
-	[PAGE_VIEW] = MENU_HIDE(MENU_FULLSCREEN) | MENU_HIDE(MENU_SCALE),
+	[PAGE_VIEW] = MENU_HIDE(MENU_FULLSCREEN) | MENU_HIDE(MENU_SCALE) |
+		      MENU_HIDE(MENU_CLIPBOARD),
 	[PAGE_KEYBOARD] = MENU_HIDE(MENU_SEND_KEYS),
 	[PAGE_SETTINGS] = MENU_HIDE(MENU_SETTING_SET),
 };
@@ -994,6 +1007,8 @@ void overlay_set_info(struct overlay *ov, const struct overlay_info *in)
 	ov->started_ms = in->started_ms;
 	ov->fullscreen = in->fullscreen;
 	ov->scale = in->scale;
+	ov->clipboard = in->clipboard;
+	ov->guest_follows = in->guest_follows;
 	ov->has_cdrom = in->has_cdrom;
 	ov->stopped = in->stopped;
 	ov->library = in->library;

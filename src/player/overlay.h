@@ -69,6 +69,7 @@ enum menu_action {
 	MENU_SETTING_SET,      /* arg: "SECTION.KEY", arg2: the value, NULL
 				  to remove the key (the default applies);
 				  answer with overlay_setting_result */
+	MENU_CLIPBOARD,        /* toggle sharing the clipboard */
 	MENU_ACTION_COUNT
 };
 
@@ -129,6 +130,10 @@ struct overlay_info {
 	const char *busy;          /* a long operation in progress, or NULL */
 	bool fullscreen;
 	enum scale_mode scale;
+	/* The View page's "Guest" part: clipboard OVERLAY_CLIP_* and whether
+	 * the guest's resolution follows the window (text only) */
+	int clipboard;
+	bool guest_follows;
 	bool has_cdrom;            /* the VM has a CD drive */
 	const char *cdrom;         /* the inserted medium, or NULL */
 	const char *const *recent_isos;
@@ -152,6 +157,12 @@ struct overlay_info {
 };
 
 #define MENU_HIDE(action) (1u << (action))
+
+enum {
+	OVERLAY_CLIP_UNAVAILABLE,  /* off in the VM file (or kiosk): no device */
+	OVERLAY_CLIP_OFF,          /* toggled off for this session */
+	OVERLAY_CLIP_ON,
+};
 
 struct overlay;
 

@@ -101,6 +101,8 @@ struct overlay {
 	/* info, deep copy */
 	char *vm_name, *vm_dir, *state, *busy, *cdrom;
 	bool running, paused, fullscreen, has_cdrom, stopped, library;
+	int clipboard;          /* OVERLAY_CLIP_* */
+	bool guest_follows;
 	bool settings_known;
 	char *settings_error;
 	struct overlay_setting *settings;

@@ -36,6 +36,8 @@
 #include "base/stop_signals.h"
 #include "base/util.h"
 #include "player/bindings.h"
+#include "player/clipboard_sync.h"
+#include "player/guest_resize.h"
 #include "player/input.h"
 #include "player/menu_bridge.h"
 #include "player/overlay.h"
@@ -46,13 +48,15 @@
 #include "player/thumbnail.h"
 #include "player/toast.h"
 #include "player/vnc.h"
+#include "player/vnc_desktop_size.h"
 #include "vm/instance.h"
 #include "vm/kiosk.h"
 #include "vm/supervisor.h"
+#include "vm/machine.h"
+#include "vm/machine_qemu.h"
 #include "vm/trust.h"
 #include "vm/vm_actions.h"
 #include "vm/vm_session.h"
-#include "vm/vnc_channel.h"
 
 #include <SDL2/SDL.h>
 #include <SDL2/SDL_syswm.h>
@@ -70,8 +74,6 @@
 /* How long the window waits for QEMU to exit after losing the display
  * connection before it calls that a failure of its own. */
 #define VNC_LOST_GRACE_MS 5000
-/* QMP round trips that hand QEMU our VNC connection (vnc_channel.h) */
-#define VNC_CHANNEL_TIMEOUT_MS 5000
 /* Pumping interval for video drivers without a pollable connection. */
 #define PUMP_INTERVAL_MS 10
 /* Kiosk: the pointer hides after this long without moving. */
@@ -85,6 +87,9 @@ struct player {
 	struct vnc *vnc;
 	struct input *input;
 	struct bindings *bindings;
+	/* what the window shows and controls (machine.h); session is its
+	 * QEMU when it has one (kiosk mode's supervisor swaps it) */
+	struct machine *machine;
 	struct vm_session *session;
 	struct text *text;         /* fonts for the menu and toasts */
 	struct overlay *overlay;   /* NULL without a font */
@@ -102,8 +107,7 @@ struct player {
 	bool pump_for_repeat;  /* SDL makes key repeats in its pump */
 	uint64_t vnc_lost_at;
 
-	/* Snapshots, media and disks (vm_actions.c, glue in menu_bridge.c) */
-	struct vm_actions *actions;      /* NULL until QEMU runs */
+	/* Snapshots, media and disks (machine.h, glue in menu_bridge.c) */
 	struct menu_bridge_lists lists; /* what the overlay_info points to */
 	unsigned progress_toast;         /* a progress toast awaiting its result */
 	struct settings_menu settings;   /* the Settings pages (settings_menu.c) */
@@ -136,6 +140,10 @@ struct player {
 	enum shortcut kiosk_pin_granted;
 	uint64_t pointer_moved_ms;
 	bool pointer_hidden;
+
+	/* the guest as part of the desktop: clipboard, size */
+	struct clipboard_sync *clip;
+	struct guest_resize resize;
 };
 
 static void update_info(struct player *p);
@@ -190,7 +198,7 @@ fallback:
 
 static void update_title(struct player *p)
 {
-	const char *word = p->session ? vm_state_name(p->state) : "starting";
+	const char *word = p->machine ? vm_state_name(p->state) : "starting";
 	if (p->failed || p->stopped)
 		word = "stopped";
 	char *title = xasprintf("%s: %s%s", p->cfg->name, word,
@@ -198,6 +206,26 @@ static void update_title(struct player *p)
 					? " (pointer grabbed)" : "");
 	render_set_title(p->render, title);
 	free(title);
+}
+
+/* The library's picture of this VM: its screen as it was last seen. */
+static void save_thumbnail(struct player *p)
+{
+	if (!p->vnc || !p->updates || p->kiosk)
+		return;
+	struct vnc_frame f = vnc_frame(p->vnc);
+	thumbnail_save(f.pixels, f.width, f.height, f.pitch, p->cfg->path);
+}
+
+/* Closes the display connection and forgets it everywhere it was lent;
+ * its last picture becomes the library's thumbnail first. */
+static void drop_vnc(struct player *p)
+{
+	save_thumbnail(p);
+	input_set_vnc(p->input, NULL);
+	clipboard_sync_set_vnc(p->clip, NULL);
+	vnc_destroy(p->vnc);
+	p->vnc = NULL;
 }
 
 /* ---- VNC callbacks ---- */
@@ -213,11 +241,19 @@ static void present(struct player *p)
 	p->unpresented = false;
 }
 
+static void note_window_size(struct player *p);
+
 static void on_vnc_resize(void *user, int w, int h)
 {
 	struct player *p = user;
 	log_debug("guest screen %dx%d", w, h);
 	render_guest_resized(p->render, w, h);
+	/* a full-screen window cannot follow the guest: the guest follows
+	 * it (from the start with --fullscreen); a window does follow */
+	if (render_fullscreen(p->render))
+		note_window_size(p);
+	else
+		guest_resize_fitting(&p->resize, w, h, now_ms());
 }
 
 static void on_vnc_update(void *user, int x, int y, int w, int h)
@@ -254,6 +290,73 @@ static void on_vnc_cursor(void *user, const uint32_t *argb, int w, int h,
 	render_set_cursor(p->render, argb, w, h, hot_x, hot_y);
 }
 
+static void on_vnc_clip_text(void *user, const char *text, size_t len)
+{
+	struct player *p = user;
+	clipboard_sync_guest_text(p->clip, text, len);
+}
+
+static void on_vnc_clip_request(void *user)
+{
+	struct player *p = user;
+	clipboard_sync_guest_request(p->clip);
+}
+
+static void toast(struct player *p, enum toast_kind kind, const char *text);
+
+static void on_clip_note(void *user, const char *text)
+{
+	toast(user, TOAST_INFO, text);
+}
+
+static void on_vnc_size_answer(void *user, int status, int w, int h)
+{
+	struct player *p = user;
+	bool accepted = vnc_desktop_size_accepted(status);
+	if (!accepted && !p->resize.refused) {
+		char *msg = xasprintf("The guest cannot follow the window (%s); "
+				      "the picture is scaled.",
+				      vnc_desktop_size_status(status));
+		toast(p, TOAST_INFO, msg);
+		free(msg);
+	}
+	log_debug("guest size request: %s, guest at %dx%d",
+		  vnc_desktop_size_status(status), w, h);
+	guest_resize_answer(&p->resize, accepted);
+}
+
+/* The window's size in physical pixels (HiDPI: more than its size). */
+static void note_window_size(struct player *p)
+{
+	int w = 0, h = 0;
+	SDL_Renderer *ren = SDL_GetRenderer(render_window(p->render));
+	if (!ren || SDL_GetRendererOutputSize(ren, &w, &h) != 0)
+		SDL_GetWindowSize(render_window(p->render), &w, &h);
+	guest_resize_window(&p->resize, w, h, now_ms());
+}
+
+/* Sends the debounced size request when it is due. */
+static void resize_tick(struct player *p)
+{
+	if (!p->vnc)
+		return;
+	struct vnc_frame f = vnc_frame(p->vnc);
+	int w, h;
+	if (guest_resize_due(&p->resize, now_ms(), f.width, f.height, &w, &h)) {
+		log_debug("asking the guest for %dx%d", w, h);
+		vnc_request_size(p->vnc, w, h);
+	}
+}
+
+static int resize_timeout_ms(struct player *p)
+{
+	if (!p->vnc)
+		return -1;
+	struct vnc_frame f = vnc_frame(p->vnc);
+	return guest_resize_timeout_ms(&p->resize, now_ms(), f.width,
+				       f.height);
+}
+
 /* ---- lifecycle ---- */
 
 static void fail(struct player *p, const char *message)
@@ -267,7 +370,7 @@ static void fail(struct player *p, const char *message)
 	update_title(p);
 }
 
-/* ---- vm_actions' results (menu_bridge.c) ---- */
+/* ---- the machine's results (menu_bridge.c) ---- */
 
 static void on_action_note(void *user, enum vm_note kind, const char *text)
 {
@@ -285,13 +388,8 @@ static void on_action_changed(void *user)
 	update_info(user);
 }
 
-static void on_qmp_event(void *user, const char *event,
-			 struct json_object *data)
-{
-	struct player *p = user;
-	if (p->actions)   /* snapshot jobs end with JOB_STATUS_CHANGE */
-		vm_actions_handle_event(p->actions, event, data);
-}
+static bool connect_display(struct player *p);
+static bool open_vnc(struct player *p, char **error);
 
 static void on_state(void *user, enum vm_state state, const char *why)
 {
@@ -311,25 +409,33 @@ static void on_state(void *user, enum vm_state state, const char *why)
 	case VM_STATE_STOPPING:
 		render_set_message(p->render, why);
 		break;
-	case VM_STATE_EXITED:
+	case VM_STATE_EXITED: {
 		if (p->sv)
 			break;   /* kiosk: the supervisor starts it again */
-		switch (vm_session_outcome(p->session)) {
-		case VM_OUTCOME_POWEROFF:
-		case VM_OUTCOME_STOPPED:
+		char *msg = NULL;
+		switch (machine_ended(p->machine, &msg)) {
+		case MACHINE_END_DONE:
 			p->exit_status = 0;
 			if (p->closing || p->exit_on_poweroff)
 				p->quit = true;
 			else
 				enter_stopped(p);
 			break;
-		default: {
-			char *msg = vm_session_describe_exit(p->session);
-			fail(p, msg);
-			free(msg);
+		case MACHINE_END_STOPPED:   /* it can run again */
+			render_set_message(p->render, msg);
+			break;
+		default:
+			fail(p, msg ? msg : "The machine failed.");
 			break;
 		}
-		}
+		free(msg);
+		break;
+	}
+	case VM_STATE_RUNNING:
+	case VM_STATE_PAUSED:
+		/* started again (Run, or from outside): show it */
+		if (!p->vnc && !p->failed && !p->sv && connect_display(p))
+			render_set_message(p->render, NULL);
 		break;
 	default:
 		break;
@@ -347,23 +453,24 @@ static void request_close(struct player *p)
 			log_debug("kiosk mode: closing is off");
 		return;
 	}
-	if (p->failed || p->stopped || !p->session ||
-	    vm_session_exited(p->session)) {
+	if (p->failed || p->stopped ||
+	    machine_close(p->machine) == MACHINE_CLOSE_NOW) {
 		p->quit = true;
 		return;
 	}
-	p->closing = true;
-	vm_session_request_stop(p->session);
+	p->closing = true;   /* the machine is shutting down */
 }
 
 static void toggle_pause(struct player *p)
 {
-	if (!p->session)
+	if (!p->machine)
 		return;
 	if (p->state == VM_STATE_PAUSED)
-		vm_session_resume(p->session);
+		machine_resume(p->machine);
 	else if (p->state == VM_STATE_RUNNING)
-		vm_session_pause(p->session);
+		machine_pause(p->machine);
+	else if (p->state == VM_STATE_EXITED && !p->failed)
+		machine_start(p->machine);   /* Run */
 }
 
 /* ---- the overlay menu and toasts (overlay.c, toast.c) ----
@@ -374,7 +481,7 @@ static void update_info(struct player *p)
 {
 	if (!p->overlay)
 		return;
-	bool running = p->session && !vm_session_exited(p->session) &&
+	bool running = p->machine && p->state != VM_STATE_EXITED &&
 		       !p->failed;
 	struct overlay_info info = {
 		.vm_name = p->cfg->name,
@@ -387,11 +494,13 @@ static void update_info(struct player *p)
 		.started_ms = p->stopped ? 0 : p->started_ms,
 		.fullscreen = render_fullscreen(p->render),
 		.scale = render_scale(p->render),
-		.has_cdrom = p->cfg->has_cdrom,
+		.clipboard = clipboard_sync_state(p->clip),
+		.guest_follows = p->resize.enabled && !p->resize.refused,
+		.has_cdrom = machine_has_cdrom(p->machine),
 		.cdrom = p->cfg->cdrom_file,
 	};
-	if (p->actions)
-		menu_bridge_fill(p->actions, &info, &p->lists);
+	if (p->machine)
+		menu_bridge_fill(p->machine, &info, &p->lists);
 	settings_menu_fill(&p->settings, &info);
 	overlay_set_info(p->overlay, &info);
 	render_invalidate(p->render);
@@ -455,14 +564,13 @@ static void open_library(struct player *p)
 static void on_menu(void *user, const struct menu_request *req)
 {
 	struct player *p = user;
-	struct qmp *q = p->session ? vm_session_qmp(p->session) : NULL;
 	log_debug("menu: %s", menu_action_name(req->action));
-	if (p->actions && menu_bridge_dispatch(p->actions, req)) {
+	if (p->machine && menu_bridge_dispatch(p->machine, req)) {
 		update_info(p);
 		return;
 	}
 	char *note = NULL;
-	bool running = p->session && !vm_session_exited(p->session);
+	bool running = p->machine && p->state != VM_STATE_EXITED && !p->stopped;
 	if (settings_menu_dispatch(&p->settings, p->overlay, req, running,
 				   &note)) {
 		if (note) {
@@ -478,16 +586,13 @@ static void on_menu(void *user, const struct menu_request *req)
 		toggle_pause(p);
 		break;
 	case MENU_RESET:
-		if (q && qmp_send(q, "system_reset", NULL, NULL, NULL))
-			toast(p, TOAST_INFO, "The machine was reset.");
+		machine_reset(p->machine);
 		break;
 	case MENU_SHUTDOWN:
-		if (p->session)
-			vm_session_powerdown(p->session);
+		machine_powerdown(p->machine);
 		break;
 	case MENU_FORCE_OFF:
-		if (p->session)
-			vm_session_quit(p->session);
+		machine_force_off(p->machine);
 		break;
 	case MENU_FULLSCREEN:
 		render_set_fullscreen(p->render, !render_fullscreen(p->render));
@@ -501,6 +606,13 @@ static void on_menu(void *user, const struct menu_request *req)
 	case MENU_SCREENSHOT:
 		take_screenshot(p);
 		break;
+	case MENU_CLIPBOARD: {
+		bool on = clipboard_sync_state(p->clip) != OVERLAY_CLIP_ON;
+		clipboard_sync_set_enabled(p->clip, on);
+		toast(p, TOAST_INFO, on ? "Clipboard shared with the guest."
+					: "Clipboard not shared with the guest.");
+		break;
+	}
 	case MENU_QUIT:
 		if (p->sv)   /* kiosk: the menu was opened with the PIN */
 			p->kiosk_quitting = true;
@@ -622,8 +734,7 @@ static void run_action(struct player *p, enum shortcut a)
 		open_menu(p, true);
 		break;
 	case SHORTCUT_SNAPSHOT:
-		if (p->actions)
-			vm_actions_snapshot_take(p->actions, NULL);
+		machine_snapshot_take(p->machine, NULL);
 		break;
 	case SHORTCUT_SCREENSHOT:
 		take_screenshot(p);
@@ -777,12 +888,10 @@ static void kiosk_ended(void *user, struct vm_session *s, long delay_ms,
 {
 	struct player *p = user;
 	(void)s;
-	input_set_vnc(p->input, NULL);
-	vnc_destroy(p->vnc);
-	p->vnc = NULL;
+	drop_vnc(p);
 	p->vnc_lost_at = 0;
 	p->session = NULL;
-	vm_actions_set_session(p->actions, NULL);
+	machine_qemu_set_session(p->machine, NULL, false);
 	kiosk_stopped(p, why, delay_ms);
 	update_info(p);
 }
@@ -859,6 +968,15 @@ static void on_window_event(struct player *p, const SDL_WindowEvent *w)
 			SDL_SetWindowKeyboardGrab(render_window(p->render),
 						  SDL_TRUE);
 		render_invalidate(p->render);
+		/* the moment after copying in another program */
+		clipboard_sync_host_changed(p->clip);
+		break;
+	case SDL_WINDOWEVENT_SIZE_CHANGED:
+		render_window_changed(p->render);
+		/* before the guest's first picture the size is only the
+		 * placeholder window's */
+		if (p->vnc && p->updates)
+			note_window_size(p);
 		break;
 	case SDL_WINDOWEVENT_FOCUS_LOST:
 		/* the guest must not keep keys the host took away */
@@ -923,6 +1041,9 @@ static void on_event(struct player *p, const SDL_Event *ev)
 			update_title(p);
 		break;
 	}
+	case SDL_CLIPBOARDUPDATE:
+		clipboard_sync_host_changed(p->clip);
+		break;
 	case SDL_RENDER_TARGETS_RESET:
 	case SDL_RENDER_DEVICE_RESET:
 		/* the texture's content is gone: take the whole frame again */
@@ -1005,22 +1126,11 @@ static int min_timeout(int a, int b)
 	return a < b ? a : b;
 }
 
-/* The library's picture of this VM: its screen as it was last seen. */
-static void save_thumbnail(struct player *p)
-{
-	if (!p->vnc || !p->updates || p->kiosk)
-		return;
-	struct vnc_frame f = vnc_frame(p->vnc);
-	thumbnail_save(f.pixels, f.width, f.height, f.pitch, p->cfg->path);
-}
 
 static void lose_vnc(struct player *p)
 {
 	log_debug("VNC connection closed");
-	save_thumbnail(p);
-	input_set_vnc(p->input, NULL);
-	vnc_destroy(p->vnc);
-	p->vnc = NULL;
+	drop_vnc(p);
 	p->vnc_lost_at = now_ms();
 }
 
@@ -1069,17 +1179,17 @@ static void loop(struct player *p)
 		int i_session = n;
 		if (p->sv)
 			n += supervisor_pollfds(p->sv, fds + n, 8 - n);
-		else if (p->session)
-			n += vm_session_pollfds(p->session, fds + n, 8 - n);
+		else
+			n += machine_pollfds(p->machine, fds + n, 8 - n);
 
 		int timeout = p->display_fd >= 0 ? p->display_max_wait
 						 : PUMP_INTERVAL_MS;
 		if (p->sv)
 			timeout = min_timeout(timeout,
 					      supervisor_timeout_ms(p->sv));
-		else if (p->session)
+		else
 			timeout = min_timeout(timeout,
-					      vm_session_timeout_ms(p->session));
+					      machine_timeout_ms(p->machine));
 		if (p->kiosk)
 			timeout = min_timeout(timeout, kiosk_timeout_ms(p));
 		if (!p->vnc && p->vnc_lost_at && !p->failed && !p->stopped)
@@ -1091,6 +1201,9 @@ static void loop(struct player *p)
 			timeout = min_timeout(timeout, overlay_timeout(p->overlay, now));
 		if (p->toasts)
 			timeout = min_timeout(timeout, toasts_timeout(p->toasts, now));
+		timeout = min_timeout(timeout,
+				      clipboard_sync_timeout_ms(p->clip, now));
+		timeout = min_timeout(timeout, resize_timeout_ms(p));
 		if (poll(fds, (nfds_t)n, timeout) < 0 && errno != EINTR) {
 			log_error("poll: %s", strerror(errno));
 			break;
@@ -1115,11 +1228,14 @@ static void loop(struct player *p)
 				p->exit_status = supervisor_exit_status(p->sv);
 				p->quit = true;
 			}
-		} else if (p->session) {
-			vm_session_dispatch(p->session);
+		} else {
+			machine_dispatch(p->machine);
 		}
 		if (p->kiosk)
 			kiosk_tick(p);
+		if (p->vnc)
+			clipboard_sync_tick(p->clip, now_ms());
+		resize_tick(p);
 		if (p->sv && !p->vnc && p->vnc_lost_at && p->session &&
 		    now_ms() - p->vnc_lost_at > VNC_LOST_GRACE_MS) {
 			/* kiosk: no display, no use; the supervisor restarts */
@@ -1131,46 +1247,62 @@ static void loop(struct player *p)
 			render_invalidate(p->render);
 		if (p->overlay && overlay_timeout(p->overlay, now) == 0)
 			render_invalidate(p->render);   /* the uptime ticks */
+		/* the machine still runs: its display may come back (libvirt
+		 * restarts QEMU to restore a snapshot) */
 		if (!p->sv && !p->vnc && p->vnc_lost_at && !p->failed &&
-		    !p->stopped && !p->quit &&
+		    !p->stopped && !p->quit && p->state != VM_STATE_EXITED) {
+			char *error = NULL;
+			if (open_vnc(p, &error)) {
+				log_debug("display connected again");
+				p->vnc_lost_at = 0;
+			}
+			free(error);
+		}
+		if (!p->sv && !p->vnc && p->vnc_lost_at && !p->failed &&
+		    !p->stopped && !p->quit && p->state != VM_STATE_EXITED &&
 		    now_ms() - p->vnc_lost_at > VNC_LOST_GRACE_MS) {
-			fail(p, "Lost the connection to QEMU's display; "
-				"stopping the VM.");
-			vm_session_quit(p->session);
+			char *msg = machine_display_lost(p->machine);
+			fail(p, msg);
+			free(msg);
 		}
 	}
 }
 
-/* Follows a running QEMU: its state, its display. false when the display
- * cannot be reached (said on screen; the caller stops QEMU). */
-static bool attach_session(struct player *p, struct vm_session *s)
+/* Connects the machine's display. false when it cannot be reached (said
+ * on screen). */
+static bool open_vnc(struct player *p, char **error)
 {
-	static const struct vnc_callbacks cb = {
+	struct vnc_callbacks cb = {
 		.resize = on_vnc_resize,
 		.update = on_vnc_update,
 		.cursor = on_vnc_cursor,
 		.frame = on_vnc_frame,
 	};
-	char *error = NULL;
-	p->session = s;
-	p->state = vm_session_state(s);
-	vm_session_set_listener(s, &(struct vm_session_listener){
-		.state_changed = on_state, .event = on_qmp_event, .user = p });
-	vm_actions_set_session(p->actions, s);
-	bool want_cursor = p->cfg->display_device != DISPLAY_STD;
-	struct qmp *q = vm_session_qmp(s);
-	int fd = q ? vnc_channel_open(q, VNC_CHANNEL_TIMEOUT_MS, &error) : -1;
-	if (fd >= 0) {
-		p->vnc = vnc_connect_fd(fd, want_cursor, &cb, p, &error);
-	} else {
-		/* QEMU's own socket, with its default send buffer */
-		log_debug("no VNC channel (%s); connecting to the socket",
-			  error ? error : "no QMP");
-		free(error);
-		error = NULL;
-		const char *sock = launch_vnc_socket(vm_session_launch(s));
-		p->vnc = vnc_connect(sock, want_cursor, &cb, p, &error);
+	/* without them the encodings are not even announced: with the
+	 * clipboard off nothing passes, whatever the guest runs */
+	if (config_clipboard(p->cfg)) {
+		cb.clipboard_text = on_vnc_clip_text;
+		cb.clipboard_request = on_vnc_clip_request;
 	}
+	if (p->resize.enabled)
+		cb.size_answer = on_vnc_size_answer;
+	int fd = machine_open_display(p->machine, error);
+	if (fd >= 0)
+		p->vnc = vnc_connect_fd(fd, "the display",
+					machine_wants_cursor(p->machine), &cb,
+					p, error);
+	if (p->vnc) {
+		input_set_vnc(p->input, p->vnc);
+		clipboard_sync_set_vnc(p->clip, p->vnc);
+	}
+	return p->vnc != NULL;
+}
+
+static bool connect_display(struct player *p)
+{
+	char *error = NULL;
+	open_vnc(p, &error);
+	p->vnc_lost_at = 0;
 	if (!p->vnc) {
 		if (p->sv)
 			log_error("%s", error ? error : "no display");
@@ -1180,7 +1312,6 @@ static bool attach_session(struct player *p, struct vm_session *s)
 		update_title(p);
 		return false;
 	}
-	input_set_vnc(p->input, p->vnc);
 	if (!p->vnc_ms)
 		p->vnc_ms = now_ms();
 	update_title(p);
@@ -1196,6 +1327,28 @@ static void drop_early_launch(struct player *p)
 	p->early_error = NULL;
 }
 
+/* Follows the machine: its state, its display. false when the display
+ * cannot be reached (said on screen; the caller stops a QEMU). */
+static bool attach_machine(struct player *p)
+{
+	p->state = machine_state(p->machine);
+	machine_set_listener(p->machine, &(struct machine_listener){
+		.state_changed = on_state, .note = on_action_note,
+		.changed = on_action_changed, .user = p });
+	if (p->state == VM_STATE_EXITED) {   /* a stopped libvirt domain */
+		on_state(p, p->state, "stopped");
+		return true;
+	}
+	return connect_display(p);
+}
+
+static bool attach_session(struct player *p, struct vm_session *s)
+{
+	p->session = s;
+	machine_qemu_set_session(p->machine, s, !p->sv);
+	return attach_machine(p);
+}
+
 /* ---- the stopped screen and Run ---- */
 
 static void enter_stopped(struct player *p)
@@ -1205,11 +1358,12 @@ static void enter_stopped(struct player *p)
 	input_release_all(p->input);
 	if (input_grabbed(p->input))
 		input_set_grab(p->input, false);
-	input_set_vnc(p->input, NULL);
-	vnc_destroy(p->vnc);   /* the texture keeps the last frame */
-	p->vnc = NULL;
+	drop_vnc(p);   /* the texture keeps the last frame */
 	p->vnc_lost_at = 0;
-	vm_actions_set_session(p->actions, NULL);   /* snapshots via qemu-img */
+	/* snapshots via qemu-img; the exited session stays until Run (this
+	 * runs inside its own state callback) */
+	if (machine_actions(p->machine))
+		vm_actions_set_session(machine_actions(p->machine), NULL);
 	render_set_message(p->render, p->overlay ? NULL
 			   : "The VM is off. Press Enter to start it again.");
 	if (p->overlay) {
@@ -1241,10 +1395,11 @@ static void run_again(struct player *p)
 		return;
 	}
 	log_info("%s: starting again", cfg->name);
-	/* what borrows the old config goes first */
-	vm_actions_destroy(p->actions);
+	/* what borrows the old config goes first: the machine (its actions
+	 * and the exited session) */
+	machine_destroy(p->machine);
+	p->machine = NULL;
 	menu_bridge_lists_free(&p->lists);
-	vm_session_destroy(p->session);
 	p->session = NULL;
 	bindings_destroy(p->bindings);
 	p->bindings = b;
@@ -1258,8 +1413,7 @@ static void run_again(struct player *p)
 	config_destroy(p->own_cfg);
 	p->own_cfg = cfg;
 	p->cfg = cfg;
-	p->actions = vm_actions_create(cfg, NULL, &(struct vm_actions_listener){
-		on_action_note, on_action_changed, p });
+	p->machine = machine_qemu_create(cfg);
 
 	p->stopped = false;
 	p->closing = false;
@@ -1275,24 +1429,31 @@ static void run_again(struct player *p)
 	char *msg = xasprintf("Starting %s...", cfg->name);
 	render_set_message(p->render, msg);
 	free(msg);
-	p->session = vm_session_start(cfg, 0, &error);
+	struct vm_session *s = vm_session_start(cfg, 0, &error);
 	p->session_ms = now_ms();
-	if (!p->session) {
+	if (!s) {
 		/* back to the stopped screen: the settings can be fixed there */
 		enter_stopped(p);
 		toast(p, TOAST_ERROR, error ? error : "QEMU did not start");
 		free(error);
 		return;
 	}
-	if (!attach_session(p, p->session))
-		vm_session_quit(p->session);
+	if (!attach_session(p, s))
+		vm_session_quit(s);
 	update_title(p);
 	update_info(p);
 }
 
 int player_run(const struct vm_config *cfg, const struct play_options *opts)
 {
-	struct player pl = { .cfg = cfg, .opts = opts, .display_fd = -1 };
+	return player_play(cfg, opts, NULL);
+}
+
+int player_play(const struct vm_config *cfg, const struct play_options *opts,
+		struct machine *machine)
+{
+	struct player pl = { .cfg = cfg, .opts = opts, .display_fd = -1,
+			     .machine = machine };
 	struct player *p = &pl;
 	p->exit_on_poweroff = opts->exit_on_poweroff || cfg->exit_on_poweroff;
 	settings_menu_init(&p->settings, cfg->path);
@@ -1316,8 +1477,9 @@ int player_run(const struct vm_config *cfg, const struct play_options *opts)
 		return 1;
 	}
 
-	/* QEMU takes longer to start than the window: start it first */
-	if (!cfg->kiosk && !opts->kiosk)
+	/* QEMU takes longer to start than the window: start it first (a
+	 * libvirt domain, given as machine, has its own) */
+	if (!machine && !cfg->kiosk && !opts->kiosk)
 		p->early = launch_spawn(cfg, &p->early_error);
 
 	SDL_SetHint(SDL_HINT_NO_SIGNAL_HANDLERS, "1");
@@ -1358,6 +1520,9 @@ int player_run(const struct vm_config *cfg, const struct play_options *opts)
 		return 1;
 	}
 	p->input = input_create(cfg->pointer, p->render);
+	p->clip = clipboard_sync_create(config_clipboard(cfg),
+					render_window(p->render), on_clip_note, p);
+	guest_resize_init(&p->resize, config_resize_guest(cfg));
 	find_display_fd(p);
 	setup_overlay(p);
 
@@ -1368,29 +1533,30 @@ int player_run(const struct vm_config *cfg, const struct play_options *opts)
 	SDL_PumpEvents();
 	p->window_ms = now_ms();
 
-	p->actions = vm_actions_create(cfg, NULL, &(struct vm_actions_listener){
-		on_action_note, on_action_changed, p });
-
 	p->instance = opts->instance;
-	if (cfg->kiosk || opts->kiosk) {
+	if (p->machine) {   /* given: a libvirt domain */
+		attach_machine(p);
+	} else if (cfg->kiosk || opts->kiosk) {
+		p->machine = machine_qemu_create(cfg);
 		p->kiosk = kiosk_create(cfg);
 		kiosk_run(p);
 	} else {
+		p->machine = machine_qemu_create(cfg);
+		struct vm_session *s = NULL;
 		if (p->early) {
-			p->session = vm_session_start_spawned(p->early, 0,
-							      &error);
+			s = vm_session_start_spawned(p->early, 0, &error);
 			p->early = NULL;
 		} else {
 			error = p->early_error;
 			p->early_error = NULL;
 		}
 		p->session_ms = now_ms();
-		if (!p->session) {
+		if (!s) {
 			fail(p, error ? error : "QEMU did not start");
 			free(error);
 			error = NULL;
-		} else if (!attach_session(p, p->session)) {
-			vm_session_quit(p->session);
+		} else if (!attach_session(p, s)) {
+			vm_session_quit(s);
 		}
 	}
 	update_title(p);
@@ -1401,8 +1567,6 @@ int player_run(const struct vm_config *cfg, const struct play_options *opts)
 	drop_early_launch(p);
 	if (getenv("VMPLAY_STATS"))
 		print_stats(p);
-	vm_actions_destroy(p->actions);
-	p->actions = NULL;
 	menu_bridge_lists_free(&p->lists);
 	overlay_destroy(p->overlay);
 	toasts_destroy(p->toasts);
@@ -1411,11 +1575,13 @@ int player_run(const struct vm_config *cfg, const struct play_options *opts)
 	text_destroy(p->text);
 	input_destroy(p->input);
 	save_thumbnail(p);
+	clipboard_sync_destroy(p->clip);
 	vnc_destroy(p->vnc);
-	if (p->sv)
-		supervisor_destroy(p->sv);   /* owns the session */
-	else
-		vm_session_destroy(p->session);
+	if (p->sv) {   /* kiosk: the supervisor owns the session */
+		machine_qemu_set_session(p->machine, NULL, false);
+		supervisor_destroy(p->sv);
+	}
+	machine_destroy(p->machine);   /* and with it the session, if any */
 	kiosk_destroy(p->kiosk);
 	free(p->kiosk_message);
 	render_destroy(p->render);

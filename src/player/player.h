@@ -10,6 +10,7 @@
 #include <stdbool.h>
 
 struct instance;
+struct machine;
 
 /* Options of the play path (vmplay [OPTIONS] FILE), overriding the file. */
 struct play_options {
@@ -32,5 +33,10 @@ struct play_options {
 
 /* Plays the VM in a window; returns the process exit status. */
 int player_run(const struct vm_config *cfg, const struct play_options *opts);
+/* The same with a machine made elsewhere (a libvirt domain, see
+ * vm/machine.h), which the player takes over; NULL: QEMU for cfg, as
+ * player_run. */
+int player_play(const struct vm_config *cfg, const struct play_options *opts,
+		struct machine *machine);
 
 #endif

@@ -11,12 +11,17 @@
  * reading the pixels straight into the frame memory (the texture, see
  * vnc_callbacks.frame) saves a full-frame copy per update. This also
  * handles QEMU's LED state pseudo-encoding (-261), which is not the one
- * libvncclient knows (0xFFFE0000) and would drop the connection. Every
- * other message still goes to HandleRFBServerMessage. */
+ * libvncclient knows (0xFFFE0000) and would drop the connection, the
+ * ExtendedDesktopSize answers (vnc_desktop_size.h) and the cut-text
+ * messages of the extended clipboard (vnc_clipboard.h), on which the
+ * library would fail. Every other message still goes to
+ * HandleRFBServerMessage. */
 #include "player/vnc.h"
 
 #include "base/log.h"
 #include "base/util.h"
+#include "player/vnc_clipboard.h"
+#include "player/vnc_desktop_size.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -55,6 +60,7 @@ struct vnc {
 	 * callback was asked once for it) */
 	bool writing;
 	char *bounce;          /* BOUNCE_SIZE bytes for read_rows */
+	bool ext_size;         /* QEMU sent ExtendedDesktopSize */
 };
 
 /* The client data tag: any unique address. */
@@ -347,6 +353,31 @@ static bool rect_cursor(struct vnc *v, const struct rect_hdr *r)
 				 (uint32_t)r->encoding);
 }
 
+/* ExtendedDesktopSize: the screen list (QEMU: one screen), then like
+ * DesktopSize when the size changed. x is the reason, y the status. */
+static bool rect_ext_desktop_size(struct vnc *v, const struct rect_hdr *r)
+{
+	rfbClient *c = v->client;
+	uint8_t head[4], screen[16];
+	if (!ReadFromRFBServer(c, (char *)head, 4))
+		return false;
+	for (int i = 0; i < head[0]; i++)
+		if (!ReadFromRFBServer(c, (char *)screen, 16))
+			return false;
+	v->ext_size = true;
+	if (r->x == VNC_DS_REASON_CLIENT) {
+		log_debug("VNC: size request answered: %s (%d), now %dx%d",
+			  vnc_desktop_size_status(r->y), r->y, r->w, r->h);
+		if (v->cb.size_answer)
+			v->cb.size_answer(v->user, r->y, r->w, r->h);
+	}
+	/* QEMU repeats the current size after every full update request:
+	 * only a change is a resize */
+	if (r->w == c->width && r->h == c->height)
+		return true;
+	return rect_desktop_size(v, r);
+}
+
 /* The encodings send_encodings asks for; QEMU sends no others. */
 static const struct {
 	int32_t encoding;
@@ -358,6 +389,7 @@ static const struct {
 	{ ENCODING_LED_STATE, rect_led_state },
 	{ (int32_t)rfbEncodingRichCursor, rect_cursor },
 	{ (int32_t)rfbEncodingXCursor, rect_cursor },
+	{ VNC_ENCODING_EXT_DESKTOP_SIZE, rect_ext_desktop_size },
 };
 
 /* A FramebufferUpdate message after its type byte. Asks for the next
@@ -407,6 +439,100 @@ static bool read_update(struct vnc *v)
 	return true;
 }
 
+static bool send_clip(struct vnc *v, struct vnc_clip_out o)
+{
+	bool ok = WriteToRFBServer(v->client, (char *)o.data, (unsigned)o.len);
+	free(o.data);
+	return ok;
+}
+
+/* Reads and drops n bytes (a message too large to keep). */
+static bool skip_bytes(rfbClient *c, size_t n)
+{
+	char buf[4096];
+	while (n > 0) {
+		size_t k = n < sizeof(buf) ? n : sizeof(buf);
+		if (!ReadFromRFBServer(c, buf, (unsigned)k))
+			return false;
+		n -= k;
+	}
+	return true;
+}
+
+/* Latin-1 (plain ServerCutText) as UTF-8. */
+static char *latin1_to_utf8(const unsigned char *s, size_t n, size_t *out_len)
+{
+	char *o = xmalloc(2 * n + 1);
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] < 0x80) {
+			o[k++] = (char)s[i];
+		} else {
+			o[k++] = (char)(0xC0 | s[i] >> 6);
+			o[k++] = (char)(0x80 | (s[i] & 0x3F));
+		}
+	}
+	o[k] = '\0';
+	*out_len = k;
+	return o;
+}
+
+/* ServerCutText after its type byte: plain (Latin-1) when the length is
+ * positive, else an extended clipboard message. Read whole even when the
+ * clipboard is off or the text too large, so the stream stays in step. */
+static bool read_cut_text(struct vnc *v)
+{
+	rfbClient *c = v->client;
+	uint8_t hdr[7];
+	if (!ReadFromRFBServer(c, (char *)hdr, 7))
+		return false;
+	int32_t len = (int32_t)((uint32_t)hdr[3] << 24 | (uint32_t)hdr[4] << 16 |
+				(uint32_t)hdr[5] << 8 | hdr[6]);
+	size_t n = len < 0 ? (size_t)-(int64_t)len : (size_t)len;
+	bool wanted = v->cb.clipboard_text != NULL;
+	if (!wanted || n > VNC_CLIP_MAX_FROM_GUEST) {
+		if (wanted)   /* too large: said, not kept */
+			v->cb.clipboard_text(v->user, NULL, 0);
+		return skip_bytes(c, n);
+	}
+	uint8_t *payload = xmalloc(n + 1);
+	if (!ReadFromRFBServer(c, (char *)payload, (unsigned)n)) {
+		free(payload);
+		return false;
+	}
+	if (len >= 0) {
+		size_t tlen;
+		char *text = latin1_to_utf8(payload, n, &tlen);
+		v->cb.clipboard_text(v->user, text, tlen);
+		free(text);
+		free(payload);
+		return true;
+	}
+	struct vnc_clip_msg m;
+	const char *why;
+	bool ok = vnc_clip_parse(payload, n, &m, &why);
+	free(payload);
+	if (!ok) {
+		log_warn("VNC: clipboard message ignored: %s", why);
+		return true;
+	}
+	if (m.flags & VNC_CLIP_CAPS)
+		return true;   /* QEMU's: text, with all four actions */
+	if (m.flags & VNC_CLIP_NOTIFY && m.flags & VNC_CLIP_TEXT)
+		ok = send_clip(v, vnc_clip_request());
+	if (m.flags & VNC_CLIP_REQUEST && m.flags & VNC_CLIP_TEXT &&
+	    v->cb.clipboard_request)
+		v->cb.clipboard_request(v->user);
+	if (m.flags & VNC_CLIP_PROVIDE) {
+		if (m.too_large)
+			v->cb.clipboard_text(v->user, NULL, 0);
+		else if (m.text)
+			v->cb.clipboard_text(v->user, m.text, m.len);
+	}
+	free(m.text);
+	return ok;
+}
+
 /* One server message: updates here, everything else by the library. */
 static bool handle_message(struct vnc *v)
 {
@@ -416,6 +542,8 @@ static bool handle_message(struct vnc *v)
 		return false;
 	if (type == rfbFramebufferUpdate)
 		return read_update(v);
+	if (type == rfbServerCutText)
+		return read_cut_text(v);
 	/* Give the type byte back: a 1-byte read always goes through the
 	 * library's buffer, so it sits just before bufoutptr. */
 	if (c->bufoutptr <= c->buf || c->bufoutptr[-1] != type) {
@@ -459,16 +587,20 @@ static bool send_pixel_format(rfbClient *c)
 	return WriteToRFBServer(c, (char *)&m, sz_rfbSetPixelFormatMsg);
 }
 
-static bool send_encodings(rfbClient *c, bool want_cursor)
+static bool send_encodings(struct vnc *v, bool want_cursor)
 {
-	const int32_t list[] = {
-		rfbEncodingRaw,
-		(int32_t)rfbEncodingNewFBSize,            /* -223 DesktopSize */
-		(int32_t)rfbEncodingQemuExtendedKeyEvent, /* -258 */
-		ENCODING_LED_STATE,                       /* -261 */
-		(int32_t)rfbEncodingRichCursor,           /* -239, last: optional */
-	};
-	size_t n = ARRAY_SIZE(list) - (want_cursor ? 0 : 1);
+	int32_t list[8];
+	size_t n = 0;
+	list[n++] = rfbEncodingRaw;
+	list[n++] = (int32_t)rfbEncodingNewFBSize;            /* -223 DesktopSize */
+	list[n++] = (int32_t)rfbEncodingQemuExtendedKeyEvent; /* -258 */
+	list[n++] = ENCODING_LED_STATE;                       /* -261 */
+	if (want_cursor)
+		list[n++] = (int32_t)rfbEncodingRichCursor;   /* -239 */
+	if (v->cb.size_answer)
+		list[n++] = VNC_ENCODING_EXT_DESKTOP_SIZE;    /* -308 */
+	if (v->cb.clipboard_text)
+		list[n++] = VNC_ENCODING_EXT_CLIPBOARD;
 	char buf[sz_rfbSetEncodingsMsg + sizeof(list)];
 	rfbSetEncodingsMsg *m = (rfbSetEncodingsMsg *)buf;
 	m->type = rfbSetEncodings;
@@ -478,7 +610,11 @@ static bool send_encodings(rfbClient *c, bool want_cursor)
 		uint32_t e = htonl((uint32_t)list[i]);
 		memcpy(buf + sz_rfbSetEncodingsMsg + 4 * i, &e, 4);
 	}
-	return WriteToRFBServer(c, buf, (unsigned)(sz_rfbSetEncodingsMsg + 4 * n));
+	if (!WriteToRFBServer(v->client, buf,
+			      (unsigned)(sz_rfbSetEncodingsMsg + 4 * n)))
+		return false;
+	/* what we take, as the extension asks (QEMU ignores it) */
+	return !v->cb.clipboard_text || send_clip(v, vnc_clip_caps());
 }
 
 /* A client for QEMU's pixel format, unconnected. */
@@ -540,7 +676,7 @@ static bool vnc_start(struct vnc *v, bool want_cursor, char **error)
 				   c->width, c->height);
 		return false;
 	}
-	if (!send_pixel_format(c) || !send_encodings(c, want_cursor) ||
+	if (!send_pixel_format(c) || !send_encodings(v, want_cursor) ||
 	    !SendFramebufferUpdateRequest(c, 0, 0, c->width, c->height,
 					  FALSE)) {
 		*error = xasprintf("cannot set up the VNC session on %s",
@@ -581,11 +717,11 @@ struct vnc *vnc_connect(const char *path, bool want_cursor,
 	return v;
 }
 
-struct vnc *vnc_connect_fd(int fd, bool want_cursor,
+struct vnc *vnc_connect_fd(int fd, const char *what, bool want_cursor,
 			   const struct vnc_callbacks *cb, void *user,
 			   char **error)
 {
-	struct vnc *v = vnc_new(cb, user, "QEMU's VNC channel");
+	struct vnc *v = vnc_new(cb, user, what);
 	if (!v) {
 		close(fd);
 		*error = xstrdup("out of memory creating the VNC client");
@@ -675,4 +811,31 @@ bool vnc_send_pointer(struct vnc *v, int x, int y, int buttons)
 	if (x > 0xFFFF) x = 0xFFFF;
 	if (y > 0xFFFF) y = 0xFFFF;
 	return SendPointerEvent(v->client, x, y, buttons);
+}
+
+bool vnc_clipboard_announce(struct vnc *v, bool has_text)
+{
+	if (!v->cb.clipboard_text)
+		return true;
+	return send_clip(v, vnc_clip_notify(has_text));
+}
+
+bool vnc_clipboard_provide(struct vnc *v, const char *text, size_t len)
+{
+	struct vnc_clip_out o;
+	if (!v->cb.clipboard_text || !vnc_clip_provide(text, len, &o))
+		return false;
+	return send_clip(v, o);
+}
+
+bool vnc_request_size(struct vnc *v, int w, int h)
+{
+	uint8_t m[VNC_SET_DESKTOP_SIZE_LEN];
+	vnc_set_desktop_size(m, w, h);
+	return WriteToRFBServer(v->client, (char *)m, sizeof(m));
+}
+
+bool vnc_can_request_size(const struct vnc *v)
+{
+	return v->ext_size;
 }

@@ -6,6 +6,7 @@
 #define VMPLAY_VNC_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct vnc;
@@ -40,6 +41,22 @@ struct vnc_callbacks {
 	 * socket straight into it: when it is the memory that is presented (a
 	 * texture), the picture takes one copy less. */
 	uint8_t *(*frame)(void *user, int width, int height, int *pitch);
+
+	/* Optional, both or neither: the clipboard (vnc_clipboard.h). The
+	 * extended clipboard is announced to QEMU only with them, so without
+	 * them nothing passes either way. clipboard_text: the guest copied
+	 * text (UTF-8, NUL-terminated, len without the NUL), or text NULL
+	 * when it was over VNC_CLIP_MAX_FROM_GUEST and dropped.
+	 * clipboard_request: the guest pastes; answer with
+	 * vnc_clipboard_provide. */
+	void (*clipboard_text)(void *user, const char *text, size_t len);
+	void (*clipboard_request)(void *user);
+
+	/* Optional: ExtendedDesktopSize is announced only with it (then
+	 * vnc_request_size works). QEMU's answer to a request: status (see
+	 * vnc_desktop_size.h) and the size at the time of the answer; the new
+	 * size itself arrives through resize. */
+	void (*size_answer)(void *user, int status, int width, int height);
 };
 
 /* Connects to the VNC unix socket at path (it must exist), sets the pixel
@@ -49,9 +66,11 @@ struct vnc_callbacks {
 struct vnc *vnc_connect(const char *path, bool want_cursor,
 			const struct vnc_callbacks *cb, void *user,
 			char **error);
-/* The same on a connected socket (vnc_channel_open), which the vnc takes
- * over (closed on failure too). */
-struct vnc *vnc_connect_fd(int fd, bool want_cursor,
+/* The same over a stream already connected to a VNC server (the channel
+ * handed to QEMU by vnc_channel_open, a socket from libvirt, an SSH
+ * tunnel); the vnc owns fd from now on, also on failure. what names the
+ * connection in messages. */
+struct vnc *vnc_connect_fd(int fd, const char *what, bool want_cursor,
 			   const struct vnc_callbacks *cb, void *user,
 			   char **error);
 void vnc_destroy(struct vnc *v);   /* accepts NULL */
@@ -86,6 +105,19 @@ enum {
  * the guest pointer by the difference to the previous event's x, y, so the
  * caller sends a virtual position (see player.c). */
 bool vnc_send_pointer(struct vnc *v, int x, int y, int buttons);
+
+/* The host's clipboard changed: tell QEMU whether it holds text now (it
+ * asks for the text when the guest pastes). */
+bool vnc_clipboard_announce(struct vnc *v, bool has_text);
+/* The host's text, answering clipboard_request; len must be at most
+ * VNC_CLIP_MAX_TO_GUEST (more is not sent: false). */
+bool vnc_clipboard_provide(struct vnc *v, const char *text, size_t len);
+
+/* Asks QEMU to make the guest's screen w x h (SetDesktopSize, screen id
+ * 0); the answer comes through size_answer. */
+bool vnc_request_size(struct vnc *v, int w, int h);
+/* Whether QEMU has sent an ExtendedDesktopSize (it takes requests). */
+bool vnc_can_request_size(const struct vnc *v);
 
 /* Whether QEMU acknowledged the extended key event (scancodes reach the
  * guest unchanged). */

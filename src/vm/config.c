@@ -71,7 +71,8 @@ _Static_assert(sizeof(enum vm_machine) == sizeof(int), "enums are ints");
 
 /* The sections, in the order of the table below and of vmplay(5). */
 enum { SEC_VM, SEC_DISK, SEC_CDROM, SEC_BOOT, SEC_NETWORK, SEC_DISPLAY,
-       SEC_AUDIO, SEC_INPUT, SEC_KEYS, SEC_KIOSK, SEC_QEMU, SECTION_COUNT };
+       SEC_AUDIO, SEC_INPUT, SEC_KEYS, SEC_KIOSK, SEC_CLIPBOARD, SEC_QEMU,
+       SEC_LIBVIRT, SEC_CONNECTIONS, SECTION_COUNT };
 
 /* ---- The file as sections of entries (pointers into the text) ---- */
 
@@ -944,6 +945,59 @@ static void key_action(struct parser *p, const struct entry *e,
 	};
 }
 
+/* A libvirt URI as vmplay passes it on: "driver[+transport]://..." with
+ * no spaces; libvirt itself judges the rest when connecting. */
+static bool libvirt_uri_ok(const char *value)
+{
+	const char *sep = strstr(value, "://");
+	if (!sep || sep == value || strpbrk(value, " \t"))
+		return false;
+	for (const char *c = value; c < sep; c++)
+		if (!isalnum((unsigned char)*c) && *c != '+' && *c != '-' &&
+		    *c != '_')
+			return false;
+	return true;
+}
+
+static void key_libvirt_uri(struct parser *p, const struct entry *e,
+			    const char *value, void *base)
+{
+	struct vm_config *cfg = base;
+	if (!libvirt_uri_ok(value)) {
+		problem(p, e->line, "uri: '%s' is not a libvirt URI (for "
+			"example qemu:///system or "
+			"qemu+ssh://user@host/system)", value);
+		return;
+	}
+	free(cfg->libvirt_uri);
+	cfg->libvirt_uri = xstrdup(value);
+}
+
+/* [connections] NAME = URI (any name a key can be). */
+static void key_connection(struct parser *p, const struct entry *e,
+			   const char *value, void *base)
+{
+	struct vm_config *cfg = base;
+	for (size_t i = 0; i < cfg->n_connections; i++)
+		if (!strcmp(cfg->connections[i].name, e->key)) {
+			problem(p, e->line, "%s: set a second time in "
+				"[connections] (first on line %d)", e->key,
+				cfg->connections[i].line);
+			return;
+		}
+	if (!libvirt_uri_ok(value)) {
+		problem(p, e->line, "%s: '%s' is not a libvirt URI (for "
+			"example qemu:///system or "
+			"qemu+ssh://user@host/system)", e->key, value);
+		return;
+	}
+	cfg->connections = xrealloc(cfg->connections,
+				    (cfg->n_connections + 1) *
+					    sizeof(*cfg->connections));
+	cfg->connections[cfg->n_connections++] = (struct vm_connection){
+		xstrdup(e->key), xstrdup(value), e->line };
+}
+
 /* ---- The table of sections and keys (vmplay(5) documents each) ---- */
 
 #define CFG(field) offsetof(struct vm_config, field)
@@ -991,6 +1045,11 @@ static const struct key_spec display_keys[] = {
 	ENUM("scale", CFG(scale), scale_mode_names),
 	{ "fullscreen", K_BOOL, CFG(fullscreen), NULL, 0, 0, NULL },
 	{ "exit-on-poweroff", K_BOOL, CFG(exit_on_poweroff), NULL, 0, 0, NULL },
+	{ "resize-guest", K_BOOL, CFG(resize_guest), NULL, 0, 0, NULL },
+};
+
+static const struct key_spec clipboard_keys[] = {
+	{ "enabled", K_BOOL, CFG(clipboard), NULL, 0, 0, NULL },
 };
 
 static const struct key_spec audio_keys[] = {
@@ -1015,6 +1074,11 @@ static const struct key_spec qemu_keys[] = {
 	{ "args", K_SHELL, 0, NULL, 0, 0, key_qemu_args },
 };
 
+static const struct key_spec libvirt_keys[] = {
+	CUSTOM("uri", key_libvirt_uri),
+	{ "domain", K_STRING, CFG(libvirt_domain), NULL, 0, 0, NULL },
+};
+
 struct section_spec {
 	const char *name;           /* "disk" stands for every [disk.NAME] */
 	const struct key_spec *keys;
@@ -1035,7 +1099,10 @@ static const struct section_spec sections[SECTION_COUNT] = {
 	[SEC_INPUT] = { "input", KEYS(input_keys) },
 	[SEC_KEYS] = { "keys", NULL, 0, key_action },
 	[SEC_KIOSK] = { "kiosk", KEYS(kiosk_keys) },
+	[SEC_CLIPBOARD] = { "clipboard", KEYS(clipboard_keys) },
 	[SEC_QEMU] = { "qemu", KEYS(qemu_keys) },
+	[SEC_LIBVIRT] = { "libvirt", KEYS(libvirt_keys) },
+	[SEC_CONNECTIONS] = { "connections", NULL, 0, key_connection },
 };
 
 /* "vm, disk.NAME, cdrom, ...", for messages. */
@@ -1179,6 +1246,8 @@ static const struct entry *find_entry(const struct parser *p,
 static int key_slot(struct parser *p, const struct section_spec *spec,
 		    const struct section *s, const struct entry *e)
 {
+	if (spec->any_key == key_connection)
+		return 0;   /* names are free; key_connection finds repeats */
 	if (spec->any_key) {
 		for (int a = SHORTCUT_NONE + 1; a < SHORTCUT_COUNT; a++)
 			if (strcmp(shortcut_name((enum shortcut)a), e->key) == 0)
@@ -1208,9 +1277,16 @@ static void apply_section(struct parser *p, size_t index)
 			"example [disk.system]");
 		return;
 	}
-	if (p->user_file && spec != &sections[SEC_KEYS]) {
+	if (p->user_file && spec != &sections[SEC_KEYS] &&
+	    spec != &sections[SEC_CONNECTIONS]) {
 		problem(p, s->line, "unknown section [%s] (this file has only "
-			"[keys])", s->label);
+			"[keys] and [connections])", s->label);
+		return;
+	}
+	if (!p->user_file && spec == &sections[SEC_CONNECTIONS]) {
+		problem(p, s->line, "[connections] belongs in the user file "
+			"vmplay.ini, not in a VM file (a VM file names one "
+			"domain with [libvirt] uri and domain)");
 		return;
 	}
 	if (!spec) {
@@ -1237,6 +1313,8 @@ static void apply_section(struct parser *p, size_t index)
 		p->cfg->has_cdrom = true;
 		p->cfg->cdrom_line = s->line;
 	}
+	if (sec == SEC_LIBVIRT)
+		p->cfg->libvirt_line = s->line;
 	/* Where each key was first set, to name it in a repetition. */
 	int first_line[MAX_SLOTS] = { 0 };
 	for (size_t i = 0; i < s->n; i++) {
@@ -1244,7 +1322,7 @@ static void apply_section(struct parser *p, size_t index)
 		int slot = key_slot(p, spec, s, e);
 		if (slot < 0)
 			continue;
-		if (first_line[slot]) {
+		if (first_line[slot] && spec != &sections[SEC_CONNECTIONS]) {
 			problem(p, e->line, "%s: set a second time in [%s] "
 				"(first on line %d)", e->key, s->label,
 				first_line[slot]);
@@ -1307,6 +1385,27 @@ static void check_whole(struct parser *p)
 		cfg->initrd_line = e->line;
 	if (!cfg->boot_order)
 		cfg->boot_order = xstrdup(cfg->has_cdrom ? "cd" : "c");
+	if (cfg->libvirt_line) {
+		/* libvirt defines the domain's devices: a VM file that names a
+		 * domain says only how to show it */
+		static const int machine_sections[] = {
+			SEC_DISK, SEC_CDROM, SEC_BOOT, SEC_NETWORK, SEC_AUDIO,
+			SEC_KIOSK, SEC_QEMU };
+		for (size_t i = 0; i < p->n_secs; i++) {
+			const struct section_spec *spec =
+				find_section_spec(&p->secs[i]);
+			for (size_t k = 0; k < ARRAY_SIZE(machine_sections); k++)
+				if (spec == &sections[machine_sections[k]])
+					problem(p, p->secs[i].line, "[%s] does not "
+						"apply to a libvirt domain (libvirt "
+						"defines its devices; this file has "
+						"[libvirt] on line %d)",
+						p->secs[i].label, cfg->libvirt_line);
+		}
+		if (!cfg->libvirt_domain)
+			problem(p, cfg->libvirt_line, "[libvirt] needs domain "
+				"(the domain's name, UUID or id)");
+	}
 }
 
 static void set_defaults(struct vm_config *cfg, const char *path)
@@ -1366,6 +1465,10 @@ static struct vm_config *parse_text(const char *path, const char *text,
 	set_defaults(p.cfg, path);
 	for (size_t i = 0; i < p.n_secs; i++)
 		apply_section(&p, i);
+	/* defaults that depend on other keys are decided when used */
+	p.cfg->clipboard_given = find_entry(&p, "clipboard", "enabled") != NULL;
+	p.cfg->resize_guest_given =
+		find_entry(&p, "display", "resize-guest") != NULL;
 	check_whole(&p);
 	if (p.n_msgs) {
 		*error = messages_join(&p);
@@ -1383,11 +1486,12 @@ struct vm_config *config_parse(const char *path, const char *text, size_t len,
 	return parse_text(path, text, len, false, error);
 }
 
-bool config_load_user_keys(const char *path, struct vm_key **keys,
-			   size_t *n_keys, char **error)
+/* The user file at path parsed (its [keys] and [connections]); *cfg NULL
+ * when it does not exist. false with *error. */
+static bool load_user_file(const char *path, struct vm_config **cfg,
+			   char **error)
 {
-	*keys = NULL;
-	*n_keys = 0;
+	*cfg = NULL;
 	*error = NULL;
 	if (!path_exists(path))
 		return true;
@@ -1399,16 +1503,55 @@ bool config_load_user_keys(const char *path, struct vm_key **keys,
 						  : read_file_strerror(errno));
 		return false;
 	}
-	struct vm_config *cfg = parse_text(path, text, len, true, error);
+	*cfg = parse_text(path, text, len, true, error);
 	free(text);
-	if (!cfg)
+	return *cfg != NULL;
+}
+
+bool config_load_user_keys(const char *path, struct vm_key **keys,
+			   size_t *n_keys, char **error)
+{
+	struct vm_config *cfg;
+	*keys = NULL;
+	*n_keys = 0;
+	if (!load_user_file(path, &cfg, error))
 		return false;
-	*keys = cfg->keys;
-	*n_keys = cfg->n_keys;
-	cfg->keys = NULL;
-	cfg->n_keys = 0;
-	config_destroy(cfg);
+	if (cfg) {
+		*keys = cfg->keys;
+		*n_keys = cfg->n_keys;
+		cfg->keys = NULL;
+		cfg->n_keys = 0;
+		config_destroy(cfg);
+	}
 	return true;
+}
+
+bool config_load_user_connections(const char *path,
+				  struct vm_connection **list, size_t *n,
+				  char **error)
+{
+	struct vm_config *cfg;
+	*list = NULL;
+	*n = 0;
+	if (!load_user_file(path, &cfg, error))
+		return false;
+	if (cfg) {
+		*list = cfg->connections;
+		*n = cfg->n_connections;
+		cfg->connections = NULL;
+		cfg->n_connections = 0;
+		config_destroy(cfg);
+	}
+	return true;
+}
+
+void config_free_connections(struct vm_connection *list, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(list[i].name);
+		free(list[i].uri);
+	}
+	free(list);
 }
 
 void config_free_keys(struct vm_key *keys, size_t n_keys)
@@ -1455,12 +1598,27 @@ void config_each_key(void (*fn)(const char *section, const char *key,
 				void *data), void *data)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(sections); i++) {
+		/* the keys of a VM file that QEMU plays: [libvirt] makes
+		 * another kind of file, [connections] is the user file's */
+		if (i == SEC_LIBVIRT || i == SEC_CONNECTIONS)
+			continue;
 		const char *name = i == SEC_DISK ? "disk.NAME" : sections[i].name;
 		if (!sections[i].n_keys)
 			fn(name, NULL, data);
 		for (size_t j = 0; j < sections[i].n_keys; j++)
 			fn(name, sections[i].keys[j].name, data);
 	}
+}
+
+bool config_clipboard(const struct vm_config *cfg)
+{
+	return cfg->clipboard_given ? cfg->clipboard : !cfg->kiosk;
+}
+
+bool config_resize_guest(const struct vm_config *cfg)
+{
+	return cfg->resize_guest_given ? cfg->resize_guest
+				       : cfg->display_device == DISPLAY_VIRTIO;
 }
 
 /* ---- Files the VM needs ---- */
@@ -1551,5 +1709,8 @@ void config_destroy(struct vm_config *cfg)
 	for (size_t i = 0; i < cfg->n_qemu_args; i++)
 		free(cfg->qemu_args[i]);
 	free(cfg->qemu_args);
+	free(cfg->libvirt_uri);
+	free(cfg->libvirt_domain);
+	config_free_connections(cfg->connections, cfg->n_connections);
 	free(cfg);
 }

@@ -82,6 +82,12 @@ struct vm_key {
 	int line;
 };
 
+struct vm_connection {
+	char *name;
+	char *uri;
+	int line;
+};
+
 struct vm_config {
 	char *path;        /* absolute path of the VM file */
 	char *dir;         /* its folder */
@@ -123,6 +129,15 @@ struct vm_config {
 	enum display_device display_device;
 	enum scale_mode scale;
 	bool fullscreen;
+	/* resize-guest; use config_resize_guest() (its default depends on
+	 * the device) */
+	bool resize_guest;
+	bool resize_guest_given;
+
+	/* [clipboard] enabled; use config_clipboard() (its default depends on
+	 * kiosk mode, which --kiosk can turn on after loading) */
+	bool clipboard;
+	bool clipboard_given;
 	bool exit_on_poweroff;  /* the window closes when the guest powers off */
 
 	/* [audio] */
@@ -155,6 +170,17 @@ struct vm_config {
 	 * guest may write must pass the trust rule again when vmplay opens
 	 * it for QEMU (image_fds), so what was checked is what QEMU gets. */
 	bool untrusted;
+	/* [libvirt]: the file describes a domain that libvirt runs instead of
+	 * a QEMU of vmplay's own (uri NULL: LIBVIRT_DEFAULT_URI or libvirt's
+	 * default); domain is NULL when the section is absent. */
+	char *libvirt_uri;
+	char *libvirt_domain;
+	int libvirt_line;        /* of the [libvirt] header, 0 when absent */
+
+	/* [connections] (the user file vmplay.ini only): libvirt connections
+	 * whose domains the library lists, NAME = URI, in file order. */
+	struct vm_connection *connections;
+	size_t n_connections;
 };
 
 /* Loads and validates a VM file. On failure returns NULL and sets *error to
@@ -175,6 +201,16 @@ bool config_check_files(const struct vm_config *cfg, char **error);
 
 void config_destroy(struct vm_config *cfg);   /* accepts NULL */
 
+/* Whether text passes between the host's and the guest's clipboards:
+ * [clipboard] enabled, by default on, off in kiosk mode (an appliance
+ * must not leak what its user copies). */
+bool config_clipboard(const struct vm_config *cfg);
+
+/* Whether the player asks the guest to follow the window's size:
+ * [display] resize-guest, by default on for device = virtio (the only
+ * display device QEMU forwards size requests to). */
+bool config_resize_guest(const struct vm_config *cfg);
+
 /* What is wrong with bytes as [vm] memory ("is too small (at least 16M)",
  * ...), or NULL when it is fine: 16M to 16T in whole megabytes. For
  * `vmplay new --memory`, which must write only what the reader takes. */
@@ -193,11 +229,22 @@ char *config_disk_name_problem(const char *name);
  * "FILE:LINE: ..." lines). Free *keys with config_free_keys. */
 bool config_load_user_keys(const char *path, struct vm_key **keys,
 			   size_t *n_keys, char **error);
+/* [connections] of the user file at path (NAME = libvirt URI), for the
+ * library's list of libvirt domains beside the VM files (see
+ * vm/libvirt_machine.h, libvirt_list_domains). A missing file is an empty
+ * list. false with *error naming the file and line. Free with
+ * config_free_connections. */
+bool config_load_user_connections(const char *path,
+				  struct vm_connection **list, size_t *n,
+				  char **error);
+void config_free_connections(struct vm_connection *list, size_t n);
 void config_free_keys(struct vm_key *keys, size_t n_keys);
 
 /* Calls fn for every section and key the reader knows, in table order;
  * section "disk.NAME" stands for every disk, and [keys] (whose keys are
- * action names) is given with key NULL. For documentation checks. */
+ * action names) is given with key NULL. For documentation checks. The
+ * keys of a VM file that QEMU plays: [libvirt] (another kind of VM file)
+ * and [connections] (the user file's) are left out. */
 void config_each_key(void (*fn)(const char *section, const char *key,
 				void *data), void *data);
 

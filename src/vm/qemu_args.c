@@ -549,6 +549,22 @@ static void add_pointer(struct build *b)
 	opt(b, "-device", "usb-tablet,bus=usb0.0,id=tablet0");
 }
 
+/* The clipboard: QEMU's own SPICE agent end (qemu-vdagent) on the
+ * virtio-serial port a guest's spice-vdagent looks for. It joins QEMU's
+ * clipboard, which the VNC server shares with vmplay (extended clipboard,
+ * vnc_clipboard.h). mouse=off: the pointer stays the tablet's job (the
+ * agent's mouse mode would move it in screen pixels of its own). */
+static void add_clipboard(struct build *b)
+{
+	if (!config_clipboard(b->cfg))
+		return;
+	opt(b, "-device", "virtio-serial-pci,id=vserial0");
+	opt(b, "-chardev", "qemu-vdagent,id=vdagent0,name=vdagent,"
+	    "clipboard=on,mouse=off");
+	opt(b, "-device", "virtserialport,bus=vserial0.0,chardev=vdagent0,"
+	    "name=" QEMU_AGENT_PORT_NAME ",id=agent0");
+}
+
 bool qemu_args_build(const struct vm_config *cfg, const struct qemu_host *host,
 		     struct strv *argv, char **error)
 {
@@ -574,6 +590,7 @@ bool qemu_args_build(const struct vm_config *cfg, const struct qemu_host *host,
 	add_network(&b);
 	add_audio(&b);
 	add_pointer(&b);
+	add_clipboard(&b);
 	/* A kiosk with reset = true boots from the disks as configured every
 	 * time: QEMU's -snapshot makes a temporary overlay it unlinks at once
 	 * (nothing left behind even after a kill) and opens the images

@@ -81,6 +81,9 @@ bool qemu_args_build_local(const struct vm_config *cfg, const char *vnc_socket,
  *   CD:      -drive id "cd0", -device id "cdrom0" (for eject and
  *            blockdev-change-medium). */
 #define QEMU_CDROM_DEVICE_ID "cdrom0"
+/* The virtio-serial port name a guest's SPICE agent (spice-vdagent) opens
+ * as /dev/virtio-ports/com.redhat.spice.0: the clipboard's way in. */
+#define QEMU_AGENT_PORT_NAME "com.redhat.spice.0"
 char *qemu_disk_node_name(size_t index);   /* "disk<i>"; caller frees */
 char *qemu_disk_device_id(size_t index);   /* "disk<i>"; caller frees */
 

@@ -58,6 +58,19 @@ ENUM_CURRENT(cur_pointer, pointer, pointer_mode_names)
 ENUM_CURRENT(cur_sound, audio_device, audio_device_names)
 ENUM_CURRENT(cur_net, net_mode, net_mode_names)
 
+/* Bools whose default depends on other keys: their effective value. */
+static char *cur_resize(const struct vm_config *cfg, const struct setting *s)
+{
+	(void)s;
+	return xstrdup(config_resize_guest(cfg) ? "true" : "false");
+}
+
+static char *cur_clipboard(const struct vm_config *cfg, const struct setting *s)
+{
+	(void)s;
+	return xstrdup(config_clipboard(cfg) ? "true" : "false");
+}
+
 static char *cur_forward(const struct vm_config *cfg, const struct setting *s)
 {
 	(void)s;
@@ -100,6 +113,11 @@ static const struct setting table[] = {
 	  bool_names, NULL, cur_fullscreen },
 	{ "display", "exit-on-poweroff", "Close when the guest powers off",
 	  SETTING_BOOL, bool_names, NULL, cur_exit },
+	{ "display", "resize-guest", "Guest follows the window", SETTING_BOOL,
+	  bool_names, "its resolution; with device = virtio", cur_resize },
+	{ "clipboard", "enabled", "Share the clipboard", SETTING_BOOL,
+	  bool_names, "text both ways with the guest's spice-vdagent",
+	  cur_clipboard },
 	{ "input", "pointer", "Pointer", SETTING_CHOICE, pointer_mode_names,
 	  "tablet: follows yours; ps2: for old guests, grabbed by a click",
 	  cur_pointer },

@@ -2,6 +2,7 @@
  * a file is trusted anyway. */
 #include "vm/trust.h"
 
+#include "base/recent.h"
 #include "base/util.h"
 #include "vm/disk.h"
 #include "vm/qemu_args.h"
@@ -298,4 +299,46 @@ bool trust_check(struct vm_config *cfg, bool trusted,
 			   "(~/.VM/).", problems, cfg->path);
 	free(problems);
 	return false;
+}
+
+#define REMOTE_MAX 200   /* files remembered */
+
+static char *remote_entry(const char *file, const char *uri)
+{
+	char *real = realpath(file, NULL);
+	char *entry = xasprintf("%s\t%s", real ? real : file, uri);
+	free(real);
+	return entry;
+}
+
+bool trust_remote_known(const char *file, const char *uri)
+{
+	char *path = recent_path("libvirt-hosts");
+	if (!path)
+		return false;
+	struct strv list = { 0 };
+	recent_load(path, &list, REMOTE_MAX);
+	char *entry = remote_entry(file, uri);
+	bool known = false;
+	for (size_t i = 0; i < list.n && !known; i++)
+		known = !strcmp(list.v[i], entry);
+	free(entry);
+	strv_free(&list);
+	free(path);
+	return known;
+}
+
+void trust_remote_remember(const char *file, const char *uri)
+{
+	char *path = recent_path("libvirt-hosts");
+	if (!path)
+		return;
+	struct strv list = { 0 };
+	recent_load(path, &list, REMOTE_MAX);
+	char *entry = remote_entry(file, uri);
+	recent_push(&list, entry, REMOTE_MAX);
+	recent_save(path, &list);
+	free(entry);
+	strv_free(&list);
+	free(path);
 }

@@ -49,6 +49,13 @@ char *trust_problems(const struct vm_config *cfg);
 bool trust_check(struct vm_config *cfg, bool trusted,
 		 const char *vm_folder, char **error);
 
+/* A VM file naming a libvirt domain on another host ([libvirt] uri with a
+ * host) connects there: the user is shown where before the first time.
+ * Their answer is remembered per file and URI in
+ * $XDG_STATE_HOME/vmplay/libvirt-hosts (one "FILE<TAB>URI" line each). */
+bool trust_remote_known(const char *file, const char *uri);
+void trust_remote_remember(const char *file, const char *uri);
+
 /* The one rule for a file the guest may write, applied to an open
  * descriptor (any kind, O_PATH too): the file it names, links resolved,
  * lies in real_dir or below, is a regular file and has no other hard

@@ -14,11 +14,12 @@
 #include <unistd.h>
 
 const struct vm_preset vm_presets[] = {
-	{ "linux", "virtio", "virtio", "hda", "2G", "25G",
-	  "virtio disk and network" },
-	{ "windows", "sata", "e1000", "hda", "4G", "64G",
+	/* virtio display: the guest's resolution follows the window */
+	{ "linux", "virtio", "virtio", "hda", "virtio", "2G", "25G",
+	  "virtio disk, network and display" },
+	{ "windows", "sata", "e1000", "hda", "std", "4G", "64G",
 	  "SATA disk, e1000 network, HD audio" },
-	{ "other", "sata", "e1000", "hda", "2G", "25G",
+	{ "other", "sata", "e1000", "hda", "std", "2G", "25G",
 	  "SATA disk, e1000 network (widely supported)" },
 };
 const size_t vm_preset_count = ARRAY_SIZE(vm_presets);
@@ -250,7 +251,8 @@ static char *vm_file_text(const struct vm_create_request *r, int cpus,
 		"; forward = tcp:2222:22\n"
 		"\n"
 		"[display]\n"
-		"device = std\n"
+		"; virtio: the guest's resolution can follow the window\n"
+		"device = %s\n"
 		"scale = fit\n"
 		"\n"
 		"[audio]\n"
@@ -261,7 +263,8 @@ static char *vm_file_text(const struct vm_create_request *r, int cpus,
 		r->name, date, os->name, r->name,
 		r->name, uuid, memory_text(r), cpus,
 		disk_file, disk_format_name(format_of(r)), disk_text(r),
-		os->disk_interface, cdrom, os->nic_model, os->sound);
+		os->disk_interface, cdrom, os->nic_model, os->display,
+		os->sound);
 	free(cdrom);
 	return text;
 }

@@ -24,6 +24,7 @@ struct vm_preset {
 	const char *disk_interface;
 	const char *nic_model;
 	const char *sound;
+	const char *display;         /* [display] device */
 	const char *default_memory;
 	const char *default_disk;
 	const char *summary;

@@ -289,6 +289,79 @@ EOF
 	[ -z "${2:-}" ] || printf '\n[qemu]\nargs = %s\n' "$2"
 }
 
+# The Linux test guest (tests/linux-guest, make linux-guest): a Debian
+# kernel booting to an initramfs with a clipboard agent and a KMS mode
+# follower. linux_guest_vmfile NAME [DISPLAY KEYS] [MORE INI TEXT] writes
+# $VMFILE (TCG,
+# 256M, virtio display) with a test QMP socket $GUEST_QMP, the guest's
+# reports in $GUEST_SERIAL (COM1) and its shell on the virtio port
+# vmplay.shell ($GUEST_SHELL, a socket: guest_run writes a line to it);
+# vmplay needs --trust. Returns 2
+# when the guest is not built (linux_guest_ready).
+linux_guest_ready() {
+	[ -f "$BUILD/linux-guest/vmlinuz" ] && [ -f "$BUILD/linux-guest/initrd.img" ]
+}
+
+linux_guest_vmfile() {
+	local name=$1
+	linux_guest_ready || return 2
+	VMFILE=$TMP/$name.vmplay
+	GUEST_QMP=$TMP/$name.test.qmp
+	GUEST_SERIAL=$TMP/$name.serial
+	GUEST_SHELL=$TMP/$name.shell
+	: >"$GUEST_SERIAL"
+	cat >"$VMFILE" <<EOF
+[vm]
+name = $name
+memory = 256M
+machine = pc
+accel = tcg
+
+[boot]
+kernel = $BUILD/linux-guest/vmlinuz
+initrd = $BUILD/linux-guest/initrd.img
+append = console=ttyS0 quiet panic=-1
+
+[display]
+device = virtio
+${2:-}
+
+[network]
+mode = none
+
+[audio]
+backend = none
+device = none
+
+[qemu]
+args = -qmp unix:$GUEST_QMP,server=on,wait=off -serial file:$GUEST_SERIAL -device virtio-serial-pci,id=testvs -chardev socket,id=testshell,path=$GUEST_SHELL,server=on,wait=off -device virtserialport,bus=testvs.0,chardev=testshell,name=vmplay.shell
+${3:-}
+EOF
+}
+
+# guest_run LINE: one shell command line for the Linux guest; returns
+# once it ran (a marker it echoes shows in $GUEST_SERIAL), 1 after 60 s.
+# The connection stays open until then: QEMU drops what the guest has not
+# read yet when the client hangs up.
+GUEST_RUNS=0
+guest_run() {
+	GUEST_RUNS=$((GUEST_RUNS + 1))
+	python3 - "$GUEST_SHELL" "$GUEST_SERIAL" "$1" "guest-run-$GUEST_RUNS" <<'PY'
+import socket, sys, time
+sock, serial, line, marker = sys.argv[1:5]
+s = socket.socket(socket.AF_UNIX)
+s.connect(sock)
+s.sendall(("%s; echo %s\n" % (line, marker)).encode())
+end = time.monotonic() + 60
+while time.monotonic() < end:
+    with open(serial, "rb") as f:
+        if (marker + "\n").encode() in f.read():
+            sys.exit(0)
+    time.sleep(0.1)
+sys.exit(1)
+PY
+}
+
 qmp() { python3 "$QMP_PY" "$@"; }
 ppm() { python3 "$PPM_PY" "$@"; }
 

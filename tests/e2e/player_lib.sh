@@ -19,6 +19,17 @@ find_window() {
 	[ -n "$WIN" ]
 }
 
+# menu_item MENU_KEYS N: opens the menu with its shortcut and enters the
+# main page's item N (0: the first), waiting for each to be drawn.
+menu_item() {
+	local keys=() i
+	for ((i = 0; i < $2; i++)); do keys+=(Down); done
+	xdotool key "$1"
+	sleep 0.5
+	xdotool key "${keys[@]}" Return
+	sleep 0.5
+}
+
 title_is() { [ "$(xdotool getwindowname "$WIN" 2>/dev/null)" = "$1" ]; }
 
 # capture FILE: the window's pixels as PPM.

@@ -16,7 +16,10 @@ share/mime/packages/vmplay.xml
 share/icons/hicolor/scalable/apps/vmplay.svg
 share/icons/hicolor/scalable/mimetypes/application-x-vmplay.svg
 share/man/man1/vmplay.1
-share/man/man5/vmplay.5"
+share/man/man5/vmplay.5
+share/bash-completion/completions/vmplay
+share/zsh/vendor-completions/_vmplay
+share/metainfo/io.github.vmplay.vmplay.metainfo.xml"
 # every translation in po/LINGUAS
 for lang in $(sed 's/#.*//' "$E2E_ROOT/po/LINGUAS"); do
 	FILES="$FILES

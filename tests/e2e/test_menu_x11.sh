@@ -155,12 +155,7 @@ for b in json.load(sys.stdin):
     if b.get("qdev") == "cdrom0":
         print(b.get("inserted", {}).get("file", "empty"))'
 }
-media_page() {
-	xdotool key ctrl+alt+j
-	sleep 0.5
-	xdotool key Down Down Down Down Down Return
-	sleep 0.5
-}
+media_page() { menu_item ctrl+alt+j 5; }
 media_page
 xdotool key Return   # Insert ISO…: a path field
 sleep 0.5

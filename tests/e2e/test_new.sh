@@ -50,6 +50,8 @@ uuid1=$(key vm uuid "$D/demo.vmplay")
 check "a UUID" bash -c "[[ '$uuid1' =~ ^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$ ]]"
 check "linux preset: virtio disk" test "$(key disk.system interface "$D/demo.vmplay")" = virtio
 check "linux preset: virtio network" test "$(key network model "$D/demo.vmplay")" = virtio
+check "linux preset: virtio display (the guest follows the window)" \
+	test "$(key display device "$D/demo.vmplay")" = virtio
 check "memory 2G, 2 CPUs by default" \
 	test "$(key vm memory "$D/demo.vmplay") $(key vm cpus "$D/demo.vmplay")" = "2G 2"
 check "the file is commented" grep -q '^; .*vmplay(5)' "$D/demo.vmplay"
@@ -86,6 +88,7 @@ check "--format raw --disk 2G" \
 check "windows preset: SATA disk" test "$(key disk.system interface "$W")" = sata
 check "windows preset: e1000" test "$(key network model "$W")" = e1000
 check "windows preset: HD audio" test "$(key audio device "$W")" = hda
+check "windows preset: std display" test "$(key display device "$W")" = std
 check "--memory 3G --cpus 4" test "$(key vm memory "$W") $(key vm cpus "$W")" = "3G 4"
 check "--iso in the CD drive" test "$(key cdrom file "$W")" = /usr/lib/grub-rescue/grub-rescue-cdrom.iso
 check "a fresh UUID per VM" test "$(key vm uuid "$W")" != "$uuid1"

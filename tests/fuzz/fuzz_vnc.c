@@ -110,6 +110,27 @@ static void on_cursor(void *user, const uint32_t *argb, int w, int h,
 		sum += argb[i];
 }
 
+/* the clipboard and size answers (with input bit 1): the text must be
+ * as long as it says; a request is answered like the player does */
+static struct vnc *current;
+static void on_clip_text(void *user, const char *text, size_t len)
+{
+	(void)user;
+	volatile size_t n = text ? strlen(text) : 0;
+	(void)n;
+	if (text && len && text[len] != '\0')
+		abort();
+}
+static void on_clip_request(void *user)
+{
+	(void)user;
+	vnc_clipboard_provide(current, "fuzz", 4);
+}
+static void on_size_answer(void *user, int status, int w, int h)
+{
+	(void)user; (void)status; (void)w; (void)h;
+}
+
 static void setup(void)
 {
 	log_set_level(LOG_ERROR);
@@ -140,9 +161,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		.cursor = on_cursor,
 		.frame = size && (data[0] & 1) ? on_frame : NULL,
 	};
+	if (size && (data[0] & 2)) {
+		cb.clipboard_text = on_clip_text;
+		cb.clipboard_request = on_clip_request;
+		cb.size_answer = on_size_answer;
+	}
 	char *error = NULL;
 	struct vnc *v = vnc_connect(sock_path, true, &cb, NULL, &error);
 	free(error);
+	current = v;
 	if (v) {
 		while (vnc_dispatch(v))
 			;

@@ -84,6 +84,46 @@ static void test_defaults(void)
 
 /* The example of ARCHITECTURE.md, comments after section headers and
  * values included. */
+/* Defaults that depend on other keys: the clipboard is on unless kiosk
+ * mode (also turned on after loading, as --kiosk does) and the file does
+ * not say otherwise; the guest follows the window with a virtio display. */
+static void test_guest_desktop_defaults(void)
+{
+	static const struct {
+		const char *text;
+		bool clipboard, kiosk_clipboard, resize;
+	} cases[] = {
+		{ "[vm]\n", true, false, false },
+		{ "[kiosk]\nenabled = true\n", false, false, false },
+		{ "[clipboard]\nenabled = false\n", false, false, false },
+		{ "[clipboard]\nenabled = true\n", true, true, false },
+		{ "[display]\ndevice = virtio\n", true, false, true },
+		{ "[display]\ndevice = virtio\nresize-guest = false\n", true,
+		  false, false },
+		{ "[display]\ndevice = std\nresize-guest = true\n", true, false,
+		  true },
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct vm_config *cfg = parse_ok(cases[i].text);
+		CHECK(cfg != NULL);
+		if (!cfg)
+			continue;
+		if (config_clipboard(cfg) != cases[i].clipboard ||
+		    config_resize_guest(cfg) != cases[i].resize)
+			printf("  case %zu: %s\n", i, cases[i].text);
+		CHECK(config_clipboard(cfg) == cases[i].clipboard);
+		CHECK(config_resize_guest(cfg) == cases[i].resize);
+		cfg->kiosk = true;   /* --kiosk */
+		CHECK(config_clipboard(cfg) == cases[i].kiosk_clipboard);
+		config_destroy(cfg);
+	}
+	char *error = NULL;
+	struct vm_config *cfg = parse("[clipboard]\nenabled = maybe\n", &error);
+	CHECK(cfg == NULL);
+	CHECK_CONTAINS(error, ":2:");
+	free(error);
+}
+
 static void test_blueprint_example(void)
 {
 	char *error = NULL;
@@ -324,7 +364,7 @@ static void test_errors(void)
 		{ "[vmm]\nx = 1\n",
 		  "/vms/demo.vmplay:1: unknown section [vmm] (did you mean [vm]?)" },
 		{ "[hardware]\n",
-		  "/vms/demo.vmplay:1: unknown section [hardware] (known sections: vm, disk.NAME, cdrom, boot, network, display, audio, input, keys, kiosk, qemu)" },
+		  "/vms/demo.vmplay:1: unknown section [hardware] (known sections: vm, disk.NAME, cdrom, boot, network, display, audio, input, keys, kiosk, clipboard, qemu, libvirt, connections)" },
 		{ "[disks.system]\nfile = a\n",
 		  "/vms/demo.vmplay:1: unknown section [disks.system] (did you mean [disk.system]?)" },
 		{ "[disk]\nfile = a\n",
@@ -932,7 +972,7 @@ static void test_user_keys(void)
 		{ "[keys]\nmenus = ctrl+alt+x\n", 0,
 		  "2: unknown action 'menus' in [keys] (did you mean 'menu'?)" },
 		{ "[vm]\nmemory = 2G\n", 0,
-		  "1: unknown section [vm] (this file has only [keys])" },
+		  "1: unknown section [vm] (this file has only [keys] and [connections])" },
 		{ "menu = ctrl+alt+x\n", 0,
 		  "1: key 'menu' comes before any [section] (keys belong to a section such as [keys])" },
 		{ "[keys]\nmenu = ctrl+alt+x\nmenu = ctrl+alt+y\n", 0,
@@ -1205,6 +1245,7 @@ int main(void)
 {
 	RUN(test_defaults);
 	RUN(test_blueprint_example);
+	RUN(test_guest_desktop_defaults);
 	RUN(test_every_key);
 	RUN(test_errors);
 	RUN(test_malformed);

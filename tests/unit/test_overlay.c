@@ -62,6 +62,8 @@ static void fill_info(struct overlay_info *in, bool running)
 	in->running = running;
 	in->started_ms = running ? now_ms() - 61000 : 0;
 	in->scale = SCALE_FIT;
+	in->clipboard = OVERLAY_CLIP_ON;
+	in->guest_follows = true;
 	in->has_cdrom = true;
 	in->cdrom = NULL;
 	in->snapshots_known = true;
@@ -225,6 +227,8 @@ static const struct nav_case nav_cases[] = {
 	{ "down*7 enter", true, "", true, "View", "Full screen" },
 	{ "down*7 enter enter", true, "fullscreen", true, "View", "Full screen" },
 	{ "down*7 enter down*2 enter", true, "scale", true, "View", "Whole multiples" },
+	{ "down*7 enter down*5 enter", true, "clipboard", true, "View",
+	  "Share the clipboard" },
 	/* Keyboard */
 	{ "down*8 enter enter", true, "send-keys", false, NULL, NULL },
 	{ "down*8 enter down enter", true, "send-keys", false, NULL, NULL },
@@ -355,7 +359,7 @@ static void test_request_details(void)
 	/* Scale value is the enum. */
 	reset_emitted();
 	overlay_open(ov);
-	play(ov, "down*7 enter end enter");
+	play(ov, "down*7 enter end up enter");   /* end: the clipboard */
 	CHECK_INT(last.action, MENU_SCALE);
 	CHECK_INT(last.value, SCALE_NONE);
 	/* Error text of a bad size names examples. */

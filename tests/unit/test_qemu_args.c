@@ -46,6 +46,8 @@ static struct vm_config base_config(void)
 	c.net_mode = NET_NONE;
 	c.audio_device = SOUND_NONE;
 	c.pointer = POINTER_PS2;
+	/* the clipboard's devices have their own test */
+	c.clipboard_given = true;
 	return c;
 }
 
@@ -773,6 +775,44 @@ static void test_kvm_module_problem(void)
 	}
 }
 
+/* The clipboard: qemu-vdagent on the SPICE agent's port when enabled (the
+ * default, also when kiosk mode is on but the file says so), nothing of it
+ * when disabled or in kiosk mode by default. */
+static void test_clipboard(void)
+{
+	static const struct {
+		bool given, enabled, kiosk, want;
+	} cases[] = {
+		{ false, false, false, true },   /* default */
+		{ false, false, true, false },   /* kiosk default */
+		{ true, true, true, true },      /* kiosk, asked for */
+		{ true, false, false, false },   /* off */
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct vm_config cfg = base_config();
+		struct qemu_host host = test_host();
+		cfg.clipboard_given = cases[i].given;
+		cfg.clipboard = cases[i].enabled;
+		cfg.kiosk = cases[i].kiosk;
+		CHECK(config_clipboard(&cfg) == cases[i].want);
+		char *error = NULL;
+		char *line = build_line(&cfg, &host, &error);
+		CHECK_STR(error, NULL);
+		if (cases[i].want) {
+			CHECK_CONTAINS(line, " -device virtio-serial-pci,id=vserial0"
+				       " -chardev qemu-vdagent,id=vdagent0,name=vdagent,"
+				       "clipboard=on,mouse=off -device virtserialport,"
+				       "bus=vserial0.0,chardev=vdagent0,"
+				       "name=com.redhat.spice.0,id=agent0");
+		} else {
+			CHECK(line && !strstr(line, "vdagent") &&
+			      !strstr(line, "virtio-serial"));
+		}
+		free(line);
+		free(error);
+	}
+}
+
 int main(void)
 {
 	RUN(test_escape);
@@ -791,6 +831,7 @@ int main(void)
 	RUN(test_binary_override);
 	RUN(test_uefi_vars);
 	RUN(test_build_local);
+	RUN(test_clipboard);
 	RUN(test_golden);
 	return TEST_REPORT();
 }

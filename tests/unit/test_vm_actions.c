@@ -10,6 +10,7 @@
 #include "player/keymap.h"
 #include "player/menu_bridge.h"
 #include "vm/config.h"
+#include "vm/machine_qemu.h"
 #include "vm/vm_actions.h"
 
 #include <stdlib.h>
@@ -383,8 +384,11 @@ static void test_menu_dispatch(void)
 	if (!cfg)
 		return;
 	int notes = 0;
-	struct vm_actions_listener l = { count_note, NULL, &notes };
-	struct vm_actions *a = vm_actions_create(cfg, NULL, &l);
+	/* the QEMU engine of the machine seam, with no QEMU running */
+	struct machine *m = machine_qemu_create(cfg);
+	machine_set_listener(m, &(struct machine_listener){
+		.note = count_note, .user = &notes });
+	struct vm_actions *a = machine_actions(m);
 	static const struct {
 		enum menu_action action;
 		bool handled;
@@ -401,7 +405,7 @@ static void test_menu_dispatch(void)
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
 		struct menu_request req = { .action = cases[i].action };
-		CHECK_INT(menu_bridge_dispatch(a, &req), cases[i].handled);
+		CHECK_INT(menu_bridge_dispatch(m, &req), cases[i].handled);
 	}
 	/* No VM running, no disk, no CD: every handled action but the lists
 	 * said why it could not run; nothing was left running. */
@@ -410,13 +414,13 @@ static void test_menu_dispatch(void)
 
 	struct overlay_info info = { 0 };
 	struct menu_bridge_lists keep = { 0 };
-	menu_bridge_fill(a, &info, &keep);
+	menu_bridge_fill(m, &info, &keep);
 	CHECK(info.snapshots_known && info.disks_known);   /* listed offline */
 	CHECK_INT(info.n_snapshots, 0);
 	CHECK_INT(info.n_disks, 0);
 	CHECK(info.busy == NULL && info.cdrom == NULL);
 	menu_bridge_lists_free(&keep);
-	vm_actions_destroy(a);
+	machine_destroy(m);
 	config_destroy(cfg);
 }
 

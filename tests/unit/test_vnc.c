@@ -9,6 +9,8 @@
 #include "base/util.h"
 #include "player/vnc.h"
 #include "test.h"
+#include "player/vnc_clipboard.h"
+#include "player/vnc_desktop_size.h"
 
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -19,6 +21,7 @@
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #define W0 96
 #define H0 50
@@ -89,16 +92,81 @@ static void handshake(int fd)
 	put(fd, "fake", 4);
 }
 
-/* script 0: the full exchange; script 1: close right after the handshake */
+/* ServerCutText with an extended payload: flags, then extra bytes. */
+static void ext_cut_text(int fd, uint32_t flags, const void *extra, size_t n)
+{
+	uint8_t hdr[4] = { 3, 0, 0, 0 };
+	put(fd, hdr, 4);
+	put_u32(fd, (uint32_t)-(int32_t)(4 + n));
+	put_u32(fd, flags);
+	if (n)
+		put(fd, extra, n);
+}
+
+/* QEMU's ExtendedDesktopSize rectangle: reason, status, size, one
+ * screen with id 0. */
+static void ext_desktop_size(int fd, int reason, int status, int w, int h)
+{
+	update_header(fd, 1);
+	rect(fd, reason, status, w, h, -308);
+	uint8_t n[4] = { 1, 0, 0, 0 };
+	put(fd, n, 4);
+	put_u32(fd, 0);
+	put_u16(fd, 0);
+	put_u16(fd, 0);
+	put_u16(fd, (uint16_t)w);
+	put_u16(fd, (uint16_t)h);
+	put_u32(fd, 0);
+}
+
+#define GUEST_TEXT "h\xc3\xa9llo \xe4\xb8\xad\xe6\x96\x87"
+
+/* script 2: the clipboard and size messages QEMU 7.2 sends */
+static void serve_desktop(int fd)
+{
+	/* QEMU's caps: text, all four actions, then a zero size */
+	uint8_t zero[4] = { 0 };
+	ext_cut_text(fd, 0x1b000001u, zero, 4);
+	/* the guest copied text: notify, later (after our request) provide */
+	ext_cut_text(fd, 0x08000001u, NULL, 0);
+	uint8_t plain[64];
+	size_t tlen = strlen(GUEST_TEXT);
+	plain[0] = plain[1] = plain[2] = 0;
+	plain[3] = (uint8_t)tlen;
+	memcpy(plain + 4, GUEST_TEXT, tlen);
+	uint8_t z[128];
+	uLongf zn = sizeof(z);
+	compress(z, &zn, plain, 4 + tlen);
+	ext_cut_text(fd, 0x10000001u, z, zn);
+	/* the guest pastes */
+	ext_cut_text(fd, 0x02000001u, NULL, 0);
+	/* the answer to a size request (QEMU's "forwarded"), then the new
+	 * size, then the same size again (after a full update request) */
+	ext_desktop_size(fd, 1, 4, W0, H0);
+	ext_desktop_size(fd, 0, 0, 80, 60);
+	ext_desktop_size(fd, 0, 0, 80, 60);
+	/* plain ServerCutText is Latin-1 */
+	uint8_t hdr[4] = { 3, 0, 0, 0 };
+	put(fd, hdr, 4);
+	put_u32(fd, 4);
+	put(fd, "caf\xe9", 4);
+}
+
+/* script 0: the full exchange; script 1: close right after the handshake;
+ * script 2: clipboard and size messages */
 static void serve(int script)
 {
 	int ls = socket(AF_UNIX, SOCK_STREAM, 0);
 	struct sockaddr_un a = { .sun_family = AF_UNIX };
-	if (strlen(sock_path) >= sizeof(a.sun_path))
+	if (strlen(sock_path) + 4 >= sizeof(a.sun_path))
 		_exit(2);
-	memcpy(a.sun_path, sock_path, strlen(sock_path) + 1);
-	unlink(sock_path);
-	if (bind(ls, (struct sockaddr *)&a, sizeof(a)) || listen(ls, 1))
+	/* bound and listening under another name first: the client waits
+	 * for the real name, and connecting between bind and listen would
+	 * be refused (seen on a loaded machine) */
+	snprintf(a.sun_path, sizeof(a.sun_path), "%s.new", sock_path);
+	unlink(a.sun_path);
+	if (bind(ls, (struct sockaddr *)&a, sizeof(a)) || listen(ls, 1) ||
+	    rename(a.sun_path, sock_path))
 		_exit(2);
 	int fd = accept(ls, NULL, NULL);
 	if (fd < 0)
@@ -110,6 +178,10 @@ static void serve(int script)
 		get(fd, init, sizeof(init));
 		close(fd);
 		_exit(0);
+	}
+	if (script == 2) {
+		serve_desktop(fd);
+		goto record;
 	}
 	/* M1: QEMU acknowledges the extended key event */
 	update_header(fd, 1);
@@ -152,6 +224,7 @@ static void serve(int script)
 	uint8_t mask[2] = { 0xFF, 0x00 };
 	put(fd, mask, 2);
 	/* then record everything the client says until it hangs up */
+record:;
 	int out = open(dump_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 	char buf[4096];
 	ssize_t n;
@@ -400,6 +473,127 @@ static void test_session_frame_memory(void)
 	session(true);
 }
 
+/* ---- the clipboard and the guest's size (script 2) ---- */
+
+struct desk {
+	struct vnc *v;
+	char texts[2][64];
+	int n_texts, requests, answers, answer_status, resizes, rw, rh;
+};
+
+static void d_resize(void *user, int w, int h)
+{
+	struct desk *d = user;
+	d->resizes++, d->rw = w, d->rh = h;
+}
+
+static void d_text(void *user, const char *text, size_t len)
+{
+	struct desk *d = user;
+	if (d->n_texts < 2 && text && len < 64)
+		memcpy(d->texts[d->n_texts], text, len + 1);
+	d->n_texts++;
+}
+
+static void d_request(void *user)
+{
+	struct desk *d = user;
+	d->requests++;
+	const char *host = "host \xe2\x9c\x93";
+	CHECK(vnc_clipboard_provide(d->v, host, strlen(host)));
+}
+
+static void d_answer(void *user, int status, int w, int h)
+{
+	struct desk *d = user;
+	d->answers++, d->answer_status = status;
+	(void)w, (void)h;
+}
+
+/* Finds needle in the recorded client bytes from offset from. */
+static const unsigned char *find_bytes(const unsigned char *d, size_t len,
+				       const void *needle, size_t n)
+{
+	for (size_t i = 0; i + n <= len; i++)
+		if (memcmp(d + i, needle, n) == 0)
+			return d + i;
+	return NULL;
+}
+
+static void test_clipboard_and_size(void)
+{
+	static const struct vnc_callbacks cb = {
+		.resize = d_resize, .clipboard_text = d_text,
+		.clipboard_request = d_request, .size_answer = d_answer,
+	};
+	pid_t pid = start_server(2);
+	struct desk d = { 0 };
+	char *error = NULL;
+	d.v = vnc_connect(sock_path, false, &cb, &d, &error);
+	CHECK(d.v != NULL);
+	if (!d.v) {
+		printf("  %s\n", error);
+		free(error);
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		return;
+	}
+	PUMP_UNTIL(d.v, d.n_texts == 2);
+	CHECK_INT(d.n_texts, 2);
+	CHECK_STR(d.texts[0], GUEST_TEXT);
+	CHECK_STR(d.texts[1], "caf\xc3\xa9");   /* Latin-1 as UTF-8 */
+	CHECK_INT(d.requests, 1);
+	CHECK_INT(d.answers, 1);
+	CHECK_INT(d.answer_status, VNC_DS_FORWARDED);
+	CHECK(vnc_can_request_size(d.v));
+	CHECK_INT(d.resizes, 2);   /* connect, 80x60 once (not the repeat) */
+	CHECK_INT(d.rw, 80);
+	CHECK_INT(d.rh, 60);
+	CHECK(vnc_request_size(d.v, 1280, 800));
+	CHECK(vnc_clipboard_announce(d.v, true));
+	vnc_destroy(d.v);
+	waitpid(pid, NULL, 0);
+
+	size_t len = 0;
+	unsigned char *b = (unsigned char *)read_file(dump_path, 1 << 20, &len);
+	CHECK(b != NULL);
+	if (!b)
+		return;
+	/* SetEncodings ends with ExtendedDesktopSize and the extended
+	 * clipboard, then our caps */
+	static const unsigned char enc_tail[] = {
+		0xFF, 0xFF, 0xFE, 0xCC, 0xC0, 0xA1, 0xE5, 0xCE,
+		6, 0, 0, 0, 0xFF, 0xFF, 0xFF, 0xF8, 0x1b, 0, 0, 1,
+	};
+	CHECK(find_bytes(b, len, enc_tail, sizeof(enc_tail)) != NULL);
+	/* the request after QEMU's notify */
+	static const unsigned char req[] = { 6, 0, 0, 0, 0xFF, 0xFF, 0xFF, 0xFC,
+					     0x02, 0, 0, 1 };
+	CHECK(find_bytes(b, len, req, sizeof(req)) != NULL);
+	/* the provide answering QEMU's request: the host's text */
+	static const unsigned char prov[] = { 0x10, 0, 0, 1 };
+	const unsigned char *p = find_bytes(b, len, prov, sizeof(prov));
+	CHECK(p != NULL && p >= b + 8 && p[-8] == 6);
+	if (p && p >= b + 8) {
+		int32_t n = (int32_t)((uint32_t)p[-4] << 24 | (uint32_t)p[-3] << 16 |
+				      (uint32_t)p[-2] << 8 | p[-1]);
+		struct vnc_clip_msg m;
+		const char *why;
+		CHECK(n < 0 && vnc_clip_parse(p, (size_t)-n, &m, &why));
+		CHECK_STR(m.text, "host \xe2\x9c\x93");
+		free(m.text);
+	}
+	/* SetDesktopSize 1280x800, screen id 0 */
+	uint8_t sds[VNC_SET_DESKTOP_SIZE_LEN];
+	vnc_set_desktop_size(sds, 1280, 800);
+	CHECK(find_bytes(b, len, sds, sizeof(sds)) != NULL);
+	/* the host's new text announced */
+	static const unsigned char notify[] = { 6, 0, 0, 0, 0xFF, 0xFF, 0xFF,
+						0xFC, 0x08, 0, 0, 1 };
+	CHECK(find_bytes(b, len, notify, sizeof(notify)) != NULL);
+	free(b);
+}
+
 static void test_server_goes_away(void)
 {
 	pid_t pid = start_server(1);
@@ -447,6 +641,7 @@ int main(void)
 	snprintf(dump_path, sizeof(dump_path), "%s/client.bin", dir);
 	RUN(test_session);
 	RUN(test_session_frame_memory);
+	RUN(test_clipboard_and_size);
 	RUN(test_server_goes_away);
 	RUN(test_missing_socket);
 	unlink(sock_path);

@@ -1,0 +1,53 @@
+/* The libvirt engine of the machine seam (machine.h): a domain that
+ * libvirt runs, here or on another host, played through libvirt's C API.
+ *
+ * The display: locally a socket from virDomainOpenGraphicsFD (QEMU's VNC
+ * server hands a new client to libvirt, which passes it to us: no
+ * listener needed on the domain); for an SSH URI, where descriptors cannot
+ * be passed, a second SSH channel to the same host with the URI's user,
+ * port and key, whose remote end (nc) connects to the domain's VNC unix
+ * socket (or its loopback port). Nothing listens on TCP on our side.
+ *
+ * State: libvirt's lifecycle events (a pause made in virsh or
+ * virt-manager shows at once), delivered by libvirt's event loop on a
+ * thread of its own and handed to the caller's loop through a pipe, so
+ * every callback runs on the caller's thread.
+ *
+ * Closing the window leaves the domain as it is (libvirt owns it), like
+ * virt-viewer. */
+#ifndef VMPLAY_LIBVIRT_MACHINE_H
+#define VMPLAY_LIBVIRT_MACHINE_H
+
+#include "vm/machine.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Connects to uri (NULL: LIBVIRT_DEFAULT_URI or libvirt's default),
+ * authenticating through libvirt's default prompts (terminal; polkit's
+ * agent), and finds domain by name, UUID or id. NULL with *error
+ * (malloc'd) saying what failed in libvirt's words. *name gets the
+ * domain's name (malloc'd). */
+struct machine *libvirt_machine_open(const char *uri, const char *domain,
+				     char **name, char **error);
+
+/* One domain of a connection, for the library. */
+struct libvirt_domain_info {
+	char *name;
+	char *uuid;
+	const char *state;   /* "running", "paused", "shut off", ... */
+};
+/* Lists uri's domains (active and defined), sorted by name. Returns how
+ * many, or -1 with *error. Free with libvirt_domains_free. */
+int libvirt_list_domains(const char *uri, struct libvirt_domain_info **out,
+			 char **error);
+void libvirt_domains_free(struct libvirt_domain_info *list, int n);
+
+/* The libvirt library version ("9.0.0"), for vmplay check. */
+const char *libvirt_library_version(void);
+/* Whether a libvirt daemon answers at uri, asked read-only (no
+ * authentication prompt): true with *detail "QEMU 7.2.0, 3 domains", or
+ * false with *detail libvirt's message. Caller frees *detail. */
+bool libvirt_probe(const char *uri, char **detail);
+
+#endif
