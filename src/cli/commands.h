@@ -14,6 +14,7 @@ int cmd_snapshot(int argc, char **argv);  /* cmd_snapshot.c */
 int cmd_check(int argc, char **argv);     /* cmd_check.c */
 int cmd_set(int argc, char **argv);       /* cmd_set.c */
 int cmd_get(int argc, char **argv);       /* cmd_set.c */
+int cmd_list(int argc, char **argv);      /* cmd_list.c */
 
 /* Prints the QEMU command line of cfg, shell-quoted (dryrun.c). */
 int dry_run(const struct vm_config *cfg);

@@ -118,11 +118,11 @@ done
 badargs=(
 	"--os beos|'beos' is not a preset (accepted: linux, windows, other)"
 	"--cpus 0|'0' is not a number of processors (1 to 64)"
-	"--memory 2X|--memory: '2X' is not a memory size"
+	"--memory 2X|--memory: '2X' is not a size (examples: 512M, 2G)"
 	"--memory 8M|--memory: '8M' is too small (at least 16M)"
 	"--memory 17T|--memory: '17T' is too large (at most 16T)"
 	"--memory 1000000K|--memory: '1000000K' is not a whole number of megabytes"
-	"--disk 2X|--disk: '2X' is not a size (examples: 512M, 25G)"
+	"--disk 2X|--disk: '2X' is not a size (examples: 512M, 20G)"
 	"--format qcow3|'qcow3' is not a disk format (accepted: qcow2, raw, vdi, vmdk)"
 	"--iso /no/such.iso|--iso: /no/such.iso: no such file"
 )
