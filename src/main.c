@@ -20,7 +20,9 @@
  *          settings a person changes and their checked writer),
  *          machine (what the window asks of a VM, whatever runs it) with
  *          machine_qemu and libvirt_machine (+ libvirt_xml, libvirt_uri:
- *          a libvirt domain, here or over SSH)
+ *          a libvirt domain, here or over SSH),
+ *          vm_create (making a VM: `vmplay new` and the wizard), library
+ *          (the user's VMs, trash, duplicate, `vmplay NAME`)
  * player/  player (the window and its loop), vnc (the guest's screen),
  *          render and viewport (drawing and scaling), input and keymap
  *          (keys and pointer), bindings (shortcuts), overlay and
@@ -28,19 +30,23 @@
  *          settings_menu (the Settings pages <-> vm/settings),
  *          text (fonts), toast (notes), screenshot, desktop (message boxes),
  *          vnc_clipboard and clipboard_sync (the clipboard with the guest),
- *          vnc_desktop_size and guest_resize (the guest follows the window)
+ *          vnc_desktop_size and guest_resize (the guest follows the window),
+ *          thumbnail (the library's picture of a stopped VM), library with
+ *          library_wizard, library_draw and library_ui (the library window)
  * cli/     cmd_new, cmd_disk, cmd_snapshot, cmd_check, cmd_set (set and
- *          get), dryrun, headless */
+ *          get), cmd_list, dryrun, headless */
 #include "base/i18n.h"
 #include "base/log.h"
 #include "base/util.h"
 #include "cli/commands.h"
 #include "player/bindings.h"
 #include "player/desktop.h"
+#include "player/library.h"
 #include "player/player.h"
 #include "vm/config.h"
 #include "vm/import.h"
 #include "vm/instance.h"
+#include "vm/library.h"
 #include "vm/libvirt_machine.h"
 #include "vm/libvirt_uri.h"
 #include "vm/settings.h"
@@ -67,15 +73,20 @@ static const struct {
 	{ "set", cmd_set, "change settings of a VM file (SECTION.KEY=VALUE)" },
 	{ "get", cmd_get, "print settings of a VM file" },
 	{ "import", cmd_import, "copy a VM and its disks into ~/.VM, where it is trusted" },
+	{ "list", cmd_list, "print the VM library (name, state, memory, disk)" },
 };
 
 static void usage(FILE *out)
 {
-	fputs("Usage: vmplay [OPTIONS] FILE.vmplay\n"
+	fputs("Usage: vmplay [OPTIONS] FILE.vmplay|NAME|FOLDER\n"
 	      "       vmplay [OPTIONS] --connect URI DOMAIN\n"
 	      "       vmplay COMMAND [ARGS]\n"
+	      "       vmplay             (the library window)\n"
 	      "\n"
 	      "Plays the QEMU virtual machine described by FILE.vmplay in a window.\n"
+	      "NAME plays ~/.VM/NAME/NAME.vmplay when no file NAME exists; a FOLDER\n"
+	      "plays the one VM file in it. Without a file, opens the library: the\n"
+	      "VMs in ~/.VM and those played recently, and a wizard for new ones.\n"
 	      "\n"
 	      "Options:\n"
 	      "  -n, --dry-run      print the QEMU command line and start nothing\n"
@@ -306,7 +317,8 @@ int main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	enum play_mode mode = MODE_PLAY;
-	struct play_options opts = { 0 };
+	/* this build has the library window: the stopped screen offers it */
+	struct play_options opts = { .library = true };
 	int c;
 	while ((c = getopt_long(argc, argv, "nfvhVc:", options, NULL)) != -1) {
 		switch (c) {
@@ -345,6 +357,15 @@ int main(int argc, char **argv)
 		}
 		return play_libvirt(connect_uri, argv[optind], &opts, NULL);
 	}
+	if (optind == argc && mode == MODE_PLAY && !opts.kiosk) {
+		int status = library_run();
+		if (status != LIBRARY_NO_DISPLAY)
+			return status;
+		fputs("vmplay: no display for the library window; give a VM "
+		      "file (`vmplay list` shows them)\n", stderr);
+		usage(stderr);
+		return 2;
+	}
 	if (optind != argc - 1) {
 		if (optind == argc)
 			fputs("vmplay: no VM file given\n", stderr);
@@ -357,6 +378,14 @@ int main(int argc, char **argv)
 	opts.file = argv[optind];
 
 	char *error = NULL;
+	char *found = library_resolve(opts.file, &error);
+	if (error) {
+		desktop_show_error("vmplay: nothing to play", error);
+		free(error);
+		return 1;
+	}
+	if (found)
+		opts.file = found;
 	struct vm_config *cfg = config_load(opts.file, &error);
 	if (!cfg) {
 		char *base = path_basename(opts.file);
@@ -366,6 +395,7 @@ int main(int argc, char **argv)
 		free(title);
 		free(base);
 		free(error);
+		free(found);
 		return 1;
 	}
 	if (cfg->libvirt_domain && mode != MODE_KEYS) {   /* [libvirt] */
@@ -398,6 +428,7 @@ int main(int argc, char **argv)
 		status = prepare_play(cfg, &opts, mode == MODE_PLAY);
 		if (status >= 0)
 			goto out;
+		library_note_played(cfg->path);   /* the library lists it */
 	}
 	switch (mode) {
 	case MODE_DRY_RUN: status = dry_run(cfg); break;
@@ -411,5 +442,6 @@ int main(int argc, char **argv)
 out:
 	instance_release(opts.instance);
 	config_destroy(cfg);
+	free(found);
 	return status;
 }

@@ -8,13 +8,10 @@
 
 char *recent_path(const char *name)
 {
-	const char *state = getenv("XDG_STATE_HOME");
-	if (state && state[0] == '/')
-		return xasprintf("%s/vmplay/%s", state, name);
-	const char *home = getenv("HOME");
-	if (!home || !*home)
-		return NULL;
-	return xasprintf("%s/.local/state/vmplay/%s", home, name);
+	char *rest = xasprintf("vmplay/%s", name);
+	char *path = xdg_path("XDG_STATE_HOME", ".local/state", rest);
+	free(rest);
+	return path;
 }
 
 static bool contains(const struct strv *list, const char *item)

@@ -614,6 +614,27 @@ size_t edit_distance(const char *a, const char *b)
 	return d;
 }
 
+uint64_t hash_fnv1a(const char *s)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+	for (; *s; s++) {
+		h ^= (unsigned char)*s;
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
+char *xdg_path(const char *var, const char *home_default, const char *rest)
+{
+	const char *dir = getenv(var);
+	if (dir && dir[0] == '/')
+		return xasprintf("%s/%s", dir, rest);
+	const char *home = getenv("HOME");
+	if (!home || !*home)
+		return NULL;
+	return xasprintf("%s/%s/%s", home, home_default, rest);
+}
+
 int unix_connect(const char *path, char **error)
 {
 	struct sockaddr_un addr = { .sun_family = AF_UNIX };

@@ -53,6 +53,11 @@ char *path_which(const char *name);
 int unix_connect(const char *path, char **error);
 bool path_exists(const char *path);
 bool path_is_dir(const char *path);
+/* A path in one of the user's XDG base folders: $VAR/rest when the
+ * variable holds an absolute path (the specification ignores relative
+ * ones), else $HOME/home_default/rest; NULL without either. Example:
+ * xdg_path("XDG_CACHE_HOME", ".cache", "vmplay/x.png"). Caller frees. */
+char *xdg_path(const char *var, const char *home_default, const char *rest);
 /* mkdir -p with the given mode for the folders it creates. */
 bool mkdir_p(const char *path, unsigned mode);
 
@@ -94,6 +99,10 @@ const char *read_file_strerror(int err);
 
 /* Monotonic clock in milliseconds. */
 uint64_t now_ms(void);
+
+/* FNV-1a, 64 bits, of a string: stable across runs and builds, for file
+ * names derived from a path (instance locks, thumbnails). */
+uint64_t hash_fnv1a(const char *s);
 
 /* The Levenshtein distance, for "did you mean" suggestions. */
 size_t edit_distance(const char *a, const char *b);

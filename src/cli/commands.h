@@ -15,6 +15,7 @@ int cmd_check(int argc, char **argv);     /* cmd_check.c */
 int cmd_set(int argc, char **argv);       /* cmd_set.c */
 int cmd_get(int argc, char **argv);       /* cmd_set.c */
 int cmd_import(int argc, char **argv);    /* cmd_import.c */
+int cmd_list(int argc, char **argv);      /* cmd_list.c */
 
 /* vmplay check's audio line for QEMU's backends (a quoted list), whether
  * pa is one, and what audio backend = auto picks; *ok false makes it a

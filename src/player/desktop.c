@@ -20,9 +20,14 @@ bool desktop_wants_message_box(void)
 		return strcmp(env, "0") != 0;
 	if (isatty(STDERR_FILENO))
 		return false;
-	/* Somewhere to show it: a desktop session, or the console through
-	 * kmsdrm when asked for. A service or a cron job has none, and must
-	 * not wait for a click nobody can make. */
+	return desktop_has_display();
+}
+
+bool desktop_has_display(void)
+{
+	/* A desktop session, or the console through kmsdrm when asked for.
+	 * A service or a cron job has none, and must not wait for a click
+	 * nobody can make. */
 	const char *driver = getenv("SDL_VIDEODRIVER");
 	return (getenv("DISPLAY") && *getenv("DISPLAY")) ||
 	       (getenv("WAYLAND_DISPLAY") && *getenv("WAYLAND_DISPLAY")) ||
@@ -30,7 +35,7 @@ bool desktop_wants_message_box(void)
 }
 
 /* Drivers that show nothing to anyone: a box there would wait forever. */
-static bool driver_is_visible(void)
+bool desktop_driver_is_visible(void)
 {
 	static const char *const invisible[] = { "dummy", "offscreen",
 						 "evdev" };
@@ -248,7 +253,7 @@ void desktop_show_error(const char *title, const char *message)
 		log_debug("no message box: %s", SDL_GetError());
 		return;
 	}
-	if (!driver_is_visible()) {
+	if (!desktop_driver_is_visible()) {
 		log_debug("no message box: video driver %s shows nothing",
 			  SDL_GetCurrentVideoDriver());
 	} else if (!own_box(title, message, NULL, NULL) &&
@@ -268,7 +273,7 @@ bool desktop_ask(const char *title, const char *message, const char *yes)
 	if (!video && SDL_InitSubSystem(SDL_INIT_VIDEO) != 0)
 		return false;
 	bool answer = false;
-	if (driver_is_visible())
+	if (desktop_driver_is_visible())
 		own_box(title, message, yes, &answer);
 	if (!video)
 		SDL_QuitSubSystem(SDL_INIT_VIDEO);

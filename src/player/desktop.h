@@ -15,6 +15,13 @@
  * =1 or 0 in the environment forces it on or off. */
 bool desktop_wants_message_box(void);
 
+/* Whether there is a screen to show a window on: DISPLAY or
+ * WAYLAND_DISPLAY set, or SDL_VIDEODRIVER=kmsdrm. */
+bool desktop_has_display(void);
+/* Whether SDL's video driver in use shows windows to someone (not dummy,
+ * offscreen or evdev). Call after SDL's video is initialised. */
+bool desktop_driver_is_visible(void);
+
 /* Prints message to stderr ("vmplay: error: ..."), and shows it in an SDL
  * message box titled title when desktop_wants_message_box(). Blocks until
  * the box is closed. A box that cannot be shown (no display) is skipped

@@ -47,6 +47,7 @@
 #include "player/screenshot.h"
 #include "player/settings_menu.h"
 #include "player/text.h"
+#include "player/thumbnail.h"
 #include "player/toast.h"
 #include "player/vnc.h"
 #include "player/vnc_desktop_size.h"
@@ -217,9 +218,20 @@ static void update_title(struct player *p)
 	free(title);
 }
 
-/* Closes the display connection and forgets it everywhere it was lent. */
+/* The library's picture of this VM: its screen as it was last seen. */
+static void save_thumbnail(struct player *p)
+{
+	if (!p->vnc || !p->updates || p->kiosk)
+		return;
+	struct vnc_frame f = vnc_frame(p->vnc);
+	thumbnail_save(f.pixels, f.width, f.height, f.pitch, p->cfg->path);
+}
+
+/* Closes the display connection and forgets it everywhere it was lent;
+ * its last picture becomes the library's thumbnail first. */
 static void drop_vnc(struct player *p)
 {
+	save_thumbnail(p);
 	input_set_vnc(p->input, NULL);
 	clipboard_sync_set_vnc(p->clip, NULL);
 	vnc_destroy(p->vnc);
@@ -1285,6 +1297,7 @@ static int min_timeout(int a, int b)
 	return a < b ? a : b;
 }
 
+
 static void lose_vnc(struct player *p)
 {
 	log_debug("VNC connection closed");
@@ -1760,6 +1773,7 @@ int player_play(const struct vm_config *cfg, const struct play_options *opts,
 		render_set_text(p->render, NULL);
 	text_destroy(p->text);
 	input_destroy(p->input);
+	save_thumbnail(p);
 	clipboard_sync_destroy(p->clip);
 	vnc_destroy(p->vnc);
 	if (p->sv) {   /* kiosk: the supervisor owns the session */

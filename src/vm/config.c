@@ -1631,7 +1631,14 @@ void config_each_key(void (*fn)(const char *section, const char *key,
 
 bool config_clipboard(const struct vm_config *cfg)
 {
-	return cfg->clipboard_given ? cfg->clipboard : !cfg->kiosk;
+	/* On where a desktop guest is likely (the virtio display that
+	 * `vmplay new --os linux` picks) and never in kiosk mode. Elsewhere
+	 * off: QEMU 7.2 cannot take a snapshot with memory while its
+	 * clipboard channel is there, and snapshots must keep working on
+	 * every VM file that does not ask for the clipboard. */
+	if (cfg->clipboard_given)
+		return cfg->clipboard;
+	return !cfg->kiosk && cfg->display_device == DISPLAY_VIRTIO;
 }
 
 bool config_resize_guest(const struct vm_config *cfg)

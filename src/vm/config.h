@@ -202,8 +202,10 @@ bool config_check_files(const struct vm_config *cfg, char **error);
 void config_destroy(struct vm_config *cfg);   /* accepts NULL */
 
 /* Whether text passes between the host's and the guest's clipboards:
- * [clipboard] enabled, by default on, off in kiosk mode (an appliance
- * must not leak what its user copies). */
+ * [clipboard] enabled, by default on with [display] device = virtio and
+ * off otherwise (QEMU 7.2's clipboard channel keeps a running VM's memory
+ * from being saved in a snapshot), always off by default in kiosk mode
+ * (an appliance must not leak what its user copies). */
 bool config_clipboard(const struct vm_config *cfg);
 
 /* Whether the player asks the guest to follow the window's size:

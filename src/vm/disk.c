@@ -736,6 +736,32 @@ static char *prealloc_error(enum disk_format format, enum disk_prealloc p)
 	return msg;
 }
 
+/* The end of every image creation: qemu-img create (argv, to which the
+ * temporary file and then size_arg, if any, are added) writes a
+ * temporary file beside path, which becomes path only when complete. */
+static bool create_published(const char *path, struct strv *argv,
+			     const char *size_arg, char **error)
+{
+	char *tmp = reserve_temp(path, error);
+	if (!tmp)
+		return false;
+	push_path(argv, tmp);
+	if (size_arg)
+		strv_push(argv, size_arg);
+	struct run_result r;
+	run(argv, NULL, NULL, &r);
+	bool ok = r.status == 0;
+	if (!ok) {
+		*error = run_error(&r, "create", path, tmp);
+		unlink(tmp);
+	} else {
+		ok = publish(tmp, path, error);
+	}
+	run_result_free(&r);
+	free(tmp);
+	return ok;
+}
+
 bool disk_create(const char *path, enum disk_format format, uint64_t size,
 		 enum disk_prealloc prealloc, char **error)
 {
@@ -760,9 +786,6 @@ bool disk_create(const char *path, enum disk_format format, uint64_t size,
 		*error = exists_error(path);
 		return false;
 	}
-	char *tmp = reserve_temp(path, error);
-	if (!tmp)
-		return false;
 	struct strv argv = { 0 };
 	strv_push(&argv, "qemu-img");
 	strv_push(&argv, "create");
@@ -773,20 +796,42 @@ bool disk_create(const char *path, enum disk_format format, uint64_t size,
 		strv_pushf(&argv, "-o");
 	if (prealloc != PREALLOC_DEFAULT)
 		strv_pushf(&argv, "preallocation=%s", disk_prealloc_names[prealloc]);
-	push_path(&argv, tmp);
-	strv_pushf(&argv, "%llu", (unsigned long long)size);
-	struct run_result r;
-	run(&argv, NULL, NULL, &r);
+	char size_arg[32];
+	snprintf(size_arg, sizeof(size_arg), "%llu", (unsigned long long)size);
+	bool ok = create_published(path, &argv, size_arg, error);
 	strv_free(&argv);
-	bool ok = r.status == 0;
-	if (!ok) {
-		*error = run_error(&r, "create", path, tmp);
-		unlink(tmp);
-	} else {
-		ok = publish(tmp, path, error);
+	return ok;
+}
+
+bool disk_create_linked(const char *path, const char *backing,
+			enum disk_format backing_format, char **error)
+{
+	*error = NULL;
+	if (exists_at_all(path)) {
+		*error = exists_error(path);
+		return false;
 	}
-	run_result_free(&r);
-	free(tmp);
+	if (backing_format == FORMAT_AUTO)
+		backing_format = disk_detect_format(backing);
+	if (backing_format == FORMAT_AUTO) {
+		*error = xasprintf("%s: not an image vmplay knows the format of "
+				   "(qcow2, raw, vdi or vmdk)", backing);
+		return false;
+	}
+	char *abs = path_absolute(backing);
+	struct strv argv = { 0 };
+	strv_push(&argv, "qemu-img");
+	strv_push(&argv, "create");
+	strv_push(&argv, "-q");
+	strv_push(&argv, "-f");
+	strv_push(&argv, "qcow2");
+	strv_push(&argv, "-F");
+	strv_push(&argv, disk_format_name(backing_format));
+	strv_push(&argv, "-b");
+	strv_push(&argv, abs);   /* absolute: the clone may move elsewhere */
+	bool ok = create_published(path, &argv, NULL, error);
+	strv_free(&argv);
+	free(abs);
 	return ok;
 }
 

@@ -117,6 +117,14 @@ void disk_snapshots_print(FILE *out, const struct disk_info *info);
 bool disk_create(const char *path, enum disk_format format, uint64_t size,
 		 enum disk_prealloc prealloc, char **error);
 
+/* Creates a new qcow2 image at path whose unwritten data comes from
+ * backing (a linked clone: qemu-img create -b, the backing file named by
+ * its absolute path); backing_format FORMAT_AUTO detects it. The backing
+ * image must stay unchanged for the new one to stay valid. Refuses an
+ * existing path; leaves nothing behind on failure. */
+bool disk_create_linked(const char *path, const char *backing,
+			enum disk_format backing_format, char **error);
+
 /* Sets the virtual size. Shrinking (size below the current virtual size)
  * is refused unless allow_shrink; shrinking can destroy data. */
 bool disk_resize(const char *path, uint64_t size, bool allow_shrink,

@@ -22,6 +22,7 @@
 #include <sys/file.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
@@ -42,21 +43,9 @@ struct instance {
 	char *sock_path;
 };
 
-/* FNV-1a, 64 bits: stable across runs and builds, which is all a file
- * name needs. */
-static uint64_t hash_path(const char *s)
-{
-	uint64_t h = 0xcbf29ce484222325ULL;
-	for (; *s; s++) {
-		h ^= (unsigned char)*s;
-		h *= 0x100000001b3ULL;
-	}
-	return h;
-}
-
 unsigned long long instance_path_key(const char *real_path)
 {
-	return (unsigned long long)hash_path(real_path);
+	return (unsigned long long)hash_fnv1a(real_path);
 }
 
 static void sleep_ms(int ms)
@@ -234,7 +223,7 @@ enum instance_claim instance_claim(const char *vm_path, enum instance_role role,
 		return INSTANCE_FAILED;
 	}
 	sweep_stale(base);
-	uint64_t h = hash_path(real);
+	uint64_t h = hash_fnv1a(real);
 	char *lock_path = xasprintf("%s/vm-%016llx.lock", base,
 				    (unsigned long long)h);
 	char *sock_path = xasprintf("%s/vm-%016llx.sock", base,
@@ -421,4 +410,78 @@ void instance_release(struct instance *in)
 	free(in->lock_path);
 	free(in->sock_path);
 	free(in);
+}
+
+/* The lock file of vm_path (see the top of instance.h). Caller frees. */
+static char *lock_path_of(const char *vm_path)
+{
+	char *error = NULL;
+	char *base = launch_runtime_base(&error);
+	free(error);
+	if (!base)
+		return NULL;
+	char *real = realpath(vm_path, NULL);
+	if (!real)
+		real = path_absolute(vm_path);
+	char *lock = xasprintf("%s/vm-%016llx.lock", base,
+			       (unsigned long long)hash_fnv1a(real));
+	free(real);
+	free(base);
+	return lock;
+}
+
+/* Whether a process holds a flock on the file (dev, ino), from
+ * /proc/locks: looking never takes the lock, so a vmplay claiming it at
+ * that moment is not disturbed. Lines look like
+ * "1: FLOCK  ADVISORY  WRITE 1234 00:1a:56789 0 EOF"; waiters have "->". */
+static bool flock_held(dev_t dev, ino_t ino, long *pid)
+{
+	FILE *f = fopen("/proc/locks", "re");
+	if (!f)
+		return false;
+	char line[256];
+	bool held = false;
+	while (!held && fgets(line, sizeof(line), f)) {
+		char kind[16], mode[16], rw[16];
+		unsigned maj, min;
+		unsigned long long inode;
+		long owner;
+		if (strstr(line, "->") ||
+		    sscanf(line, "%*d: %15s %15s %15s %ld %x:%x:%llu", kind, mode,
+			   rw, &owner, &maj, &min, &inode) != 7 ||
+		    strcmp(kind, "FLOCK") != 0)
+			continue;
+		if (maj == major(dev) && min == minor(dev) &&
+		    inode == (unsigned long long)ino) {
+			held = true;
+			*pid = owner;
+		}
+	}
+	fclose(f);
+	return held;
+}
+
+bool instance_holder(const char *vm_path, long *pid, bool *window)
+{
+	*pid = 0;
+	*window = false;
+	char *lock = lock_path_of(vm_path);
+	if (!lock)
+		return false;
+	bool held = false;
+	int fd = open(lock, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	struct stat st;
+	if (fd >= 0 && fstat(fd, &st) == 0 && flock_held(st.st_dev, st.st_ino, pid)) {
+		held = true;
+		long owner = 0;
+		char role[16] = "";
+		if (read_owner(fd, &owner, role, sizeof(role))) {
+			*pid = owner;
+			*window = strcmp(role, role_names[INSTANCE_WINDOW]) == 0;
+		}
+	}
+	if (fd >= 0)
+		close(fd);
+	free(lock);
+	return held;
 }

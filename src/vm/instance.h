@@ -55,6 +55,11 @@ int instance_dispatch(struct instance *in);
 /* Where the lock is (for messages and tests). Owned by in. */
 const char *instance_lock_path(const struct instance *in);
 
+/* Whether a vmplay holds vm_path now (the library's "running"), without
+ * touching the lock: *pid is its process, *window false when it runs
+ * headless (nothing to raise). */
+bool instance_holder(const char *vm_path, long *pid, bool *window);
+
 /* The HASH above for a VM file's real path: other per-VM files in the
  * runtime folder (snapshot_rules.h's lock) are keyed the same way. */
 unsigned long long instance_path_key(const char *real_path);

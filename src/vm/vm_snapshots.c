@@ -395,6 +395,17 @@ static void snapshot_start(struct vm_actions *a, enum snap_action action,
 		free(blocker);
 		return;
 	}
+	/* QEMU 7.2's qemu-vdagent blocks migration, and saving the memory
+	 * state is a migration: say so before QEMU does, with the way out. */
+	if (action == SNAP_TAKE && config_clipboard(a->cfg)) {
+		vma_note(a, VM_NOTE_ERROR, "Cannot take a snapshot while the "
+			 "clipboard is shared: QEMU 7.2 cannot save the VM's "
+			 "memory with its clipboard channel. Turn [clipboard] "
+			 "enabled off in Settings (it applies at the next "
+			 "start), or use 'vmplay snapshot take' with the VM "
+			 "off.");
+		return;
+	}
 	if (!vma_live_qmp(a, NULL)) {
 		snapshot_offline(a, action, name);
 		return;

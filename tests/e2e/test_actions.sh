@@ -291,6 +291,31 @@ check "raw disk: no snapshot was made on the qcow2 disk" \
 exec {IN}>&-
 wait_exit "$DRV_PID" 30
 
+# ---- the clipboard on: QEMU 7.2 cannot save memory with qemu-vdagent ----
+VM=clipvm
+qemu-img create -q -f qcow2 "$TMP/csys.qcow2" 64M
+vm_file "$TMP/$VM.vmplay" "$VM" '
+[disk.system]
+file = csys.qcow2
+
+[clipboard]
+enabled = true
+'
+start_driver "$VM" || { fail "driver starts the clipboard VM" "$(cat "$TMP/$VM.driver.log")"; finish; }
+wait_line 60 "$TMP/$VM.serial" '^ready ' || fail "clipboard VM guest is up"
+cmd 60 "take c1"
+has_text "Cannot take a snapshot while the clipboard is shared" &&
+	ok "clipboard on: take says why it cannot, and the way out" ||
+	fail "clipboard on: take says why it cannot, and the way out" "$OUT"
+! has 'note progress' && ok "clipboard on: nothing was started" ||
+	fail "clipboard on: nothing was started" "$OUT"
+check "clipboard on: the VM still runs" test "$(tq query-status)" = running
+cmd 30 forceoff
+cmd 40 "wait-exit 30"
+check "clipboard on: no snapshot was made" test -z "$(qemu-img snapshot -l "$TMP/csys.qcow2")"
+exec {IN}>&-
+wait_exit "$DRV_PID" 30
+
 # ---- a UEFI VM: its variable store (qcow2, node "efivars") takes part ----
 if [ -f /usr/share/OVMF/OVMF_CODE_4M.fd ] || [ -f /usr/share/OVMF/OVMF_CODE.fd ]; then
 	VM=uefivm

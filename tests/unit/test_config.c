@@ -93,14 +93,16 @@ static void test_guest_desktop_defaults(void)
 		const char *text;
 		bool clipboard, kiosk_clipboard, resize;
 	} cases[] = {
-		{ "[vm]\n", true, false, false },
+		/* on by default only with the virtio display: QEMU 7.2 cannot
+		 * snapshot memory with the clipboard channel */
+		{ "[vm]\n", false, false, false },
 		{ "[kiosk]\nenabled = true\n", false, false, false },
 		{ "[clipboard]\nenabled = false\n", false, false, false },
 		{ "[clipboard]\nenabled = true\n", true, true, false },
 		{ "[display]\ndevice = virtio\n", true, false, true },
 		{ "[display]\ndevice = virtio\nresize-guest = false\n", true,
 		  false, false },
-		{ "[display]\ndevice = std\nresize-guest = true\n", true, false,
+		{ "[display]\ndevice = std\nresize-guest = true\n", false, false,
 		  true },
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {

@@ -776,17 +776,20 @@ static void test_kvm_module_problem(void)
 }
 
 /* The clipboard: qemu-vdagent on the SPICE agent's port when enabled (the
- * default, also when kiosk mode is on but the file says so), nothing of it
- * when disabled or in kiosk mode by default. */
+ * default with the virtio display, also when kiosk mode is on but the file
+ * says so), nothing of it when disabled, by default with another display,
+ * or in kiosk mode by default. */
 static void test_clipboard(void)
 {
 	static const struct {
 		bool given, enabled, kiosk, want;
+		bool virtio;
 	} cases[] = {
-		{ false, false, false, true },   /* default */
-		{ false, false, true, false },   /* kiosk default */
-		{ true, true, true, true },      /* kiosk, asked for */
-		{ true, false, false, false },   /* off */
+		{ false, false, false, false, false },  /* default, std display */
+		{ false, false, false, true, true },    /* default, virtio */
+		{ false, false, true, false, false },   /* kiosk default */
+		{ true, true, true, true, false },      /* kiosk, asked for */
+		{ true, false, false, false, false },   /* off */
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
 		struct vm_config cfg = base_config();
@@ -794,6 +797,8 @@ static void test_clipboard(void)
 		cfg.clipboard_given = cases[i].given;
 		cfg.clipboard = cases[i].enabled;
 		cfg.kiosk = cases[i].kiosk;
+		if (cases[i].virtio)
+			cfg.display_device = DISPLAY_VIRTIO;
 		CHECK(config_clipboard(&cfg) == cases[i].want);
 		char *error = NULL;
 		char *line = build_line(&cfg, &host, &error);

@@ -1,0 +1,86 @@
+/* vmplay list: the library (vm/library.c) as a table, the same VMs the
+ * library window shows, in the same order. */
+#include "cli/commands.h"
+
+#include "base/util.h"
+#include "vm/library.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char usage_text[] =
+	"Usage: vmplay list\n"
+	"\n"
+	"Prints the VM library: every VM file in ~/.VM/ and its folders, and\n"
+	"those played recently from elsewhere. One line per VM: name, state\n"
+	"(running, running headless, off, or broken when the file does not\n"
+	"load), memory, processors, total disk size and the VM file. Notes\n"
+	"(a remembered file that is gone, why a file does not load) go to\n"
+	"stderr. Play one with `vmplay NAME` or `vmplay PATH`.\n"
+	"\n"
+	"  -h, --help   show this help\n";
+
+int cmd_list(int argc, char **argv)
+{
+	static const struct option options[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+		switch (c) {
+		case 'h': fputs(usage_text, stdout); return 0;
+		default: fputs(usage_text, stderr); return 2;
+		}
+	}
+	if (optind != argc) {
+		fprintf(stderr, "vmplay list: '%s': no arguments expected\n",
+			argv[optind]);
+		return 2;
+	}
+	struct library *lib = library_scan();
+	for (size_t i = 0; i < lib->notes.n; i++)
+		fprintf(stderr, "vmplay list: note: %s\n", lib->notes.v[i]);
+	int name_w = 4;
+	for (size_t i = 0; i < lib->n; i++) {
+		int w = (int)strlen(lib->entries[i].name);
+		name_w = w > name_w ? w : name_w;
+	}
+	if (!lib->n) {
+		char *home = library_home();
+		fprintf(stderr, "vmplay list: no VMs in %s yet; make one with "
+			"`vmplay new NAME` or the wizard in `vmplay`\n",
+			home ? home : "~/.VM");
+		free(home);
+	} else {
+		printf("%-*s  %-16s  %6s  %4s  %6s  %s\n", name_w, "NAME", "STATE",
+		       "MEMORY", "CPUS", "DISK", "PATH");
+	}
+	for (size_t i = 0; i < lib->n; i++) {
+		const struct library_entry *e = &lib->entries[i];
+		char mem[32] = "-", disk[32] = "-", cpus[16] = "-";
+		const char *state = e->running ? (e->headless ? "running headless"
+							      : "running")
+					       : e->problem ? "broken" : "off";
+		if (!e->problem) {
+			format_size(e->memory, mem, sizeof(mem));
+			format_size(e->disk_bytes, disk, sizeof(disk));
+			snprintf(cpus, sizeof(cpus), "%d", e->cpus);
+		}
+		const char *disk_col = e->missing_disks ? "missing"
+				       : e->n_disks || e->problem ? disk : "none";
+		printf("%-*s  %-16s  %6s  %4s  %6s  %s\n", name_w, e->name, state,
+		       mem, cpus, disk_col, e->path);
+		if (e->missing_disks)
+			fprintf(stderr, "vmplay list: %s: %zu of its disks %s "
+				"missing\n", e->name, e->missing_disks,
+				e->missing_disks == 1 ? "is" : "are");
+		if (e->problem)
+			fprintf(stderr, "vmplay list: %s: %s\n", e->name,
+				e->problem);
+	}
+	library_destroy(lib);
+	return 0;
+}

@@ -1,0 +1,268 @@
+/* The library window on screen: the list with its thumbnails, the
+ * toolbar, the empty library's advice, the dialogs; and the layout the
+ * mouse handling reads back (library_impl.h). */
+#include "player/library_impl.h"
+
+#include "player/text.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+
+static void layout_ui(struct win *w)
+{
+	int ow, oh, ww, wh;
+	SDL_GetRendererOutputSize(w->ren, &ow, &oh);
+	SDL_GetWindowSize(w->window, &ww, &wh);
+	struct ui *ui = &w->ui;
+	ui->ren = w->ren;
+	ui->text = w->text;
+	ui->w = ow;
+	ui->h = oh;
+	ui->scale = ww > 0 ? (float)ow / (float)ww : 1.0f;
+	if (ui->scale < 1.0f)
+		ui->scale = 1.0f;
+	ui->px = (int)(15 * ui->scale);
+	ui->line = text_line_height(w->text, ui->px, false);
+	ui->pad = (int)(8 * ui->scale);
+}
+
+static void draw_entry(struct win *w, const struct library_entry *e,
+		       SDL_Rect r, bool sel)
+{
+	struct ui *ui = &w->ui;
+	ui_fill(ui, r, sel ? UI_SELECTED : UI_PANEL);
+	int th = r.h - ui->pad, tw = th * 16 / 10;
+	SDL_Rect box = { r.x + ui->pad / 2, r.y + ui->pad / 2, tw, th };
+	ui_fill(ui, box, (SDL_Color){ 16, 17, 20, 255 });
+	SDL_Texture *tex = e->thumbnail ? library_thumb(w, e->thumbnail) : NULL;
+	if (tex) {
+		int iw, ih;
+		SDL_QueryTexture(tex, NULL, NULL, &iw, &ih);
+		SDL_Rect dst = box;
+		if (iw * box.h > ih * box.w) {
+			dst.h = ih * box.w / (iw ? iw : 1);
+			dst.y += (box.h - dst.h) / 2;
+		} else {
+			dst.w = iw * box.h / (ih ? ih : 1);
+			dst.x += (box.w - dst.w) / 2;
+		}
+		SDL_RenderCopy(w->ren, tex, NULL, &dst);
+	}
+	int x = box.x + box.w + ui->pad, max_w = r.x + r.w - x - ui->pad;
+	int y = r.y + (r.h - 3 * ui->line) / 2;
+	int nw = ui_text(ui, true, e->name, x, y, max_w * 2 / 3, UI_TEXT);
+	const char *state = e->running ? (e->headless ? "running headless"
+						      : "running")
+			    : e->problem ? "broken" : "off";
+	ui_text(ui, e->running, state, x + nw + ui->pad * 2, y, 0,
+		e->running ? UI_OK : e->problem ? UI_ERROR : UI_DIM);
+	y += ui->line;
+	if (e->problem) {
+		ui_text(ui, false, e->problem, x, y, max_w, UI_ERROR);
+	} else {
+		char mem[32], disk[32];
+		char *facts = xasprintf(
+			"%s memory \xC2\xB7 %d CPU%s \xC2\xB7 %s",
+			format_size(e->memory, mem, sizeof(mem)), e->cpus,
+			e->cpus == 1 ? "" : "s",
+			e->n_disks ? format_size(e->disk_bytes, disk, sizeof(disk))
+				   : "no disk");
+		char *line = e->missing_disks
+			? xasprintf("%s disk (%zu missing)", facts, e->missing_disks)
+			: e->n_disks ? xasprintf("%s disk", facts) : xstrdup(facts);
+		ui_text(ui, false, line, x, y, max_w,
+			e->missing_disks ? UI_ERROR : UI_TEXT);
+		free(line);
+		free(facts);
+	}
+	y += ui->line;
+	char *path = text_ellipsize(w->text, ui->px, false, e->path, max_w, true);
+	ui_text(ui, false, path, x, y, 0, UI_DIM);
+	free(path);
+}
+
+static void draw_empty(struct win *w, int top, int bottom)
+{
+	struct ui *ui = &w->ui;
+	char *home = library_home();
+	char *where = xasprintf("Nothing in %s yet, and no VM played recently.",
+				home ? home : "~/.VM");
+	const char *lines[] = {
+		w->filter[0] ? "No VM name matches the filter." : "No virtual machines",
+		w->filter[0] ? "Backspace or Escape clears it." : where,
+		"",
+		"Ctrl+N (or New\xE2\x80\xA6) makes one with the wizard:",
+		"a disk, memory and processors, and an installation ISO.",
+		"Ctrl+O (or Open file\xE2\x80\xA6) plays a VM file from elsewhere;",
+		"`vmplay new NAME` in a terminal does what the wizard does.",
+	};
+	size_t n = w->filter[0] ? 2 : ARRAY_SIZE(lines);
+	int y = top + (bottom - top - (int)n * ui->line) / 2;
+	for (size_t i = 0; i < n; i++, y += ui->line) {
+		int tw = text_width(w->text, ui->px, i == 0, lines[i]);
+		ui_text(ui, i == 0, lines[i], (ui->w - tw) / 2, y, 0,
+			i == 0 ? UI_TEXT : UI_DIM);
+	}
+	free(where);
+	free(home);
+}
+
+static void draw_list(struct win *w)
+{
+	struct ui *ui = &w->ui;
+	int x = ui->pad * 2, y = ui->pad * 2;
+	ui_text(ui, true, "Virtual machines", x, y, 0, UI_TEXT);
+	char *f = w->filter[0] ? xasprintf("Filter: %s", w->filter)
+			       : xstrdup("Type to filter by name");
+	int fw = text_width(w->text, ui->px, false, f);
+	ui_text(ui, false, f, ui->w - fw - 2 * ui->pad, y, 0,
+		w->filter[0] ? UI_ACCENT : UI_DIM);
+	free(f);
+	y += ui->line + ui->pad * 2;
+
+	/* the toolbar at the bottom, its hints above it */
+	int bh = ui->line + ui->pad;
+	int by = ui->h - bh - ui->pad * 2;
+	int hy = by - ui->line - ui->pad;
+	int bottom = hy - ui->pad;
+	int row_h = 3 * ui->line + ui->pad * 2;
+	w->visible_rows = (bottom - y) / (row_h + 4);
+	if (w->visible_rows < 1)
+		w->visible_rows = 1;
+	if (w->selected >= 0 && w->selected < w->scroll)
+		w->scroll = w->selected;
+	if (w->selected >= w->scroll + w->visible_rows)
+		w->scroll = w->selected - w->visible_rows + 1;
+	if (w->scroll > (int)w->n_shown - w->visible_rows)
+		w->scroll = (int)w->n_shown - w->visible_rows;
+	if (w->scroll < 0)
+		w->scroll = 0;
+	w->n_rows = 0;
+	if (!w->n_shown)
+		draw_empty(w, y, bottom);
+	for (int i = w->scroll; i < (int)w->n_shown && w->n_rows < 64 &&
+				y + row_h <= bottom; i++) {
+		SDL_Rect r = { x, y, ui->w - 2 * x, row_h };
+		draw_entry(w, &w->lib->entries[w->shown[i]], r, i == w->selected);
+		w->rows[w->n_rows] = r;
+		w->row_entry[w->n_rows++] = i;
+		y += row_h + 4;
+	}
+	ui_text(ui, false, "Enter: play   Ctrl+N: new   Ctrl+D: duplicate   "
+		"Delete: remove   Ctrl+O: open a file", x, hy, ui->w - 2 * x,
+		UI_DIM);
+	int bx = x;
+	const struct library_entry *e = library_selected(w);
+	for (int a = 0; a < ACT_COUNT; a++) {
+		bool enabled = a == ACT_NEW || a == ACT_OPEN || e;
+		const char *label = library_action_labels[a];
+		if (a == ACT_PLAY && e && e->running)
+			label = "Show";
+		/* the default: Play, or New in an empty library */
+		bool is_default = a == ACT_PLAY ? e != NULL
+			: a == ACT_NEW && !w->lib->n;
+		w->buttons[a] = ui_button(ui, label, bx, by, is_default, enabled);
+		bx += w->buttons[a].w + ui->pad;
+	}
+}
+
+/* A centred dialog box with a title, wrapped text and two buttons;
+ * returns the y below the text for extra rows. */
+static int draw_dialog(struct win *w, const char *title, const char *text,
+		       int extra_h, const char *ok, const char *cancel)
+{
+	struct ui *ui = &w->ui;
+	int dw = ui->w * 4 / 5;
+	struct strv lines = { 0 };
+	text_wrap(w->text, ui->px, false, text, dw - 4 * ui->pad, 8, &lines);
+	int dh = (int)(lines.n + 2) * ui->line + extra_h + ui->line + 6 * ui->pad;
+	SDL_Rect d = { (ui->w - dw) / 2, (ui->h - dh) / 2, dw, dh };
+	ui_fill(ui, (SDL_Rect){ 0, 0, ui->w, ui->h }, (SDL_Color){ 0, 0, 0, 150 });
+	ui_fill(ui, d, UI_PANEL);
+	ui_frame(ui, d, UI_ACCENT);
+	int x = d.x + 2 * ui->pad, y = d.y + 2 * ui->pad;
+	ui_text(ui, true, title, x, y, dw - 4 * ui->pad, UI_TEXT);
+	y += ui->line * 3 / 2;
+	for (size_t i = 0; i < lines.n; i++, y += ui->line)
+		ui_text(ui, false, lines.v[i], x, y, 0, UI_TEXT);
+	strv_free(&lines);
+	int extra_y = y + ui->pad;
+	int by = d.y + d.h - ui->line - 3 * ui->pad;
+	w->dialog_buttons[0] = ui_button(ui, ok, x, by, w->button == 0, true);
+	w->dialog_buttons[1] = ui_button(ui, cancel,
+					 x + w->dialog_buttons[0].w + ui->pad,
+					 by, w->button == 1, true);
+	return extra_y;
+}
+
+static void draw_toasts(struct win *w)
+{
+	/* above the toolbar and its hints */
+	toasts_draw(w->toasts, w->text, w->ui.w,
+		    w->ui.h - 2 * (w->ui.line + 2 * w->ui.pad), w->ui.scale);
+}
+
+void library_draw(struct win *w)
+{
+	layout_ui(w);
+	struct ui *ui = &w->ui;
+	ui_fill(ui, (SDL_Rect){ 0, 0, ui->w, ui->h }, UI_BG);
+	SDL_SetRenderDrawColor(w->ren, UI_BG.r, UI_BG.g, UI_BG.b, 255);
+	SDL_RenderClear(w->ren);
+	if (w->view == VIEW_WIZARD) {
+		wizard_draw(w->wizard, ui);
+		draw_toasts(w);
+		SDL_RenderPresent(w->ren);
+		w->dirty = false;
+		return;
+	}
+	draw_list(w);
+	const struct library_entry *e = library_selected(w);
+	if (w->view == VIEW_REMOVE && e) {
+		char *title = xasprintf("Remove %s?", e->name);
+		draw_dialog(w, title, w->remove_text, 0,
+			    e->in_home ? "Move to the trash" : "Take off the list",
+			    "Cancel");
+		free(title);
+	} else if (w->view == VIEW_DUPLICATE && e) {
+		char *title = xasprintf("Duplicate %s", e->name);
+		int y = draw_dialog(w, title, "A copy under a new name, with a "
+				    "new UUID, in ~/.VM:", 4 * ui->line +
+				    3 * ui->pad, "Duplicate", "Cancel");
+		free(title);
+		int x = (ui->w - ui->w * 4 / 5) / 2 + 2 * ui->pad;
+		int fw = ui->w * 4 / 5 - 4 * ui->pad;
+		ui_field_draw(ui, &w->field, (SDL_Rect){ x, y, fw, ui->line + ui->pad },
+			      w->field_focus);
+		y += ui->line + 2 * ui->pad;
+		w->choice_row = (SDL_Rect){ x, y, fw, ui->line + ui->pad };
+		ui_fill(ui, w->choice_row, w->field_focus ? UI_BG : UI_SELECTED);
+		ui_text(ui, false, w->linked
+			? "\xE2\x97\x82 Linked clone: a qcow2 disk backed by the "
+			  "original's (fast; keep the original) \xE2\x96\xB8"
+			: "\xE2\x97\x82 Full copy of the disks \xE2\x96\xB8",
+			x + ui->pad, y + ui->pad / 2, fw - 2 * ui->pad, UI_TEXT);
+		y += ui->line + 2 * ui->pad;
+		if (w->progress)
+			ui_text(ui, false, w->progress, x, y, fw, UI_ACCENT);
+	} else if (w->view == VIEW_OPEN) {
+		int y = draw_dialog(w, "Open a VM file", "Its path (Tab "
+				    "completes; a VM's folder works too):",
+				    ui->line * 3, "Play", "Cancel");
+		int x = (ui->w - ui->w * 4 / 5) / 2 + 2 * ui->pad;
+		int fw = ui->w * 4 / 5 - 4 * ui->pad;
+		ui_field_draw(ui, &w->field, (SDL_Rect){ x, y, fw, ui->line + ui->pad },
+			      true);
+		y += ui->line + 2 * ui->pad;
+		if (w->completions.n > 1) {
+			char *all = strv_join(&w->completions, "  ");
+			ui_text(ui, false, all, x, y, fw, UI_DIM);
+			free(all);
+		}
+	}
+	draw_toasts(w);
+	SDL_RenderPresent(w->ren);
+	w->dirty = false;
+}
+
