@@ -3,7 +3,7 @@
 # FUZZ_SECONDS (default 60) from its seed corpus tests/fuzz/corpus/NAME;
 # what they find new is kept in $(BUILD)/fuzz/corpus/NAME, a crash in
 # $(BUILD)/fuzz/crash-* (and the target fails). Not part of make check;
-# CI runs it. Needs clang and libclang-rt-14-dev (deps/debian-packages.txt).
+# CI runs it. Needs clang and libclang-rt-14-dev (deps/debian-test-packages.txt).
 FUZZ_CC ?= clang
 FUZZ_SECONDS ?= 60
 FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined \

@@ -1759,7 +1759,8 @@ int player_play(const struct vm_config *cfg, const struct play_options *opts,
 	}
 	update_title(p);
 	update_info(p);
-	warn_no_kvm(p);
+	if (!machine)   /* a libvirt domain runs where libvirt says */
+		warn_no_kvm(p);
 
 	loop(p);
 
