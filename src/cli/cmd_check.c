@@ -339,10 +339,10 @@ int cmd_check(int argc, char **argv)
 			"Usage: vmplay check\n"
 			"Checks QEMU and qemu-img (required), KVM, audio "
 			"backends, the clipboard\n(qemu-vdagent), SDL video "
-			"drivers, OVMF, a menu font and libvirt (for vmplay\n"
-			"--connect), one line each. Exits 1 when something "
-			"required is\nmissing. VMPLAY_QEMU names another QEMU "
-			"binary.\n");
+			"drivers, OVMF, a menu font and libvirt (for\n"
+			"vmplay --connect), one line each. Exits 1 when "
+			"something required\nis missing. VMPLAY_QEMU names "
+			"another QEMU binary.\n");
 		return help ? 0 : 2;
 	}
 	struct qemu_host host = { 0 };

@@ -2,7 +2,8 @@
  *
  * Keys in the list: Up/Down/Page Up/Page Down/Home/End move the
  * selection, Enter plays it (or raises its window when it runs), typing
- * filters by name (Backspace, Escape clears), Ctrl+N the wizard, Ctrl+D
+ * filters by name (Backspace, Escape clears), Ctrl+E the selected VM's
+ * settings (the player's Settings pages), Ctrl+N the wizard, Ctrl+D
  * duplicate, Delete remove, Ctrl+O open a VM file by path, F5 reads the
  * library again, Ctrl+Q closes. The mouse: a click selects, a double
  * click plays, the buttons at the bottom do the rest. */
@@ -40,7 +41,8 @@
 #define RESCAN_EVERY_MS 4000
 
 const char *const library_action_labels[] = {
-	[ACT_PLAY] = "Play", [ACT_NEW] = "New\xE2\x80\xA6",
+	[ACT_PLAY] = "Play", [ACT_SETTINGS] = "Settings\xE2\x80\xA6",
+	[ACT_NEW] = "New\xE2\x80\xA6",
 	[ACT_DUPLICATE] = "Duplicate\xE2\x80\xA6",
 	[ACT_REMOVE] = "Remove\xE2\x80\xA6", [ACT_OPEN] = "Open file\xE2\x80\xA6",
 };
@@ -397,6 +399,61 @@ static void redraw_cb(void *user)
 	library_draw(user);
 }
 
+/* ---- the selected VM's settings ---- */
+
+static void settings_fill(struct win *w)
+{
+	struct overlay_info info = {
+		.vm_name = w->settings_name,
+		.vm_dir = w->settings_dir,
+		.state = w->settings_running ? "running" : "stopped",
+		.running = w->settings_running,
+		/* not the player's stopped screen: Esc closes the pages */
+	};
+	settings_menu_fill(&w->settings, &info);
+	overlay_set_info(w->overlay, &info);
+}
+
+/* The Settings pages' requests: the same code as in the player's menu. */
+static void on_settings_request(void *user, const struct menu_request *req)
+{
+	struct win *w = user;
+	char *text = NULL;
+	if (settings_menu_dispatch(&w->settings, w->overlay, req,
+				   w->settings_running, &text)) {
+		if (text)
+			note(w, TOAST_INFO, text);
+		free(text);
+		settings_fill(w);
+	}
+	w->dirty = true;
+}
+
+static void open_settings(struct win *w)
+{
+	const struct library_entry *e = library_selected(w);
+	if (!e)
+		return;
+	if (!w->overlay)
+		w->overlay = overlay_create(w->text, on_settings_request, w);
+	settings_menu_free(&w->settings);
+	settings_menu_init(&w->settings, e->path);
+	settings_menu_load(&w->settings);
+	free(w->settings_name);
+	free(w->settings_dir);
+	w->settings_name = xstrdup(e->name);
+	w->settings_dir = xstrdup(e->dir);
+	w->settings_running = e->running;
+	settings_fill(w);
+	overlay_open_settings(w->overlay);
+	w->dirty = true;
+}
+
+static bool settings_open(const struct win *w)
+{
+	return w->overlay && overlay_is_open(w->overlay);
+}
+
 static void open_wizard(struct win *w)
 {
 	wizard_destroy(w->wizard);
@@ -409,6 +466,7 @@ static void run_action(struct win *w, enum action a)
 {
 	switch (a) {
 	case ACT_PLAY: play(w); break;
+	case ACT_SETTINGS: open_settings(w); break;
 	case ACT_NEW: open_wizard(w); break;
 	case ACT_DUPLICATE: open_duplicate(w); break;
 	case ACT_REMOVE: open_remove(w); break;
@@ -472,6 +530,7 @@ static void list_key(struct win *w, const SDL_KeyboardEvent *k)
 			filter_changed(w);
 		}
 		break;
+	case SDLK_e: if (ctrl) open_settings(w); break;
 	case SDLK_n: if (ctrl) open_wizard(w); break;
 	case SDLK_d: if (ctrl) open_duplicate(w); break;
 	case SDLK_o: if (ctrl) open_file_prompt(w); break;
@@ -639,6 +698,15 @@ static void on_event(struct win *w, const SDL_Event *ev)
 	default:
 		break;
 	}
+	if (settings_open(w)) {
+		overlay_handle_event(w->overlay, ev);
+		if (!settings_open(w)) {
+			rescan(w);   /* memory, CPUs... as now written */
+			SDL_StartTextInput();   /* typing filters again */
+		}
+		w->dirty = true;
+		return;
+	}
 	switch (w->view) {
 	case VIEW_LIST:
 		list_event(w, ev, mx, my);
@@ -779,6 +847,10 @@ int library_run(void)
 	SDL_StartTextInput();   /* typing filters */
 	loop(w);
 out:
+	overlay_destroy(w->overlay);
+	settings_menu_free(&w->settings);
+	free(w->settings_name);
+	free(w->settings_dir);
 	wizard_destroy(w->wizard);
 	thumbs_clear(w);
 	toasts_destroy(w->toasts);

@@ -149,13 +149,15 @@ static void draw_list(struct win *w)
 		w->row_entry[w->n_rows++] = i;
 		y += row_h + 4;
 	}
-	ui_text(ui, false, "Enter: play   Ctrl+N: new   Ctrl+D: duplicate   "
-		"Delete: remove   Ctrl+O: open a file", x, hy, ui->w - 2 * x,
-		UI_DIM);
+	ui_text(ui, false, "Enter: play   Ctrl+E: settings   Ctrl+N: new   "
+		"Ctrl+D: duplicate   Delete: remove   Ctrl+O: open a file", x, hy,
+		ui->w - 2 * x, UI_DIM);
 	int bx = x;
 	const struct library_entry *e = library_selected(w);
 	for (int a = 0; a < ACT_COUNT; a++) {
 		bool enabled = a == ACT_NEW || a == ACT_OPEN || e;
+		if (a == ACT_SETTINGS && e && e->problem)
+			enabled = false;   /* a file that does not load */
 		const char *label = library_action_labels[a];
 		if (a == ACT_PLAY && e && e->running)
 			label = "Show";
@@ -261,6 +263,8 @@ void library_draw(struct win *w)
 			free(all);
 		}
 	}
+	if (w->overlay && overlay_is_open(w->overlay))
+		overlay_draw(w->overlay, ui->w, ui->h, ui->scale);
 	draw_toasts(w);
 	SDL_RenderPresent(w->ren);
 	w->dirty = false;

@@ -6,6 +6,8 @@
 #include "base/util.h"
 #include "player/library_ui.h"
 #include "player/library_wizard.h"
+#include "player/overlay.h"
+#include "player/settings_menu.h"
 #include "player/toast.h"
 #include "vm/instance.h"
 #include "vm/library.h"
@@ -15,8 +17,8 @@
 
 enum view { VIEW_LIST, VIEW_REMOVE, VIEW_DUPLICATE, VIEW_OPEN, VIEW_WIZARD };
 
-enum action { ACT_PLAY, ACT_NEW, ACT_DUPLICATE, ACT_REMOVE, ACT_OPEN,
-	      ACT_COUNT };
+enum action { ACT_PLAY, ACT_SETTINGS, ACT_NEW, ACT_DUPLICATE, ACT_REMOVE,
+	      ACT_OPEN, ACT_COUNT };
 
 extern const char *const library_action_labels[ACT_COUNT];
 
@@ -64,6 +66,13 @@ struct win {
 
 	struct thumb *thumbs;
 	size_t n_thumbs;
+
+	/* the selected VM's Settings: the player's own pages (overlay.c,
+	 * settings_menu.c), drawn over the list while open */
+	struct overlay *overlay;
+	struct settings_menu settings;
+	char *settings_name, *settings_dir;
+	bool settings_running;
 };
 
 /* The selected entry, or NULL. */
