@@ -1,6 +1,6 @@
 #!/bin/bash
 # The AppStream screenshots, taken from the real player window: vmplay
-# plays the demo VM (Debian's GRUB rescue CD, as `make demo` does) under
+# plays the demo VM (memtest86+ from its CD, as `make demo` does) under
 # Xvfb and each shot_NAME function below leaves the window showing what
 # the picture is about; the window is then saved as NAME.png in
 # $SCREENSHOT_DIR (default $TMP/screenshots). `make screenshots` writes
@@ -21,7 +21,8 @@ mkdir -p "$OUT"
 for t in Xvfb xdotool import convert; do
 	command -v "$t" >/dev/null || { skip "screenshots" "$t missing"; finish; }
 done
-[ -f "$GRUB_ISO" ] || { skip "screenshots" "$GRUB_ISO missing (grub-rescue-pc)"; finish; }
+DEMO_ISO=$(sed -n 's/^file = //p' "$E2E_ROOT/configs/demo.vmplay")
+[ -f "$DEMO_ISO" ] || { skip "screenshots" "$DEMO_ISO missing (memtest86+)"; finish; }
 
 start_xvfb 1024x768x24 || { fail "Xvfb starts"; finish; }
 export SDL_VIDEODRIVER=x11 XDG_CONFIG_HOME=$TMP/config XDG_STATE_HOME=$TMP/state
@@ -38,10 +39,14 @@ if ! find_window '^demo: running$' 60; then
 fi
 PLAYER=$WIN
 
-# The window as GRUB shows its screen.
+# The window once memtest's start screen is up: the picture is no longer
+# one flat colour.
+drawn() {
+	capture "$TMP/probe.ppm" &&
+		[ "$(convert "$TMP/probe.ppm" -format '%[fx:standard_deviation>0.05]' info:)" = 1 ]
+}
 shot_player() {
-	wait_socket 30 "$QMP" && wait_for 60 vga_has "$QMP" "GNU GRUB" &&
-		sleep 2
+	wait_socket 30 "$QMP" && wait_for 90 drawn && sleep 2
 }
 
 # The menu open over the guest, Snapshots highlighted.
