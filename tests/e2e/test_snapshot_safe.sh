@@ -73,9 +73,13 @@ if [ -z "$bad" ]; then
 else
 	fail "15 races of two takes: one wins each, every disk has the snapshot" "$bad"
 fi
-LOCK=$(ls "$XDG_RUNTIME_DIR"/vmplay/snapshots-*.lock 2>/dev/null | head -n 1)
-if [ -n "$LOCK" ] && command -v flock >/dev/null; then
-	flock -x "$LOCK" sleep 3 &
+# Hold every VM's snapshot lock (the file names hash the VM's path, so
+# which one is race.vmplay's is not known here): the take must wait.
+LOCKS=("$XDG_RUNTIME_DIR"/vmplay/snapshots-*.lock)
+if [ -e "${LOCKS[0]}" ] && command -v flock >/dev/null; then
+	hold=(sleep 3)
+	for l in "${LOCKS[@]}"; do hold=(flock -x "$l" "${hold[@]}"); done
+	"${hold[@]}" &
 	holder=$!
 	sleep 0.5
 	start=$(date +%s%N)
