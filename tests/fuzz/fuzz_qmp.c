@@ -82,17 +82,22 @@ static void nodes(const uint8_t *data, size_t size)
 	static const char *const names[] = { "disk0", "disk1", "efivars" };
 	struct vm_node_size sizes[3];
 	memset(sizes, 0, sizeof(sizes));
-	struct disk_snapshot *list = NULL;
-	size_t n = vm_actions_parse_nodes(root, names, 3, &list, sizes);
-	struct snapshot_disk disk = { "disk 'x'", list, n };
-	for (size_t i = 0; i < n; i++) {
-		char *why = snapshot_lookup_problem(&disk, 1, list[i].name);
+	struct vm_snapshot *list = NULL;
+	size_t n = vm_actions_parse_nodes(root, names, NULL, 3, &list, sizes);
+	/* the snapshot rules work on one disk's plain list */
+	struct disk_snapshot *plain = calloc(n ? n : 1, sizeof(*plain));
+	for (size_t i = 0; plain && i < n; i++)
+		plain[i] = list[i].s;
+	struct snapshot_disk disk = { "disk 'x'", plain, plain ? n : 0 };
+	for (size_t i = 0; plain && i < n; i++) {
+		char *why = snapshot_lookup_problem(&disk, 1, list[i].s.name);
 		free(why);
-		why = snapshot_take_conflict(&disk, 1, list[i].id);
+		why = snapshot_take_conflict(&disk, 1, list[i].s.id);
 		free(why);
-		char *shown = snapshot_name_shown(list[i].name);
+		char *shown = snapshot_name_shown(list[i].s.name);
 		free(shown);
 	}
+	free(plain);   /* the strings belong to list */
 	vm_actions_free_snapshots(list, n);
 	for (size_t i = 0; i < 3; i++)
 		free(sizes[i].format);
