@@ -161,7 +161,7 @@ check "man vmplay names the version" eval \
 check "/usr/bin/vmplay check" /usr/bin/vmplay check
 DEMO=/usr/share/doc/vmplay/examples/demo.vmplay
 if /usr/bin/vmplay --dry-run "$DEMO" >"$TMP/dry.out" 2>"$TMP/dry.err" &&
-	grep -q 'qemu-system-x86_64 .*grub-rescue-cdrom.iso' "$TMP/dry.out"; then
+	grep -q 'qemu-system-x86_64 .*memtest86+x64.iso' "$TMP/dry.out"; then
 	ok "/usr/bin/vmplay --dry-run on the demo example"
 else
 	fail "/usr/bin/vmplay --dry-run $DEMO" "$(head -c 300 "$TMP/dry.out" "$TMP/dry.err")"
