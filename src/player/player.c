@@ -1698,6 +1698,7 @@ int player_play(const struct vm_config *cfg, const struct play_options *opts,
 			  SDL_GetError());
 		drop_early_launch(p);
 		bindings_destroy(p->bindings);
+		stop_signals_close(&p->signals);
 		return 1;
 	}
 	SDL_StopTextInput();   /* keys go to the guest as scancodes, no IME */
@@ -1715,6 +1716,7 @@ int player_play(const struct vm_config *cfg, const struct play_options *opts,
 		SDL_Quit();
 		drop_early_launch(p);
 		bindings_destroy(p->bindings);
+		stop_signals_close(&p->signals);
 		return 1;
 	}
 	p->input = input_create(cfg->pointer, p->render);
