@@ -13,7 +13,10 @@
  * the window system reports that new size a moment later, and any size
  * reported in between is stale (it would ask the guest to go back). So
  * after a guest resize, window sizes are ignored until the guest's own
- * size comes back, or GUEST_RESIZE_FIT_MS pass. */
+ * size comes back, or GUEST_RESIZE_FIT_MS pass; then the last size the
+ * window reported is the window's (a user's resize in that moment is
+ * asked for late, not lost). A guest that took the window's size needs
+ * no fit: the window system reports nothing, and nothing is ignored. */
 #ifndef VMPLAY_GUEST_RESIZE_H
 #define VMPLAY_GUEST_RESIZE_H
 
@@ -31,6 +34,7 @@ struct guest_resize {
 	int asked_w, asked_h;    /* the last request, 0 none */
 	uint64_t fit_until;      /* ignore window sizes until then... */
 	int fit_w, fit_h;        /* ...or until this one is reported */
+	int seen_w, seen_h;      /* the last size the window reported */
 };
 
 void guest_resize_init(struct guest_resize *gr, bool enabled);
@@ -44,7 +48,7 @@ void guest_resize_window(struct guest_resize *gr, int w, int h, uint64_t now);
 bool guest_resize_due(struct guest_resize *gr, uint64_t now, int guest_w,
 		      int guest_h, int *w, int *h);
 /* Milliseconds until guest_resize_due may say yes; -1: nothing pending. */
-int guest_resize_timeout_ms(const struct guest_resize *gr, uint64_t now,
+int guest_resize_timeout_ms(struct guest_resize *gr, uint64_t now,
 			    int guest_w, int guest_h);
 /* QEMU's answer (vnc_desktop_size.h status). */
 void guest_resize_answer(struct guest_resize *gr, bool accepted);

@@ -99,6 +99,47 @@ static void test_fitting(void)
 	CHECK_INT(w, 1500);
 }
 
+/* The guest took the window's size (it followed a request): the window
+ * system reports nothing, and a resize right after is the user's. */
+static void test_fit_already_there(void)
+{
+	struct guest_resize gr;
+	int w, h;
+	guest_resize_init(&gr, true);
+	guest_resize_window(&gr, 1000, 700, 0);
+	CHECK(guest_resize_due(&gr, 1000, 1280, 800, &w, &h));
+	guest_resize_fitting(&gr, 1000, 700, 2000);   /* the guest follows */
+	guest_resize_window(&gr, 1280, 800, 2100);    /* the user, at once */
+	CHECK(guest_resize_due(&gr, 2100 + GUEST_RESIZE_SETTLE_MS, 1000, 700,
+			       &w, &h));
+	CHECK_INT(w, 1280);
+	CHECK_INT(h, 800);
+}
+
+/* A size the user chose while a fit was awaited is asked for once the
+ * fit's time is over, not lost; the loop is woken for it. */
+static void test_resize_during_fit(void)
+{
+	struct guest_resize gr;
+	int w, h;
+	guest_resize_init(&gr, true);
+	guest_resize_window(&gr, 720, 400, 0);
+	guest_resize_fitting(&gr, 1280, 800, 100);
+	guest_resize_window(&gr, 1280, 800, 200);     /* the fit arrives */
+	guest_resize_fitting(&gr, 1024, 768, 5000);   /* the guest again */
+	guest_resize_window(&gr, 900, 600, 5100);     /* the user's size */
+	CHECK(!guest_resize_due(&gr, 5200, 1024, 768, &w, &h));
+	CHECK_INT(guest_resize_timeout_ms(&gr, 5200, 1024, 768),
+		  (int)(5000 + GUEST_RESIZE_FIT_MS - 5200));
+	uint64_t over = 5000 + GUEST_RESIZE_FIT_MS;
+	CHECK_INT(guest_resize_timeout_ms(&gr, over, 1024, 768),
+		  GUEST_RESIZE_SETTLE_MS);
+	CHECK(guest_resize_due(&gr, over + GUEST_RESIZE_SETTLE_MS, 1024, 768,
+			       &w, &h));
+	CHECK_INT(w, 900);
+	CHECK_INT(h, 600);
+}
+
 static void test_disabled_and_refused(void)
 {
 	struct guest_resize gr;
@@ -122,6 +163,8 @@ int main(void)
 	RUN(test_status);
 	RUN(test_debounce);
 	RUN(test_fitting);
+	RUN(test_fit_already_there);
+	RUN(test_resize_during_fit);
 	RUN(test_disabled_and_refused);
 	return TEST_REPORT();
 }
