@@ -19,7 +19,7 @@ all: $(MO_FILES)
 # comments marked "TRANSLATORS:" above them.
 .PHONY: pot
 pot:
-	xgettext --from-code=UTF-8 --language=C --keyword=_ --keyword=N_ \
+	LC_ALL=C.UTF-8 xgettext --from-code=UTF-8 --language=C --keyword=_ --keyword=N_ \
 		--keyword=ngettext:1,2 --add-comments=TRANSLATORS: \
 		--package-name=vmplay --msgid-bugs-address= --sort-by-file \
 		-o po/vmplay.pot $(sort $(SRCS) src/main.c)
