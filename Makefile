@@ -90,6 +90,7 @@ INSTALL_DATA = $(MO_INSTALL) \
 	assets/icons/application-x-vmplay.svg:$(DATADIR)/icons/hicolor/scalable/mimetypes/application-x-vmplay.svg \
 	$(BUILD)/man/vmplay.1:$(MANDIR)/man1/vmplay.1 \
 	$(BUILD)/man/vmplay.5:$(MANDIR)/man5/vmplay.5 \
+	$(MAN_I18N_INSTALL) \
 	configs/example.vmplay:$(DOCDIR)/examples/example.vmplay \
 	configs/kiosk.vmplay:$(DOCDIR)/examples/kiosk.vmplay \
 	assets/completion/vmplay.bash:$(DATADIR)/bash-completion/completions/vmplay \
@@ -98,7 +99,8 @@ INSTALL_DATA = $(MO_INSTALL) \
 
 # What install needs built (the program, its message catalogues, the man
 # pages with the version in them); the Debian package builds this target.
-INSTALLABLES = $(BUILD)/vmplay $(MO_FILES) $(BUILD)/man/vmplay.1 $(BUILD)/man/vmplay.5
+INSTALLABLES = $(BUILD)/vmplay $(MO_FILES) $(BUILD)/man/vmplay.1 $(BUILD)/man/vmplay.5 \
+	$(MAN_I18N_FILES)
 .PHONY: installables
 installables: $(INSTALLABLES)
 

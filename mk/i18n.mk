@@ -26,3 +26,13 @@ pot:
 	@for l in $(LINGUAS); do \
 		msgmerge --quiet --update --backup=none po/$$l.po po/vmplay.pot; \
 	done
+
+# Translated man pages, kept by hand (README, "Translations"): every
+# assets/LANG/vmplay.1 and vmplay.5 is installed as $(MANDIR)/LANG/man1 and
+# man5, with the version in its .TH line as for the English pages
+# (mk/version.mk); tests/lint/test_man_es.sh holds the Spanish ones in step.
+MAN_LANGS := $(patsubst assets/%/vmplay.1,%,$(wildcard assets/*/vmplay.1))
+MAN_I18N_FILES := $(foreach l,$(MAN_LANGS),$(BUILD)/man/$(l)/vmplay.1 $(BUILD)/man/$(l)/vmplay.5)
+MAN_I18N_INSTALL = $(foreach l,$(MAN_LANGS),\
+	$(BUILD)/man/$(l)/vmplay.1:$(MANDIR)/$(l)/man1/vmplay.1 \
+	$(BUILD)/man/$(l)/vmplay.5:$(MANDIR)/$(l)/man5/vmplay.5)

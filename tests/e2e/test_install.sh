@@ -27,6 +27,13 @@ for lang in $(sed 's/#.*//' "$E2E_ROOT/po/LINGUAS"); do
 	FILES="$FILES
 share/locale/$lang/LC_MESSAGES/vmplay.mo"
 done
+# every translated man page (assets/LANG/vmplay.1 and vmplay.5)
+MAN_LANGS=$(cd "$E2E_ROOT/assets" && for f in */vmplay.1; do [ -e "$f" ] && dirname "$f"; done)
+for lang in $MAN_LANGS; do
+	FILES="$FILES
+share/man/$lang/man1/vmplay.1
+share/man/$lang/man5/vmplay.5"
+done
 
 # ---- staged: DESTDIR ----
 DEST=$TMP/dest
@@ -115,6 +122,15 @@ if command -v man >/dev/null; then
 	check "man vmplay and man 5 vmplay render" eval \
 		"MANPATH='$PFX/share/man' man -P cat vmplay 2>/dev/null | grep -q vmplay &&
 		 MANPATH='$PFX/share/man' man -P cat 5 vmplay 2>/dev/null | grep -q vmplay"
+	# man -L picks the translated page as LANG would; its first heading in
+	# its own language (NOMBRE for es) shows that it is the one shown
+	for lang in $MAN_LANGS; do
+		for sect in 1 5; do
+			heading=$(sed -n '/^\.SH /{s/^\.SH *//;s/"//g;p;q}' "$E2E_ROOT/assets/$lang/vmplay.$sect")
+			check "man -L $lang $sect vmplay shows the $lang page ($heading)" eval \
+				"MANPATH='$PFX/share/man' LC_ALL=C.UTF-8 man -L $lang -P cat $sect vmplay 2>/dev/null | grep -qx '$heading'"
+		done
+	done
 fi
 
 check "make uninstall PREFIX=test prefix" mk uninstall PREFIX="$PFX"
