@@ -13,6 +13,8 @@
 # - the checker itself fails on an English page with one more option, key,
 #   section, variable or key combination, naming each.
 # Usage: test_man_es.sh [ROOT]   (default: the tree this script is in)
+# Another language: a copy of this script with these two set.
+lang=es description=DESCRIPCIÓN
 root=${1:-$(cd "$(dirname "$0")/../.." && pwd)}
 here=$(cd "$(dirname "$0")" && pwd)
 passed=0 failed=0
@@ -29,29 +31,29 @@ coverage() { python3 "$here/man_coverage.py" "$@"; }
 count() { grep -c "^\.\($2\)\b" "$1"; }
 
 for page in vmplay.1 vmplay.5; do
-	en=$root/assets/$page es=$root/assets/es/$page
+	en=$root/assets/$page es=$root/assets/$lang/$page
 	if [ ! -s "$es" ]; then
-		fail "assets/es/$page exists"
+		fail "assets/$lang/$page exists"
 		continue
 	fi
 	if missing=$(coverage "$en" "$es"); then
-		ok "assets/es/$page has every option, key, section and literal of assets/$page"
+		ok "assets/$lang/$page has every option, key, section and literal of assets/$page"
 	else
-		fail "assets/es/$page lacks what assets/$page has" "$(echo; sed 's/^/  missing /' <<<"$missing")"
+		fail "assets/$lang/$page lacks what assets/$page has" "$(echo; sed 's/^/  missing /' <<<"$missing")"
 	fi
 	for macro in 'SH' 'TP\|TQ'; do
 		n_en=$(count "$en" "$macro") n_es=$(count "$es" "$macro")
 		name=".${macro//\\|//.}"
 		if [ "$n_en" = "$n_es" ]; then
-			ok "assets/es/$page has the $n_en $name of assets/$page"
+			ok "assets/$lang/$page has the $n_en $name of assets/$page"
 		else
-			fail "assets/es/$page has as many $name as assets/$page" "$n_es, not $n_en"
+			fail "assets/$lang/$page has as many $name as assets/$page" "$n_es, not $n_en"
 		fi
 	done
 	if head -n 1 "$es" | grep -q "coding: UTF-8"; then
-		ok "assets/es/$page declares its encoding (man-db reads it)"
+		ok "assets/$lang/$page declares its encoding (man-db reads it)"
 	else
-		fail "assets/es/$page starts with '\\\" -*- coding: UTF-8 -*-"
+		fail "assets/$lang/$page starts with '\\\" -*- coding: UTF-8 -*-"
 	fi
 	for p in "$en" "$es"; do
 		rel=${p#"$root"/}
@@ -70,15 +72,15 @@ for page in vmplay.1 vmplay.5; do
 	# what a reader sees: the headings' accents, not mojibake
 	# (without overstriking: bold is "D\bD" on a terminal)
 	shown=$(LC_ALL=C.UTF-8 groff -man -Tutf8 -K utf8 -P -c -P -b -P -u "$es" 2>/dev/null | sed "s/.\x08//g")
-	if grep -q 'DESCRIPCIÓN' <<<"$shown" && ! grep -q 'Ã' <<<"$shown"; then
-		ok "assets/es/$page shows its accents (DESCRIPCIÓN)"
+	if grep -q "$description" <<<"$shown" && ! grep -q 'Ã' <<<"$shown"; then
+		ok "assets/$lang/$page shows its accents ($description)"
 	else
-		fail "assets/es/$page shows its accents" "$(grep -m 1 -i 'descripci' <<<"$shown")"
+		fail "assets/$lang/$page shows its accents" "$(sed -n 5p <<<"$shown")"
 	fi
 	if command -v man >/dev/null; then
 		shown=$(LC_ALL=C.UTF-8 MANWIDTH=80 man -l "$es" 2>/dev/null)
-		grep -q 'DESCRIPCIÓN' <<<"$shown" && ok "man -l assets/es/$page shows DESCRIPCIÓN" ||
-			fail "man -l assets/es/$page shows DESCRIPCIÓN" "$(grep -m 1 -i 'descripci' <<<"$shown")"
+		grep -q "$description" <<<"$shown" && ok "man -l assets/$lang/$page shows $description" ||
+			fail "man -l assets/$lang/$page shows $description" "$(sed -n 5p <<<"$shown")"
 	fi
 done
 
@@ -96,7 +98,7 @@ here; Ctrl+Alt+Z does it too.
 .B ZZ_CANARY
 EOF
 sed -n '/^\.SH "*SEE ALSO/,$p' "$root/assets/vmplay.1" >>"$en1"
-missing=$(coverage "$en1" "$root/assets/es/vmplay.1")
+missing=$(coverage "$en1" "$root/assets/$lang/vmplay.1")
 status=$?
 expect="option --zz-prose|option -z|option --zz-canary|section [zzcanary]|bold text [zzcanary] zz-key = on|key combination Ctrl+Alt+Z|environment variable ZZ_CANARY"
 absent=
