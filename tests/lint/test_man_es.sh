@@ -39,7 +39,7 @@ for page in vmplay.1 vmplay.5; do
 	if missing=$(coverage "$en" "$es"); then
 		ok "assets/$lang/$page has every option, key, section and literal of assets/$page"
 	else
-		fail "assets/$lang/$page lacks what assets/$page has" "$(echo; sed 's/^/  missing /' <<<"$missing")"
+		fail "assets/$lang/$page lacks what assets/$page has" "$(printf '\n  missing %s' "${missing//$'\n'/$'\n  missing '}")"
 	fi
 	for macro in 'SH' 'TP\|TQ'; do
 		n_en=$(count "$en" "$macro") n_es=$(count "$es" "$macro")
@@ -65,8 +65,11 @@ for page in vmplay.1 vmplay.5; do
 		fi
 		if command -v man >/dev/null; then
 			warnings=$(LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings -l "$p" 2>&1 >/dev/null)
-			[ -z "$warnings" ] && ok "man --warnings -l $rel: none" ||
+			if [ -z "$warnings" ]; then
+				ok "man --warnings -l $rel: none"
+			else
 				fail "man --warnings -l $rel: none" "$(head -n 5 <<<"$warnings")"
+			fi
 		fi
 	done
 	# what a reader sees: the headings' accents, not mojibake
@@ -79,8 +82,11 @@ for page in vmplay.1 vmplay.5; do
 	fi
 	if command -v man >/dev/null; then
 		shown=$(LC_ALL=C.UTF-8 MANWIDTH=80 man -l "$es" 2>/dev/null)
-		grep -q "$description" <<<"$shown" && ok "man -l assets/$lang/$page shows $description" ||
+		if grep -q "$description" <<<"$shown"; then
+			ok "man -l assets/$lang/$page shows $description"
+		else
 			fail "man -l assets/$lang/$page shows $description" "$(sed -n 5p <<<"$shown")"
+		fi
 	fi
 done
 
