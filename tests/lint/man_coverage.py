@@ -108,6 +108,10 @@ def parse(path):
                     args = [' '.join(args)]
                 for k, arg in enumerate(args):
                     f = fonts[k % len(fonts)]
+                    # .BI key " = " value: the value is a placeholder,
+                    # as in .BI "key = " value
+                    if name in ('BI', 'IB') and k and args[k - 1].strip() == '=':
+                        f = 'I'
                     runs += font_runs(arg, f, f)[0]
                     runs.append(('|', ''))  # each argument ends a bold text
             else:
@@ -132,6 +136,7 @@ def literal(text):
     """The syntax in a bold text, or None when it is prose."""
     text = re.sub(r'\s+', ' ', text).strip()
     text = re.sub(r'\s;\s.*', '', text)          # an example's comment
+    text = re.sub(r'\s*=$', '', text)             # key = (the value apart)
     if re.match(r'[A-Z][a-z]', text) and '+' not in text:
         return None                              # prose: Run, The display.
     text = PLACEHOLDER.sub('', text)

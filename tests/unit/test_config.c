@@ -1184,7 +1184,10 @@ static void check_documented(const char *section, const char *key, void *data)
 		*o++ = *c;
 	}
 	*o = '\0';
+	/* .BI "key = " value, .BR key " = " v1 " | " v2 (or an older
+	 * .BI key " = " value) */
 	strv_pushf(&forms, "\n.BI %s \"", escaped);
+	strv_pushf(&forms, "\n.BI \"%s = \"", escaped);
 	strv_pushf(&forms, "\n.BR %s \"", escaped);
 	bool found = false;
 	for (size_t i = 0; i < forms.n; i++)

@@ -264,8 +264,8 @@ static void test_documented(void)
 	if (!man)
 		return;
 	CHECK(strstr(man, ".SH \"[libvirt]\"") != NULL);
-	CHECK(strstr(man, "\n.BI uri \"") != NULL);
-	CHECK(strstr(man, "\n.BI domain \"") != NULL);
+	CHECK(strstr(man, "\n.BI \"uri = \"") != NULL);
+	CHECK(strstr(man, "\n.BI \"domain = \"") != NULL);
 	CHECK(strstr(man, ".SH \"[connections]\"") != NULL);
 	free(man);
 	man = read_file("assets/vmplay.1", 1 << 20, &len);
