@@ -52,6 +52,21 @@ const char *format_size_display(uint64_t bytes, char *buf, size_t buflen)
 				      buflen);
 }
 
+const char *format_decimal_display(double value, int width, int digits,
+				   char *buf, size_t buflen)
+{
+	char plain[64];
+	snprintf(plain, sizeof(plain), "%*.*f", width, digits, value);
+	const char *point = user_decimal_point();
+	const char *dot = strchr(plain, '.');
+	if (!dot || !strcmp(point, "."))
+		snprintf(buf, buflen, "%s", plain);
+	else
+		snprintf(buf, buflen, "%.*s%s%s", (int)(dot - plain), plain,
+			 point, dot + 1);
+	return buf;
+}
+
 /* The C and POSIX locales have a date format (%m/%d/%y) but no
  * convention behind it: vmplay's ISO dates stay there. */
 static bool time_locale_is_c(void)
