@@ -32,11 +32,10 @@ const char *user_decimal_point(void)
 	return point;
 }
 
-const char *format_size_with_point(uint64_t bytes, const char *point,
-				   char *buf, size_t buflen)
+/* plain, a C number, into buf with point for its '.'. */
+static const char *with_point(const char *plain, const char *point,
+			      char *buf, size_t buflen)
 {
-	char plain[32];
-	format_size(bytes, plain, sizeof(plain));
 	const char *dot = strchr(plain, '.');
 	if (!dot || !strcmp(point, "."))
 		snprintf(buf, buflen, "%s", plain);
@@ -44,6 +43,14 @@ const char *format_size_with_point(uint64_t bytes, const char *point,
 		snprintf(buf, buflen, "%.*s%s%s", (int)(dot - plain), plain,
 			 point, dot + 1);
 	return buf;
+}
+
+const char *format_size_with_point(uint64_t bytes, const char *point,
+				   char *buf, size_t buflen)
+{
+	char plain[32];
+	return with_point(format_size(bytes, plain, sizeof(plain)), point,
+			  buf, buflen);
 }
 
 const char *format_size_display(uint64_t bytes, char *buf, size_t buflen)
@@ -57,14 +64,7 @@ const char *format_decimal_display(double value, int width, int digits,
 {
 	char plain[64];
 	snprintf(plain, sizeof(plain), "%*.*f", width, digits, value);
-	const char *point = user_decimal_point();
-	const char *dot = strchr(plain, '.');
-	if (!dot || !strcmp(point, "."))
-		snprintf(buf, buflen, "%s", plain);
-	else
-		snprintf(buf, buflen, "%.*s%s%s", (int)(dot - plain), plain,
-			 point, dot + 1);
-	return buf;
+	return with_point(plain, user_decimal_point(), buf, buflen);
 }
 
 /* The C and POSIX locales have a date format (%m/%d/%y) but no
