@@ -11,7 +11,9 @@
 # - all four pages render without a groff warning, the Spanish ones through
 #   preconv (their first line declares UTF-8) with their accents intact;
 # - the checker itself fails on an English page with one more option, key,
-#   section, variable or key combination, naming each.
+#   section, variable or key combination, naming each;
+# - a note (not a failure) when the English page changed since the Spanish
+#   one was brought in line with it (its ".\" english-blob" line).
 # Usage: test_man_es.sh [ROOT]   (default: the tree this script is in)
 # Another language: a copy of this script with these two set.
 lang=es description=DESCRIPCIÓN
@@ -50,6 +52,16 @@ for page in vmplay.1 vmplay.5; do
 			fail "assets/$lang/$page has as many $name as assets/$page" "$n_es, not $n_en"
 		fi
 	done
+	# Prose changes a machine cannot judge: the Spanish page names the
+	# English text it was last brought in line with (its git blob), and a
+	# note (not a failure: the other checks hold what must not be missed)
+	# says how to see what changed since.
+	was=$(sed -n 's/^\.\\" english-blob \([0-9a-f]*\)$/\1/p' "$es")
+	now=$(git hash-object "$en" 2>/dev/null)
+	if [ -n "$now" ] && [ "$was" != "$now" ]; then
+		echo "note - assets/$page changed since assets/$lang/$page was brought in line:" \
+			"git diff ${was:-?} $now shows how; then set its english-blob line to $now"
+	fi
 	if head -n 1 "$es" | grep -q "coding: UTF-8"; then
 		ok "assets/$lang/$page declares its encoding (man-db reads it)"
 	else
