@@ -8,7 +8,8 @@
 # snapshot with memory that QEMU lists; the clipboard works both ways after
 # it; restoring it from the menu brings the guest back to that moment (a
 # file made after the snapshot is gone) and the clipboard works both ways
-# after that too.
+# after that too. The same from the terminal: `vmplay snapshot take` and
+# `restore` against the running window.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/player_lib.sh"
 
@@ -119,6 +120,32 @@ grep -q '^marker-absent$' "$GUEST_SERIAL" && ok "the guest is back at the snapsh
 
 to_guest "after the restore" 'restauré: ✓ テキスト'
 to_host "after the restore" 'guest says three'
+
+# From the terminal, against the running window: the same job.
+ups=$(agents_up)
+if "$VMPLAY" snapshot take "$VMFILE" from-cli >"$TMP/cli.out" 2>"$TMP/cli.err" &&
+	grep -q '^Snapshot from-cli taken in' "$TMP/cli.out"; then
+	ok "vmplay snapshot take on the running window's VM"
+else
+	fail "vmplay snapshot take on the running window's VM" "$(cat "$TMP/cli.out" "$TMP/cli.err")"
+fi
+cli_listed() { "$VMPLAY" snapshot list "$VMFILE" | grep -qE '^  from-cli +.* [1-9][0-9.]*[KMG]'; }
+check "vmplay snapshot list shows it with its memory while the VM runs" cli_listed
+check "the guest's agent is back after the terminal's take" wait_for 30 agent_back
+to_guest "after the terminal's take" 'terminal: ünïcode ✓'
+guest_run "echo later > /tmp/marker2"
+ups=$(agents_up)
+if "$VMPLAY" snapshot restore "$VMFILE" from-cli >"$TMP/cli.out" 2>"$TMP/cli.err" &&
+	grep -q '^Snapshot from-cli restored$' "$TMP/cli.out"; then
+	ok "vmplay snapshot restore on the running window's VM"
+else
+	fail "vmplay snapshot restore on the running window's VM" "$(cat "$TMP/cli.out" "$TMP/cli.err")"
+fi
+check "the guest's agent is back after the terminal's restore" wait_for 30 agent_back
+guest_run "[ -e /tmp/marker2 ] && echo marker2-present || echo marker2-absent"
+grep -q '^marker2-absent$' "$GUEST_SERIAL" && ok "the terminal's restore took the guest back" ||
+	fail "the terminal's restore took the guest back" "$(grep '^marker2-' "$GUEST_SERIAL")"
+to_host "after the terminal's restore" 'guest says four'
 alive "$VPID" && ok "vmplay still runs" || fail "vmplay still runs"
 kill -TERM "$VPID"; sleep 0.5; kill -TERM "$VPID" 2>/dev/null
 wait_exit "$VPID" 30
