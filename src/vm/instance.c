@@ -31,6 +31,9 @@
 #define DEFAULT_WAIT_MS 30000
 #define RETRY_MS 50
 #define CLIENT_LINE_TIMEOUT_MS 1000
+/* How long `vmplay snapshot` waits for the running vmplay to take its
+ * command (its loop may be busy for a moment: a frame, a dialog). */
+#define REQUEST_ACCEPT_TIMEOUT_MS 10000
 
 static const char *const role_names[] = {
 	[INSTANCE_WINDOW] = "window",
@@ -381,6 +384,10 @@ static enum served serve_client(struct instance *in, int fd, bool window)
 	buf[got] = '\0';
 	char *nl = strchr(buf, '\n');
 	if (nl && !strncmp(buf, "snapshot ", 9)) {
+		/* at once: the client knows someone will answer */
+		static const char taken[] = "accepted\n";
+		if (send(fd, taken, sizeof(taken) - 1, MSG_NOSIGNAL) < 0)
+			return SERVED;   /* the client is gone */
 		*nl = '\0';
 		queue_request(in, fd, buf);
 		return KEPT;
@@ -471,7 +478,15 @@ int instance_request(const char *vm_path, const char *line,
 		*error = xasprintf("%s: %s", sock_path, strerror(errno));
 		goto out;
 	}
-	/* Lines until "done N"; a job may take minutes: no deadline. */
+	/* "accepted" comes at once from a vmplay that serves its socket
+	 * (a kiosk without a window does not); then lines until "done N",
+	 * and a job may take minutes: no deadline. */
+	struct pollfd p = { fd, POLLIN, 0 };
+	if (poll(&p, 1, REQUEST_ACCEPT_TIMEOUT_MS) <= 0) {
+		*error = xstrdup(_("that vmplay does not take snapshot "
+				   "commands"));
+		goto out;
+	}
 	FILE *f = fdopen(fd, "r");
 	if (!f) {
 		*error = xasprintf("%s: %s", sock_path, strerror(errno));
@@ -488,6 +503,8 @@ int instance_request(const char *vm_path, const char *line,
 			status = done;
 			break;
 		}
+		if (!strcmp(got, "accepted"))
+			continue;
 		if (!strcmp(got, "unknown request")) {
 			*error = xstrdup(_("that vmplay does not take "
 					   "snapshot commands"));
