@@ -66,6 +66,22 @@ static char *runtime_file(const char *base, const char *real, const char *ext)
 	return xasprintf("%s/vm-%016llx.%s", base, instance_path_key(real), ext);
 }
 
+/* RUNTIME/vm-HASH.EXT for a VM file however it is named; NULL with
+ * *error when the runtime folder is unusable. */
+static char *vm_file(const char *vm_path, const char *ext, char **error)
+{
+	char *base = launch_runtime_base(error);
+	if (!base)
+		return NULL;
+	char *real = realpath(vm_path, NULL);
+	if (!real)
+		real = path_absolute(vm_path);
+	char *path = runtime_file(base, real, ext);
+	free(real);
+	free(base);
+	return path;
+}
+
 static void sleep_ms(int ms)
 {
 	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
@@ -451,17 +467,9 @@ int instance_request(const char *vm_path, const char *line,
 		     char **error)
 {
 	*error = NULL;
-	char *real = realpath(vm_path, NULL);
-	if (!real)
-		real = path_absolute(vm_path);
-	char *base = launch_runtime_base(error);
-	if (!base) {
-		free(real);
+	char *sock_path = vm_file(vm_path, "sock", error);
+	if (!sock_path)
 		return -1;
-	}
-	char *sock_path = runtime_file(base, real, "sock");
-	free(base);
-	free(real);
 	struct sockaddr_un addr;
 	int fd = -1, status = -1;
 	if (!fill_addr(&addr, sock_path) ||
@@ -557,16 +565,8 @@ void instance_release(struct instance *in)
 static char *lock_path_of(const char *vm_path)
 {
 	char *error = NULL;
-	char *base = launch_runtime_base(&error);
+	char *lock = vm_file(vm_path, "lock", &error);
 	free(error);
-	if (!base)
-		return NULL;
-	char *real = realpath(vm_path, NULL);
-	if (!real)
-		real = path_absolute(vm_path);
-	char *lock = runtime_file(base, real, "lock");
-	free(real);
-	free(base);
 	return lock;
 }
 
