@@ -646,6 +646,8 @@ void vm_actions_handle_event(struct vm_actions *a, const char *event,
 	if (!a->job.active)
 		return;
 	if (!strcmp(event, "SHUTDOWN")) {
+		/* QEMU is on its way out: nothing to plug back in */
+		a->job.agent = AGENT_IN;
 		vma_job_fail(a, "QEMU stopped before it was done");
 		return;
 	}
