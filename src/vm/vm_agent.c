@@ -76,9 +76,10 @@ void vma_agent_unplug(struct vm_actions *a)
 void vma_agent_event(struct vm_actions *a, struct json_object *data)
 {
 	struct json_object *dev = NULL;
-	if (a->job.agent != AGENT_UNPLUGGING ||
-	    !json_object_object_get_ex(data, "device", &dev) ||
-	    strcmp(json_object_get_string(dev), QEMU_AGENT_DEVICE_ID) != 0)
+	const char *id = data && json_object_object_get_ex(data, "device", &dev)
+		? json_object_get_string(dev) : NULL;   /* NULL for null */
+	if (a->job.agent != AGENT_UNPLUGGING || !id ||
+	    strcmp(id, QEMU_AGENT_DEVICE_ID) != 0)
 		return;
 	a->job.agent_deleted = true;
 	if (a->job.agent_replied)
