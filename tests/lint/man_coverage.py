@@ -84,48 +84,60 @@ def parse(path):
     """(bold texts, headings, the page's whole text) of a man page."""
     bold, headings, lines = [], [], []
     font = previous = 'R'      # text lines carry the font on
+    current, piece = None, ''  # the font and text of the run being read
+
+    def add(runs):
+        """Appends runs to the current run; returns their text."""
+        nonlocal current, piece
+        text = ''
+        for f, t in runs:
+            t = unescape(t)
+            text += t
+            if f != current or f == '|':
+                if current == 'B' and piece.strip():
+                    bold.append(piece)
+                current, piece = f, ''
+            piece += t
+        return text
+
     with open(path, encoding='utf-8') as page:
         for line in page:
             line = line.rstrip('\n')
             if re.match(r'[.\']\s*\\"', line):
                 continue
-            runs = []
-            if line.startswith('.'):
-                m = re.match(r'\.(\S+)\s*(.*)', line)
-                if not m:
-                    continue
-                name, rest = m.group(1), m.group(2)
-                if name in ('SH', 'SS'):
-                    heading = unescape(' '.join(macro_args(rest)))
-                    headings.append(heading)
-                    lines.append(heading)
-                    continue
-                if name not in FONT_MACROS:
-                    continue
-                fonts = FONT_MACROS[name]
-                args = macro_args(rest)
-                if len(fonts) == 1:
-                    args = [' '.join(args)]
-                for k, arg in enumerate(args):
-                    f = fonts[k % len(fonts)]
-                    # .BI key " = " value: the value is a placeholder,
-                    # as in .BI "key = " value
-                    if name in ('BI', 'IB') and k and args[k - 1].strip() == '=':
-                        f = 'I'
-                    runs += font_runs(arg, f, f)[0]
-                    runs.append(('|', ''))  # each argument ends a bold text
-            else:
+            if not line.startswith('.'):
+                # filled text: a bold run goes on across the line break
                 runs, font, previous = font_runs(line, font, previous)
-            text, current, piece = '', None, ''
-            for f, t in runs + [('|', '')]:
-                t = unescape(t)
-                text += t
-                if f != current or f == '|':
-                    if current == 'B' and piece.strip():
-                        bold.append(piece)
-                    current, piece = f, ''
-                piece += t
-            lines.append(text)
+                lines.append(add(runs))
+                piece += ' '
+                continue
+            add([('|', '')])          # a macro line ends any run
+            m = re.match(r'\.(\S+)\s*(.*)', line)
+            if not m:
+                continue
+            name, rest = m.group(1), m.group(2)
+            if name in ('SH', 'SS'):
+                heading = unescape(' '.join(macro_args(rest)))
+                headings.append(heading)
+                lines.append(heading)
+                continue
+            if name not in FONT_MACROS:
+                continue
+            fonts = FONT_MACROS[name]
+            args = macro_args(rest)
+            if len(fonts) == 1:
+                args = [' '.join(args)]
+            runs = []
+            for k, arg in enumerate(args):
+                f = fonts[k % len(fonts)]
+                # .BI key " = " value: the value is a placeholder,
+                # as in .BI "key = " value
+                if name in ('BI', 'IB') and k and args[k - 1].strip() == '=':
+                    f = 'I'
+                runs += font_runs(arg, f, f)[0]
+                runs.append(('|', ''))  # each argument ends a bold text
+            lines.append(add(runs))
+    add([('|', '')])
     return bold, headings, '\n'.join(lines)
 
 
