@@ -1597,6 +1597,7 @@ static void enter_stopped(struct player *p)
 {
 	log_info("%s: stopped", p->cfg->name);
 	p->stopped = true;
+	instance_set_vm_off(p->instance, true);   /* the library: "off" */
 	input_release_all(p->input);
 	if (input_grabbed(p->input))
 		input_set_grab(p->input, false);
@@ -1658,6 +1659,7 @@ static void run_again(struct player *p)
 	p->machine = machine_qemu_create(cfg);
 
 	p->stopped = false;
+	instance_set_vm_off(p->instance, false);
 	p->closing = false;
 	p->state = VM_STATE_PRELAUNCH;
 	p->updates = 0;        /* the first frame clears the message */
