@@ -2,6 +2,7 @@
  * which row lies under a pointer position (the layout of the last draw). */
 #include "player/overlay_impl.h"
 
+#include "base/i18n.h"
 #include "base/util.h"
 #include "player/text.h"
 
@@ -298,10 +299,12 @@ void overlay_draw(struct overlay *ov, int out_w, int out_h, float scale)
 		y += heights[i];
 	}
 
+	/* TRANSLATORS: the menu's footer: key names (Tab, Enter, Esc, ↑↓)
+	 * stay as they are; shortened with "…" when the menu is narrow. */
 	const char *hint = p->id == PAGE_MEDIA_INSERT
-				   ? "Tab completes · Enter inserts · Esc back"
-			   : overlay_focused_field(ov) ? "Enter confirms · Esc back"
-			   : "↑↓ choose · Enter select · Esc back";
+				   ? _("Tab completes · Enter inserts · Esc back")
+			   : overlay_focused_field(ov) ? _("Enter confirms · Esc back")
+			   : _("↑↓ choose · Enter select · Esc back");
 	char *h = text_ellipsize(t, small, false, hint, inner_w, false);
 	text_draw(t, small, false, h, x, panel.y + panel.h - footer_h - pad / 4,
 		  COLOR_DIM);
