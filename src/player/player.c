@@ -1491,7 +1491,8 @@ static bool open_vnc(struct player *p, char **error)
 		cb.size_answer = on_vnc_size_answer;
 	int fd = machine_open_display(p->machine, error);
 	if (fd >= 0)
-		p->vnc = vnc_connect_fd(fd, "the display",
+		/* TRANSLATORS: ends "VNC handshake with QEMU failed on %s". */
+		p->vnc = vnc_connect_fd(fd, _("the display"),
 					machine_wants_cursor(p->machine), &cb,
 					p, error);
 	if (p->vnc) {
