@@ -4,7 +4,7 @@
 #include "base/i18n.h"
 #include "base/log.h"
 #include "base/util.h"
-#include "player/local_format.h"
+#include "base/display_format.h"
 #include "player/overlay.h"
 #include "player/vnc.h"
 #include "player/vnc_clipboard.h"
@@ -134,8 +134,8 @@ static void announce(struct clipboard_sync *cs, bool always)
 			  "guest gets none."));
 	if (!fits) {
 		char have[32], max[32];
-		local_size(len, have, sizeof(have));
-		local_size(VNC_CLIP_MAX_TO_GUEST, max, sizeof(max));
+		format_size_display(len, have, sizeof(have));
+		format_size_display(VNC_CLIP_MAX_TO_GUEST, max, sizeof(max));
 		char *msg = xasprintf(_("Clipboard: %s of text is more than the "
 				      "guest takes (%s); not passed to the "
 				      "guest."), have, max);
@@ -208,7 +208,7 @@ void clipboard_sync_guest_text(struct clipboard_sync *cs, const char *text,
 		return;
 	if (!text) {
 		char max[32];
-		local_size(VNC_CLIP_MAX_FROM_GUEST, max, sizeof(max));
+		format_size_display(VNC_CLIP_MAX_FROM_GUEST, max, sizeof(max));
 		char *msg = xasprintf(_("Clipboard: the guest copied more than "
 				      "%s of text; not passed to the host."),
 				      max);

@@ -5,7 +5,7 @@
 #include "base/log.h"
 #include "base/util.h"
 #include "player/text.h"
-#include "player/local_format.h"
+#include "base/display_format.h"
 #include "vm/disk.h"
 #include "vm/qemu_args.h"
 
@@ -306,7 +306,7 @@ bool desktop_offer_missing_disks(const struct vm_config *cfg)
 		if (fmt == FORMAT_AUTO && !disk_format_from_extension(d->file, &fmt))
 			fmt = FORMAT_QCOW2;
 		char size[24];
-		local_size(d->size, size, sizeof(size));
+		format_size_display(d->size, size, sizeof(size));
 		/* TRANSLATORS: a message box's title: the VM's name, the
 		 * disk's name ([disk.NAME] in the VM file). */
 		char *title = xasprintf(_("%s: disk '%s' is missing"), cfg->name,

@@ -4,7 +4,7 @@
 #include "player/library_impl.h"
 
 #include "base/i18n.h"
-#include "player/local_format.h"
+#include "base/display_format.h"
 #include "player/text.h"
 
 #include <stdlib.h>
@@ -65,8 +65,8 @@ static void draw_entry(struct win *w, const struct library_entry *e,
 		ui_text(ui, false, e->problem, x, y, max_w, UI_ERROR);
 	} else {
 		char mem[32], disk[32];
-		local_size(e->memory, mem, sizeof(mem));
-		local_size(e->disk_bytes, disk, sizeof(disk));
+		format_size_display(e->memory, mem, sizeof(mem));
+		format_size_display(e->disk_bytes, disk, sizeof(disk));
 		char *cpus = xasprintf(ngettext("%d CPU", "%d CPUs", e->cpus), e->cpus);
 		/* TRANSLATORS: a VM's facts in the library: its memory
 		 * ("96M"), its processors ("3 CPUs") and its disks' size. */

@@ -13,7 +13,7 @@
 #include "base/path_complete.h"
 #include "base/recent.h"
 #include "base/util.h"
-#include "player/local_format.h"
+#include "base/display_format.h"
 #include "vm/disk.h"
 #include "vm/vm_create.h"
 
@@ -226,8 +226,8 @@ static void create(struct wizard *w)
 			ngettext("%s: %s memory, %d processor, a %s %s disk.",
 				 "%s: %s memory, %d processors, a %s %s disk.",
 				 made.cpus),
-			made.vm_path, local_size(made.memory, mem, sizeof(mem)),
-			made.cpus, local_size(made.disk_size, disk, sizeof(disk)),
+			made.vm_path, format_size_display(made.memory, mem, sizeof(mem)),
+			made.cpus, format_size_display(made.disk_size, disk, sizeof(disk)),
 			disk_format_name(r.format));
 		w->focus = WF_CREATE;   /* "Play" */
 		vm_created_free(&made);

@@ -3,7 +3,7 @@
 
 #include "base/i18n.h"
 #include "base/util.h"
-#include "player/local_format.h"
+#include "base/display_format.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -102,7 +102,7 @@ void menu_bridge_fill(struct machine *m, struct overlay_info *info,
 		 * compared with that, not with the locale's date shown. */
 		if (localtime_r(&t, &tm))
 			strftime(iso, sizeof(iso), "%Y-%m-%d %H:%M", &tm);
-		local_date_time(t, keep->dates[i], sizeof(keep->dates[i]));
+		format_date_display(t, false, keep->dates[i], sizeof(keep->dates[i]));
 		uint64_t s = snap->vm_clock_ns / 1000000000u;
 		snprintf(keep->clocks[i], sizeof(keep->clocks[i]),
 			 "%02llu:%02u:%02u", (unsigned long long)(s / 3600),

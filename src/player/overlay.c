@@ -12,7 +12,7 @@
 
 #include "base/i18n.h"
 #include "base/log.h"
-#include "player/local_format.h"
+#include "base/display_format.h"
 #include "vm/config.h"
 
 #include <SDL2/SDL.h>
@@ -383,8 +383,8 @@ static void build_disks(struct overlay *ov, struct page *p)
 			 * ("qcow2"), its size and the space its image uses. */
 			it->detail = xasprintf(_("%s · %s · used %s"),
 					       d->format ? d->format : "?",
-					       d->virtual_size ? local_size(d->virtual_size, v, sizeof(v)) : "?",
-					       d->used_size ? local_size(d->used_size, u, sizeof(u)) : "?");
+					       d->virtual_size ? format_size_display(d->virtual_size, v, sizeof(v)) : "?",
+					       d->used_size ? format_size_display(d->used_size, u, sizeof(u)) : "?");
 		}
 	}
 	add_page(p, _("Create and attach a disk…"), PAGE_DISK_CREATE, NULL);
@@ -412,9 +412,9 @@ static void build_disk_one(struct overlay *ov, struct page *p)
 	add(p, IT_TEXT, _("File"))->detail = xstrdup(d->file);
 	add(p, IT_TEXT, _("Format"))->detail = xstrdup(d->format ? d->format : _("unknown"));
 	add(p, IT_TEXT, _("Size"))->detail =
-		xstrdup(d->virtual_size ? local_size(d->virtual_size, buf, sizeof(buf)) : _("unknown"));
+		xstrdup(d->virtual_size ? format_size_display(d->virtual_size, buf, sizeof(buf)) : _("unknown"));
 	add(p, IT_TEXT, _("Used"))->detail =
-		xstrdup(d->used_size ? local_size(d->used_size, buf, sizeof(buf)) : _("unknown"));
+		xstrdup(d->used_size ? format_size_display(d->used_size, buf, sizeof(buf)) : _("unknown"));
 	struct item *it = add(p, IT_FIELD, _("Grow to"));
 	it->field = 0;
 	it->disabled = ov->running;
@@ -1009,7 +1009,7 @@ static void submit_disk_grow(struct overlay *ov, struct page *p)
 	if (d->virtual_size && size <= d->virtual_size) {
 		char buf[16];
 		char *msg = xasprintf(_("Give more than the current %s; disks only grow here."),
-				      local_size(d->virtual_size, buf, sizeof(buf)));
+				      format_size_display(d->virtual_size, buf, sizeof(buf)));
 		field_set_error(f, msg);
 		free(msg);
 		return;
