@@ -527,7 +527,7 @@ static void list_key(struct win *w, const SDL_KeyboardEvent *k)
 	case SDLK_F5: rescan(w); break;
 	case SDLK_BACKSPACE:
 		if (w->filter[0]) {
-			w->filter[strlen(w->filter) - 1] = '\0';
+			ui_drop_char(w->filter);   /* "ñ" is two bytes */
 			filter_changed(w);
 		}
 		break;

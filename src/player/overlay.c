@@ -1727,7 +1727,16 @@ bool overlay_handle_event(struct overlay *ov, const SDL_Event *ev)
 	case SDL_TEXTINPUT: {
 		struct field *f = overlay_focused_field(ov);
 		if (f) {
+			f->preedit[0] = '\0';   /* committed */
 			field_insert(f, ev->text.text);
+			ov->dirty = true;
+		}
+		break;
+	}
+	case SDL_TEXTEDITING: {
+		struct field *f = overlay_focused_field(ov);
+		if (f && strcmp(f->preedit, ev->edit.text)) {
+			snprintf(f->preedit, sizeof(f->preedit), "%s", ev->edit.text);
 			ov->dirty = true;
 		}
 		break;
@@ -1738,7 +1747,6 @@ bool overlay_handle_event(struct overlay *ov, const SDL_Event *ev)
 	case SDL_MOUSEWHEEL:
 		mouse_event(ov, ev);
 		break;
-	case SDL_TEXTEDITING:
 	case SDL_FINGERDOWN:
 	case SDL_FINGERUP:
 	case SDL_FINGERMOTION:

@@ -247,12 +247,35 @@ void overlay_draw(struct overlay *ov, int out_w, int out_h, float scale)
 			 * usually is. */
 			int tw = box.w - pad;
 			char *before = xstrndup(f->text, f->cursor);
+			/* an input method's composition sits at the cursor,
+			 * underlined, until it is committed */
+			const char *pre = sel ? f->preedit : "";
+			int pw = *pre ? text_width(t, px, false, pre) : 0;
 			int cw = text_width(t, px, false, before);
-			int shift = cw > tw ? cw - tw : 0;
+			int shift = cw + pw > tw ? cw + pw - tw : 0;
 			SDL_Rect clip = { box.x + 2, box.y, box.w - 4, box.h };
 			SDL_RenderSetClipRect(r, &clip);
-			text_draw(t, px, false, f->text, box.x + pad / 3 - shift,
-				  ty, c);
+			int tx = box.x + pad / 3 - shift;
+			if (*pre) {
+				text_draw(t, px, false, before, tx, ty, c);
+				text_draw(t, px, false, pre, tx + cw, ty, COLOR_ACCENT);
+				fill(r, (SDL_Rect){ tx + cw, ty + line - 2, pw,
+						    bw < 2 ? 2 : bw },
+				     COLOR_ACCENT.r, COLOR_ACCENT.g, COLOR_ACCENT.b, 255);
+				text_draw(t, px, false, f->text + f->cursor,
+					  tx + cw + pw, ty, c);
+				cw += pw;
+			} else {
+				text_draw(t, px, false, f->text, tx, ty, c);
+			}
+			if (sel) {
+				/* the candidate window below the field, in
+				 * window points */
+				float k = scale > 0 ? scale : 1;
+				SDL_Rect ime = { (int)(box.x / k), (int)(box.y / k),
+						 (int)(box.w / k), (int)(box.h / k) };
+				SDL_SetTextInputRect(&ime);
+			}
 			if (sel)
 				fill(r, (SDL_Rect){ box.x + pad / 3 - shift + cw, ty,
 						    bw < 2 ? 2 : bw, line },
