@@ -43,6 +43,7 @@
 #include "player/desktop.h"
 #include "player/library.h"
 #include "player/player.h"
+#include "player/view.h"
 #include "vm/config.h"
 #include "vm/import.h"
 #include "vm/instance.h"
@@ -76,6 +77,7 @@ static const struct {
 	{ "get", cmd_get, N_("print settings of a VM file") },
 	{ "import", cmd_import, N_("copy a VM and its disks into ~/.VM, where it is trusted") },
 	{ "list", cmd_list, N_("print the VM library (name, state, memory, disk)") },
+	{ "view", view_command, N_("open a window on a VM that runs without one") },
 };
 
 static void usage(FILE *out)
@@ -273,6 +275,18 @@ static int prepare_play(struct vm_config *cfg, struct play_options *opts,
 		log_info("%s", msg);
 		status = 0;
 		goto out;
+	case INSTANCE_ELSEWHERE: {
+		/* running headless: a window on it is what playing it means */
+		long pid;
+		bool has_window;
+		if (window && instance_holder(cfg->path, &pid, &has_window) &&
+		    !has_window) {
+			status = view_headless(cfg, pid, opts);
+			goto out;
+		}
+		desktop_show_error(title, msg);
+		goto out;
+	}
 	default:
 		desktop_show_error(title, msg);
 		goto out;

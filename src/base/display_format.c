@@ -32,11 +32,10 @@ const char *user_decimal_point(void)
 	return point;
 }
 
-const char *format_size_with_point(uint64_t bytes, const char *point,
-				   char *buf, size_t buflen)
+/* plain, a C number, into buf with point for its '.'. */
+static const char *with_point(const char *plain, const char *point,
+			      char *buf, size_t buflen)
 {
-	char plain[32];
-	format_size(bytes, plain, sizeof(plain));
 	const char *dot = strchr(plain, '.');
 	if (!dot || !strcmp(point, "."))
 		snprintf(buf, buflen, "%s", plain);
@@ -46,10 +45,26 @@ const char *format_size_with_point(uint64_t bytes, const char *point,
 	return buf;
 }
 
+const char *format_size_with_point(uint64_t bytes, const char *point,
+				   char *buf, size_t buflen)
+{
+	char plain[32];
+	return with_point(format_size(bytes, plain, sizeof(plain)), point,
+			  buf, buflen);
+}
+
 const char *format_size_display(uint64_t bytes, char *buf, size_t buflen)
 {
 	return format_size_with_point(bytes, user_decimal_point(), buf,
 				      buflen);
+}
+
+const char *format_decimal_display(double value, int width, int digits,
+				   char *buf, size_t buflen)
+{
+	char plain[64];
+	snprintf(plain, sizeof(plain), "%*.*f", width, digits, value);
+	return with_point(plain, user_decimal_point(), buf, buflen);
 }
 
 /* The C and POSIX locales have a date format (%m/%d/%y) but no

@@ -29,6 +29,11 @@ const char *format_size_with_point(uint64_t bytes, const char *point,
  * Spanish, "1.5G" under LANG=C). */
 const char *format_size_display(uint64_t bytes, char *buf, size_t buflen);
 
+/* A number for people: printf's "%*.*f" (width, digits) with the
+ * user's decimal point ("0,2" for 0.2 with one digit in Spanish). */
+const char *format_decimal_display(double value, int width, int digits,
+				   char *buf, size_t buflen);
+
 /* A local time for people: the date as the user's LC_TIME writes it
  * ("06/12/26" in es_ES) and a 24-hour time, with seconds when asked.
  * Under the C/POSIX locale (no convention to follow) ISO 8601's

@@ -323,9 +323,12 @@ static void show_progress(double percent, void *userdata)
 {
 	const char *dst = userdata;
 	fputc('\r', stdout);
-	/* TRANSLATORS: progress of vmplay disk convert; %s the new image,
-	 * then a percentage (the line is rewritten as it goes). */
-	printf(_("converting to %s: %5.1f%%"), dst, percent);
+	char done[32];
+	format_decimal_display(percent, 5, 1, done, sizeof(done));
+	/* TRANSLATORS: progress of vmplay disk convert; %1$s the new
+	 * image, %2$s a percentage (" 42.5"; the line is rewritten as it
+	 * goes). */
+	printf(_("converting to %s: %s%%"), dst, done);
 	fflush(stdout);
 }
 

@@ -6,6 +6,7 @@
 #include "cli/commands.h"
 
 #include "base/i18n.h"
+#include "base/display_format.h"
 #include "base/util.h"
 #include "vm/config.h"
 #include "vm/disk.h"
@@ -162,12 +163,14 @@ static int snapshot_take(struct snap_vm *vm, const char *name)
 	if (offline_snaps_take(vm->snaps, name, &error)) {
 		size_t n = offline_snaps_count(vm->snaps);
 		char *shown = snapshot_name_shown(name);
-		/* TRANSLATORS: %1$s the snapshot's name, %2$.1f the
-		 * seconds it took, %3$zu the number of disks. */
-		printf(ngettext("snapshot '%s' taken in %.1f s (%zu disk)\n",
-				"snapshot '%s' taken in %.1f s (%zu disks)\n",
-				n), shown,
-		       (double)(now_ms() - start) / 1000.0, n);
+		char secs[32];
+		format_decimal_display((double)(now_ms() - start) / 1000.0,
+				       0, 1, secs, sizeof(secs));
+		/* TRANSLATORS: %1$s the snapshot's name, %2$s the seconds
+		 * it took (0.2), %3$zu the number of disks. */
+		printf(ngettext("snapshot '%s' taken in %s s (%zu disk)\n",
+				"snapshot '%s' taken in %s s (%zu disks)\n",
+				n), shown, secs, n);
 		free(shown);
 	} else {
 		fail(error);

@@ -60,6 +60,8 @@ static void test_user_decimal_point_follows_environment(void)
 	char buf[32];
 	CHECK_STR(user_decimal_point(), ",");
 	CHECK_STR(format_size_display(3ull << 29, buf, sizeof(buf)), "1,5G");
+	CHECK_STR(format_decimal_display(0.25, 5, 1, buf, sizeof(buf)), "  0,2");
+	CHECK_STR(format_decimal_display(42, 0, 0, buf, sizeof(buf)), "42");
 	/* the process's own numbers stay C */
 	CHECK_STR(setlocale(LC_NUMERIC, NULL), "C");
 	char *text = xasprintf("%.1f", 1.5);
