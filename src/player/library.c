@@ -11,6 +11,7 @@
 
 #include "player/library_impl.h"
 
+#include "base/i18n.h"
 #include "base/log.h"
 #include "base/path_complete.h"
 #include "base/proc.h"
@@ -40,11 +41,14 @@
 #define RUNNING_EVERY_MS 1000
 #define RESCAN_EVERY_MS 4000
 
+/* Translated where they are drawn. */
+/* TRANSLATORS: the library window's buttons, side by side in one row:
+ * keep them short. */
 const char *const library_action_labels[] = {
-	[ACT_PLAY] = "Play", [ACT_SETTINGS] = "Settings\xE2\x80\xA6",
-	[ACT_NEW] = "New\xE2\x80\xA6",
-	[ACT_DUPLICATE] = "Duplicate\xE2\x80\xA6",
-	[ACT_REMOVE] = "Remove\xE2\x80\xA6", [ACT_OPEN] = "Open file\xE2\x80\xA6",
+	[ACT_PLAY] = N_("Play"), [ACT_SETTINGS] = N_("Settings…"),
+	[ACT_NEW] = N_("New…"),
+	[ACT_DUPLICATE] = N_("Duplicate…"),
+	[ACT_REMOVE] = N_("Remove…"), [ACT_OPEN] = N_("Open file…"),
 };
 
 /* ---- the model ---- */
@@ -185,7 +189,7 @@ static void play_path(struct win *w, const char *path, const char *name)
 {
 	char *error = NULL;
 	if (spawn_player(path, &error)) {
-		char *msg = xasprintf("Starting %s\xE2\x80\xA6", name);
+		char *msg = xasprintf(_("Starting %s…"), name);
 		note(w, TOAST_INFO, msg);
 		free(msg);
 	} else {
@@ -201,7 +205,8 @@ static void play(struct win *w)
 		return;
 	char *msg = NULL;
 	if (e->problem) {
-		msg = xasprintf("%s cannot be played: %s", e->name, e->problem);
+		/* TRANSLATORS: a VM's name, then what is wrong with its file. */
+		msg = xasprintf(_("%s cannot be played: %s"), e->name, e->problem);
 		note(w, TOAST_ERROR, msg);
 		free(msg);
 		return;
@@ -210,8 +215,8 @@ static void play(struct win *w)
 	bool window;
 	if (instance_holder(e->path, &pid, &window)) {
 		if (!window) {
-			msg = xasprintf("%s is running without a window (vmplay "
-					"pid %ld).", e->name, pid);
+			msg = xasprintf(_("%s is running without a window (vmplay "
+					  "pid %ld)."), e->name, pid);
 			note(w, TOAST_INFO, msg);
 			free(msg);
 			return;
@@ -242,8 +247,8 @@ static void open_remove(struct win *w)
 	if (!e)
 		return;
 	if (e->running) {
-		char *msg = xasprintf("%s is running; it cannot be removed until "
-				      "it has stopped.", e->name);
+		char *msg = xasprintf(_("%s is running; it cannot be removed until "
+					"it has stopped."), e->name);
 		note(w, TOAST_ERROR, msg);
 		free(msg);
 		return;
@@ -260,9 +265,10 @@ static void do_remove(struct win *w)
 	const struct library_entry *e = library_selected(w);
 	char *where = NULL, *error = NULL;
 	if (e && library_remove(e, &where, &error)) {
-		char *msg = where ? xasprintf("%s was moved to the trash (%s).",
+		/* TRANSLATORS: the VM's name, then the trash folder. */
+		char *msg = where ? xasprintf(_("%s was moved to the trash (%s)."),
 					      e->name, where)
-				  : xasprintf("%s was taken off the list.",
+				  : xasprintf(_("%s was taken off the list."),
 					      e->name);
 		note(w, TOAST_INFO, msg);
 		free(msg);
@@ -309,7 +315,8 @@ static bool on_copy_progress(void *user, uint64_t done, uint64_t total)
 		return true;
 	last = now_ms();
 	free(w->progress);
-	w->progress = xasprintf("Copying\xE2\x80\xA6 %d%%   (Escape cancels)",
+	/* TRANSLATORS: %d%% is how much is copied, e.g. "40%". */
+	w->progress = xasprintf(_("Copying… %d%%   (Escape cancels)"),
 				total ? (int)(done * 100 / total) : 100);
 	library_draw(w);
 	SDL_Event ev;
@@ -328,15 +335,15 @@ static void do_duplicate(struct win *w)
 	if (!e)
 		return;
 	char *made = NULL, *error = NULL;
-	w->progress = xstrdup(w->linked ? "Making the linked clone\xE2\x80\xA6"
-					: "Copying\xE2\x80\xA6");
+	w->progress = xstrdup(w->linked ? _("Making the linked clone…")
+					: _("Copying…"));
 	library_draw(w);
 	bool ok = library_duplicate(e, w->field.text, w->linked,
 				    on_copy_progress, w, &made, &error);
 	free(w->progress);
 	w->progress = NULL;
 	if (ok) {
-		char *msg = xasprintf("%s was duplicated as %s.", e->name, made);
+		char *msg = xasprintf(_("%s was duplicated as %s."), e->name, made);
 		note(w, TOAST_INFO, msg);
 		free(msg);
 		w->view = VIEW_LIST;
@@ -370,7 +377,7 @@ static void do_open(struct win *w)
 	if (error) {
 		note(w, TOAST_ERROR, error);
 	} else if (!path_exists(file) || path_is_dir(file)) {
-		char *msg = xasprintf("%s: no such VM file", file);
+		char *msg = xasprintf(_("%s: no such VM file"), file);
 		note(w, TOAST_ERROR, msg);
 		free(msg);
 	} else {
@@ -406,7 +413,7 @@ static void settings_fill(struct win *w)
 	struct overlay_info info = {
 		.vm_name = w->settings_name,
 		.vm_dir = w->settings_dir,
-		.state = w->settings_running ? "running" : "stopped",
+		.state = w->settings_running ? _("running") : _("stopped"),
 		.running = w->settings_running,
 		/* not the player's stopped screen: Esc closes the pages */
 	};
@@ -520,7 +527,7 @@ static void list_key(struct win *w, const SDL_KeyboardEvent *k)
 	case SDLK_F5: rescan(w); break;
 	case SDLK_BACKSPACE:
 		if (w->filter[0]) {
-			w->filter[strlen(w->filter) - 1] = '\0';
+			ui_drop_char(w->filter);   /* "ñ" is two bytes */
 			filter_changed(w);
 		}
 		break;
@@ -802,7 +809,7 @@ int library_run(void)
 		enum instance_claim c = instance_claim(home, INSTANCE_WINDOW,
 						       3000, &self, &msg);
 		if (c == INSTANCE_RAISED) {
-			log_info("the library is open already; raised its window");
+			log_info(_("the library is open already; raised its window"));
 			free(msg);
 			free(home);
 			return 0;
@@ -824,13 +831,14 @@ int library_run(void)
 	struct win *w = &wn;
 	int status = 0;
 	char *error = NULL;
-	w->window = SDL_CreateWindow("vmplay: library", SDL_WINDOWPOS_CENTERED,
+	/* TRANSLATORS: the library window's title. */
+	w->window = SDL_CreateWindow(_("vmplay: library"), SDL_WINDOWPOS_CENTERED,
 				     SDL_WINDOWPOS_CENTERED, 820, 600,
 				     SDL_WINDOW_RESIZABLE |
 					     SDL_WINDOW_ALLOW_HIGHDPI);
 	w->ren = w->window ? SDL_CreateRenderer(w->window, -1, 0) : NULL;
 	if (!w->ren) {
-		log_error("cannot open the library window: %s", SDL_GetError());
+		log_error(_("cannot open the library window: %s"), SDL_GetError());
 		status = 1;
 		goto out;
 	}

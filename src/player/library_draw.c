@@ -3,6 +3,8 @@
  * mouse handling reads back (library_impl.h). */
 #include "player/library_impl.h"
 
+#include "base/i18n.h"
+#include "base/display_format.h"
 #include "player/text.h"
 
 #include <stdlib.h>
@@ -52,9 +54,10 @@ static void draw_entry(struct win *w, const struct library_entry *e,
 	int x = box.x + box.w + ui->pad, max_w = r.x + r.w - x - ui->pad;
 	int y = r.y + (r.h - 3 * ui->line) / 2;
 	int nw = ui_text(ui, true, e->name, x, y, max_w * 2 / 3, UI_TEXT);
-	const char *state = e->running ? (e->headless ? "running headless"
-						      : "running")
-			    : e->problem ? "broken" : "off";
+	/* TRANSLATORS: a VM's state next to its name in the library. */
+	const char *state = e->running ? (e->headless ? _("running headless")
+						      : _("running"))
+			    : e->problem ? _("broken") : _("off");
 	ui_text(ui, e->running, state, x + nw + ui->pad * 2, y, 0,
 		e->running ? UI_OK : e->problem ? UI_ERROR : UI_DIM);
 	y += ui->line;
@@ -62,19 +65,23 @@ static void draw_entry(struct win *w, const struct library_entry *e,
 		ui_text(ui, false, e->problem, x, y, max_w, UI_ERROR);
 	} else {
 		char mem[32], disk[32];
-		char *facts = xasprintf(
-			"%s memory \xC2\xB7 %d CPU%s \xC2\xB7 %s",
-			format_size(e->memory, mem, sizeof(mem)), e->cpus,
-			e->cpus == 1 ? "" : "s",
-			e->n_disks ? format_size(e->disk_bytes, disk, sizeof(disk))
-				   : "no disk");
+		format_size_display(e->memory, mem, sizeof(mem));
+		format_size_display(e->disk_bytes, disk, sizeof(disk));
+		char *cpus = xasprintf(ngettext("%d CPU", "%d CPUs", e->cpus), e->cpus);
+		/* TRANSLATORS: a VM's facts in the library: its memory
+		 * ("96M"), its processors ("3 CPUs") and its disks' size. */
 		char *line = e->missing_disks
-			? xasprintf("%s disk (%zu missing)", facts, e->missing_disks)
-			: e->n_disks ? xasprintf("%s disk", facts) : xstrdup(facts);
+			? xasprintf(ngettext("%s memory · %s · %s disk (%zu missing)",
+					     "%s memory · %s · %s disk (%zu missing)",
+					     e->missing_disks),
+				    mem, cpus, disk, e->missing_disks)
+			: e->n_disks ? xasprintf(_("%s memory · %s · %s disk"), mem,
+						 cpus, disk)
+			: xasprintf(_("%s memory · %s · no disk"), mem, cpus);
+		free(cpus);
 		ui_text(ui, false, line, x, y, max_w,
 			e->missing_disks ? UI_ERROR : UI_TEXT);
 		free(line);
-		free(facts);
 	}
 	y += ui->line;
 	char *path = text_ellipsize(w->text, ui->px, false, e->path, max_w, true);
@@ -86,16 +93,19 @@ static void draw_empty(struct win *w, int top, int bottom)
 {
 	struct ui *ui = &w->ui;
 	char *home = library_home();
-	char *where = xasprintf("Nothing in %s yet, and no VM played recently.",
+	/* TRANSLATORS: %s is the library's folder, e.g. /home/ana/.VM. */
+	char *where = xasprintf(_("Nothing in %s yet, and no VM played recently."),
 				home ? home : "~/.VM");
+	/* TRANSLATORS: an empty library's text, centred, one line each;
+	 * "New…" and "Open file…" are the buttons' labels. */
 	const char *lines[] = {
-		w->filter[0] ? "No VM name matches the filter." : "No virtual machines",
-		w->filter[0] ? "Backspace or Escape clears it." : where,
+		w->filter[0] ? _("No VM name matches the filter.") : _("No virtual machines"),
+		w->filter[0] ? _("Backspace or Escape clears it.") : where,
 		"",
-		"Ctrl+N (or New\xE2\x80\xA6) makes one with the wizard:",
-		"a disk, memory and processors, and an installation ISO.",
-		"Ctrl+O (or Open file\xE2\x80\xA6) plays a VM file from elsewhere;",
-		"`vmplay new NAME` in a terminal does what the wizard does.",
+		_("Ctrl+N (or New…) makes one with the wizard:"),
+		_("a disk, memory and processors, and an installation ISO."),
+		_("Ctrl+O (or Open file…) plays a VM file from elsewhere;"),
+		_("`vmplay new NAME` in a terminal does what the wizard does."),
 	};
 	size_t n = w->filter[0] ? 2 : ARRAY_SIZE(lines);
 	int y = top + (bottom - top - (int)n * ui->line) / 2;
@@ -112,9 +122,9 @@ static void draw_list(struct win *w)
 {
 	struct ui *ui = &w->ui;
 	int x = ui->pad * 2, y = ui->pad * 2;
-	ui_text(ui, true, "Virtual machines", x, y, 0, UI_TEXT);
-	char *f = w->filter[0] ? xasprintf("Filter: %s", w->filter)
-			       : xstrdup("Type to filter by name");
+	ui_text(ui, true, _("Virtual machines"), x, y, 0, UI_TEXT);
+	char *f = w->filter[0] ? xasprintf(_("Filter: %s"), w->filter)
+			       : xstrdup(_("Type to filter by name"));
 	int fw = text_width(w->text, ui->px, false, f);
 	ui_text(ui, false, f, ui->w - fw - 2 * ui->pad, y, 0,
 		w->filter[0] ? UI_ACCENT : UI_DIM);
@@ -149,8 +159,9 @@ static void draw_list(struct win *w)
 		w->row_entry[w->n_rows++] = i;
 		y += row_h + 4;
 	}
-	ui_text(ui, false, "Enter: play   Ctrl+E: settings   Ctrl+N: new   "
-		"Ctrl+D: duplicate   Delete: remove   Ctrl+O: open a file", x, hy,
+	/* TRANSLATORS: the library's key hints; key names stay. */
+	ui_text(ui, false, _("Enter: play   Ctrl+E: settings   Ctrl+N: new   "
+			     "Ctrl+D: duplicate   Delete: remove   Ctrl+O: open a file"), x, hy,
 		ui->w - 2 * x, UI_DIM);
 	int bx = x;
 	const struct library_entry *e = library_selected(w);
@@ -158,9 +169,11 @@ static void draw_list(struct win *w)
 		bool enabled = a == ACT_NEW || a == ACT_OPEN || e;
 		if (a == ACT_SETTINGS && e && e->problem)
 			enabled = false;   /* a file that does not load */
-		const char *label = library_action_labels[a];
+		const char *label = _(library_action_labels[a]);
+		/* TRANSLATORS: the Play button of a VM that runs: it raises
+		 * the VM's window. */
 		if (a == ACT_PLAY && e && e->running)
-			label = "Show";
+			label = _("Show");
 		/* the default: Play, or New in an empty library */
 		bool is_default = a == ACT_PLAY ? e != NULL
 			: a == ACT_NEW && !w->lib->n;
@@ -222,16 +235,16 @@ void library_draw(struct win *w)
 	draw_list(w);
 	const struct library_entry *e = library_selected(w);
 	if (w->view == VIEW_REMOVE && e) {
-		char *title = xasprintf("Remove %s?", e->name);
+		char *title = xasprintf(_("Remove %s?"), e->name);
 		draw_dialog(w, title, w->remove_text, 0,
-			    e->in_home ? "Move to the trash" : "Take off the list",
-			    "Cancel");
+			    e->in_home ? _("Move to the trash") : _("Take off the list"),
+			    _("Cancel"));
 		free(title);
 	} else if (w->view == VIEW_DUPLICATE && e) {
-		char *title = xasprintf("Duplicate %s", e->name);
-		int y = draw_dialog(w, title, "A copy under a new name, with a "
-				    "new UUID, in ~/.VM:", 4 * ui->line +
-				    3 * ui->pad, "Duplicate", "Cancel");
+		char *title = xasprintf(_("Duplicate %s"), e->name);
+		int y = draw_dialog(w, title, _("A copy under a new name, with a "
+						"new UUID, in ~/.VM:"), 4 * ui->line +
+				    3 * ui->pad, _("Duplicate"), _("Cancel"));
 		free(title);
 		int x = (ui->w - ui->w * 4 / 5) / 2 + 2 * ui->pad;
 		int fw = ui->w * 4 / 5 - 4 * ui->pad;
@@ -241,17 +254,17 @@ void library_draw(struct win *w)
 		w->choice_row = (SDL_Rect){ x, y, fw, ui->line + ui->pad };
 		ui_fill(ui, w->choice_row, w->field_focus ? UI_BG : UI_SELECTED);
 		ui_text(ui, false, w->linked
-			? "\xE2\x97\x82 Linked clone: a qcow2 disk backed by the "
-			  "original's (fast; keep the original) \xE2\x96\xB8"
-			: "\xE2\x97\x82 Full copy of the disks \xE2\x96\xB8",
+			? _("◂ Linked clone: a qcow2 disk backed by the "
+			    "original's (fast; keep the original) ▸")
+			: _("◂ Full copy of the disks ▸"),
 			x + ui->pad, y + ui->pad / 2, fw - 2 * ui->pad, UI_TEXT);
 		y += ui->line + 2 * ui->pad;
 		if (w->progress)
 			ui_text(ui, false, w->progress, x, y, fw, UI_ACCENT);
 	} else if (w->view == VIEW_OPEN) {
-		int y = draw_dialog(w, "Open a VM file", "Its path (Tab "
-				    "completes; a VM's folder works too):",
-				    ui->line * 3, "Play", "Cancel");
+		int y = draw_dialog(w, _("Open a VM file"), _("Its path (Tab "
+				    "completes; a VM's folder works too):"),
+				    ui->line * 3, _("Play"), _("Cancel"));
 		int x = (ui->w - ui->w * 4 / 5) / 2 + 2 * ui->pad;
 		int fw = ui->w * 4 / 5 - 4 * ui->pad;
 		ui_field_draw(ui, &w->field, (SDL_Rect){ x, y, fw, ui->line + ui->pad },

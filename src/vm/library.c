@@ -121,6 +121,9 @@ static void entry_running(struct library_entry *e)
 	bool window = false;
 	e->running = instance_holder(e->path, &e->pid, &window);
 	e->headless = e->running && !window;
+	/* a window on a stopped VM: the VM is off, its window open */
+	if (e->running && window && instance_holder_vm_off(e->path))
+		e->running = false;
 }
 
 static void entry_read(struct library_entry *e, const char *path, bool in_home)
