@@ -32,6 +32,7 @@
  * PIN). SIGINT/SIGTERM still stop it for good (systemctl stop). */
 #include "player/player.h"
 
+#include "base/i18n.h"
 #include "base/log.h"
 #include "base/recent.h"
 #include "base/stop_signals.h"
@@ -101,6 +102,9 @@ struct player {
 	enum vm_state state;
 	bool failed;           /* QEMU is gone with an error: show, wait */
 	bool stopped;          /* the VM is off, the window stays: Run */
+	/* the machine is the caller's, a libvirt domain: Run starts it again
+	 * (no VM file is read, no QEMU of ours started) */
+	bool domain;
 	bool closing;          /* the user asked to close: exit when it is off */
 	bool exit_on_poweroff; /* no stopped screen: exit at power-off */
 	bool quit;
@@ -158,6 +162,7 @@ struct player {
 
 static void update_info(struct player *p);
 static void enter_stopped(struct player *p);
+static void leave_stopped(struct player *p);
 
 /* The window system connection to wait on, when the video driver has one.
  * No link-time dependency on Xlib or libwayland: ConnectionNumber is a
@@ -495,8 +500,10 @@ static void on_state(void *user, enum vm_state state, const char *why)
 			else
 				enter_stopped(p);
 			break;
-		case MACHINE_END_STOPPED:   /* it can run again */
-			render_set_message(p->render, msg);
+		case MACHINE_END_STOPPED:   /* it can run again: Run */
+			enter_stopped(p);
+			if (!p->overlay)   /* no menu: Enter, says msg */
+				render_set_message(p->render, msg);
 			break;
 		default:
 			fail(p, msg ? msg : "The machine failed.");
@@ -508,6 +515,8 @@ static void on_state(void *user, enum vm_state state, const char *why)
 	case VM_STATE_RUNNING:
 	case VM_STATE_PAUSED:
 		/* started again (Run, or from outside): show it */
+		if (p->stopped && p->domain)
+			leave_stopped(p);
 		if (!p->vnc && !p->failed && !p->sv && connect_display(p))
 			render_set_message(p->render, NULL);
 		break;
@@ -573,6 +582,9 @@ static void update_info(struct player *p)
 		.has_cdrom = machine_has_cdrom(p->machine),
 		.cdrom = p->cfg->cdrom_file,
 	};
+	if (p->domain)   /* libvirt keeps a domain's disks: no Disks page */
+		info.hidden |= MENU_HIDE(MENU_DISK_CREATE) |
+			       MENU_HIDE(MENU_DISK_GROW);
 	if (p->machine)
 		menu_bridge_fill(p->machine, &info, &p->lists);
 	settings_menu_fill(&p->settings, &info);
@@ -1147,6 +1159,13 @@ static bool scroll_message(struct player *p, const SDL_Event *ev)
 
 static void on_event(struct player *p, const SDL_Event *ev)
 {
+	/* on the stopped screen the pause shortcut is Run too (the stopped
+	 * page would take the key) */
+	if (p->stopped && ev->type == SDL_KEYDOWN && !ev->key.repeat &&
+	    bindings_match(p->bindings, &ev->key) == SHORTCUT_PAUSE) {
+		run_again(p);
+		return;
+	}
 	if (overlay_offer(p, ev))
 		return;
 	if (scroll_message(p, ev))
@@ -1572,6 +1591,22 @@ static void enter_stopped(struct player *p)
 	update_info(p);
 }
 
+/* A libvirt domain runs again (Run, the pause shortcut, or started from
+ * outside): the window shows it instead of the stopped page. */
+static void leave_stopped(struct player *p)
+{
+	log_info("%s: running again", p->cfg->name);
+	p->stopped = false;
+	p->closing = false;
+	p->updates = 0;   /* the first frame clears the message */
+	if (p->overlay)
+		overlay_close(p->overlay);
+	SDL_StopTextInput();
+	char *msg = xasprintf(_("Starting %s\xE2\x80\xA6"), p->cfg->name);
+	render_set_message(p->render, msg);
+	free(msg);
+}
+
 /* Run: the VM file as it is now (Settings may have changed it), the same
  * checks as at start, then a new QEMU in this window. A file that does
  * not read, or a setting that needs --trust, leaves the stopped screen
@@ -1580,6 +1615,13 @@ static void run_again(struct player *p)
 {
 	if (!p->stopped)
 		return;
+	if (p->domain) {
+		/* libvirt starts it; its state change (on_state) leaves the
+		 * stopped screen, a refusal is a note in libvirt's words */
+		log_info("%s: starting the domain", p->cfg->name);
+		machine_start(p->machine);
+		return;
+	}
 	char *error = NULL;
 	struct vm_config *cfg = config_load(p->cfg->path, &error);
 	struct bindings *b = NULL;
@@ -1734,6 +1776,7 @@ int player_play(const struct vm_config *cfg, const struct play_options *opts,
 	p->window_ms = now_ms();
 
 	p->instance = opts->instance;
+	p->domain = machine != NULL;
 	if (p->machine) {   /* given: a libvirt domain */
 		attach_machine(p);
 	} else if (cfg->kiosk || opts->kiosk) {

@@ -1,6 +1,7 @@
 /* See libvirt_machine.h. */
 #include "vm/libvirt_machine.h"
 
+#include "base/i18n.h"
 #include "base/log.h"
 #include "base/proc.h"
 #include "base/util.h"
@@ -306,7 +307,12 @@ static bool call(struct lv *l, int rc, const char *what, const char *ok)
 static bool lv_start(void *self)
 {
 	struct lv *l = of(self);
-	return call(l, virDomainCreate(l->dom), "Cannot start the domain", NULL);
+	if (!call(l, virDomainCreate(l->dom), _("Cannot start the domain"),
+		  NULL))
+		return false;
+	/* said now, not only when the event comes (it may not: see open) */
+	refresh_state(l, "started");
+	return true;
 }
 
 static bool lv_pause(void *self)
@@ -352,9 +358,9 @@ static enum machine_end lv_ended(void *self, char **message)
 	struct lv *l = of(self);
 	const char *how = l->last_reason == VIR_DOMAIN_SHUTOFF_CRASHED ||
 				  l->last_reason == VIR_DOMAIN_SHUTOFF_FAILED
-			  ? "stopped with an error" : "shut off";
-	*message = xasprintf("%s is %s.\n\nPress the pause shortcut "
-			     "(pause/resume) to start it.", l->name, how);
+			  ? _("stopped with an error") : _("shut off");
+	*message = xasprintf(_("%s is %s.\n\nPress Enter or the pause "
+			       "shortcut to start it."), l->name, how);
 	return MACHINE_END_STOPPED;
 }
 
@@ -904,14 +910,14 @@ struct machine *libvirt_machine_open(const char *uri, const char *domain,
 static const char *state_word(int state)
 {
 	switch (state) {
-	case VIR_DOMAIN_RUNNING: return "running";
-	case VIR_DOMAIN_BLOCKED: return "blocked";
-	case VIR_DOMAIN_PAUSED: return "paused";
-	case VIR_DOMAIN_SHUTDOWN: return "shutting down";
-	case VIR_DOMAIN_SHUTOFF: return "shut off";
-	case VIR_DOMAIN_CRASHED: return "crashed";
-	case VIR_DOMAIN_PMSUSPENDED: return "suspended";
-	default: return "unknown";
+	case VIR_DOMAIN_RUNNING: return N_("running");
+	case VIR_DOMAIN_BLOCKED: return N_("blocked");
+	case VIR_DOMAIN_PAUSED: return N_("paused");
+	case VIR_DOMAIN_SHUTDOWN: return N_("shutting down");
+	case VIR_DOMAIN_SHUTOFF: return N_("shut off");
+	case VIR_DOMAIN_CRASHED: return N_("crashed");
+	case VIR_DOMAIN_PMSUSPENDED: return N_("suspended");
+	default: return N_("unknown");
 	}
 }
 
@@ -921,20 +927,69 @@ static int by_name(const void *a, const void *b)
 	return strcmp(x->name, y->name);
 }
 
-int libvirt_list_domains(const char *uri, struct libvirt_domain_info **out,
-			 char **error)
+/* The library's questions come from a thread of their own, with nobody
+ * to answer a prompt: credentials libvirt asks for are refused, and the
+ * connection fails with libvirt's message saying so. (SSH's own prompts
+ * are ssh's: see the README.) */
+static int no_prompt(virConnectCredentialPtr cred, unsigned int ncred,
+		     void *data)
+{
+	(void)cred;
+	(void)ncred;
+	(void)data;
+	return -1;
+}
+
+static int prompt_kinds[] = {
+	VIR_CRED_AUTHNAME, VIR_CRED_PASSPHRASE, VIR_CRED_ECHOPROMPT,
+	VIR_CRED_NOECHOPROMPT,
+};
+
+struct libvirt_conn {
+	virConnectPtr conn;
+	char *uri;
+};
+
+struct libvirt_conn *libvirt_conn_open(const char *uri, bool prompt,
+				       char **error)
+{
+	pthread_once(&loop_once, start_event_loop);
+	if (!loop_ok) {
+		*error = xasprintf(_("cannot start libvirt's event loop: %s"),
+				   lv_error());
+		return NULL;
+	}
+	virConnectAuth quiet = { prompt_kinds, ARRAY_SIZE(prompt_kinds),
+				 no_prompt, NULL };
+	virConnectPtr conn = prompt ? virConnectOpenAuth(uri,
+					      virConnectAuthPtrDefault, 0)
+				    : virConnectOpenAuth(uri, &quiet, 0);
+	if (!conn) {
+		const char *shown = uri ? uri : getenv("LIBVIRT_DEFAULT_URI");
+		*error = xasprintf(_("cannot connect to libvirt at %s: %s"),
+				   shown && *shown ? shown
+						   : _("its default URI"),
+				   lv_error());
+		return NULL;
+	}
+	/* a dead host or daemon fails the next call within ~20 s instead
+	 * of never answering */
+	virConnectSetKeepAlive(conn, 5, 3);
+	struct libvirt_conn *c = xcalloc(1, sizeof(*c));
+	c->conn = conn;
+	c->uri = xstrdup(uri ? uri : _("libvirt's default URI"));
+	return c;
+}
+
+int libvirt_conn_domains(struct libvirt_conn *c,
+			 struct libvirt_domain_info **out, char **error)
 {
 	*out = NULL;
-	virConnectPtr conn = connect_uri(uri, error);
-	if (!conn)
-		return -1;
 	virDomainPtr *doms = NULL;
-	int n = virConnectListAllDomains(conn, &doms, 0);
+	int n = virConnectListAllDomains(c->conn, &doms, 0);
 	if (n < 0) {
-		*error = xasprintf("cannot list the domains at %s: %s",
-				   uri ? uri : "libvirt's default URI",
-				   lv_error());
-		virConnectClose(conn);
+		*error = xasprintf(_("cannot list the domains at %s: %s"),
+				   c->uri, lv_error());
 		return -1;
 	}
 	*out = xcalloc((size_t)n + 1, sizeof(**out));
@@ -943,7 +998,7 @@ int libvirt_list_domains(const char *uri, struct libvirt_domain_info **out,
 		int state = -1, reason;
 		virDomainGetUUIDString(doms[i], uuid);
 		if (virDomainGetState(doms[i], &state, &reason, 0) < 0)
-			state = -1;
+			state = -1;   /* undefined meanwhile: "unknown" */
 		(*out)[i] = (struct libvirt_domain_info){
 			xstrdup(virDomainGetName(doms[i])), xstrdup(uuid),
 			state_word(state) };
@@ -951,7 +1006,27 @@ int libvirt_list_domains(const char *uri, struct libvirt_domain_info **out,
 	}
 	free(doms);
 	qsort(*out, (size_t)n, sizeof(**out), by_name);
-	virConnectClose(conn);
+	return n;
+}
+
+void libvirt_conn_close(struct libvirt_conn *c)
+{
+	if (!c)
+		return;
+	virConnectClose(c->conn);
+	free(c->uri);
+	free(c);
+}
+
+int libvirt_list_domains(const char *uri, struct libvirt_domain_info **out,
+			 char **error)
+{
+	*out = NULL;
+	struct libvirt_conn *c = libvirt_conn_open(uri, true, error);
+	if (!c)
+		return -1;
+	int n = libvirt_conn_domains(c, out, error);
+	libvirt_conn_close(c);
 	return n;
 }
 

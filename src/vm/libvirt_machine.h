@@ -35,10 +35,30 @@ struct machine *libvirt_machine_open(const char *uri, const char *domain,
 struct libvirt_domain_info {
 	char *name;
 	char *uuid;
-	const char *state;   /* "running", "paused", "shut off", ... */
+	/* "running", "paused", "shut off", "shutting down", "crashed",
+	 * "suspended", "blocked" or "unknown": static, English (N_(), shown
+	 * through _()) */
+	const char *state;
 };
-/* Lists uri's domains (active and defined), sorted by name. Returns how
- * many, or -1 with *error. Free with libvirt_domains_free. */
+
+/* A connection kept open to ask it again and again (the library follows
+ * its domains' states). prompt: credentials libvirt asks for are asked on
+ * the terminal (libvirt's default prompts); false: refused, which fails
+ * the connection with libvirt's message (a background thread has nobody
+ * to ask). NULL with *error in libvirt's words. A connection belongs to
+ * one thread at a time. */
+struct libvirt_conn;
+struct libvirt_conn *libvirt_conn_open(const char *uri, bool prompt,
+				       char **error);
+/* Its domains (active and defined) sorted by name; how many, or -1 with
+ * *error when the connection no longer answers (close it, open again).
+ * Free with libvirt_domains_free. */
+int libvirt_conn_domains(struct libvirt_conn *c,
+			 struct libvirt_domain_info **out, char **error);
+void libvirt_conn_close(struct libvirt_conn *c);   /* accepts NULL */
+
+/* Lists uri's domains once (open, list, close). Returns how many, or -1
+ * with *error. Free with libvirt_domains_free. */
 int libvirt_list_domains(const char *uri, struct libvirt_domain_info **out,
 			 char **error);
 void libvirt_domains_free(struct libvirt_domain_info *list, int n);
