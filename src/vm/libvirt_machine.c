@@ -947,7 +947,6 @@ static int prompt_kinds[] = {
 
 struct libvirt_conn {
 	virConnectPtr conn;
-	char *uri;
 };
 
 struct libvirt_conn *libvirt_conn_open(const char *uri, bool prompt,
@@ -965,11 +964,7 @@ struct libvirt_conn *libvirt_conn_open(const char *uri, bool prompt,
 					      virConnectAuthPtrDefault, 0)
 				    : virConnectOpenAuth(uri, &quiet, 0);
 	if (!conn) {
-		const char *shown = uri ? uri : getenv("LIBVIRT_DEFAULT_URI");
-		*error = xasprintf(_("cannot connect to libvirt at %s: %s"),
-				   shown && *shown ? shown
-						   : _("its default URI"),
-				   lv_error());
+		*error = xstrdup(lv_error());
 		return NULL;
 	}
 	/* a dead host or daemon fails the next call within ~20 s instead
@@ -977,7 +972,6 @@ struct libvirt_conn *libvirt_conn_open(const char *uri, bool prompt,
 	virConnectSetKeepAlive(conn, 5, 3);
 	struct libvirt_conn *c = xcalloc(1, sizeof(*c));
 	c->conn = conn;
-	c->uri = xstrdup(uri ? uri : _("libvirt's default URI"));
 	return c;
 }
 
@@ -988,8 +982,7 @@ int libvirt_conn_domains(struct libvirt_conn *c,
 	virDomainPtr *doms = NULL;
 	int n = virConnectListAllDomains(c->conn, &doms, 0);
 	if (n < 0) {
-		*error = xasprintf(_("cannot list the domains at %s: %s"),
-				   c->uri, lv_error());
+		*error = xstrdup(lv_error());
 		return -1;
 	}
 	*out = xcalloc((size_t)n + 1, sizeof(**out));
@@ -1014,7 +1007,6 @@ void libvirt_conn_close(struct libvirt_conn *c)
 	if (!c)
 		return;
 	virConnectClose(c->conn);
-	free(c->uri);
 	free(c);
 }
 
@@ -1022,10 +1014,23 @@ int libvirt_list_domains(const char *uri, struct libvirt_domain_info **out,
 			 char **error)
 {
 	*out = NULL;
-	struct libvirt_conn *c = libvirt_conn_open(uri, true, error);
-	if (!c)
+	char *why = NULL;
+	const char *shown = uri ? uri : getenv("LIBVIRT_DEFAULT_URI");
+	if (!shown || !*shown)
+		shown = _("libvirt's default URI");
+	struct libvirt_conn *c = libvirt_conn_open(uri, true, &why);
+	if (!c) {
+		*error = xasprintf(_("cannot connect to libvirt at %s: %s"),
+				   shown, why);
+		free(why);
 		return -1;
-	int n = libvirt_conn_domains(c, out, error);
+	}
+	int n = libvirt_conn_domains(c, out, &why);
+	if (n < 0) {
+		*error = xasprintf(_("cannot list the domains at %s: %s"),
+				   shown, why);
+		free(why);
+	}
 	libvirt_conn_close(c);
 	return n;
 }

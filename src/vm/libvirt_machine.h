@@ -45,13 +45,14 @@ struct libvirt_domain_info {
  * its domains' states). prompt: credentials libvirt asks for are asked on
  * the terminal (libvirt's default prompts); false: refused, which fails
  * the connection with libvirt's message (a background thread has nobody
- * to ask). NULL with *error in libvirt's words. A connection belongs to
- * one thread at a time. */
+ * to ask). NULL with *error: libvirt's message as it is (the caller
+ * names the URI). A connection belongs to one thread at a time. */
 struct libvirt_conn;
 struct libvirt_conn *libvirt_conn_open(const char *uri, bool prompt,
 				       char **error);
 /* Its domains (active and defined) sorted by name; how many, or -1 with
- * *error when the connection no longer answers (close it, open again).
+ * *error (libvirt's message) when the connection no longer answers
+ * (close it, open again).
  * Free with libvirt_domains_free. */
 int libvirt_conn_domains(struct libvirt_conn *c,
 			 struct libvirt_domain_info **out, char **error);

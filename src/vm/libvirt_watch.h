@@ -31,7 +31,8 @@ struct libvirt_watch_conn {
 	char *name;                 /* [connections] NAME */
 	char *uri;                  /* its URI */
 	enum libvirt_watch_status status;
-	char *message;              /* FAILED: libvirt's message */
+	char *message;              /* FAILED: libvirt's message, as libvirt
+				     * says it (without the URI) */
 	uint64_t since_ms;          /* now_ms() of the first try (CONNECTING)
 				     * or of the failure (FAILED) */
 	struct libvirt_domain_info *domains;   /* sorted by name */
