@@ -68,6 +68,35 @@ void library_conns_load(struct win *w)
 	config_free_connections(list, n);
 }
 
+/* For --verbose (and the tests): what the window shows changing. */
+static void log_changes(const struct libvirt_watch_conn *before, size_t n0,
+			const struct libvirt_watch_conn *now, size_t n)
+{
+	static const char *const words[] = {
+		[LIBVIRT_WATCH_CONNECTING] = "connecting",
+		[LIBVIRT_WATCH_OK] = "connected",
+		[LIBVIRT_WATCH_FAILED] = "cannot connect",
+	};
+	for (size_t i = 0; i < n; i++) {
+		const struct libvirt_watch_conn *b = i < n0 ? &before[i] : NULL;
+		const struct libvirt_watch_conn *c = &now[i];
+		if (!b || b->status != c->status)
+			log_debug("library: %s: %s%s%s", c->name,
+				  words[c->status], c->message ? ": " : "",
+				  c->message ? c->message : "");
+		for (int d = 0; d < c->n_domains; d++) {
+			const char *was = NULL;
+			for (int e = 0; b && e < b->n_domains && !was; e++)
+				if (!strcmp(b->domains[e].name, c->domains[d].name))
+					was = b->domains[e].state;
+			if (was != c->domains[d].state)
+				log_debug("library: %s: %s %s", c->name,
+					  c->domains[d].name,
+					  c->domains[d].state);
+		}
+	}
+}
+
 void library_conns_poll(struct win *w)
 {
 	if (!w->watch)
@@ -94,6 +123,7 @@ void library_conns_poll(struct win *w)
 		libvirt_watch_free(conns, n);
 		return;
 	}
+	log_changes(w->conns, w->n_conns, conns, n);
 	char *keep = library_selection_key(w);
 	libvirt_watch_free(w->conns, w->n_conns);
 	w->conns = conns;

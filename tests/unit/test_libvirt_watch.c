@@ -51,8 +51,7 @@ static void test_lists_and_fails(void)
 	}
 	CHECK(nowhere && nowhere->status == LIBVIRT_WATCH_FAILED);
 	if (nowhere && nowhere->message)
-		CHECK_CONTAINS(nowhere->message,
-			       "cannot connect to libvirt at nosuch:///system: ");
+		CHECK_CONTAINS(nowhere->message, "nosuch:///system");
 	libvirt_watch_free(list, n);
 
 	/* a connection of our own (the API the watch is built on) */
