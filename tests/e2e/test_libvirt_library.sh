@@ -93,7 +93,7 @@ LIB_PID=$SPAWNED_PID
 check "the library window opens" find_window '^vmplay: library$' 20 || finish
 LIBWIN=$WIN
 check "it shows the domain under its connection, running" \
-	wait_for 20 sees list "this host.*$NAME running"
+	wait_for 20 sees list "this host.*$NAME.{0,4}running"
 check "  ... (its log says so too)" \
 	grep -q "library: this host: $NAME running" "$TMP/library.log"
 check "a connection refused: one line with libvirt's message" \
@@ -103,23 +103,23 @@ check "a host that never answers: Connecting" \
 
 virsh suspend "$NAME" >/dev/null
 check "virsh suspend from outside: the list says paused" \
-	wait_for 10 sees paused "$NAME paused"
+	wait_for 10 sees paused "$NAME.{0,4}paused"
 check "  ... while the silent host still says Connecting (no answer for N s)" \
 	grep -qE "silent .*Connecting.*no answer for [0-9]+ s" "$TMP/paused.txt"
 virsh destroy "$NAME" >/dev/null
 check "virsh destroy: the list says shut off" \
-	wait_for 10 sees shutoff "$NAME shut off"
-check "the library's loop never stalled (the window answered throughout)" \
+	wait_for 10 sees shutoff "$NAME.{0,4}shut off"
+check "the library still runs" \
 	alive "$LIB_PID"
 
 virsh start "$NAME" >/dev/null
-check "virsh start: running again" wait_for 10 sees running-again "$NAME running"
+check "virsh start: running again" wait_for 10 sees running-again "$NAME.{0,4}running"
 # typing filters by name: only this domain stays, selected; Enter plays it
 focus "$LIBWIN"
 xdotool type --delay 40 "$NAME"
 sleep 0.5
 check "typing its name keeps it (the filter)" \
-	wait_for 5 sees filtered "Filter: $NAME.*$NAME running"
+	wait_for 5 sees filtered "Filter: $NAME.*$NAME.{0,4}running"
 xdotool key Return
 PLAYER=
 find_player() { PLAYER=$(pgrep -f -- "--connect $LV_URI -- $NAME\$" | head -n 1); [ -n "$PLAYER" ]; }
