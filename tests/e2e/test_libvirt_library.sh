@@ -10,6 +10,7 @@
 #     that takes the connection and never answers shows "Connecting"
 #     while the rest of the window goes on (the state changes above arrive
 #     meanwhile);
+#   - `vmplay list` lists them too, and says which connections failed;
 #   - typing filters the domains by name, Enter plays the selected one: a
 #     player window on the domain (vmplay --connect URI -- DOMAIN);
 #   - when the domain is shut off while its window is open, the stopped
@@ -69,6 +70,16 @@ this host = $LV_URI
 refused = qemu+tcp://127.0.0.1:1/system
 silent = qemu+tcp://127.0.0.1:$SILENT_PORT/system
 EOF
+
+# vmplay list: the same connections, without a window
+T=$(date +%s)
+"$VMPLAY" list >"$TMP/list.out" 2>"$TMP/list.err"
+check "vmplay list lists the domain: name, state, URI" \
+	grep -qE "^$NAME +running +- +- +- +$LV_URI\$" "$TMP/list.out"
+check "  ... the refused connection on stderr with libvirt's message" \
+	grep -q "vmplay list: refused (qemu+tcp://127.0.0.1:1/system): cannot connect: .*Connection refused" "$TMP/list.err"
+check "  ... the silent one: no answer within 10 seconds (and no longer)" \
+	eval "grep -q 'vmplay list: silent (.*): no answer within 10 seconds' '$TMP/list.err' && [ \$((\$(date +%s) - T)) -le 13 ]"
 
 check "Xvfb starts" start_xvfb 1024x900x24 || finish
 start_wm || { skip "libvirt library" "openbox does not start"; finish; }
