@@ -46,7 +46,7 @@ static size_t list_connections(struct libvirt_watch_conn **out)
 	size_t n = 0;
 	char *error = NULL;
 	if (path && !config_load_user_connections(path, &list, &n, &error)) {
-		fprintf(stderr, "vmplay list: %s\n", error);
+		fprintf(stderr, _("vmplay list: %s\n"), error);
 		free(error);
 	}
 	free(path);

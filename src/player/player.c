@@ -1595,7 +1595,7 @@ static void enter_stopped(struct player *p)
  * outside): the window shows it instead of the stopped page. */
 static void leave_stopped(struct player *p)
 {
-	log_info("%s: running again", p->cfg->name);
+	log_info(_("%s: running again"), p->cfg->name);
 	p->stopped = false;
 	p->closing = false;
 	p->updates = 0;   /* the first frame clears the message */
@@ -1618,7 +1618,7 @@ static void run_again(struct player *p)
 	if (p->domain) {
 		/* libvirt starts it; its state change (on_state) leaves the
 		 * stopped screen, a refusal is a note in libvirt's words */
-		log_info("%s: starting the domain", p->cfg->name);
+		log_info(_("%s: starting the domain"), p->cfg->name);
 		machine_start(p->machine);
 		return;
 	}
