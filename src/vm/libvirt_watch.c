@@ -63,17 +63,24 @@ static void slot_unref(struct slot *s)
 	free(s);
 }
 
+/* ms from now on clock, for pthread_cond_timedwait. */
+static struct timespec deadline(clockid_t clock, int ms)
+{
+	struct timespec t;
+	clock_gettime(clock, &t);
+	t.tv_sec += ms / 1000;
+	t.tv_nsec += (long)(ms % 1000) * 1000000L;
+	if (t.tv_nsec >= 1000000000L) {
+		t.tv_sec++;
+		t.tv_nsec -= 1000000000L;
+	}
+	return t;
+}
+
 /* Under the lock: sleeps ms, or less when woken (refresh, stop). */
 static void slot_sleep(struct slot *s, int ms)
 {
-	struct timespec until;
-	clock_gettime(CLOCK_MONOTONIC, &until);
-	until.tv_sec += ms / 1000;
-	until.tv_nsec += (long)(ms % 1000) * 1000000L;
-	if (until.tv_nsec >= 1000000000L) {
-		until.tv_sec++;
-		until.tv_nsec -= 1000000000L;
-	}
+	struct timespec until = deadline(CLOCK_MONOTONIC, ms);
 	while (!s->stop && !s->again &&
 	       pthread_cond_timedwait(&s->wake, &lock, &until) != ETIMEDOUT)
 		;
@@ -270,14 +277,7 @@ bool libvirt_watch_wait(struct libvirt_watch *w, int timeout_ms)
 {
 	/* published is a plain (realtime) condition: the deadline is on
 	 * that clock */
-	struct timespec until;
-	clock_gettime(CLOCK_REALTIME, &until);
-	until.tv_sec += timeout_ms / 1000;
-	until.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
-	if (until.tv_nsec >= 1000000000L) {
-		until.tv_sec++;
-		until.tv_nsec -= 1000000000L;
-	}
+	struct timespec until = deadline(CLOCK_REALTIME, timeout_ms);
 	pthread_mutex_lock(&lock);
 	bool done;
 	while (!(done = all_answered(w)) &&
