@@ -50,8 +50,9 @@ static void test_lists_and_fails(void)
 		CHECK_INT((int)strlen(here->domains[0].uuid), 36);
 	}
 	CHECK(nowhere && nowhere->status == LIBVIRT_WATCH_FAILED);
-	if (nowhere && nowhere->message)
-		CHECK_CONTAINS(nowhere->message, "nosuch:///system");
+	/* libvirt's words depend on whether a daemon runs here ("no
+	 * connection driver available", "Failed to connect socket") */
+	CHECK(nowhere && nowhere->message && *nowhere->message);
 	libvirt_watch_free(list, n);
 
 	/* a connection of our own (the API the watch is built on) */
