@@ -102,9 +102,10 @@ struct player {
 	enum vm_state state;
 	bool failed;           /* QEMU is gone with an error: show, wait */
 	bool stopped;          /* the VM is off, the window stays: Run */
-	/* the machine is the caller's, a libvirt domain: Run starts it again
-	 * (no VM file is read, no QEMU of ours started) */
-	bool domain;
+	/* the engine starts the machine again itself (it ended with
+	 * MACHINE_END_STOPPED: a libvirt domain): Run is machine_start, no VM
+	 * file is read, no QEMU of ours started */
+	bool start_again;
 	bool closing;          /* the user asked to close: exit when it is off */
 	bool exit_on_poweroff; /* no stopped screen: exit at power-off */
 	bool quit;
@@ -501,6 +502,7 @@ static void on_state(void *user, enum vm_state state, const char *why)
 				enter_stopped(p);
 			break;
 		case MACHINE_END_STOPPED:   /* it can run again: Run */
+			p->start_again = true;
 			enter_stopped(p);
 			if (!p->overlay)   /* no menu: Enter, says msg */
 				render_set_message(p->render, msg);
@@ -515,7 +517,7 @@ static void on_state(void *user, enum vm_state state, const char *why)
 	case VM_STATE_RUNNING:
 	case VM_STATE_PAUSED:
 		/* started again (Run, or from outside): show it */
-		if (p->stopped && p->domain)
+		if (p->stopped && p->start_again)
 			leave_stopped(p);
 		if (!p->vnc && !p->failed && !p->sv && connect_display(p))
 			render_set_message(p->render, NULL);
@@ -582,9 +584,6 @@ static void update_info(struct player *p)
 		.has_cdrom = machine_has_cdrom(p->machine),
 		.cdrom = p->cfg->cdrom_file,
 	};
-	if (p->domain)   /* libvirt keeps a domain's disks: no Disks page */
-		info.hidden |= MENU_HIDE(MENU_DISK_CREATE) |
-			       MENU_HIDE(MENU_DISK_GROW);
 	if (p->machine)
 		menu_bridge_fill(p->machine, &info, &p->lists);
 	settings_menu_fill(&p->settings, &info);
@@ -1615,7 +1614,7 @@ static void run_again(struct player *p)
 {
 	if (!p->stopped)
 		return;
-	if (p->domain) {
+	if (p->start_again) {
 		/* libvirt starts it; its state change (on_state) leaves the
 		 * stopped screen, a refusal is a note in libvirt's words */
 		log_info(_("%s: starting the domain"), p->cfg->name);
@@ -1776,7 +1775,6 @@ int player_play(const struct vm_config *cfg, const struct play_options *opts,
 	p->window_ms = now_ms();
 
 	p->instance = opts->instance;
-	p->domain = machine != NULL;
 	if (p->machine) {   /* given: a libvirt domain */
 		attach_machine(p);
 	} else if (cfg->kiosk || opts->kiosk) {
