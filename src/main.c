@@ -20,7 +20,8 @@
  *          settings a person changes and their checked writer),
  *          machine (what the window asks of a VM, whatever runs it) with
  *          machine_qemu and libvirt_machine (+ libvirt_xml, libvirt_uri:
- *          a libvirt domain, here or over SSH),
+ *          a libvirt domain, here or over SSH), libvirt_watch (the
+ *          domains of vmplay.ini's [connections], in the background),
  *          vm_create (making a VM: `vmplay new` and the wizard), library
  *          (the user's VMs, trash, duplicate, `vmplay NAME`)
  * player/  player (the window and its loop), vnc (the guest's screen),
@@ -32,7 +33,8 @@
  *          vnc_clipboard and clipboard_sync (the clipboard with the guest),
  *          vnc_desktop_size and guest_resize (the guest follows the window),
  *          thumbnail (the library's picture of a stopped VM), library with
- *          library_wizard, library_draw and library_ui (the library window)
+ *          library_wizard, library_draw, library_ui and library_libvirt
+ *          (the library window)
  * cli/     cmd_new, cmd_disk, cmd_snapshot, cmd_check, cmd_set (set and
  *          get), cmd_list, dryrun, headless */
 #include "base/i18n.h"
