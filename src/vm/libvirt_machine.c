@@ -763,6 +763,50 @@ static const struct machine_ops libvirt_ops = {
 
 /* ---- connecting ---- */
 
+static libvirt_ask_fn asker;
+static void *asker_data;
+
+void libvirt_set_asker(libvirt_ask_fn ask, void *user)
+{
+	asker = ask;
+	asker_data = user;
+}
+
+/* libvirt's credentials, each asked through the asker: its prompt is the
+ * question; an empty answer takes libvirt's default when it has one. */
+static int ask_credentials(virConnectCredentialPtr cred, unsigned int n,
+			   void *data)
+{
+	(void)data;
+	for (unsigned int i = 0; i < n; i++) {
+		bool secret = cred[i].type == VIR_CRED_PASSPHRASE ||
+			      cred[i].type == VIR_CRED_NOECHOPROMPT;
+		const char *prompt = cred[i].prompt && *cred[i].prompt
+			? cred[i].prompt : _("libvirt asks for a value");
+		char *question = cred[i].challenge && *cred[i].challenge
+			? xasprintf("%s\n%s", cred[i].challenge, prompt)
+			: xstrdup(prompt);
+		log_debug("libvirt asks (credential type %d): %s",
+			  cred[i].type, prompt);
+		char *answer = asker(asker_data, question, secret);
+		free(question);
+		if (!answer)
+			return -1;   /* declined: the connection fails */
+		if (!*answer && cred[i].defresult) {
+			free(answer);
+			answer = xstrdup(cred[i].defresult);
+		}
+		cred[i].result = answer;
+		cred[i].resultlen = (unsigned int)strlen(answer);
+	}
+	return 0;
+}
+
+static int asked_kinds[] = {
+	VIR_CRED_AUTHNAME, VIR_CRED_PASSPHRASE, VIR_CRED_ECHOPROMPT,
+	VIR_CRED_NOECHOPROMPT, VIR_CRED_REALM,
+};
+
 static virConnectPtr connect_uri(const char *uri, char **error)
 {
 	pthread_once(&loop_once, start_event_loop);
@@ -771,7 +815,10 @@ static virConnectPtr connect_uri(const char *uri, char **error)
 				   lv_error());
 		return NULL;
 	}
-	virConnectPtr conn = virConnectOpenAuth(uri, virConnectAuthPtrDefault, 0);
+	virConnectAuth asked = { asked_kinds, ARRAY_SIZE(asked_kinds),
+				 ask_credentials, NULL };
+	virConnectPtr conn = virConnectOpenAuth(
+		uri, asker ? &asked : virConnectAuthPtrDefault, 0);
 	if (!conn) {
 		const char *shown = uri ? uri : getenv("LIBVIRT_DEFAULT_URI");
 		*error = xasprintf("cannot connect to libvirt at %s: %s",

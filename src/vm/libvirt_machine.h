@@ -23,9 +23,20 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+/* Who answers the questions libvirt asks while connecting (a key's
+ * passphrase for qemu+libssh2:// or qemu+libssh://, a SASL user name and
+ * password): ask gets libvirt's question and whether the answer is a
+ * secret (not to be shown), and returns the answer (malloc'd) or NULL
+ * when the user declines, which fails the connection. NULL (the default):
+ * libvirt's own prompts on the terminal. SSH's own prompts (qemu+ssh://
+ * runs the ssh program) are ssh's: terminal or SSH_ASKPASS. */
+typedef char *(*libvirt_ask_fn)(void *user, const char *question,
+				bool secret);
+void libvirt_set_asker(libvirt_ask_fn ask, void *user);
+
 /* Connects to uri (NULL: LIBVIRT_DEFAULT_URI or libvirt's default),
- * authenticating through libvirt's default prompts (terminal; polkit's
- * agent), and finds domain by name, UUID or id. NULL with *error
+ * authenticating through the asker above, or libvirt's default prompts
+ * (terminal; polkit's agent), and finds domain by name, UUID or id. NULL with *error
  * (malloc'd) saying what failed in libvirt's words. *name gets the
  * domain's name (malloc'd). */
 struct machine *libvirt_machine_open(const char *uri, const char *domain,
