@@ -39,30 +39,12 @@ check "domain started" virsh start "$NAME" || finish
 
 # sshd on 127.0.0.1; the client key has a passphrase
 PASSPHRASE="open sesame 42"
-ssh-keygen -q -t ed25519 -N '' -f "$TMP/host_key" || { fail "host key"; finish; }
-ssh-keygen -q -t ed25519 -N "$PASSPHRASE" -f "$TMP/id" || { fail "client key"; finish; }
-cp "$TMP/id.pub" "$TMP/authorized_keys"
-chmod 600 "$TMP/authorized_keys" "$TMP/host_key" "$TMP/id"
-PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-cat >"$TMP/sshd_config" <<EOF
-Port $PORT
-ListenAddress 127.0.0.1
-HostKey $TMP/host_key
-AuthorizedKeysFile $TMP/authorized_keys
-PermitRootLogin prohibit-password
-PasswordAuthentication no
-KbdInteractiveAuthentication no
-UsePAM no
-StrictModes no
-PidFile $TMP/sshd.pid
-AllowTcpForwarding no
-AllowStreamLocalForwarding no
-X11Forwarding no
-EOF
-mkdir -p /run/sshd
-spawn sshd /usr/sbin/sshd -D -e -f "$TMP/sshd_config"
-check "the test's sshd listens on 127.0.0.1:$PORT" \
-	wait_for 20 eval "ss -ltnH | grep -q '127.0.0.1:$PORT '" || finish
+if lv_start_sshd "$PASSPHRASE"; then
+	ok "the test's sshd listens on 127.0.0.1:$LV_SSH_PORT"
+else
+	fail "the test's sshd listens"; finish
+fi
+PORT=$LV_SSH_PORT
 
 # the display's ssh (the ssh program) finds the key in an agent; libvirt's
 # own connection (libssh2, sshauth=privkey) reads the key file and asks
