@@ -386,14 +386,7 @@ bool bindings_apply(struct bindings *b, const char *file,
 
 char *bindings_user_file(void)
 {
-	const char *xdg = getenv("XDG_CONFIG_HOME");
-	/* The XDG spec: a relative XDG_CONFIG_HOME is invalid, ignore it. */
-	if (xdg && xdg[0] == '/')
-		return path_join(xdg, "vmplay/vmplay.ini");
-	const char *home = getenv("HOME");
-	if (!home || !*home)
-		return NULL;
-	return xasprintf("%s/.config/vmplay/vmplay.ini", home);
+	return config_user_file();
 }
 
 struct bindings *bindings_load(const struct vm_config *cfg, char **error)

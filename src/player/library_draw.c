@@ -3,12 +3,15 @@
  * mouse handling reads back (library_impl.h). */
 #include "player/library_impl.h"
 
-#include "base/i18n.h"
 #include "base/display_format.h"
+#include "base/i18n.h"
 #include "player/text.h"
 
 #include <stdlib.h>
 #include <string.h>
+
+/* Space between rows, and above a heading. */
+#define ROW_GAP 4
 
 
 static void layout_ui(struct win *w)
@@ -89,6 +92,126 @@ static void draw_entry(struct win *w, const struct library_entry *e,
 	free(path);
 }
 
+/* A heading: "VM files", or a libvirt connection (name, URI) with a
+ * second line while it has no list to show (connecting, unreachable,
+ * no domains). */
+static bool group_has_status(const struct win *w, const struct row *r)
+{
+	if (r->conn == ROW_FILES)
+		return false;
+	const struct libvirt_watch_conn *c = &w->conns[r->conn];
+	return c->status != LIBVIRT_WATCH_OK || !c->n_domains;
+}
+
+static int row_height(const struct win *w, const struct row *r)
+{
+	const struct ui *ui = &w->ui;
+	switch (r->kind) {
+	case ROW_VM:
+		return 3 * ui->line + ui->pad * 2;
+	case ROW_DOMAIN:
+		return 2 * ui->line + ui->pad;
+	default:
+		return (group_has_status(w, r) ? 2 : 1) * ui->line + ui->pad +
+		       ui->pad;   /* the space above it */
+	}
+}
+
+static void draw_group(struct win *w, const struct row *r, SDL_Rect box)
+{
+	struct ui *ui = &w->ui;
+	int x = box.x, y = box.y + ui->pad, max_w = box.w;
+	if (r->conn == ROW_FILES) {
+		ui_text(ui, true, _("VM files"), x, y, max_w, UI_ACCENT);
+		return;
+	}
+	const struct libvirt_watch_conn *c = &w->conns[r->conn];
+	int nw = ui_text(ui, true, c->name, x, y, max_w / 2, UI_ACCENT);
+	ui_text(ui, false, c->uri, x + nw + 2 * ui->pad, y,
+		max_w - nw - 2 * ui->pad, UI_DIM);
+	if (!group_has_status(w, r))
+		return;
+	y += ui->line;
+	char *line;
+	SDL_Color colour = UI_DIM;
+	if (c->status == LIBVIRT_WATCH_CONNECTING) {
+		int secs = (int)((now_ms() - c->since_ms) / 1000);
+		line = secs >= 3
+			? xasprintf(_("Connecting\xE2\x80\xA6 (no answer for "
+				      "%d s)"), secs)
+			: xstrdup(_("Connecting\xE2\x80\xA6"));
+	} else if (c->status == LIBVIRT_WATCH_FAILED) {
+		line = xasprintf(_("Cannot connect: %s"),
+				 c->message ? c->message : "?");
+		colour = UI_ERROR;
+	} else {
+		line = xstrdup(_("No domains"));
+	}
+	ui_text(ui, false, line, x + ui->pad, y, max_w - ui->pad, colour);
+	free(line);
+}
+
+static SDL_Color state_colour(const char *state)
+{
+	if (!strcmp(state, "running"))
+		return UI_OK;
+	if (!strcmp(state, "shut off"))
+		return UI_DIM;
+	if (!strcmp(state, "crashed") || !strcmp(state, "unknown"))
+		return UI_ERROR;
+	return UI_ACCENT;   /* paused, shutting down, suspended... */
+}
+
+static void draw_domain(struct win *w, const struct row *r, SDL_Rect box,
+			bool sel)
+{
+	struct ui *ui = &w->ui;
+	const struct libvirt_domain_info *d =
+		&w->conns[r->conn].domains[r->dom];
+	ui_fill(ui, box, sel ? UI_SELECTED : UI_PANEL);
+	SDL_Rect mark = { box.x, box.y, ui->pad / 2, box.h };
+	ui_fill(ui, mark, state_colour(d->state));
+	int x = box.x + 2 * ui->pad, max_w = box.w - 3 * ui->pad;
+	int y = box.y + ui->pad / 2;
+	int nw = ui_text(ui, true, d->name, x, y, max_w * 2 / 3, UI_TEXT);
+	ui_text(ui, !strcmp(d->state, "running"), _(d->state),
+		x + nw + ui->pad * 2, y, 0, state_colour(d->state));
+	y += ui->line;
+	char *facts = xasprintf(_("libvirt domain \xC2\xB7 %s"), d->uuid);
+	ui_text(ui, false, facts, x, y, max_w, UI_DIM);
+	free(facts);
+}
+
+/* The height of rows from..to (inclusive) with the gaps between them. */
+static int rows_span(const struct win *w, int from, int to)
+{
+	int h = 0;
+	for (int i = from; i <= to; i++)
+		h += row_height(w, &w->shown[i]) + (i > from ? ROW_GAP : 0);
+	return h;
+}
+
+/* The first row drawn: the selection in sight (with its heading when it
+ * is the first of its group), no empty space below the last row. */
+static void scroll_to_selection(struct win *w, int avail)
+{
+	int last = (int)w->n_shown - 1;
+	if (w->selected >= 0 && w->selected < w->scroll)
+		w->scroll = w->selected;
+	if (w->scroll > 0 && w->scroll == w->selected &&
+	    w->shown[w->scroll - 1].kind == ROW_GROUP)
+		w->scroll--;
+	while (w->selected >= 0 && w->scroll < w->selected &&
+	       rows_span(w, w->scroll, w->selected) > avail)
+		w->scroll++;
+	while (w->scroll > 0 && rows_span(w, w->scroll - 1, last) <= avail)
+		w->scroll--;
+	if (w->scroll > last)
+		w->scroll = last > 0 ? last : 0;
+	if (w->scroll < 0)
+		w->scroll = 0;
+}
+
 static void draw_empty(struct win *w, int top, int bottom)
 {
 	struct ui *ui = &w->ui;
@@ -137,27 +260,29 @@ static void draw_list(struct win *w)
 	int hy = by - ui->line - ui->pad;
 	int bottom = hy - ui->pad;
 	int row_h = 3 * ui->line + ui->pad * 2;
-	w->visible_rows = (bottom - y) / (row_h + 4);
+	w->visible_rows = (bottom - y) / (row_h + ROW_GAP);
 	if (w->visible_rows < 1)
 		w->visible_rows = 1;
-	if (w->selected >= 0 && w->selected < w->scroll)
-		w->scroll = w->selected;
-	if (w->selected >= w->scroll + w->visible_rows)
-		w->scroll = w->selected - w->visible_rows + 1;
-	if (w->scroll > (int)w->n_shown - w->visible_rows)
-		w->scroll = (int)w->n_shown - w->visible_rows;
-	if (w->scroll < 0)
-		w->scroll = 0;
+	scroll_to_selection(w, bottom - y);
 	w->n_rows = 0;
 	if (!w->n_shown)
 		draw_empty(w, y, bottom);
-	for (int i = w->scroll; i < (int)w->n_shown && w->n_rows < 64 &&
-				y + row_h <= bottom; i++) {
-		SDL_Rect r = { x, y, ui->w - 2 * x, row_h };
-		draw_entry(w, &w->lib->entries[w->shown[i]], r, i == w->selected);
+	for (int i = w->scroll; i < (int)w->n_shown && w->n_rows < 64; i++) {
+		const struct row *row = &w->shown[i];
+		int h = row_height(w, row);
+		if (y + h > bottom)
+			break;
+		SDL_Rect r = { x, y, ui->w - 2 * x, h };
+		bool sel = i == w->selected;
+		if (row->kind == ROW_VM)
+			draw_entry(w, &w->lib->entries[row->vm], r, sel);
+		else if (row->kind == ROW_DOMAIN)
+			draw_domain(w, row, r, sel);
+		else
+			draw_group(w, row, r);
 		w->rows[w->n_rows] = r;
 		w->row_entry[w->n_rows++] = i;
-		y += row_h + 4;
+		y += h + ROW_GAP;
 	}
 	/* TRANSLATORS: the library's key hints; key names stay. */
 	ui_text(ui, false, _("Enter: play   Ctrl+E: settings   Ctrl+N: new   "
@@ -165,8 +290,11 @@ static void draw_list(struct win *w)
 		ui->w - 2 * x, UI_DIM);
 	int bx = x;
 	const struct library_entry *e = library_selected(w);
+	const struct libvirt_watch_conn *conn = NULL;
+	bool domain = library_selected_domain(w, &conn) != NULL;
 	for (int a = 0; a < ACT_COUNT; a++) {
-		bool enabled = a == ACT_NEW || a == ACT_OPEN || e;
+		bool enabled = a == ACT_NEW || a == ACT_OPEN || e ||
+			       (a == ACT_PLAY && domain);
 		if (a == ACT_SETTINGS && e && e->problem)
 			enabled = false;   /* a file that does not load */
 		const char *label = _(library_action_labels[a]);
@@ -175,8 +303,8 @@ static void draw_list(struct win *w)
 		if (a == ACT_PLAY && e && e->running)
 			label = _("Show");
 		/* the default: Play, or New in an empty library */
-		bool is_default = a == ACT_PLAY ? e != NULL
-			: a == ACT_NEW && !w->lib->n;
+		bool is_default = a == ACT_PLAY ? e != NULL || domain
+			: a == ACT_NEW && !w->lib->n && w->selected < 0;
 		w->buttons[a] = ui_button(ui, label, bx, by, is_default, enabled);
 		bx += w->buttons[a].w + ui->pad;
 	}

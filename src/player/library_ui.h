@@ -1,5 +1,6 @@
 /* What the library window and its wizard share: the drawing context,
- * colours, buttons and one-line text fields. Internal to library*.c. */
+ * colours, buttons and one-line text fields; the ask window
+ * (ask_window.c) draws with them too. Internal to the player layer. */
 #ifndef VMPLAY_LIBRARY_UI_H
 #define VMPLAY_LIBRARY_UI_H
 

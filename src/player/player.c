@@ -103,6 +103,10 @@ struct player {
 	enum vm_state state;
 	bool failed;           /* QEMU is gone with an error: show, wait */
 	bool stopped;          /* the VM is off, the window stays: Run */
+	/* the engine starts the machine again itself (it ended with
+	 * MACHINE_END_STOPPED: a libvirt domain): Run is machine_start, no VM
+	 * file is read, no QEMU of ours started */
+	bool start_again;
 	bool closing;          /* the user asked to close: exit when it is off */
 	bool exit_on_poweroff; /* no stopped screen: exit at power-off */
 	bool quit;
@@ -162,6 +166,7 @@ struct player {
 
 static void update_info(struct player *p);
 static void enter_stopped(struct player *p);
+static void leave_stopped(struct player *p);
 
 /* The window system connection to wait on, when the video driver has one.
  * No link-time dependency on Xlib or libwayland: ConnectionNumber is a
@@ -558,8 +563,11 @@ static void on_state(void *user, enum vm_state state, const char *why)
 			else
 				enter_stopped(p);
 			break;
-		case MACHINE_END_STOPPED:   /* it can run again */
-			render_set_message(p->render, msg);
+		case MACHINE_END_STOPPED:   /* it can run again: Run */
+			p->start_again = true;
+			enter_stopped(p);
+			if (!p->overlay)   /* no menu: Enter, says msg */
+				render_set_message(p->render, msg);
 			break;
 		default:
 			fail(p, msg ? msg : _("The machine failed."));
@@ -571,6 +579,8 @@ static void on_state(void *user, enum vm_state state, const char *why)
 	case VM_STATE_RUNNING:
 	case VM_STATE_PAUSED:
 		/* started again (Run, or from outside): show it */
+		if (p->stopped && p->start_again)
+			leave_stopped(p);
 		if (!p->vnc && !p->failed && !p->sv && connect_display(p))
 			render_set_message(p->render, NULL);
 		break;
@@ -1214,6 +1224,13 @@ static bool scroll_message(struct player *p, const SDL_Event *ev)
 
 static void on_event(struct player *p, const SDL_Event *ev)
 {
+	/* on the stopped screen the pause shortcut is Run too (the stopped
+	 * page would take the key) */
+	if (p->stopped && ev->type == SDL_KEYDOWN && !ev->key.repeat &&
+	    bindings_match(p->bindings, &ev->key) == SHORTCUT_PAUSE) {
+		run_again(p);
+		return;
+	}
 	if (overlay_offer(p, ev))
 		return;
 	if (scroll_message(p, ev))
@@ -1645,6 +1662,22 @@ static void enter_stopped(struct player *p)
 	update_info(p);
 }
 
+/* A libvirt domain runs again (Run, the pause shortcut, or started from
+ * outside): the window shows it instead of the stopped page. */
+static void leave_stopped(struct player *p)
+{
+	log_info(_("%s: running again"), p->cfg->name);
+	p->stopped = false;
+	p->closing = false;
+	p->updates = 0;   /* the first frame clears the message */
+	if (p->overlay)
+		overlay_close(p->overlay);
+	SDL_StopTextInput();
+	char *msg = xasprintf(_("Starting %s\xE2\x80\xA6"), p->cfg->name);
+	render_set_message(p->render, msg);
+	free(msg);
+}
+
 /* Run: the VM file as it is now (Settings may have changed it), the same
  * checks as at start, then a new QEMU in this window. A file that does
  * not read, or a setting that needs --trust, leaves the stopped screen
@@ -1653,6 +1686,13 @@ static void run_again(struct player *p)
 {
 	if (!p->stopped)
 		return;
+	if (p->start_again) {
+		/* libvirt starts it; its state change (on_state) leaves the
+		 * stopped screen, a refusal is a note in libvirt's words */
+		log_info(_("%s: starting the domain"), p->cfg->name);
+		machine_start(p->machine);
+		return;
+	}
 	char *error = NULL;
 	struct vm_config *cfg = config_load(p->cfg->path, &error);
 	struct bindings *b = NULL;
