@@ -2,7 +2,7 @@
 """Does a translated man page keep everything of the English one that is
 syntax rather than prose?  Used by tests/lint/test_man_es.sh.
 
-Usage: man_coverage.py ENGLISH_PAGE TRANSLATED_PAGE
+Usage: man_coverage.py ENGLISH_PAGE TRANSLATED_PAGE [CATALOGUE.po]
 Prints one line per item of the English page missing from the translation
 ("option --foo", "key combination Ctrl+Alt+X", ...) and exits 1 if any.
 
@@ -18,7 +18,11 @@ What counts as syntax, as the English pages write it:
   labels such as Run, run-in headings such as "The display."), words all in
   capitals without an underscore (placeholders such as NAME, references to
   sections such as LIBRARY), and an example's comment after " ; ".
+  A bold text that is one of the program's messages (a window title such
+  as "vmplay: libvirt asks") may be, in bold, its translation from the
+  catalogue instead: the page then names what the user sees.
 """
+import os
 import re
 import sys
 
@@ -179,13 +183,49 @@ def items(path):
     }
 
 
+def catalogue(path):
+    """{msgid: msgstr} of a .po file's translated single messages."""
+    entries, field, current = {}, None, {}
+
+    def keep():
+        if current.get('msgid') and current.get('msgstr'):
+            entries[current['msgid']] = current['msgstr']
+
+    with open(path, encoding='utf-8') as po:
+        for line in po:
+            line = line.strip()
+            m = re.match(r'(msgid|msgstr|msgid_plural|msgctxt)\s+"(.*)"$', line)
+            if m:
+                if m.group(1) in ('msgid', 'msgctxt') and field == 'msgstr':
+                    keep()
+                    current = {}
+                field = m.group(1)
+                current[field] = m.group(2)
+            elif line.startswith('"') and field:
+                current[field] = current.get(field, '') + line[1:-1]
+            elif not line:
+                if field == 'msgstr':
+                    keep()
+                field, current = None, {}
+        keep()
+    unquote = {'\\"': '"', '\\n': '\n', '\\\\': '\\'}
+    return {re.sub(r'\\[n"\\]', lambda m: unquote[m.group(0)], k):
+            re.sub(r'\\[n"\\]', lambda m: unquote[m.group(0)], v)
+            for k, v in entries.items()}
+
+
 def main():
     english, translated = items(sys.argv[1]), items(sys.argv[2])
+    messages = catalogue(sys.argv[3]) if len(sys.argv) > 3 and \
+        os.path.exists(sys.argv[3]) else {}
     missing = []
     named = set()
     for category in english:
         for item in sorted(english[category] - translated[category]):
             if category == 'bold text' and item in named:
+                continue
+            if category == 'bold text' and item in messages and \
+                    literal(messages[item]) in translated[category]:
                 continue
             named.add(item)
             missing.append(f'{category} {item}')
