@@ -360,8 +360,8 @@ static void snapshot_offline(struct vm_actions *a, enum snap_action action,
 		/* TRANSLATORS: the second %s lists disk names: 'data', 'b' */
 		vma_note(a, VM_NOTE_INFO, ngettext("Snapshot %s restored; disk "
 			 "%s did not have it and was left as it was",
-			 _("Snapshot %s restored; disks %s did not have it and "
-			 "were left as they were"), n_left), name, left);
+			 "Snapshot %s restored; disks %s did not have it and "
+			 "were left as they were", n_left), name, left);
 	} else if (ok) {
 		vma_note(a, VM_NOTE_INFO, _(done[action]), name);
 	} else {
