@@ -571,11 +571,11 @@ static void key_uuid(struct parser *p, const struct entry *e,
 	cfg->uuid = lowercase(value, strlen(value));
 }
 
-/* TRANSLATORS: the three phrases below follow a value: "memory: '8K'
- * is too small (at least 16M)". */
 const char *config_memory_problem(uint64_t bytes)
 {
 	if (bytes < (16ull << 20))
+		/* TRANSLATORS: this and the next two follow a value:
+		 * "memory: '8K' is too small (at least 16M)" */
 		return _("is too small (at least 16M)");
 	if (bytes > (16ull << 40))
 		return _("is too large (at most 16T)");
@@ -1661,18 +1661,23 @@ static void check_file(struct strv *out, const struct vm_config *cfg,
 {
 	char *where = line ? xasprintf("%s:%d", cfg->path, line)
 			   : xstrdup(cfg->path);
-	/* TRANSLATORS (the messages below): the first %s is "FILE:LINE" of
-	 * the VM file, the second what the file is for ("disk 'system'",
-	 * cdrom, kernel, initrd), the third the file's path. */
+	/* In the messages below the first %s is "FILE:LINE" of the VM
+	 * file, the second what the file is for ("disk 'system'", cdrom,
+	 * kernel, initrd), the third the file's path. */
 	if (!path_exists(file)) {
 		if (create_size) {
 			char size[16], *q = shell_quote(file);
 			format_size(create_size, size, sizeof(size));
+			/* TRANSLATORS: "FILE:LINE", what the file is for
+			 * ("disk 'system'", cdrom, kernel, initrd), the
+			 * file's path; then the path and size again */
 			strv_pushf(out, _("%s: %s: %s does not exist; create it "
 				   "with `vmplay disk create %s %s`"), where,
 				   what, file, q, size);
 			free(q);
 		} else {
+			/* TRANSLATORS: "FILE:LINE", what the file is for
+			 * ("disk 'system'", cdrom, kernel...), its path */
 			strv_pushf(out, _("%s: %s: %s does not exist"), where, what,
 				   file);
 		}

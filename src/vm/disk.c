@@ -705,6 +705,8 @@ void disk_snapshots_print(FILE *out, const struct disk_info *info)
 {
 	if (!info->n_snapshots)
 		return;
+	/* The column names stay English in every language: they are
+	 * qemu-img's own (qemu-img snapshot -l), and scripts read them. */
 	fprintf(out, "  %-24s %-19s  %-12s  %s\n", "NAME", "DATE", "VM CLOCK",
 		"RAM STATE");
 	for (size_t i = 0; i < info->n_snapshots; i++) {
@@ -736,7 +738,7 @@ static char *prealloc_error(enum disk_format format, enum disk_prealloc p)
 	}
 	char *msg = xasprintf(_("%s images do not support preallocation %s "
 			      "(accepted: %s)"), disk_format_name(format),
-			      disk_prealloc_names[p], ok.data ? ok.data : "none");
+			      disk_prealloc_names[p], ok.data ? ok.data : _("none"));
 	free(ok.data);
 	return msg;
 }

@@ -35,13 +35,13 @@ static size_t read_at(int fd, unsigned char *buf, size_t len, off_t offset)
 static const char *what_it_is(const char *path, const unsigned char *head,
 			      size_t n)
 {
-	/* TRANSLATORS: what a file is, in "FILE is %s, not an ISO 9660 or
-	 * UDF image" */
 	static const struct {
 		const char *bytes;
 		size_t len;
 		const char *what;
 	} magics[] = {
+		/* TRANSLATORS: these say what a file is, in "FILE is %s,
+		 * not an ISO 9660 or UDF image" */
 		{ "\x7f" "ELF", 4, N_("a program (ELF)") },
 		{ "\x1f\x8b", 2, N_("a gzip archive (unpack it first)") },
 		{ "\xfd" "7zXZ", 5, N_("an xz archive (unpack it first)") },

@@ -161,12 +161,13 @@ static enum vm_state map_state(int state)
 }
 
 /* A sentence for a lifecycle event, for the log and the player. */
-/* TRANSLATORS: why a libvirt domain's state changed, shown by the
- * player ("paused by the watchdog") */
 static const char *event_why(int event, int detail)
 {
 	switch (event) {
 	case VIR_DOMAIN_EVENT_STARTED:
+		/* TRANSLATORS: these say why a libvirt domain's state
+		 * changed, shown by the player ("paused by the watchdog");
+		 * the domain is a machine (feminine in Spanish) */
 		return _("started");
 	case VIR_DOMAIN_EVENT_SUSPENDED:
 		switch (detail) {

@@ -388,7 +388,7 @@ static struct json_object *execute(struct qmp *q, const char *command,
 	}
 	if (!r.ret) {
 		*error = xasprintf("%s: %s", command,
-				   r.error ? r.error : "failed");
+				   r.error ? r.error : _("failed"));
 		free(r.error);
 		return NULL;
 	}

@@ -100,11 +100,11 @@ static const char *const bool_names[] = { "true", "false", NULL };
 	{ "keys", name, label, SETTING_TEXT, NULL,                          \
 	  N_("keys such as ctrl+alt+m, or none; empty: the default"), cur_key }
 
-/* TRANSLATORS: the labels (short: one line of the Settings page, next to
- * the value) and hints (what is accepted, under the field) of the
- * Settings page; keys and values such as ctrl+alt+m, virtio, tcp:2222:22
- * stay as they are. */
 static const struct setting table[] = {
+	/* TRANSLATORS: the labels (short: one line of the Settings page,
+	 * next to the value) and hints (what is accepted, under the field)
+	 * of the Settings page; keys and values such as ctrl+alt+m,
+	 * virtio, tcp:2222:22 stay as they are. */
 	{ "vm", "memory", N_("Memory"), SETTING_TEXT, NULL,
 	  N_("16M to 16T, e.g. 2G or 512M"), cur_memory },
 	{ "vm", "cpus", N_("CPUs"), SETTING_TEXT, NULL, N_("1 to 255"), cur_cpus },

@@ -107,7 +107,7 @@ static void on_event(void *user, const char *event, struct json_object *data)
 		s->guest_shutdown = guest && json_object_get_boolean(guest);
 		free(s->shutdown_reason);
 		s->shutdown_reason = xstrdup(reason ? json_object_get_string(reason)
-						    : "unknown");
+						    : _("unknown"));
 		/* With -no-shutdown in [qemu] args QEMU would stay: make
 		 * sure it goes, as a powered-off guest ends vmplay. */
 		if (s->deadline_kind != DEADLINE_QUIT)

@@ -642,10 +642,10 @@ void vma_job_result(struct vm_actions *a, struct json_object *jobs)
 		     a->job.name, secs < 0.1 ? 2 : 1, secs);
 		break;
 	case SNAP_RESTORE:
-		vma_note(a, VM_NOTE_INFO, "Snapshot %s restored", a->job.name);
+		vma_note(a, VM_NOTE_INFO, _("Snapshot %s restored"), a->job.name);
 		break;
 	case SNAP_DELETE:
-		vma_note(a, VM_NOTE_INFO, "Snapshot %s deleted", a->job.name);
+		vma_note(a, VM_NOTE_INFO, _("Snapshot %s deleted"), a->job.name);
 		break;
 	}
 	dismiss_job(a);
