@@ -43,6 +43,7 @@
 #include "player/desktop.h"
 #include "player/library.h"
 #include "player/player.h"
+#include "player/view.h"
 #include "vm/config.h"
 #include "vm/import.h"
 #include "vm/instance.h"
@@ -66,19 +67,26 @@ static const struct {
 	int (*run)(int argc, char **argv);
 	const char *summary;
 } subcommands[] = {
-	{ "new", cmd_new, "create a VM folder, its disk and VM file" },
-	{ "disk", cmd_disk, "create, inspect, resize and convert disk images" },
-	{ "snapshot", cmd_snapshot, "list, take, restore, delete snapshots (VM off)" },
-	{ "check", cmd_check, "check QEMU, qemu-img, KVM, audio and video" },
-	{ "set", cmd_set, "change settings of a VM file (SECTION.KEY=VALUE)" },
-	{ "get", cmd_get, "print settings of a VM file" },
-	{ "import", cmd_import, "copy a VM and its disks into ~/.VM, where it is trusted" },
-	{ "list", cmd_list, "print the VM library (name, state, memory, disk)" },
+	/* TRANSLATORS: the summaries of the commands in vmplay --help,
+	 * after the command's name: keep them under 60 characters. */
+	{ "new", cmd_new, N_("create a VM folder, its disk and VM file") },
+	{ "disk", cmd_disk, N_("create, inspect, resize and convert disk images") },
+	{ "snapshot", cmd_snapshot, N_("list, take, restore, delete snapshots (VM off)") },
+	{ "check", cmd_check, N_("check QEMU, qemu-img, KVM, audio and video") },
+	{ "set", cmd_set, N_("change settings of a VM file (SECTION.KEY=VALUE)") },
+	{ "get", cmd_get, N_("print settings of a VM file") },
+	{ "import", cmd_import, N_("copy a VM and its disks into ~/.VM, where it is trusted") },
+	{ "list", cmd_list, N_("print the VM library (name, state, memory, disk)") },
+	{ "view", view_command, N_("open a window on a VM that runs without one") },
 };
 
 static void usage(FILE *out)
 {
-	fputs("Usage: vmplay [OPTIONS] FILE.vmplay|NAME|FOLDER\n"
+	/* TRANSLATORS: vmplay --help. Option names (--dry-run), words
+	 * in capitals that stand for what the user types (FILE, NAME,
+	 * URI...), key names and paths stay as they are; the second column
+	 * of the options starts at the 22nd character. */
+	fputs(_("Usage: vmplay [OPTIONS] FILE.vmplay|NAME|FOLDER\n"
 	      "       vmplay [OPTIONS] --connect URI DOMAIN\n"
 	      "       vmplay COMMAND [ARGS]\n"
 	      "       vmplay             (the library window)\n"
@@ -108,12 +116,12 @@ static void usage(FILE *out)
 	      "  -h, --help         show this help\n"
 	      "  -V, --version      show the version\n"
 	      "\n"
-	      "Commands:\n", out);
+	      "Commands:\n"), out);
 	for (size_t i = 0; i < ARRAY_SIZE(subcommands); i++)
 		fprintf(out, "  %-8s %s\n", subcommands[i].name,
-			subcommands[i].summary);
-	fputs("\nRun 'vmplay COMMAND --help' for a command's options;"
-	      " see vmplay(1) and vmplay(5).\n", out);
+			_(subcommands[i].summary));
+	fputs(_("\nRun 'vmplay COMMAND --help' for a command's options;"
+		" see vmplay(1) and vmplay(5).\n"), out);
 }
 
 enum play_mode { MODE_PLAY, MODE_DRY_RUN, MODE_HEADLESS, MODE_KEYS };
@@ -131,16 +139,22 @@ static void offer_import(const struct vm_config *cfg,
 		free(dir);
 		return;
 	}
+	/* TRANSLATORS: a message box; the first %s is why vmplay refused
+	 * the VM file, the second the folder the import would make. */
 	char *text = xasprintf(
-		"%s\n\nImport copies this VM file and its disks into %s, your "
-		"own VM folder, where vmplay trusts VM files: the settings "
-		"above then take effect, so import only a file whose source "
-		"you trust. The original stays as it is.", why, dir);
+		_("%s\n\nImport copies this VM file and its disks into %s, "
+		  "your own VM folder, where vmplay trusts VM files: the "
+		  "settings above then take effect, so import only a file "
+		  "whose source you trust. The original stays as it is."),
+		why, dir);
 	const char *home = getenv("HOME");
 	size_t hl = home ? strlen(home) : 0;
 	char *yes = hl && !strncmp(dir, home, hl) && dir[hl] == '/'
-		? xasprintf("import into ~%s and play it", dir + hl)
-		: xasprintf("import into %s and play it", dir);
+		/* TRANSLATORS: a button; %s is a folder under the home
+		 * folder, written ~/.VM/NAME. */
+		? xasprintf(_("import into ~%s and play it"), dir + hl)
+		/* TRANSLATORS: a button; %s is a folder. */
+		: xasprintf(_("import into %s and play it"), dir);
 	if (desktop_ask(title, text, yes)) {
 		char *file = NULL, *error = NULL;
 		if (vm_import(cfg, NULL, &file, &error)) {
@@ -149,8 +163,8 @@ static void offer_import(const struct vm_config *cfg,
 				? (char *)"--fullscreen" : file,
 				opts->fullscreen ? file : NULL, NULL };
 			execv("/proc/self/exe", argv);
-			error = xasprintf("cannot start vmplay on %s: %s", file,
-					  strerror(errno));
+			error = xasprintf(_("cannot start vmplay on %s: %s"),
+					  file, strerror(errno));
 		}
 		desktop_show_error(title, error);
 		free(error);
@@ -214,19 +228,26 @@ static bool remote_allowed(const struct vm_config *cfg, bool trusted)
 	bool remote = *host != '\0';
 	bool ok = !remote || trusted || trust_remote_known(cfg->path, uri);
 	if (!ok) {
-		char *msg = xasprintf("%s plays the libvirt domain '%s' on the "
-				      "host %s (%s). vmplay will connect there "
-				      "as this URI says (SSH keys, passwords "
-				      "and known hosts as for virsh) and write "
-				      "nothing there unless you ask for it.",
+		/* TRANSLATORS: a question before connecting; %1$s is the
+		 * VM file, %2$s the libvirt domain, %3$s the host, %4$s the
+		 * libvirt URI. */
+		char *msg = xasprintf(_("%s plays the libvirt domain '%s' on "
+					"the host %s (%s). vmplay will connect "
+					"there as this URI says (SSH keys, "
+					"passwords and known hosts as for "
+					"virsh) and write nothing there unless "
+					"you ask for it."),
 				      cfg->path, cfg->libvirt_domain, host, uri);
-		char *title = xasprintf("vmplay: connect to %s?", host);
-		ok = desktop_confirm(title, msg, "Connect");
+		/* TRANSLATORS: a window title; %s is a host name. */
+		char *title = xasprintf(_("vmplay: connect to %s?"), host);
+		/* TRANSLATORS: a button */
+		ok = desktop_confirm(title, msg, _("Connect"));
 		if (ok)
 			trust_remote_remember(cfg->path, uri);
 		else
-			log_error("not connecting to %s for %s (run it from a "
-				  "terminal to be asked, or with --trust)",
+			log_error(_("not connecting to %s for %s (run it "
+				    "from a terminal to be asked, or with "
+				    "--trust)"),
 				  host, cfg->path);
 		free(title);
 		free(msg);
@@ -254,6 +275,18 @@ static int prepare_play(struct vm_config *cfg, struct play_options *opts,
 		log_info("%s", msg);
 		status = 0;
 		goto out;
+	case INSTANCE_ELSEWHERE: {
+		/* running headless: a window on it is what playing it means */
+		long pid;
+		bool has_window;
+		if (window && instance_holder(cfg->path, &pid, &has_window) &&
+		    !has_window) {
+			status = view_headless(cfg, pid, opts);
+			goto out;
+		}
+		desktop_show_error(title, msg);
+		goto out;
+	}
 	default:
 		desktop_show_error(title, msg);
 		goto out;
@@ -341,18 +374,20 @@ int main(int argc, char **argv)
 	if (connect_uri) {
 		if (optind != argc - 1) {
 			fputs(optind == argc
-				      ? "vmplay: --connect URI needs a DOMAIN "
-					"(name, UUID or id)\n"
-				      : "vmplay: --connect URI takes one DOMAIN\n",
+				      ? _("vmplay: --connect URI needs a DOMAIN "
+					  "(name, UUID or id)\n")
+				      : _("vmplay: --connect URI takes one "
+					  "DOMAIN\n"),
 			      stderr);
 			usage(stderr);
 			return 2;
 		}
 		if (mode != MODE_PLAY || opts.kiosk) {
-			fputs("vmplay: --connect plays a domain in a window; "
-			      "--dry-run, --headless, --kiosk and --keys are "
-			      "for VM files (libvirt runs the domain "
-			      "without a window: virsh start)\n", stderr);
+			fputs(_("vmplay: --connect plays a domain in a "
+				"window; --dry-run, --headless, --kiosk and "
+				"--keys are for VM files (libvirt runs the "
+				"domain without a window: virsh start)\n"),
+			      stderr);
 			return 2;
 		}
 		return play_libvirt(connect_uri, argv[optind], &opts, NULL);
@@ -361,17 +396,18 @@ int main(int argc, char **argv)
 		int status = library_run();
 		if (status != LIBRARY_NO_DISPLAY)
 			return status;
-		fputs("vmplay: no display for the library window; give a VM "
-		      "file (`vmplay list` shows them)\n", stderr);
+		fputs(_("vmplay: no display for the library window; give a "
+			"VM file (`vmplay list` shows them)\n"), stderr);
 		usage(stderr);
 		return 2;
 	}
 	if (optind != argc - 1) {
 		if (optind == argc)
-			fputs("vmplay: no VM file given\n", stderr);
+			fputs(_("vmplay: no VM file given\n"), stderr);
 		else
-			fprintf(stderr, "vmplay: '%s': one VM file at a time "
-				"(or an unknown command)\n", argv[optind + 1]);
+			fprintf(stderr, _("vmplay: '%s': one VM file at a "
+					  "time (or an unknown command)\n"),
+				argv[optind + 1]);
 		usage(stderr);
 		return 2;
 	}
@@ -380,7 +416,8 @@ int main(int argc, char **argv)
 	char *error = NULL;
 	char *found = library_resolve(opts.file, &error);
 	if (error) {
-		desktop_show_error("vmplay: nothing to play", error);
+		/* TRANSLATORS: a window title */
+		desktop_show_error(_("vmplay: nothing to play"), error);
 		free(error);
 		return 1;
 	}
@@ -401,15 +438,19 @@ int main(int argc, char **argv)
 	if (cfg->libvirt_domain && mode != MODE_KEYS) {   /* [libvirt] */
 		int status;
 		if (mode == MODE_DRY_RUN) {
-			printf("libvirt domain %s at %s\n", cfg->libvirt_domain,
+			/* TRANSLATORS: --dry-run of a VM file that names a
+			 * libvirt domain; %1$s the domain, %2$s its URI. */
+			printf(_("libvirt domain %s at %s\n"),
+			       cfg->libvirt_domain,
 			       cfg->libvirt_uri ? cfg->libvirt_uri
-						: "libvirt's default URI");
+						: _("libvirt's default URI"));
 			status = 0;
 		} else if (mode != MODE_PLAY || opts.kiosk) {
-			fprintf(stderr, "vmplay: %s names a libvirt domain: it "
-				"plays in a window (--headless and --kiosk are "
-				"for QEMU VM files; virsh start runs it without "
-				"one)\n", opts.file);
+			fprintf(stderr, _("vmplay: %s names a libvirt domain: "
+					  "it plays in a window (--headless and "
+					  "--kiosk are for QEMU VM files; virsh "
+					  "start runs it without one)\n"),
+				opts.file);
 			status = 2;
 		} else {
 			status = remote_allowed(cfg, opts.trust)

@@ -10,7 +10,7 @@
 # formats, OS kinds) is listed here. Snapshot names come from
 # `vmplay snapshot list --names FILE.vmplay`.
 
-_vmplay_commands_known="new disk snapshot set get check list"
+_vmplay_commands_known="new disk snapshot set get check import list view"
 _vmplay_options_known="--dry-run --headless --fullscreen --kiosk --trust
 	--keys --verbose --help --version"
 _vmplay_formats="qcow2 raw vdi vmdk"

@@ -1,5 +1,6 @@
 #include "base/ini_edit.h"
 
+#include "base/i18n.h"
 #include "base/util.h"
 
 #include <ctype.h>
@@ -177,8 +178,8 @@ struct ini_doc *ini_edit_load(const char *path, char **error)
 	size_t len;
 	char *text = read_file(path, INI_EDIT_MAX_SIZE, &len);
 	if (!text) {
-		*error = xasprintf("cannot read %s: %s", path,
-				   errno == EFBIG ? "larger than 1 MiB"
+		*error = xasprintf(_("cannot read %s: %s"), path,
+				   errno == EFBIG ? _("larger than 1 MiB")
 						  : read_file_strerror(errno));
 		return NULL;
 	}
@@ -186,8 +187,8 @@ struct ini_doc *ini_edit_load(const char *path, char **error)
 	 * off on saving. Such a file is not a VM file anyway. */
 	const char *nul = memchr(text, '\0', len);
 	if (nul) {
-		*error = xasprintf("%s: not a text file (a NUL byte at offset "
-				   "%zu); vmplay does not edit it",
+		*error = xasprintf(_("%s: not a text file (a NUL byte at offset "
+				     "%zu); vmplay does not edit it"),
 				   path, (size_t)(nul - text));
 		free(text);
 		return NULL;
@@ -407,28 +408,33 @@ bool ini_edit_write(const char *path, const char *text, size_t len,
 	struct stat st;
 	bool exists = stat(path, &st) == 0;
 	if (len > INI_EDIT_MAX_SIZE) {
-		*error = xasprintf("%s: not saved: the new text would be %zu "
-				   "bytes, more than the 1 MiB vmplay reads",
+		*error = xasprintf(_("%s: not saved: the new text would be %zu "
+				     "bytes, more than the 1 MiB vmplay reads"),
 				   path, len);
 	} else if (exists && !S_ISREG(st.st_mode)) {
-		*error = xasprintf("%s: not saved: not a regular file", path);
+		*error = xasprintf(_("%s: not saved: not a regular file"),
+				   path);
 	} else if (exists && (!(st.st_mode & 0222) ||
 			      access(path, W_OK) != 0)) {
-		*error = xasprintf("%s: not saved: the file is read-only (mode "
-				   "%04o); make it writable (chmod u+w) to let "
-				   "vmplay change it", path,
+		*error = xasprintf(_("%s: not saved: the file is read-only "
+				     "(mode %04o); make it writable (chmod u+w) "
+				     "to let vmplay change it"), path,
 				   (unsigned)(st.st_mode & 07777));
 	} else if (exists && st.st_nlink > 1) {
 		/* Saving writes a new file and renames it over this name:
 		 * the other names would keep the old text. */
-		*error = xasprintf("%s: not saved: the file has %lu other hard "
-				   "link%s, which a save would split from it; "
-				   "make it a file of its own first (cp FILE "
-				   "FILE.new && mv FILE.new FILE)", path,
-				   (unsigned long)st.st_nlink - 1,
-				   st.st_nlink > 2 ? "s" : "");
+		unsigned long others = (unsigned long)st.st_nlink - 1;
+		*error = xasprintf(ngettext(
+			"%s: not saved: the file has %lu other hard link, which "
+			"a save would split from it; make it a file of its own "
+			"first (cp FILE FILE.new && mv FILE.new FILE)",
+			"%s: not saved: the file has %lu other hard links, which "
+			"a save would split from it; make it a file of its own "
+			"first (cp FILE FILE.new && mv FILE.new FILE)", others),
+			path, others);
 	} else if (!write_file_atomic(path, text, len, true)) {
-		*error = xasprintf("cannot write %s: %s", path, strerror(errno));
+		*error = xasprintf(_("cannot write %s: %s"), path,
+				   strerror(errno));
 	}
 	return *error == NULL;
 }

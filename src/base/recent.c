@@ -1,6 +1,7 @@
 /* The recently-used list; see recent.h. */
 #include "base/recent.h"
 
+#include "base/i18n.h"
 #include "base/log.h"
 
 #include <stdlib.h>
@@ -83,7 +84,7 @@ bool recent_save(const char *path, const struct strv *list)
 	char *dir = path_dirname(path);
 	bool ok = mkdir_p(dir, 0700);
 	if (!ok)
-		log_error("cannot create %s", dir);
+		log_error(_("cannot create %s"), dir);
 	free(dir);
 	if (ok) {
 		char *text = recent_format(list);

@@ -2,6 +2,7 @@
  * (temp_files.h). */
 #include "base/temp_files.h"
 
+#include "base/i18n.h"
 #include "base/log.h"
 #include "base/util.h"
 
@@ -110,8 +111,11 @@ int temp_sweep(const char *dir)
 		    !is_stale(pid, &st))
 			continue;
 		if (unlinkat(dfd, e->d_name, 0) == 0) {
-			log_info("removed %s/%s, left behind by an interrupted "
-				 "vmplay (process %d)", dir, e->d_name, (int)pid);
+			/* TRANSLATORS: %s/%s is a file's path, %d a process
+			 * id. */
+			log_info(_("removed %s/%s, left behind by an "
+				   "interrupted vmplay (process %d)"), dir,
+				 e->d_name, (int)pid);
 			removed++;
 		}
 	}

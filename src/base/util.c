@@ -1,5 +1,6 @@
 #include "base/util.h"
 
+#include "base/i18n.h"
 #include "base/log.h"
 #include "base/temp_files.h"
 
@@ -22,6 +23,7 @@
 
 static void out_of_memory(void)
 {
+	/* gettext may need memory itself: this line stays English. */
 	fputs("vmplay: out of memory\n", stderr);
 	abort();
 }
@@ -358,10 +360,12 @@ bool parse_size_typed(const char *text, char unit, uint64_t *out, char **why)
 		bool fits = parse_size(meant, &bytes);
 		free(meant);
 		if (fits && bytes) {
-			*why = xasprintf("'%.*s' has no unit: did you mean %.*s%c? "
-					 "(sizes take K, M, G or T, powers of "
-					 "1024; B for bytes)", n, start, n, start,
-					 unit);
+			/* TRANSLATORS: the size units K, M, G, T and B
+			 * stay as they are: they are what vmplay reads. */
+			*why = xasprintf(_("'%.*s' has no unit: did you mean "
+					   "%.*s%c? (sizes take K, M, G or T, "
+					   "powers of 1024; B for bytes)"),
+					 n, start, n, start, unit);
 			return false;
 		}
 	}
@@ -409,7 +413,7 @@ static bool write_plain(const char *path, const void *data, size_t len,
 	char *tmp = NULL;
 	int fd = temp_create(path, &tmp);
 	if (fd < 0) {
-		log_error("cannot write %s: %s", path, strerror(errno));
+		log_error(_("cannot write %s: %s"), path, strerror(errno));
 		return false;
 	}
 	/* A file we replace keeps its owner and mode (the temporary file is
@@ -421,8 +425,8 @@ static bool write_plain(const char *path, const void *data, size_t len,
 		if ((st.st_uid != getuid() || st.st_gid != getgid()) &&
 		    fchown(fd, st.st_uid, st.st_gid) != 0) {
 			int e = errno;
-			log_error("cannot write %s: it would lose its owner "
-				  "(uid %u, gid %u): %s", path,
+			log_error(_("cannot write %s: it would lose its "
+				    "owner (uid %u, gid %u): %s"), path,
 				  (unsigned)st.st_uid, (unsigned)st.st_gid,
 				  strerror(e));
 			close(fd);
@@ -459,7 +463,7 @@ static bool write_plain(const char *path, const void *data, size_t len,
 	}
 	if (!ok) {
 		int saved = errno;
-		log_error("cannot write %s: %s", path, strerror(saved));
+		log_error(_("cannot write %s: %s"), path, strerror(saved));
 		unlink(tmp);
 		errno = saved;
 	}
@@ -482,7 +486,7 @@ bool write_file_atomic(const char *path, const void *data, size_t len,
 		       bool overwrite)
 {
 	if (!overwrite && path_exists(path)) {
-		log_error("%s already exists; not overwriting it", path);
+		log_error(_("%s already exists; not overwriting it"), path);
 		errno = EEXIST;
 		return false;
 	}
@@ -575,9 +579,9 @@ char *read_file_real(const char *path, size_t max_len, size_t *len,
 const char *read_file_strerror(int err)
 {
 	if (err == READ_FILE_NOT_REGULAR)
-		return "not a regular file (a FIFO, device or socket)";
+		return _("not a regular file (a FIFO, device or socket)");
 	if (err == EFBIG)
-		return "too large";
+		return _("too large");
 	return strerror(err);
 }
 
@@ -639,13 +643,13 @@ int unix_connect(const char *path, char **error)
 {
 	struct sockaddr_un addr = { .sun_family = AF_UNIX };
 	if (strlen(path) >= sizeof(addr.sun_path)) {
-		*error = xasprintf("socket path %s is too long", path);
+		*error = xasprintf(_("socket path %s is too long"), path);
 		return -1;
 	}
 	memcpy(addr.sun_path, path, strlen(path) + 1);
 	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0 || connect(fd, (struct sockaddr *)&addr, sizeof(addr)) != 0) {
-		*error = xasprintf("cannot connect to %s: %s", path,
+		*error = xasprintf(_("cannot connect to %s: %s"), path,
 				   strerror(errno));
 		if (fd >= 0)
 			close(fd);

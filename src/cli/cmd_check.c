@@ -3,6 +3,7 @@
  * without (QEMU, qemu-img) is missing, else 0. */
 #include "cli/commands.h"
 
+#include "base/i18n.h"
 #include "base/log.h"
 #include "base/proc.h"
 #include "base/util.h"
@@ -28,6 +29,9 @@
 
 enum check_status { CHECK_OK, CHECK_WARNING, CHECK_MISSING };
 
+/* The first two columns are for scripts as much as for people: the
+ * status words and the items' names stay English in every language
+ * (vmplay(1) says so); the explanation after them is translated. */
 static const char *const status_words[] = {
 	[CHECK_OK] = "ok",
 	[CHECK_WARNING] = "warning",
@@ -111,7 +115,7 @@ static char *version_from(const char *text)
 {
 	const char *v = text ? strstr(text, "version ") : NULL;
 	if (!v)
-		return xstrdup("unknown version");
+		return xstrdup(_("unknown version"));
 	v += strlen("version ");
 	return xstrndup(v, strcspn(v, " \n"));
 }
@@ -122,16 +126,19 @@ static bool check_program(const char *item, const char *binary,
 {
 	char *path = path_which(binary);
 	if (!path) {
-		report(CHECK_MISSING, item, "%s not found in PATH; install it "
-		       "with: apt-get install %s", binary, package);
+		/* TRANSLATORS: %1$s a program, %2$s a Debian package. */
+		report(CHECK_MISSING, item, _("%s not found in PATH; install "
+					      "it with: apt-get install %s"),
+		       binary, package);
 		return false;
 	}
 	const char *argv[] = { path, "--version", NULL };
 	char *out = run_capture(argv);
 	if (!out) {
-		report(CHECK_MISSING, item, "%s does not run (%s --version "
-		       "failed); reinstall it with: apt-get install --reinstall "
-		       "%s", path, path, package);
+		report(CHECK_MISSING, item, _("%s does not run (%s --version "
+					      "failed); reinstall it with: "
+					      "apt-get install --reinstall %s"),
+		       path, path, package);
 		free(path);
 		return false;
 	}
@@ -146,11 +153,13 @@ static bool check_program(const char *item, const char *binary,
 static void check_kvm(const struct qemu_host *host)
 {
 	if (host->kvm_usable)
-		report(CHECK_OK, "kvm", "/dev/kvm is usable: accel = auto uses "
-		       "KVM");
+		report(CHECK_OK, "kvm", "%s", _("/dev/kvm is usable: accel = "
+						"auto uses KVM"));
 	else
-		report(CHECK_WARNING, "kvm", "not usable: %s; VMs run with TCG "
-		       "emulation (much slower)", host->kvm_problem);
+		/* TRANSLATORS: %s says why KVM is not usable. */
+		report(CHECK_WARNING, "kvm", _("not usable: %s; VMs run with "
+					       "TCG emulation (much slower)"),
+		       host->kvm_problem);
 }
 
 static const char *const audio_names[] = {
@@ -165,19 +174,27 @@ char *check_audio_line(const char *backends, bool has_pa,
 	 * silent because none was found deserves a warning saying what to
 	 * install or start. */
 	*ok = auto_uses != AUDIO_NONE && has_pa;
+	/* TRANSLATORS: vmplay check's audio line. The first %s lists
+	 * QEMU's audio backends (pa, alsa, sdl...): names, as is "auto"
+	 * (the value of the audio key). */
+	if (auto_uses == AUDIO_NONE && has_pa)
+		return xasprintf(_("backends: %s; auto finds no sound output, "
+				   "so VMs are silent: no PulseAudio or "
+				   "PipeWire server runs for this user "
+				   "(apt-get install pipewire-pulse, and log "
+				   "in again)"), backends);
 	if (auto_uses == AUDIO_NONE)
-		return xasprintf("backends: %s; auto finds no sound output, so "
-				 "VMs are silent: %s", backends,
-				 has_pa ? "no PulseAudio or PipeWire server runs "
-					  "for this user (apt-get install "
-					  "pipewire-pulse, and log in again)"
-					: "apt-get install qemu-system-gui (the pa "
-					  "and sdl backends) and pipewire-pulse");
+		return xasprintf(_("backends: %s; auto finds no sound output, "
+				   "so VMs are silent: apt-get install "
+				   "qemu-system-gui (the pa and sdl backends) "
+				   "and pipewire-pulse"), backends);
+	/* TRANSLATORS: %1$s QEMU's audio backends, %2$s the one the audio
+	 * setting "auto" picks (pa, alsa...). */
 	if (!has_pa)
-		return xasprintf("backends: %s; auto uses %s (for pa and sdl: "
-				 "apt-get install qemu-system-gui)", backends,
-				 audio_names[auto_uses]);
-	return xasprintf("backends: %s; auto uses %s", backends,
+		return xasprintf(_("backends: %s; auto uses %s (for pa and "
+				   "sdl: apt-get install qemu-system-gui)"),
+				 backends, audio_names[auto_uses]);
+	return xasprintf(_("backends: %s; auto uses %s"), backends,
 			 audio_names[auto_uses]);
 }
 
@@ -187,13 +204,16 @@ static char *qemu_help(const struct qemu_host *host, bool have_qemu,
 		       const char *item, const char *option)
 {
 	if (!have_qemu) {
-		report(CHECK_MISSING, item, "cannot ask QEMU (it is missing or does not run)");
+		report(CHECK_MISSING, item, "%s", _("cannot ask QEMU (it is "
+						    "missing or does not run)"));
 		return NULL;
 	}
 	const char *argv[] = { host->qemu_binary, option, "help", NULL };
 	char *out = run_capture(argv);
 	if (!out)
-		report(CHECK_WARNING, item, "%s %s help failed",
+		/* TRANSLATORS: "%s %s help" is a command line: the QEMU
+		 * program and one of its options. */
+		report(CHECK_WARNING, item, _("%s %s help failed"),
 		       host->qemu_binary, option);
 	return out;
 }
@@ -241,12 +261,14 @@ static void check_clipboard(const struct qemu_host *host, bool have_qemu)
 	}
 	free(out);
 	if (found)
-		report(CHECK_OK, "clipboard", "QEMU has the qemu-vdagent chardev: "
-		       "text passes to and from guests running spice-vdagent");
+		report(CHECK_OK, "clipboard", "%s",
+		       _("QEMU has the qemu-vdagent chardev: text passes to "
+			 "and from guests running spice-vdagent"));
 	else
-		report(CHECK_WARNING, "clipboard", "this QEMU has no qemu-vdagent "
-		       "chardev (QEMU 6.1 or later has it): set [clipboard] "
-		       "enabled = false, or VMs will not start");
+		report(CHECK_WARNING, "clipboard", "%s",
+		       _("this QEMU has no qemu-vdagent chardev (QEMU 6.1 or "
+			 "later has it): set [clipboard] enabled = false, or "
+			 "VMs will not start"));
 }
 
 static void check_video(void)
@@ -262,15 +284,19 @@ static void check_video(void)
 		kind = "DISPLAY";
 	}
 	if (names.n == 0)
-		report(CHECK_MISSING, "video", "SDL has no video drivers "
-		       "(apt-get install libsdl2-2.0-0)");
+		report(CHECK_MISSING, "video", "%s",
+		       _("SDL has no video drivers (apt-get install "
+			 "libsdl2-2.0-0)"));
 	else if (display && *display)
-		report(CHECK_OK, "video", "SDL drivers: %s; %s=%s", list, kind,
-		       display);
+		/* TRANSLATORS: %1$s SDL's video drivers, then
+		 * DISPLAY=:0 or WAYLAND_DISPLAY=wayland-0 */
+		report(CHECK_OK, "video", _("SDL drivers: %s; %s=%s"), list,
+		       kind, display);
 	else
-		report(CHECK_WARNING, "video", "SDL drivers: %s; no DISPLAY or "
-		       "WAYLAND_DISPLAY: a window needs kmsdrm (a console) or "
-		       "use --headless", list);
+		report(CHECK_WARNING, "video", _("SDL drivers: %s; no DISPLAY "
+						 "or WAYLAND_DISPLAY: a window "
+						 "needs kmsdrm (a console) or "
+						 "use --headless"), list);
 	free(list);
 	strv_free(&names);
 }
@@ -280,15 +306,17 @@ static void check_uefi(const struct qemu_host *host)
 	if (host->uefi_code)
 		report(CHECK_OK, "uefi", "OVMF %s", host->uefi_code);
 	else
-		report(CHECK_WARNING, "uefi", "OVMF not installed: firmware = "
-		       "uefi needs it (apt-get install ovmf)");
+		report(CHECK_WARNING, "uefi", "%s",
+		       _("OVMF not installed: firmware = uefi needs it "
+			 "(apt-get install ovmf)"));
 }
 
 /* The font the menu would use: fontconfig's best sans-serif match. */
 static void check_font(void)
 {
 	if (!FcInit()) {
-		report(CHECK_WARNING, "font", "fontconfig does not start");
+		report(CHECK_WARNING, "font", "%s",
+		       _("fontconfig does not start"));
 		return;
 	}
 	FcPattern *pattern = FcNameParse((const FcChar8 *)"sans-serif");
@@ -301,8 +329,9 @@ static void check_font(void)
 		     FcResultMatch && path_exists((const char *)file))
 		report(CHECK_OK, "font", "%s", (const char *)file);
 	else
-		report(CHECK_WARNING, "font", "no font found for the menu "
-		       "(apt-get install fonts-dejavu-core)");
+		report(CHECK_WARNING, "font", "%s",
+		       _("no font found for the menu (apt-get install "
+			 "fonts-dejavu-core)"));
 	if (match)
 		FcPatternDestroy(match);
 	FcPatternDestroy(pattern);
@@ -320,12 +349,17 @@ static void check_libvirt(void)
 	const char *uri = env && strstr(env, ":///") ? env : "qemu:///system";
 	char *detail = NULL;
 	if (libvirt_probe(uri, &detail))
-		report(CHECK_OK, "libvirt", "library %s; %s answers: %s",
+		/* TRANSLATORS: %1$s libvirt's version, %2$s a libvirt URI,
+		 * %3$s what the daemon answered (its version). */
+		report(CHECK_OK, "libvirt", _("library %s; %s answers: %s"),
 		       version ? version : "?", uri, detail);
 	else
-		report(CHECK_WARNING, "libvirt", "library %s; no daemon at %s "
-		       "(%s): vmplay --connect needs one there or on another "
-		       "host (apt-get install libvirt-daemon-system)",
+		/* TRANSLATORS: %1$s libvirt's version, %2$s a libvirt URI,
+		 * %3$s why it did not answer. */
+		report(CHECK_WARNING, "libvirt",
+		       _("library %s; no daemon at %s (%s): vmplay --connect "
+			 "needs one there or on another host (apt-get install "
+			 "libvirt-daemon-system)"),
 		       version ? version : "?", uri, detail);
 	free(detail);
 }
@@ -335,14 +369,13 @@ int cmd_check(int argc, char **argv)
 	if (argc > 1) {
 		bool help = strcmp(argv[1], "--help") == 0 ||
 			    strcmp(argv[1], "-h") == 0;
-		fprintf(help ? stdout : stderr,
-			"Usage: vmplay check\n"
+		fputs(_("Usage: vmplay check\n"
 			"Checks QEMU and qemu-img (required), KVM, audio "
 			"backends, the clipboard\n(qemu-vdagent), SDL video "
 			"drivers, OVMF, a menu font and libvirt (for\n"
 			"vmplay --connect), one line each. Exits 1 when "
 			"something required\nis missing. VMPLAY_QEMU names "
-			"another QEMU binary.\n");
+			"another QEMU binary.\n"), help ? stdout : stderr);
 		return help ? 0 : 2;
 	}
 	struct qemu_host host = { 0 };
@@ -359,12 +392,16 @@ int cmd_check(int argc, char **argv)
 	check_libvirt();
 	fflush(stdout);
 	if (!have_qemu || !have_img) {
-		log_error("vmplay needs %s%s%s: apt-get install%s%s",
-			  have_qemu ? "" : "QEMU",
-			  !have_qemu && !have_img ? " and " : "",
-			  have_img ? "" : "qemu-img",
-			  have_qemu ? "" : " qemu-system-x86",
-			  have_img ? "" : " qemu-utils");
+		if (!have_qemu && !have_img)
+			log_error("%s", _("vmplay needs QEMU and qemu-img: "
+					  "apt-get install qemu-system-x86 "
+					  "qemu-utils"));
+		else if (!have_qemu)
+			log_error("%s", _("vmplay needs QEMU: apt-get install "
+					  "qemu-system-x86"));
+		else
+			log_error("%s", _("vmplay needs qemu-img: apt-get "
+					  "install qemu-utils"));
 		return 1;
 	}
 	return 0;

@@ -3,6 +3,8 @@
  * 2 for a usage error. */
 #include "cli/commands.h"
 
+#include "base/i18n.h"
+#include "base/display_format.h"
 #include "base/util.h"
 #include "vm/disk.h"
 
@@ -13,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+/* The prefix stays English: it names the command. */
 static void error_out(const char *msg)
 {
 	fprintf(stderr, "vmplay disk: %s\n", msg);
@@ -28,8 +31,9 @@ static bool size_arg(const char *text, uint64_t *out)
 	if (why)
 		fprintf(stderr, "vmplay disk: %s\n", why);
 	else
-		fprintf(stderr, "vmplay disk: '%s' is not a size (examples: "
-			"512M, 25G, 1.5T; K/M/G/T are powers of 1024)\n", text);
+		fprintf(stderr, _("vmplay disk: '%s' is not a size (examples: "
+				  "512M, 25G, 1.5T; K/M/G/T are powers of "
+				  "1024)\n"), text);
 	free(why);
 	return false;
 }
@@ -38,15 +42,17 @@ static bool format_arg(const char *text, enum disk_format *out)
 {
 	if (disk_format_parse(text, out))
 		return true;
-	fprintf(stderr, "vmplay disk: --format: '%s' is not a disk format "
-		"(accepted: qcow2, raw, vdi, vmdk)\n", text);
+	fprintf(stderr, _("vmplay disk: --format: '%s' is not a disk format "
+			  "(accepted: qcow2, raw, vdi, vmdk)\n"), text);
 	return false;
 }
 
 /* ---- create ----------------------------------------------------------- */
 
-static const char create_usage[] =
-	"Usage: vmplay disk create PATH SIZE [--format F] [--preallocation P]\n"
+/* TRANSLATORS: --help text: option names, formats and words in
+ * capitals (PATH, SIZE) stay as they are. */
+static const char *const create_usage =
+	N_("Usage: vmplay disk create PATH SIZE [--format F] [--preallocation P]\n"
 	"\n"
 	"Creates a new disk image of SIZE (512M, 25G, 1.5T; powers of 1024).\n"
 	"An existing PATH is never overwritten.\n"
@@ -55,7 +61,7 @@ static const char create_usage[] =
 	"                          PATH's extension, .raw or .img: raw, .vdi,\n"
 	"                          .vmdk; otherwise qcow2)\n"
 	"  -p, --preallocation P   off, metadata (qcow2 only), falloc or full\n"
-	"  -h, --help              show this help\n";
+	"  -h, --help              show this help\n");
 
 static int disk_create_cmd(int argc, char **argv)
 {
@@ -76,18 +82,19 @@ static int disk_create_cmd(int argc, char **argv)
 			break;
 		case 'p':
 			if (!disk_prealloc_parse(optarg, &prealloc)) {
-				fprintf(stderr, "vmplay disk: --preallocation: '%s' "
-					"is not a preallocation mode (accepted: "
-					"off, metadata, falloc, full)\n", optarg);
+				fprintf(stderr, _("vmplay disk: --preallocation: "
+						  "'%s' is not a preallocation "
+						  "mode (accepted: off, metadata, "
+						  "falloc, full)\n"), optarg);
 				return 2;
 			}
 			break;
-		case 'h': fputs(create_usage, stdout); return 0;
-		default: fputs(create_usage, stderr); return 2;
+		case 'h': fputs(_(create_usage), stdout); return 0;
+		default: fputs(_(create_usage), stderr); return 2;
 		}
 	}
 	if (argc - optind != 2) {
-		fputs(create_usage, stderr);
+		fputs(_(create_usage), stderr);
 		return 2;
 	}
 	const char *path = argv[optind];
@@ -107,40 +114,48 @@ static int disk_create_cmd(int argc, char **argv)
 	 * will say. */
 	uint64_t made = disk_virtual_size(path);
 	char buf[32];
-	printf("created %s (%s, %s)\n", path, disk_format_name(format),
-	       format_size(made ? made : size, buf, sizeof(buf)));
+	/* TRANSLATORS: %1$s the image's path, %2$s its format (qcow2...),
+	 * %3$s its size (25G). */
+	printf(_("created %s (%s, %s)\n"), path, disk_format_name(format),
+	       format_size_display(made ? made : size, buf, sizeof(buf)));
 	return 0;
 }
 
 /* ---- info ------------------------------------------------------------- */
 
-static const char info_usage[] =
-	"Usage: vmplay disk info PATH [--json]\n"
+/* TRANSLATORS: --help text: option names, formats and words in
+ * capitals (PATH, SIZE) stay as they are. */
+static const char *const info_usage =
+	N_("Usage: vmplay disk info PATH [--json]\n"
 	"\n"
 	"Shows an image's format, virtual size, space used and snapshots.\n"
 	"Works while a VM runs the image (the figures may be a moment old).\n"
 	"\n"
 	"      --json   qemu-img's own JSON (qemu-img info --output=json)\n"
-	"  -h, --help   show this help\n";
+	"  -h, --help   show this help\n");
 
 static void print_info(const struct disk_info *info)
 {
 	char a[32], b[32];
-	printf("image:        %s\n", info->path);
-	printf("format:       %s\n", info->format_name);
-	printf("virtual size: %s (%llu bytes)\n",
-	       format_size(info->virtual_size, a, sizeof(a)),
+	/* For people (scripts have --json): labels translated, sizes with
+	 * the user's decimal point. TRANSLATORS: vmplay disk info; the
+	 * labels of these lines are padded so that the values line up. */
+	printf(_("image:        %s\n"), info->path);
+	printf(_("format:       %s\n"), info->format_name);
+	printf(_("virtual size: %s (%llu bytes)\n"),
+	       format_size_display(info->virtual_size, a, sizeof(a)),
 	       (unsigned long long)info->virtual_size);
-	printf("used on disk: %s\n", format_size(info->actual_size, b, sizeof(b)));
+	printf(_("used on disk: %s\n"),
+	       format_size_display(info->actual_size, b, sizeof(b)));
 	if (info->backing_file)
-		printf("backing file: %s\n", info->backing_file);
+		printf(_("backing file: %s\n"), info->backing_file);
 	if (info->dirty)
-		printf("dirty:        yes (not closed cleanly)\n");
+		fputs(_("dirty:        yes (not closed cleanly)\n"), stdout);
 	if (!info->n_snapshots) {
-		printf("snapshots:    none\n");
+		fputs(_("snapshots:    none\n"), stdout);
 		return;
 	}
-	printf("snapshots:    %zu\n", info->n_snapshots);
+	printf(_("snapshots:    %zu\n"), info->n_snapshots);
 	disk_snapshots_print(stdout, info);
 }
 
@@ -157,12 +172,12 @@ static int disk_info_cmd(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
 		switch (c) {
 		case OPT_JSON: json = true; break;
-		case 'h': fputs(info_usage, stdout); return 0;
-		default: fputs(info_usage, stderr); return 2;
+		case 'h': fputs(_(info_usage), stdout); return 0;
+		default: fputs(_(info_usage), stderr); return 2;
 		}
 	}
 	if (argc - optind != 1) {
-		fputs(info_usage, stderr);
+		fputs(_(info_usage), stderr);
 		return 2;
 	}
 	char *error = NULL;
@@ -182,15 +197,17 @@ static int disk_info_cmd(int argc, char **argv)
 
 /* ---- resize ----------------------------------------------------------- */
 
-static const char resize_usage[] =
-	"Usage: vmplay disk resize PATH SIZE [--shrink]\n"
+/* TRANSLATORS: --help text: option names, formats and words in
+ * capitals (PATH, SIZE) stay as they are. */
+static const char *const resize_usage =
+	N_("Usage: vmplay disk resize PATH SIZE [--shrink]\n"
 	"\n"
 	"Sets the virtual size of an image while no VM runs it. SIZE is\n"
 	"absolute (30G) or relative (+5G, -1G). qcow2 and raw images can be\n"
 	"resized; the guest's partitions and file systems are not changed.\n"
 	"\n"
 	"      --shrink   allow a smaller size (deletes the data beyond the end)\n"
-	"  -h, --help     show this help\n";
+	"  -h, --help     show this help\n");
 
 static int disk_resize_cmd(int argc, char **argv)
 {
@@ -206,8 +223,8 @@ static int disk_resize_cmd(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "+h", options, NULL)) != -1) {
 		switch (c) {
 		case OPT_SHRINK: shrink = true; break;
-		case 'h': fputs(resize_usage, stdout); return 0;
-		default: fputs(resize_usage, stderr); return 2;
+		case 'h': fputs(_(resize_usage), stdout); return 0;
+		default: fputs(_(resize_usage), stderr); return 2;
 		}
 	}
 	/* Options may also follow the operands: PATH SIZE --shrink. */
@@ -217,7 +234,7 @@ static int disk_resize_cmd(int argc, char **argv)
 		if (strcmp(argv[i], "--shrink") == 0)
 			shrink = true;
 		else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-			fputs(resize_usage, stdout);
+			fputs(_(resize_usage), stdout);
 			return 0;
 		} else if (n < 2)
 			operands[n++] = argv[i];
@@ -225,7 +242,7 @@ static int disk_resize_cmd(int argc, char **argv)
 			n = 3;
 	}
 	if (n != 2) {
-		fputs(resize_usage, stderr);
+		fputs(_(resize_usage), stderr);
 		return 2;
 	}
 	const char *path = operands[0], *size_text = operands[1];
@@ -249,13 +266,17 @@ static int disk_resize_cmd(int argc, char **argv)
 		disk_info_destroy(info);
 		if (sign < 0 && size >= now) {
 			char a[32], b[32];
-			fprintf(stderr, "vmplay disk: %s: cannot take %s off a %s "
-				"image\n", path, format_size(size, a, sizeof(a)),
-				format_size(now, b, sizeof(b)));
+			/* TRANSLATORS: %1$s the image, %2$s the size to
+			 * take off, %3$s the image's size. */
+			fprintf(stderr, _("vmplay disk: %s: cannot take %s off "
+					  "a %s image\n"), path,
+				format_size_display(size, a, sizeof(a)),
+				format_size_display(now, b, sizeof(b)));
 			return 1;
 		}
 		if (sign > 0 && now > UINT64_MAX - size) {
-			fprintf(stderr, "vmplay disk: %s: size too large\n", path);
+			fprintf(stderr, _("vmplay disk: %s: size too large\n"),
+				path);
 			return 1;
 		}
 		target = sign > 0 ? now + size : now - size;
@@ -269,15 +290,18 @@ static int disk_resize_cmd(int argc, char **argv)
 	if (made)
 		target = made;
 	char buf[32];
-	printf("%s is now %s (%llu bytes)\n", path,
-	       format_size(target, buf, sizeof(buf)), (unsigned long long)target);
+	printf(_("%s is now %s (%llu bytes)\n"), path,
+	       format_size_display(target, buf, sizeof(buf)),
+	       (unsigned long long)target);
 	return 0;
 }
 
 /* ---- convert ---------------------------------------------------------- */
 
-static const char convert_usage[] =
-	"Usage: vmplay disk convert SRC DST [--format F]\n"
+/* TRANSLATORS: --help text: option names, formats and words in
+ * capitals (PATH, SIZE) stay as they are. */
+static const char *const convert_usage =
+	N_("Usage: vmplay disk convert SRC DST [--format F]\n"
 	"\n"
 	"Copies the image SRC into a new image DST of format F (qcow2, raw,\n"
 	"vdi, vmdk). DST must not exist; a failed or interrupted conversion\n"
@@ -285,7 +309,7 @@ static const char convert_usage[] =
 	"\n"
 	"  -f, --format F   the format of DST (default: from DST's extension,\n"
 	"                   .qcow2, .raw or .img, .vdi, .vmdk)\n"
-	"  -h, --help       show this help\n";
+	"  -h, --help       show this help\n");
 
 static volatile sig_atomic_t interrupted;
 
@@ -298,7 +322,13 @@ static void on_interrupt(int sig)
 static void show_progress(double percent, void *userdata)
 {
 	const char *dst = userdata;
-	printf("\rconverting to %s: %5.1f%%", dst, percent);
+	fputc('\r', stdout);
+	char done[32];
+	format_decimal_display(percent, 5, 1, done, sizeof(done));
+	/* TRANSLATORS: progress of vmplay disk convert; %1$s the new
+	 * image, %2$s a percentage (" 42.5"; the line is rewritten as it
+	 * goes). */
+	printf(_("converting to %s: %s%%"), dst, done);
 	fflush(stdout);
 }
 
@@ -317,19 +347,20 @@ static int disk_convert_cmd(int argc, char **argv)
 			if (!format_arg(optarg, &format))
 				return 2;
 			break;
-		case 'h': fputs(convert_usage, stdout); return 0;
-		default: fputs(convert_usage, stderr); return 2;
+		case 'h': fputs(_(convert_usage), stdout); return 0;
+		default: fputs(_(convert_usage), stderr); return 2;
 		}
 	}
 	if (argc - optind != 2) {
-		fputs(convert_usage, stderr);
+		fputs(_(convert_usage), stderr);
 		return 2;
 	}
 	const char *src = argv[optind], *dst = argv[optind + 1];
 	if (format == FORMAT_AUTO && !disk_format_from_extension(dst, &format)) {
-		fprintf(stderr, "vmplay disk: cannot tell the format of %s from "
-			"its name: give --format (qcow2, raw, vdi or vmdk), or "
-			"end it in .qcow2, .raw, .img, .vdi or .vmdk\n", dst);
+		fprintf(stderr, _("vmplay disk: cannot tell the format of %s "
+				  "from its name: give --format (qcow2, raw, "
+				  "vdi or vmdk), or end it in .qcow2, .raw, "
+				  ".img, .vdi or .vmdk\n"), dst);
 		return 2;
 	}
 
@@ -355,14 +386,16 @@ static int disk_convert_cmd(int argc, char **argv)
 	sigaction(SIGHUP, &old_hup, NULL);
 	if (!ok) {
 		if (interrupted)
-			fprintf(stderr, "vmplay disk: convert interrupted; %s "
-				"was not created\n", dst);
+			fprintf(stderr, _("vmplay disk: convert interrupted; "
+					  "%s was not created\n"), dst);
 		else
 			error_out(error);
 		free(error);
 		return interrupted ? 128 + interrupted : 1;
 	}
-	printf("converted %s to %s (%s)\n", src, dst, disk_format_name(format));
+	/* TRANSLATORS: %3$s is the new image's format (qcow2...). */
+	printf(_("converted %s to %s (%s)\n"), src, dst,
+	       disk_format_name(format));
 	return 0;
 }
 
@@ -381,12 +414,13 @@ static const struct {
 
 static void usage(FILE *out)
 {
-	fputs("Usage: vmplay disk ACTION ARGS\n\n"
-	      "Creates, inspects, resizes and converts disk images with qemu-img.\n"
-	      "No action ever overwrites an existing file.\n\nActions:\n", out);
+	fputs(_("Usage: vmplay disk ACTION ARGS\n\n"
+		"Creates, inspects, resizes and converts disk images with "
+		"qemu-img.\nNo action ever overwrites an existing file.\n\n"
+		"Actions:\n"), out);
 	for (size_t i = 0; i < ARRAY_SIZE(actions); i++)
 		fprintf(out, "  %-8s %s\n", actions[i].name, actions[i].summary);
-	fputs("\nRun 'vmplay disk ACTION --help' for details.\n", out);
+	fputs(_("\nRun 'vmplay disk ACTION --help' for details.\n"), out);
 }
 
 int cmd_disk(int argc, char **argv)
@@ -405,7 +439,7 @@ int cmd_disk(int argc, char **argv)
 			return actions[i].run(argc - 1, argv + 1);
 		}
 	}
-	fprintf(stderr, "vmplay disk: '%s' is not an action (accepted: create, "
-		"info, resize, convert)\n", argv[1]);
+	fprintf(stderr, _("vmplay disk: '%s' is not an action (accepted: "
+			  "create, info, resize, convert)\n"), argv[1]);
 	return 2;
 }

@@ -2,6 +2,7 @@
  * (vm/import.h), where vmplay trusts it. */
 #include "cli/commands.h"
 
+#include "base/i18n.h"
 #include "base/util.h"
 #include "vm/config.h"
 #include "vm/import.h"
@@ -11,24 +12,26 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char usage_text[] =
-	"Usage: vmplay import FILE.vmplay\n"
+/* TRANSLATORS: --help text: option and command names, key names
+ * and words in capitals (FILE, NAME) stay as they are. */
+static const char *const usage_text =
+	N_("Usage: vmplay import FILE.vmplay\n"
 	"\n"
 	"Copies the VM file and its writable disks into ~/.VM/NAME/ (NAME: the\n"
 	"file's name without .vmplay), where vmplay trusts VM files: their\n"
 	"[qemu] args run and their disks may be anywhere in that folder. The\n"
 	"original is left as it is; an existing ~/.VM/NAME is never touched.\n"
 	"Read what the file does first: 'vmplay --dry-run FILE.vmplay' prints\n"
-	"the QEMU command line it would run.\n";
+	"the QEMU command line it would run.\n");
 
 int cmd_import(int argc, char **argv)
 {
 	if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
-		fputs(usage_text, stdout);
+		fputs(_(usage_text), stdout);
 		return 0;
 	}
 	if (argc != 2) {
-		fputs(usage_text, stderr);
+		fputs(_(usage_text), stderr);
 		return 2;
 	}
 	char *error = NULL;
@@ -45,10 +48,11 @@ int cmd_import(int argc, char **argv)
 		fprintf(stderr, "vmplay import: %s\n", error);
 		status = 1;
 	} else {
-		printf("imported %s as %s\n", cfg->path, file);
+		printf(_("imported %s as %s\n"), cfg->path, file);
 		if (problems)
-			printf("trusted there, so these now run:\n%s\n", problems);
-		printf("play it with: vmplay %s\n", file);
+			printf(_("trusted there, so these now run:\n%s\n"),
+			       problems);
+		printf(_("play it with: vmplay %s\n"), file);
 	}
 	free(problems);
 	free(error);

@@ -1,7 +1,14 @@
 /* vmplay list: the library (vm/library.c) as a table, the same VMs the
- * library window shows, in the same order. */
+ * library window shows, in the same order.
+ *
+ * The table on stdout is for scripts as much as for people, so it is the
+ * same in every language: English column headings and state words
+ * (running, running headless, off, broken; missing and none for disks)
+ * and sizes with a '.' (format_size). Notes on stderr are translated.
+ * vmplay(1) says so. */
 #include "cli/commands.h"
 
+#include "base/i18n.h"
 #include "base/util.h"
 #include "vm/library.h"
 
@@ -10,8 +17,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char usage_text[] =
-	"Usage: vmplay list\n"
+/* TRANSLATORS: --help text: option and command names, key names
+ * and words in capitals (FILE, NAME) stay as they are. */
+static const char *const usage_text =
+	N_("Usage: vmplay list\n"
 	"\n"
 	"Prints the VM library: every VM file in ~/.VM/ and its folders, and\n"
 	"those played recently from elsewhere. One line per VM: name, state\n"
@@ -20,7 +29,7 @@ static const char usage_text[] =
 	"(a remembered file that is gone, why a file does not load) go to\n"
 	"stderr. Play one with `vmplay NAME` or `vmplay PATH`.\n"
 	"\n"
-	"  -h, --help   show this help\n";
+	"  -h, --help   show this help\n");
 
 int cmd_list(int argc, char **argv)
 {
@@ -31,18 +40,18 @@ int cmd_list(int argc, char **argv)
 	int c;
 	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
 		switch (c) {
-		case 'h': fputs(usage_text, stdout); return 0;
-		default: fputs(usage_text, stderr); return 2;
+		case 'h': fputs(_(usage_text), stdout); return 0;
+		default: fputs(_(usage_text), stderr); return 2;
 		}
 	}
 	if (optind != argc) {
-		fprintf(stderr, "vmplay list: '%s': no arguments expected\n",
+		fprintf(stderr, _("vmplay list: '%s': no arguments expected\n"),
 			argv[optind]);
 		return 2;
 	}
 	struct library *lib = library_scan();
 	for (size_t i = 0; i < lib->notes.n; i++)
-		fprintf(stderr, "vmplay list: note: %s\n", lib->notes.v[i]);
+		fprintf(stderr, _("vmplay list: note: %s\n"), lib->notes.v[i]);
 	int name_w = 4;
 	for (size_t i = 0; i < lib->n; i++) {
 		int w = (int)strlen(lib->entries[i].name);
@@ -50,8 +59,9 @@ int cmd_list(int argc, char **argv)
 	}
 	if (!lib->n) {
 		char *home = library_home();
-		fprintf(stderr, "vmplay list: no VMs in %s yet; make one with "
-			"`vmplay new NAME` or the wizard in `vmplay`\n",
+		fprintf(stderr, _("vmplay list: no VMs in %s yet; make one "
+				  "with `vmplay new NAME` or the wizard in "
+				  "`vmplay`\n"),
 			home ? home : "~/.VM");
 		free(home);
 	} else {
@@ -74,9 +84,14 @@ int cmd_list(int argc, char **argv)
 		printf("%-*s  %-16s  %6s  %4s  %6s  %s\n", name_w, e->name, state,
 		       mem, cpus, disk_col, e->path);
 		if (e->missing_disks)
-			fprintf(stderr, "vmplay list: %s: %zu of its disks %s "
-				"missing\n", e->name, e->missing_disks,
-				e->missing_disks == 1 ? "is" : "are");
+			/* TRANSLATORS: %1$s a VM's name, %2$zu a number of
+			 * disks. */
+			fprintf(stderr, ngettext("vmplay list: %s: %zu of its "
+						 "disks is missing\n",
+						 "vmplay list: %s: %zu of its "
+						 "disks are missing\n",
+						 e->missing_disks),
+				e->name, e->missing_disks);
 		if (e->problem)
 			fprintf(stderr, "vmplay list: %s: %s\n", e->name,
 				e->problem);

@@ -4,6 +4,8 @@
  * prints what was made. */
 #include "cli/commands.h"
 
+#include "base/i18n.h"
+#include "base/display_format.h"
 #include "base/util.h"
 #include "vm/disk.h"
 #include "vm/vm_create.h"
@@ -14,8 +16,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char usage_text[] =
-	"Usage: vmplay new NAME [OPTIONS]\n"
+/* TRANSLATORS: --help text: option and command names, key names
+ * and words in capitals (FILE, NAME) stay as they are. */
+static const char *const usage_text =
+	N_("Usage: vmplay new NAME [OPTIONS]\n"
 	"\n"
 	"Creates a VM: the folder (default ~/.VM/NAME/), the disk NAME.qcow2\n"
 	"and the VM file NAME.vmplay with a fresh UUID. Nothing existing is\n"
@@ -30,7 +34,7 @@ static const char usage_text[] =
 	"  -c, --cpus N       processors (default 2)\n"
 	"      --os OS        linux (virtio disk, network and display; default),\n"
 	"                     windows (SATA disk, e1000, HD audio) or other\n"
-	"  -h, --help         show this help\n";
+	"  -h, --help         show this help\n");
 
 static void fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void fail(const char *fmt, ...)
@@ -68,8 +72,9 @@ static int parse_options(int argc, char **argv, struct vm_create_request *r)
 		case OPT_DISK: r->disk_size = optarg; break;
 		case 'f':
 			if (!disk_format_parse(optarg, &r->format)) {
-				fail("--format: '%s' is not a disk format "
-				     "(accepted: qcow2, raw, vdi, vmdk)", optarg);
+				fail(_("--format: '%s' is not a disk format "
+				       "(accepted: qcow2, raw, vdi, vmdk)"),
+				     optarg);
 				return 2;
 			}
 			break;
@@ -79,19 +84,20 @@ static int parse_options(int argc, char **argv, struct vm_create_request *r)
 		case OPT_OS:
 			r->os = vm_preset_find(optarg);
 			if (!r->os) {
-				fail("--os: '%s' is not a preset (accepted: "
-				     "linux, windows, other)", optarg);
+				fail(_("--os: '%s' is not a preset (accepted: "
+				       "linux, windows, other)"), optarg);
 				return 2;
 			}
 			break;
-		case 'h': fputs(usage_text, stdout); return 0;
-		default: fputs(usage_text, stderr); return 2;
+		case 'h': fputs(_(usage_text), stdout); return 0;
+		default: fputs(_(usage_text), stderr); return 2;
 		}
 	}
 	if (argc - optind != 1) {
-		fputs(optind == argc ? "vmplay new: no NAME given\n"
-				     : "vmplay new: one NAME at a time\n", stderr);
-		fputs(usage_text, stderr);
+		fputs(optind == argc ? _("vmplay new: no NAME given\n")
+				     : _("vmplay new: one NAME at a time\n"),
+		      stderr);
+		fputs(_(usage_text), stderr);
 		return 2;
 	}
 	r->name = argv[optind];
@@ -128,21 +134,28 @@ int cmd_new(int argc, char **argv)
 	}
 	char mem[32], disk[32];
 	int width = (int)strlen(r.name) + 7;
-	printf("created %s/\n", made.dir);
-	printf("  %-*s  disk: %s, %s, %s\n", width,
-	       strrchr(made.disk_path, '/') + 1, disk_format_name(r.format),
-	       format_size(made.disk_size, disk, sizeof(disk)),
+	printf(_("created %s/\n"), made.dir);
+	/* TRANSLATORS: after the disk image's file name: its format
+	 * (qcow2...), size and interface (virtio, sata). */
+	printf("  %-*s  ", width, strrchr(made.disk_path, '/') + 1);
+	printf(_("disk: %s, %s, %s\n"), disk_format_name(r.format),
+	       format_size_display(made.disk_size, disk, sizeof(disk)),
 	       r.os->disk_interface);
-	printf("  %-*s  VM file: %s, %d CPU%s, %s preset (%s)\n", width,
-	       strrchr(made.vm_path, '/') + 1,
-	       format_size(made.memory, mem, sizeof(mem)), made.cpus,
-	       made.cpus == 1 ? "" : "s", r.os->name, r.os->summary);
+	printf("  %-*s  ", width, strrchr(made.vm_path, '/') + 1);
+	/* TRANSLATORS: after the VM file's name: %1$s the memory (2G),
+	 * %2$d the processors, %3$s the preset's name (linux, windows,
+	 * other: as typed after --os), %4$s what the preset sets up. */
+	printf(ngettext("VM file: %s, %d CPU, %s preset (%s)\n",
+			"VM file: %s, %d CPUs, %s preset (%s)\n",
+			(unsigned long)made.cpus),
+	       format_size_display(made.memory, mem, sizeof(mem)), made.cpus,
+	       r.os->name, _(r.os->summary));
 	if (r.iso) {
 		char *iso = path_absolute(r.iso);
-		printf("  CD drive: %s\n", iso);
+		printf(_("  CD drive: %s\n"), iso);
 		free(iso);
 	}
-	printf("play it with: vmplay %s\n", made.vm_path);
+	printf(_("play it with: vmplay %s\n"), made.vm_path);
 	vm_created_free(&made);
 	return 0;
 }

@@ -4,6 +4,7 @@
  * page; this file only reads the command line and prints. */
 #include "cli/commands.h"
 
+#include "base/i18n.h"
 #include "base/util.h"
 #include "vm/config.h"
 #include "vm/settings.h"
@@ -12,8 +13,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char set_usage[] =
-	"Usage: vmplay set FILE.vmplay SECTION.KEY=VALUE... [--unset SECTION.KEY]...\n"
+/* TRANSLATORS: --help text: option and command names, key names
+ * and words in capitals (FILE, NAME) stay as they are. */
+static const char *const set_usage =
+	N_("Usage: vmplay set FILE.vmplay SECTION.KEY=VALUE... [--unset SECTION.KEY]...\n"
 	"\n"
 	"Changes settings of a VM file, keeping every other line (comments,\n"
 	"blank lines, order) as it is. The changed file is read back with the\n"
@@ -26,15 +29,17 @@ static const char set_usage[] =
 	"  vmplay set debian.vmplay vm.memory=4G vm.cpus=2\n"
 	"  vmplay set debian.vmplay cdrom.file=~/Downloads/debian.iso boot.order=dc\n"
 	"  vmplay set debian.vmplay network.forward=tcp:2222:22 keys.menu=ctrl+alt+F1\n"
-	"  vmplay set debian.vmplay --unset display.scale\n";
+	"  vmplay set debian.vmplay --unset display.scale\n");
 
-static const char get_usage[] =
-	"Usage: vmplay get FILE.vmplay [SECTION.KEY]\n"
+/* TRANSLATORS: --help text: option and command names, key names
+ * and words in capitals (FILE, NAME) stay as they are. */
+static const char *const get_usage =
+	N_("Usage: vmplay get FILE.vmplay [SECTION.KEY]\n"
 	"\n"
 	"Prints the value of SECTION.KEY: as written in the VM file, or the\n"
 	"value in effect when the file leaves it out. Without SECTION.KEY,\n"
 	"prints every setting of the Settings page as SECTION.KEY = VALUE.\n"
-	"Exit status 1 when the key is not set and has no known default.\n";
+	"Exit status 1 when the key is not set and has no known default.\n");
 
 static bool wants_help(int argc, char **argv)
 {
@@ -59,11 +64,11 @@ static void print_lines(const char *prefix, const char *text)
 int cmd_set(int argc, char **argv)
 {
 	if (wants_help(argc, argv)) {
-		fputs(set_usage, stdout);
+		fputs(_(set_usage), stdout);
 		return 0;
 	}
 	if (argc < 3) {
-		fputs(set_usage, stderr);
+		fputs(_(set_usage), stderr);
 		return 2;
 	}
 	const char *path = argv[1];
@@ -76,7 +81,7 @@ int cmd_set(int argc, char **argv)
 		bool ok;
 		if (strcmp(argv[i], "--unset") == 0 || strcmp(argv[i], "-u") == 0) {
 			if (i + 1 >= argc) {
-				fputs(set_usage, stderr);
+				fputs(_(set_usage), stderr);
 				status = 2;
 				break;
 			}
@@ -97,8 +102,8 @@ int cmd_set(int argc, char **argv)
 		if (!settings_write(path, edits, n, &invalid, &error)) {
 			print_lines("vmplay set: ", error);
 			if (invalid)
-				fprintf(stderr, "vmplay set: nothing changed in %s\n",
-					path);
+				fprintf(stderr, _("vmplay set: nothing changed "
+						  "in %s\n"), path);
 			status = invalid ? 2 : 1;
 		}
 	}
@@ -112,11 +117,11 @@ int cmd_set(int argc, char **argv)
 int cmd_get(int argc, char **argv)
 {
 	if (wants_help(argc, argv)) {
-		fputs(get_usage, stdout);
+		fputs(_(get_usage), stdout);
 		return 0;
 	}
 	if (argc < 2 || argc > 3) {
-		fputs(get_usage, stderr);
+		fputs(_(get_usage), stderr);
 		return 2;
 	}
 	const char *path = argv[1];

@@ -5,6 +5,8 @@
  * QMP. */
 #include "cli/commands.h"
 
+#include "base/i18n.h"
+#include "base/display_format.h"
 #include "base/util.h"
 #include "vm/config.h"
 #include "vm/disk.h"
@@ -15,8 +17,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char usage_text[] =
-	"Usage: vmplay snapshot list [--names] FILE.vmplay\n"
+/* TRANSLATORS: --help text: option and command names, key names
+ * and words in capitals (FILE, NAME) stay as they are. */
+static const char *const usage_text =
+	N_("Usage: vmplay snapshot list [--names] FILE.vmplay\n"
 	"       vmplay snapshot take FILE.vmplay [NAME]\n"
 	"       vmplay snapshot restore FILE.vmplay NAME\n"
 	"       vmplay snapshot delete FILE.vmplay NAME\n"
@@ -33,7 +37,7 @@ static const char usage_text[] =
 	"(a partial snapshot): it is left as it is, and restore says so.\n"
 	"While the VM runs, use the player's menu (ctrl+alt+m) instead.\n"
 	"list --names prints only the snapshots' names, one a line, each once\n"
-	"(for scripts and shell completion).\n";
+	"(for scripts and shell completion).\n");
 
 /* The VM file and its disks' images (vm/offline_snapshots.c does the
  * work, shared with the stopped player's Snapshots page). */
@@ -87,7 +91,7 @@ static bool snap_vm_load(struct snap_vm *vm, const char *file, bool all_qcow2)
 static void print_table(const struct disk_info *info)
 {
 	if (!info->n_snapshots) {
-		printf("  (no snapshots)\n");
+		fputs(_("  (no snapshots)\n"), stdout);
 		return;
 	}
 	disk_snapshots_print(stdout, info);
@@ -127,12 +131,16 @@ static int snapshot_list(struct snap_vm *vm, const char *name)
 	for (size_t i = 0; i < offline_snaps_count(vm->snaps); i++) {
 		const struct vm_disk *d = offline_snaps_disk(vm->snaps, i);
 		const struct disk_info *info = offline_snaps_info(vm->snaps, i);
-		printf("disk '%s' (%s, %s):\n", d->name, d->file,
+		/* TRANSLATORS: vmplay snapshot list, above a disk's
+		 * snapshots; %1$s the disk's name in the VM file, %2$s its
+		 * image, %3$s the image's format (qcow2...). */
+		printf(_("disk '%s' (%s, %s):\n"), d->name, d->file,
 		       info->format_name);
 		if (disk_format_has_snapshots(info->format))
 			print_table(info);
 		else
-			printf("  (a %s image cannot hold snapshots)\n",
+			/* TRANSLATORS: %s a disk format (raw, vdi...) */
+			printf(_("  (a %s image cannot hold snapshots)\n"),
 			       info->format_name);
 	}
 	return 0;
@@ -155,8 +163,14 @@ static int snapshot_take(struct snap_vm *vm, const char *name)
 	if (offline_snaps_take(vm->snaps, name, &error)) {
 		size_t n = offline_snaps_count(vm->snaps);
 		char *shown = snapshot_name_shown(name);
-		printf("snapshot '%s' taken in %.1f s (%zu disk%s)\n", shown,
-		       (double)(now_ms() - start) / 1000.0, n, n == 1 ? "" : "s");
+		char secs[32];
+		format_decimal_display((double)(now_ms() - start) / 1000.0,
+				       0, 1, secs, sizeof(secs));
+		/* TRANSLATORS: %1$s the snapshot's name, %2$s the seconds
+		 * it took (0.2), %3$zu the number of disks. */
+		printf(ngettext("snapshot '%s' taken in %s s (%zu disk)\n",
+				"snapshot '%s' taken in %s s (%zu disks)\n",
+				n), shown, secs, n);
 		free(shown);
 	} else {
 		fail(error);
@@ -180,19 +194,22 @@ static int snapshot_restore(struct snap_vm *vm, const char *name)
 		return 1;
 	}
 	char *shown = snapshot_name_shown(name);
-	printf("restored snapshot '%s'\n", shown);
+	printf(_("restored snapshot '%s'\n"), shown);
 	for (size_t i = 0; left && i < offline_snaps_count(vm->snaps); i++) {
 		const struct vm_disk *d = offline_snaps_disk(vm->snaps, i);
 		if (!disk_info_find_snapshot(offline_snaps_info(vm->snaps, i), name))
-			printf("note: disk '%s' (%s) has no snapshot '%s' (it was "
-			       "attached later) and was left as it is\n",
-			       d->name, d->file, shown);
+			/* TRANSLATORS: %1$s the disk's name, %2$s its image,
+			 * %3$s the snapshot's name. */
+			printf(_("note: disk '%s' (%s) has no snapshot '%s' "
+				 "(it was attached later) and was left as it "
+				 "is\n"), d->name, d->file, shown);
 	}
 	free(shown);
 	free(left);
 	if (had_ram)
-		printf("note: the snapshot also holds the VM's memory; started "
-		       "from here the VM boots afresh from the restored disks\n");
+		fputs(_("note: the snapshot also holds the VM's memory; "
+			"started from here the VM boots afresh from the "
+			"restored disks\n"), stdout);
 	return 0;
 }
 
@@ -205,7 +222,7 @@ static int snapshot_delete(struct snap_vm *vm, const char *name)
 		return 1;
 	}
 	char *shown = snapshot_name_shown(name);
-	printf("deleted snapshot '%s'\n", shown);
+	printf(_("deleted snapshot '%s'\n"), shown);
 	free(shown);
 	return 0;
 }
@@ -226,11 +243,11 @@ int cmd_snapshot(int argc, char **argv)
 {
 	if (argc >= 2 && (strcmp(argv[1], "--help") == 0 ||
 			  strcmp(argv[1], "-h") == 0)) {
-		fputs(usage_text, stdout);
+		fputs(_(usage_text), stdout);
 		return 0;
 	}
 	if (argc < 2) {
-		fputs(usage_text, stderr);
+		fputs(_(usage_text), stderr);
 		return 2;
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(actions); i++) {
@@ -251,12 +268,12 @@ int cmd_snapshot(int argc, char **argv)
 		for (int j = 2; j < argc; j++) {
 			if (strcmp(argv[j], "--help") == 0 ||
 			    strcmp(argv[j], "-h") == 0) {
-				fputs(usage_text, stdout);
+				fputs(_(usage_text), stdout);
 				return 0;
 			}
 		}
 		if (n < actions[i].min_args || n > actions[i].max_args) {
-			fputs(usage_text, stderr);
+			fputs(_(usage_text), stderr);
 			return 2;
 		}
 		struct snap_vm vm;
@@ -266,7 +283,7 @@ int cmd_snapshot(int argc, char **argv)
 		snap_vm_free(&vm);
 		return status;
 	}
-	fprintf(stderr, "vmplay snapshot: '%s' is not an action (accepted: "
-		"list, take, restore, delete)\n", argv[1]);
+	fprintf(stderr, _("vmplay snapshot: '%s' is not an action (accepted: "
+			  "list, take, restore, delete)\n"), argv[1]);
 	return 2;
 }

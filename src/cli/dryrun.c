@@ -3,6 +3,7 @@
  * creates nothing (not even the runtime folder or the UEFI variables). */
 #include "cli/commands.h"
 
+#include "base/i18n.h"
 #include "base/log.h"
 #include "base/util.h"
 #include "vm/launch.h"

@@ -9,6 +9,7 @@
  * or failed while running (its stderr is printed). */
 #include "cli/commands.h"
 
+#include "base/i18n.h"
 #include "base/log.h"
 #include "base/stop_signals.h"
 #include "vm/launch.h"
@@ -32,11 +33,17 @@ static void on_state(void *user, enum vm_state state, const char *why)
 	struct headless *h = user;
 	switch (state) {
 	case VM_STATE_POWERING_DOWN:
-		log_info("%s: %s; Ctrl+C again to stop it now", h->name, why);
+		/* TRANSLATORS: %1$s the VM's name, %2$s what is happening
+		 * (the guest shuts down...). */
+		log_info(_("%s: %s; Ctrl+C again to stop it now"), h->name,
+			 why);
 		break;
 	case VM_STATE_STOPPING:
-		log_info("%s: %s%s", h->name, why,
-			 h->last_signal ? "; Ctrl+C again to kill it" : "");
+		if (h->last_signal)
+			log_info(_("%s: %s; Ctrl+C again to kill it"), h->name,
+				 why);
+		else
+			log_info("%s: %s", h->name, why);
 		break;
 	case VM_STATE_EXITED:
 		break;   /* reported once at the end */
@@ -71,7 +78,9 @@ int headless_run(const struct vm_config *cfg)
 	}
 	vm_session_set_listener(s, &(struct vm_session_listener){
 		.state_changed = on_state, .user = &h });
-	printf("%s: %s, runtime folder %s\n", cfg->name,
+	/* TRANSLATORS: %1$s the VM's name, %2$s its state (running...),
+	 * %3$s the folder of its sockets. */
+	printf(_("%s: %s, runtime folder %s\n"), cfg->name,
 	       vm_state_name(vm_session_state(s)),
 	       launch_runtime_dir(vm_session_launch(s)));
 	fflush(stdout);

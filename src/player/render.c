@@ -26,7 +26,6 @@ struct render {
 	bool software;
 	int gw, gh;            /* guest screen size; 0 before the first */
 	bool tex_valid;        /* the texture holds a picture (after upload) */
-	bool sized_once;       /* the window followed the guest at least once */
 	bool dirty;
 	enum scale_mode scale;
 	/* the guest changed size while the window could not follow (full
@@ -203,7 +202,9 @@ static void keep_inside(struct render *r, int w, int h)
 }
 
 /* Resize the window so one guest pixel is one drawable pixel, when the
- * display has room for it. */
+ * work area has room for it; else to the largest size that fits there
+ * (issue 16: a guest mode larger than the screen never pushes the window
+ * off it). */
 static void fit_window_to_guest(struct render *r)
 {
 	Uint32 flags = SDL_GetWindowFlags(r->win);
@@ -223,15 +224,16 @@ static void fit_window_to_guest(struct render *r)
 		if (SDL_GetWindowBordersSize(r->win, &top, &left, &bottom,
 					     &right) != 0)
 			top = left = bottom = right = 0;
-		if (w + left + right > usable.w || h + top + bottom > usable.h) {
-			/* too big: leave the size alone the next times, but
-			 * the first time use what the display allows */
-			if (!r->sized_once) {
-				SDL_SetWindowSize(r->win, usable.w - left - right,
-						  usable.h - top - bottom);
-				r->sized_once = true;
-			}
-			return;
+		int room_w = usable.w - left - right;
+		int room_h = usable.h - top - bottom;
+		if ((w > room_w || h > room_h) && room_w > 0 && room_h > 0) {
+			/* too big for the work area: the largest window that
+			 * fits, the guest's shape kept, the picture scaled */
+			double k = (double)room_w / w;
+			if ((double)room_h / h < k)
+				k = (double)room_h / h;
+			w = (int)(w * k);
+			h = (int)(h * k);
 		}
 	}
 	int cw, ch;
@@ -240,7 +242,6 @@ static void fit_window_to_guest(struct render *r)
 		SDL_SetWindowSize(r->win, w, h);
 		keep_inside(r, w, h);
 	}
-	r->sized_once = true;
 }
 
 void render_guest_resized(struct render *r, int width, int height)

@@ -248,6 +248,27 @@ char *launch_runtime_dir_for(const char *name)
 	return dir;
 }
 
+char *launch_runtime_dir_of_pid(long pid)
+{
+	char *error = NULL;
+	char *base = launch_runtime_base(&error);
+	free(error);
+	DIR *d = base ? opendir(base) : NULL;
+	char *found = NULL;
+	struct dirent *e;
+	while (d && !found && (e = readdir(d))) {
+		const char *dash = strrchr(e->d_name, '-');
+		char *end;
+		if (dash && dash[1] && strtol(dash + 1, &end, 10) == pid &&
+		    !*end)
+			found = path_join(base, e->d_name);
+	}
+	if (d)
+		closedir(d);
+	free(base);
+	return found;
+}
+
 static bool make_runtime_dir(struct launch *l, const char *name,
 			     char **error)
 {

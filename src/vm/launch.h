@@ -88,6 +88,10 @@ void launch_destroy(struct launch *l);
  * process, without creating anything (for --dry-run). Caller frees. */
 char *launch_runtime_dir_for(const char *name);
 
+/* The runtime folder of the vmplay with process id pid (NAME-PID in the
+ * runtime base, whatever NAME), or NULL when it has none. Caller frees. */
+char *launch_runtime_dir_of_pid(long pid);
+
 /* The folder runtime folders are made in ($XDG_RUNTIME_DIR/vmplay or
  * /tmp/vmplay-UID), created 0700 and checked (a folder owned by us, not a
  * symlink). Caller frees; NULL with *error set when unusable. */

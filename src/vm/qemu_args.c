@@ -330,6 +330,13 @@ static void add_display(struct build *b)
 	char *qmp = qemu_escape(host->qmp_socket);
 	optf(b, "-qmp", "unix:%s,server=on,wait=off", qmp);
 	free(qmp);
+	char *dir = path_dirname(host->qmp_socket);
+	char *viewer_path = path_join(dir, QEMU_VIEWER_SOCKET);
+	char *viewer = qemu_escape(viewer_path);
+	optf(b, "-qmp", "unix:%s,server=on,wait=off", viewer);
+	free(viewer);
+	free(viewer_path);
+	free(dir);
 	/* First device, so it gets the slot -vga would give it (00:02.0 on pc,
 	 * 00:01.0 on q35). */
 	optf(b, "-device", "%s,id=video0",

@@ -14,6 +14,11 @@ struct image_fds;
  * names it. Returns a static or environment string. */
 const char *qemu_binary(void);
 
+/* The second QMP monitor, beside the qmp_socket: the vmplay that runs the
+ * VM holds the first, a viewer window (`vmplay view`, machine_viewer.c)
+ * takes this one. */
+#define QEMU_VIEWER_SOCKET "viewer.sock"
+
 struct qemu_host {
 	const char *qemu_binary;  /* qemu_binary() unless a test fixes it */
 	const char *vnc_socket;   /* absolute paths inside the runtime folder */

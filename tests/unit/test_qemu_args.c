@@ -110,6 +110,7 @@ static void test_minimal_line(void)
 		  "-display none "
 		  "-vnc unix:" VNC_SOCK ",lossy=off,lock-key-sync=off "
 		  "-qmp unix:" QMP_SOCK ",server=on,wait=off "
+		  "-qmp unix:/run/vmplay/test/viewer.sock,server=on,wait=off "
 		  "-device VGA,id=video0");
 	free(line);
 	free(error);
