@@ -594,7 +594,15 @@ void vm_actions_pause_toggle(struct vm_actions *a)
 	case VM_STATE_PRELAUNCH:
 		vm_session_resume(a->session);
 		break;
+	case VM_STATE_POWERING_DOWN:
+		vma_note(a, VM_NOTE_ERROR,
+			 _("Cannot pause: the VM is shutting down"));
+		break;
+	case VM_STATE_STOPPING:
+		vma_note(a, VM_NOTE_ERROR, _("Cannot pause: the VM is stopping"));
+		break;
 	default:
+		/* vm_state_name's words are the log's, in English */
 		vma_note(a, VM_NOTE_ERROR, _("Cannot pause: the VM is %s"),
 		     vm_state_name(vm_session_state(a->session)));
 		break;
