@@ -475,7 +475,7 @@ int main(int argc, char **argv)
 	case MODE_DRY_RUN: status = dry_run(cfg); break;
 	case MODE_HEADLESS:
 		status = cfg->kiosk ? kiosk_headless_run(cfg)
-				    : headless_run(cfg);
+				    : headless_run(cfg, opts.instance);
 		break;
 	case MODE_KEYS: status = bindings_cmd_keys(cfg); break;
 	default: status = player_run(cfg, &opts); break;

@@ -1,8 +1,10 @@
 /* vmplay snapshot list|take|restore|delete FILE.vmplay [NAME]: internal
  * snapshots of a VM's qcow2 disks while the VM is off, through qemu-img
  * (vm/offline_snapshots.c, which says how; the stopped player uses the
- * same). While it runs, the player takes snapshots of RAM and disks over
- * QMP. */
+ * same). While a vmplay runs the VM (a window or --headless), take,
+ * restore and delete are sent to it (instance.h) and run as its menu
+ * runs them, over QMP, memory included (snapshot_requests.h); list reads
+ * the images shared. */
 #include "cli/commands.h"
 
 #include "base/i18n.h"
@@ -10,6 +12,7 @@
 #include "base/util.h"
 #include "vm/config.h"
 #include "vm/disk.h"
+#include "vm/instance.h"
 #include "vm/offline_snapshots.h"
 #include "vm/snapshot_rules.h"
 
@@ -25,17 +28,21 @@ static const char *const usage_text =
 	"       vmplay snapshot restore FILE.vmplay NAME\n"
 	"       vmplay snapshot delete FILE.vmplay NAME\n"
 	"\n"
-	"Internal snapshots of the VM's disks while the VM is off (qcow2 disks\n"
-	"only; read-only disks are left out). take without NAME names the\n"
+	"Internal snapshots of the VM's disks (qcow2 disks only; read-only\n"
+	"disks are left out). take without NAME names the\n"
 	"snapshot by the date and time; an existing name is never reused, nor\n"
 	"another snapshot's number (QEMU would take one for the other), and\n"
 	"names are one line without control characters. restore and delete\n"
 	"refuse a name QEMU could take for another snapshot's id. Commands on\n"
 	"one VM run one at a time (a second one waits).\n"
-	"restore puts every disk back to the snapshot; the VM then boots from\n"
-	"there. A disk attached after the snapshot was taken does not have it\n"
-	"(a partial snapshot): it is left as it is, and restore says so.\n"
-	"While the VM runs, use the player's menu (ctrl+alt+m) instead.\n"
+	"With the VM off, restore puts every disk back to the snapshot; the VM\n"
+	"then boots from there. A disk attached after the snapshot was taken\n"
+	"does not have it (a partial snapshot): it is left as it is, and\n"
+	"restore says so.\n"
+	"While a vmplay runs the VM (its window or --headless), take, restore\n"
+	"and delete go to that vmplay, which does them as its menu would: the\n"
+	"snapshot then holds the VM's memory too, and restore brings the VM\n"
+	"back to that moment; list works while it runs.\n"
 	"list --names prints only the snapshots' names, one a line, each once\n"
 	"(for scripts and shell completion).\n");
 
@@ -227,6 +234,43 @@ static int snapshot_delete(struct snap_vm *vm, const char *name)
 	return 0;
 }
 
+/* The running vmplay's answer lines (snapshot_requests.h): notes. */
+static void print_note(void *user, const char *line)
+{
+	(void)user;
+	const char *text;
+	if (!strncmp(line, "note info ", 10))
+		printf("%s\n", line + 10);
+	else if (!strncmp(line, "note error ", 11))
+		fail(line + 11);
+	else if ((text = strncmp(line, "note progress ", 14) ? NULL : line + 14))
+		fprintf(stderr, "%s\n", text);
+	fflush(stdout);
+}
+
+/* take/restore/delete while a vmplay runs the VM: that vmplay does it.
+ * -1 when none runs it (the caller goes on offline). */
+static int snapshot_live(const char *action, const char *file,
+			 const char *name)
+{
+	long pid = 0;
+	bool window = false;
+	if (!instance_holder(file, &pid, &window))
+		return -1;
+	char *line = xasprintf("snapshot %s%s%s", action, name ? " " : "",
+			       name ? name : "");
+	char *error = NULL;
+	int status = instance_request(file, line, print_note, NULL, &error);
+	free(line);
+	if (status < 0) {
+		fprintf(stderr, _("vmplay snapshot: %s runs in vmplay pid %ld, "
+				  "which did not do it: %s\n"), file, pid, error);
+		free(error);
+		return 1;
+	}
+	return status;
+}
+
 static const struct {
 	const char *name;
 	int (*run)(struct snap_vm *vm, const char *name);
@@ -275,6 +319,22 @@ int cmd_snapshot(int argc, char **argv)
 		if (n < actions[i].min_args || n > actions[i].max_args) {
 			fputs(_(usage_text), stderr);
 			return 2;
+		}
+		if (actions[i].needs_qcow2) {
+			const char *name = n > 1 ? argv[3] : NULL;
+			/* the rules of take; and a line to the running
+			 * vmplay cannot hold a line break */
+			char *bad = name && (actions[i].run == snapshot_take ||
+					     strchr(name, '\n'))
+				? snapshot_name_problem(name) : NULL;
+			if (bad) {
+				fail(bad);
+				free(bad);
+				return 2;
+			}
+			int live = snapshot_live(argv[1], argv[2], name);
+			if (live >= 0)
+				return live;
 		}
 		struct snap_vm vm;
 		int status = 1;

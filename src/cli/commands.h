@@ -26,6 +26,7 @@ char *check_audio_line(const char *backends, bool has_pa,
 /* Prints the QEMU command line of cfg, shell-quoted (dryrun.c). */
 int dry_run(const struct vm_config *cfg);
 /* Runs the VM without a window until it powers off (headless.c). */
-int headless_run(const struct vm_config *cfg);
+struct instance;
+int headless_run(const struct vm_config *cfg, struct instance *instance);
 
 #endif

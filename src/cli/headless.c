@@ -6,13 +6,20 @@
  * Exit status: 0 when the guest powered off (or QEMU ended normally);
  * 128+N when vmplay stopped QEMU after signal N because the guest did not
  * shut down (130 for Ctrl+C, 143 for SIGTERM); 1 when QEMU failed to start
- * or failed while running (its stderr is printed). */
+ * or failed while running (its stderr is printed).
+ *
+ * `vmplay snapshot take|restore|delete FILE` from another terminal
+ * reaches the loop through the instance socket (instance.h) and runs
+ * through vm_actions, as the player's menu does (snapshot_requests.h). */
 #include "cli/commands.h"
 
 #include "base/i18n.h"
 #include "base/log.h"
 #include "base/stop_signals.h"
+#include "vm/instance.h"
 #include "vm/launch.h"
+#include "vm/snapshot_requests.h"
+#include "vm/vm_actions.h"
 #include "vm/vm_session.h"
 
 #include <errno.h>
@@ -26,7 +33,54 @@
 struct headless {
 	const char *name;
 	int last_signal;
+	struct vm_actions *actions;
+	struct snapshot_requests *requests;
 };
+
+static void on_event(void *user, const char *event, struct json_object *data)
+{
+	struct headless *h = user;
+	/* snapshot jobs end with JOB_STATUS_CHANGE */
+	vm_actions_handle_event(h->actions, event, data);
+}
+
+static void on_note(void *user, enum vm_note kind, const char *text)
+{
+	struct headless *h = user;
+	/* errors are already logged (vm_actions warns) */
+	if (kind != VM_NOTE_ERROR)
+		log_info("%s: %s", h->name, text);
+	snapshot_requests_note(h->requests, kind, text);
+}
+
+static void run_snapshot(void *user, enum snapshot_request_action action,
+			 const char *name)
+{
+	struct headless *h = user;
+	switch (action) {
+	case SNAPSHOT_REQUEST_TAKE:
+		vm_actions_snapshot_take(h->actions, name);
+		break;
+	case SNAPSHOT_REQUEST_RESTORE:
+		vm_actions_snapshot_restore(h->actions, name);
+		break;
+	case SNAPSHOT_REQUEST_DELETE:
+		vm_actions_snapshot_delete(h->actions, name);
+		break;
+	}
+}
+
+/* Snapshot commands other vmplays sent, queued for the loop. */
+static void take_requests(struct headless *h, struct instance *in)
+{
+	instance_dispatch(in);   /* "raise": there is no window */
+	int fd;
+	char *line;
+	while (instance_next_request(in, &fd, &line)) {
+		snapshot_requests_add(h->requests, fd, line);
+		free(line);
+	}
+}
 
 static void on_state(void *user, enum vm_state state, const char *why)
 {
@@ -53,7 +107,7 @@ static void on_state(void *user, enum vm_state state, const char *why)
 	}
 }
 
-int headless_run(const struct vm_config *cfg)
+int headless_run(const struct vm_config *cfg, struct instance *instance)
 {
 	struct headless h = { .name = cfg->name };
 	char *error = NULL;
@@ -77,7 +131,11 @@ int headless_run(const struct vm_config *cfg)
 		goto out;
 	}
 	vm_session_set_listener(s, &(struct vm_session_listener){
-		.state_changed = on_state, .user = &h });
+		.state_changed = on_state, .event = on_event, .user = &h });
+	h.actions = vm_actions_create(cfg, s, &(struct vm_actions_listener){
+		.note = on_note, .user = &h });
+	h.requests = snapshot_requests_create(&(struct snapshot_target){
+		.run = run_snapshot, .user = &h });
 	/* TRANSLATORS: %1$s the VM's name, %2$s its state (running...),
 	 * %3$s the folder of its sockets. */
 	printf(_("%s: %s, runtime folder %s\n"), cfg->name,
@@ -86,9 +144,12 @@ int headless_run(const struct vm_config *cfg)
 	fflush(stdout);
 
 	while (!vm_session_exited(s)) {
-		struct pollfd fds[3];
+		struct pollfd fds[4];
 		int n = vm_session_pollfds(s, fds, 2);
 		fds[n++] = (struct pollfd){ .fd = sig.fd, .events = POLLIN };
+		if (instance_fd(instance) >= 0)
+			fds[n++] = (struct pollfd){ .fd = instance_fd(instance),
+						    .events = POLLIN };
 		if (poll(fds, (nfds_t)n, vm_session_timeout_ms(s)) < 0 &&
 		    errno != EINTR) {
 			log_error("poll: %s", strerror(errno));
@@ -101,6 +162,8 @@ int headless_run(const struct vm_config *cfg)
 			vm_session_request_stop(s);
 		}
 		vm_session_dispatch(s);
+		take_requests(&h, instance);
+		snapshot_requests_tick(h.requests);
 	}
 
 	char *how = vm_session_describe_exit(s);
@@ -120,6 +183,8 @@ int headless_run(const struct vm_config *cfg)
 	}
 	free(how);
 out:
+	snapshot_requests_destroy(h.requests);
+	vm_actions_destroy(h.actions);
 	vm_session_destroy(s);
 	stop_signals_close(&sig);
 	return status;

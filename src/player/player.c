@@ -32,6 +32,7 @@
  * PIN). SIGINT/SIGTERM still stop it for good (systemctl stop). */
 #include "player/player.h"
 
+#include "base/i18n.h"
 #include "base/log.h"
 #include "base/recent.h"
 #include "base/stop_signals.h"
@@ -53,6 +54,7 @@
 #include "player/vnc_desktop_size.h"
 #include "vm/instance.h"
 #include "vm/kiosk.h"
+#include "vm/snapshot_requests.h"
 #include "vm/qemu_args.h"
 #include "vm/supervisor.h"
 #include "vm/machine.h"
@@ -130,8 +132,10 @@ struct player {
 
 	struct stop_signals signals;   /* SIGINT/TERM/HUP, SIGUSR1 */
 
-	/* single instance: another vmplay asks to raise the window */
+	/* single instance: another vmplay asks to raise the window, or
+	 * sends a snapshot command (`vmplay snapshot take FILE`) */
 	struct instance *instance;
+	struct snapshot_requests *requests;
 	/* kiosk mode (NULL otherwise) */
 	struct kiosk *kiosk;
 	struct supervisor *sv;
@@ -400,6 +404,44 @@ static void on_action_note(void *user, enum vm_note kind, const char *text)
 		log_info("%s", text);
 	menu_bridge_note(p->toasts, &p->progress_toast, now_ms(), kind, text);
 	update_info(p);   /* busy text; also presents the toast */
+	snapshot_requests_note(p->requests, kind, text);
+}
+
+/* A snapshot command from another vmplay runs as the menu's would. A
+ * kiosk takes none: its policy decides what may be done to it. */
+static void run_snapshot_request(void *user,
+				 enum snapshot_request_action action,
+				 const char *name)
+{
+	struct player *p = user;
+	if (p->kiosk) {
+		snapshot_requests_note(p->requests, VM_NOTE_ERROR,
+				       _("This VM runs in kiosk mode, which "
+					 "takes no snapshot commands from "
+					 "outside"));
+		return;
+	}
+	switch (action) {
+	case SNAPSHOT_REQUEST_TAKE:
+		machine_snapshot_take(p->machine, name);
+		break;
+	case SNAPSHOT_REQUEST_RESTORE:
+		machine_snapshot_restore(p->machine, name);
+		break;
+	case SNAPSHOT_REQUEST_DELETE:
+		machine_snapshot_delete(p->machine, name);
+		break;
+	}
+}
+
+static void take_snapshot_requests(struct player *p)
+{
+	int fd;
+	char *line;
+	while (instance_next_request(p->instance, &fd, &line)) {
+		snapshot_requests_add(p->requests, fd, line);
+		free(line);
+	}
 }
 
 static void on_action_changed(void *user)
@@ -1393,6 +1435,7 @@ static void loop(struct player *p)
 			SDL_RestoreWindow(render_window(p->render));
 			SDL_RaiseWindow(render_window(p->render));
 		}
+		take_snapshot_requests(p);
 		if (p->sv) {
 			supervisor_dispatch(p->sv);
 			if (supervisor_finished(p->sv)) {
@@ -1408,6 +1451,7 @@ static void loop(struct player *p)
 		}
 		if (p->kiosk)
 			kiosk_tick(p);
+		snapshot_requests_tick(p->requests);
 		if (p->vnc)
 			clipboard_sync_tick(p->clip, now_ms());
 		resize_tick(p);
@@ -1734,6 +1778,8 @@ int player_play(const struct vm_config *cfg, const struct play_options *opts,
 	p->window_ms = now_ms();
 
 	p->instance = opts->instance;
+	p->requests = snapshot_requests_create(&(struct snapshot_target){
+		.run = run_snapshot_request, .user = p });
 	if (p->machine) {   /* given: a libvirt domain */
 		attach_machine(p);
 	} else if (cfg->kiosk || opts->kiosk) {
@@ -1783,6 +1829,7 @@ int player_play(const struct vm_config *cfg, const struct play_options *opts,
 		machine_qemu_set_session(p->machine, NULL, false);
 		supervisor_destroy(p->sv);
 	}
+	snapshot_requests_destroy(p->requests);
 	machine_destroy(p->machine);   /* and with it the session, if any */
 	kiosk_destroy(p->kiosk);
 	free(p->kiosk_message);

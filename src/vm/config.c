@@ -1639,9 +1639,12 @@ bool config_clipboard(const struct vm_config *cfg)
 {
 	/* On where a desktop guest is likely (the virtio display that
 	 * `vmplay new --os linux` picks) and never in kiosk mode. Elsewhere
-	 * off: QEMU 7.2 cannot take a snapshot with memory while its
-	 * clipboard channel is there, and snapshots must keep working on
-	 * every VM file that does not ask for the clipboard. */
+	 * off, as it always was for those files: the agent's devices are
+	 * part of the machine, and QEMU 7.2 restores a memory snapshot taken
+	 * without them into a machine with them without a word, so the
+	 * default never adds them to an existing VM file (vmplay new writes
+	 * the key into new ones). Snapshots themselves work with the
+	 * clipboard on (vm_agent.c). */
 	if (cfg->clipboard_given)
 		return cfg->clipboard;
 	return !cfg->kiosk && cfg->display_device == DISPLAY_VIRTIO;

@@ -203,9 +203,10 @@ void config_destroy(struct vm_config *cfg);   /* accepts NULL */
 
 /* Whether text passes between the host's and the guest's clipboards:
  * [clipboard] enabled, by default on with [display] device = virtio and
- * off otherwise (QEMU 7.2's clipboard channel keeps a running VM's memory
- * from being saved in a snapshot), always off by default in kiosk mode
- * (an appliance must not leak what its user copies). */
+ * off otherwise (the default never adds the agent's devices to an
+ * existing VM file's machine; vmplay new writes the key), always off by
+ * default in kiosk mode (an appliance must not leak what its user
+ * copies). */
 bool config_clipboard(const struct vm_config *cfg);
 
 /* Whether the player asks the guest to follow the window's size:

@@ -31,10 +31,20 @@
 #define DEFAULT_WAIT_MS 30000
 #define RETRY_MS 50
 #define CLIENT_LINE_TIMEOUT_MS 1000
+/* How long `vmplay snapshot` waits for the running vmplay to take its
+ * command (its loop may be busy for a moment: a frame, a dialog). */
+#define REQUEST_ACCEPT_TIMEOUT_MS 10000
 
 static const char *const role_names[] = {
 	[INSTANCE_WINDOW] = "window",
 	[INSTANCE_HEADLESS] = "headless",
+};
+
+/* A snapshot command waiting for the owner (instance_next_request). */
+struct pending {
+	struct pending *next;
+	int fd;
+	char *line;
 };
 
 struct instance {
@@ -42,11 +52,34 @@ struct instance {
 	int listen_fd;
 	char *lock_path;
 	char *sock_path;
+	struct pending *pending;   /* oldest first */
 };
 
 unsigned long long instance_path_key(const char *real_path)
 {
 	return (unsigned long long)hash_fnv1a(real_path);
+}
+
+/* BASE/vm-HASH.EXT for the VM file's real path. */
+static char *runtime_file(const char *base, const char *real, const char *ext)
+{
+	return xasprintf("%s/vm-%016llx.%s", base, instance_path_key(real), ext);
+}
+
+/* RUNTIME/vm-HASH.EXT for a VM file however it is named; NULL with
+ * *error when the runtime folder is unusable. */
+static char *vm_file(const char *vm_path, const char *ext, char **error)
+{
+	char *base = launch_runtime_base(error);
+	if (!base)
+		return NULL;
+	char *real = realpath(vm_path, NULL);
+	if (!real)
+		real = path_absolute(vm_path);
+	char *path = runtime_file(base, real, ext);
+	free(real);
+	free(base);
+	return path;
 }
 
 static void sleep_ms(int ms)
@@ -224,11 +257,8 @@ enum instance_claim instance_claim(const char *vm_path, enum instance_role role,
 		return INSTANCE_FAILED;
 	}
 	sweep_stale(base);
-	uint64_t h = hash_fnv1a(real);
-	char *lock_path = xasprintf("%s/vm-%016llx.lock", base,
-				    (unsigned long long)h);
-	char *sock_path = xasprintf("%s/vm-%016llx.sock", base,
-				    (unsigned long long)h);
+	char *lock_path = runtime_file(base, real, "lock");
+	char *sock_path = runtime_file(base, real, "sock");
 	free(base);
 	char *name = display_name(real);
 	uint64_t deadline = now_ms() + (uint64_t)(wait_ms > 0 ? wait_ms
@@ -260,13 +290,11 @@ enum instance_claim instance_claim(const char *vm_path, enum instance_role role,
 			in->sock_path = sock_path;
 			lock_path = sock_path = NULL;
 			fd = -1;
-			if (role == INSTANCE_WINDOW) {
-				in->listen_fd = listen_on(in->sock_path,
-							  message);
-				if (in->listen_fd < 0) {
-					instance_release(in);
-					goto out;
-				}
+			/* Headless too: it takes snapshot commands. */
+			in->listen_fd = listen_on(in->sock_path, message);
+			if (in->listen_fd < 0) {
+				instance_release(in);
+				goto out;
 			}
 			if (!write_owner(in->lock_fd, role, real))
 				log_warn("%s: %s", in->lock_path,
@@ -327,51 +355,81 @@ int instance_fd(const struct instance *in)
 	return in ? in->listen_fd : -1;
 }
 
+enum served { SERVED, SERVED_RAISE, KEPT };
+
+static void queue_request(struct instance *in, int fd, const char *line)
+{
+	struct pending *p = xcalloc(1, sizeof(*p));
+	p->fd = fd;
+	p->line = xstrdup(line);
+	struct pending **pp = &in->pending;
+	while (*pp)
+		pp = &(*pp)->next;
+	*pp = p;
+}
+
 /* One client: its line, with a deadline so a silent client cannot hang
- * the window. Returns true when it asked to raise (and was answered). */
-static bool serve_client(int fd)
+ * the window. "raise" is answered here (a headless owner has no window
+ * to raise); a snapshot command is kept for the owner, connection and
+ * all. */
+static enum served serve_client(struct instance *in, int fd, bool window)
 {
 	struct ucred cred;
 	socklen_t len = sizeof(cred);
 	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0 ||
 	    cred.uid != getuid())
-		return false;
-	char buf[64];
+		return SERVED;
+	char buf[INSTANCE_LINE_MAX + 2];
 	size_t got = 0;
 	uint64_t deadline = now_ms() + CLIENT_LINE_TIMEOUT_MS;
 	while (got < sizeof(buf) - 1) {
 		int left = (int)(deadline - now_ms());
 		struct pollfd p = { fd, POLLIN, 0 };
 		if (left <= 0 || poll(&p, 1, left) <= 0)
-			return false;
+			return SERVED;
 		ssize_t n = read(fd, buf + got, sizeof(buf) - 1 - got);
 		if (n < 0 && (errno == EAGAIN || errno == EINTR))
 			continue;
 		if (n <= 0)
-			return false;
+			return SERVED;
 		got += (size_t)n;
 		buf[got] = '\0';
 		if (strchr(buf, '\n'))
 			break;
 	}
 	buf[got] = '\0';
-	if (strcmp(buf, "raise\n") != 0) {
+	char *nl = strchr(buf, '\n');
+	if (nl && !strncmp(buf, "snapshot ", 9)) {
+		/* at once: the client knows someone will answer */
+		static const char taken[] = "accepted\n";
+		if (send(fd, taken, sizeof(taken) - 1, MSG_NOSIGNAL) < 0)
+			return SERVED;   /* the client is gone */
+		*nl = '\0';
+		queue_request(in, fd, buf);
+		return KEPT;
+	}
+	if (!window || strcmp(buf, "raise\n") != 0) {
 		static const char no[] = "unknown request\n";
 		if (send(fd, no, sizeof(no) - 1, MSG_NOSIGNAL) < 0) {
 			/* the client is gone; nothing to tell */
 		}
-		return false;
+		return SERVED;
 	}
 	static const char yes[] = "raised\n";
 	if (send(fd, yes, sizeof(yes) - 1, MSG_NOSIGNAL) < 0)
 		log_debug("raise: the other vmplay left before the answer");
-	return true;
+	return SERVED_RAISE;
 }
 
 int instance_dispatch(struct instance *in)
 {
 	if (!in || in->listen_fd < 0)
 		return 0;
+	/* the role is in the lock file; a window's owner writes "window" */
+	long pid;
+	char role[16] = "";
+	bool window = read_owner(in->lock_fd, &pid, role, sizeof(role)) &&
+		      strcmp(role, role_names[INSTANCE_WINDOW]) == 0;
 	int raises = 0;
 	for (;;) {
 		int fd = accept4(in->listen_fd, NULL, NULL,
@@ -381,13 +439,97 @@ int instance_dispatch(struct instance *in)
 				continue;
 			break;   /* EAGAIN: nothing more waits */
 		}
-		if (serve_client(fd))
+		enum served r = serve_client(in, fd, window);
+		if (r == SERVED_RAISE)
 			raises++;
-		close(fd);
+		if (r != KEPT)
+			close(fd);
 	}
 	if (raises)
 		log_debug("another vmplay asked to raise the window");
 	return raises;
+}
+
+bool instance_next_request(struct instance *in, int *fd, char **line)
+{
+	struct pending *p = in ? in->pending : NULL;
+	if (!p)
+		return false;
+	in->pending = p->next;
+	*fd = p->fd;
+	*line = p->line;
+	free(p);
+	return true;
+}
+
+int instance_request(const char *vm_path, const char *line,
+		     void (*on_line)(void *user, const char *line), void *user,
+		     char **error)
+{
+	*error = NULL;
+	char *sock_path = vm_file(vm_path, "sock", error);
+	if (!sock_path)
+		return -1;
+	struct sockaddr_un addr;
+	int fd = -1, status = -1;
+	if (!fill_addr(&addr, sock_path) ||
+	    (fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0 ||
+	    connect(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0) {
+		*error = xasprintf("%s: %s", sock_path, strerror(errno));
+		goto out;
+	}
+	char *req = xasprintf("%s\n", line);
+	size_t len = strlen(req);
+	bool sent = send(fd, req, len, MSG_NOSIGNAL) == (ssize_t)len;
+	free(req);
+	if (!sent) {
+		*error = xasprintf("%s: %s", sock_path, strerror(errno));
+		goto out;
+	}
+	/* "accepted" comes at once from a vmplay that serves its socket
+	 * (a kiosk without a window does not); then lines until "done N",
+	 * and a job may take minutes: no deadline. */
+	struct pollfd p = { fd, POLLIN, 0 };
+	if (poll(&p, 1, REQUEST_ACCEPT_TIMEOUT_MS) <= 0) {
+		*error = xstrdup(_("that vmplay does not take snapshot "
+				   "commands"));
+		goto out;
+	}
+	FILE *f = fdopen(fd, "r");
+	if (!f) {
+		*error = xasprintf("%s: %s", sock_path, strerror(errno));
+		goto out;
+	}
+	fd = -1;
+	char *got = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	while ((n = getline(&got, &cap, f)) > 0) {
+		got[strcspn(got, "\n")] = '\0';
+		int done;
+		if (sscanf(got, "done %d", &done) == 1) {
+			status = done;
+			break;
+		}
+		if (!strcmp(got, "accepted"))
+			continue;
+		if (!strcmp(got, "unknown request")) {
+			*error = xstrdup(_("that vmplay does not take "
+					   "snapshot commands"));
+			break;
+		}
+		on_line(user, got);
+	}
+	if (status < 0 && !*error)
+		*error = xstrdup(_("the vmplay running it stopped before it "
+				   "was done"));
+	free(got);
+	fclose(f);
+out:
+	if (fd >= 0)
+		close(fd);
+	free(sock_path);
+	return status;
 }
 
 const char *instance_lock_path(const struct instance *in)
@@ -403,6 +545,12 @@ void instance_release(struct instance *in)
 		close(in->listen_fd);
 		unlink(in->sock_path);
 	}
+	int fd;
+	char *line;
+	while (instance_next_request(in, &fd, &line)) {
+		close(fd);
+		free(line);
+	}
 	if (in->lock_fd >= 0) {
 		/* Removed while still locked: see the top of this file. */
 		unlink(in->lock_path);
@@ -417,17 +565,8 @@ void instance_release(struct instance *in)
 static char *lock_path_of(const char *vm_path)
 {
 	char *error = NULL;
-	char *base = launch_runtime_base(&error);
+	char *lock = vm_file(vm_path, "lock", &error);
 	free(error);
-	if (!base)
-		return NULL;
-	char *real = realpath(vm_path, NULL);
-	if (!real)
-		real = path_absolute(vm_path);
-	char *lock = xasprintf("%s/vm-%016llx.lock", base,
-			       (unsigned long long)hash_fnv1a(real));
-	free(real);
-	free(base);
 	return lock;
 }
 

@@ -9,8 +9,13 @@
  * A window-owning instance also listens on RUNTIME/vm-HASH.sock. A second
  * vmplay opening the same file connects, sends "raise", gets "raised" back
  * once the first has raised its window, and exits 0 without starting QEMU.
- * Headless instances have no socket: a second vmplay says the VM runs
- * without a window and fails.
+ * Headless instances listen too but have no window to raise: a second
+ * vmplay says the VM runs without a window and fails.
+ *
+ * Both kinds also take snapshot commands on the socket ("snapshot take
+ * [NAME]", "snapshot restore NAME", "snapshot delete NAME": what `vmplay
+ * snapshot` sends while the VM runs); the owner runs them as its menu
+ * would and answers with lines up to "done STATUS" (snapshot_requests.h).
  *
  * QEMU's own image lock stays the second guard. */
 #ifndef VMPLAY_INSTANCE_H
@@ -51,6 +56,22 @@ int instance_fd(const struct instance *in);
  * its line). Returns how many asked to raise the window; the caller raises
  * it (SDL_RaiseWindow). */
 int instance_dispatch(struct instance *in);
+
+/* The longest request line the owner reads. */
+#define INSTANCE_LINE_MAX 4096
+
+/* A snapshot command another vmplay sent (after instance_dispatch): its
+ * connection *fd (the owner answers on it and closes it) and its line
+ * without the newline (malloc'd). False when none waits. */
+bool instance_next_request(struct instance *in, int *fd, char **line);
+
+/* The client's side: sends line to the vmplay that holds vm_path, calls
+ * on_line for each line of its answer and returns the STATUS of its last
+ * line "done STATUS"; -1 with *error (malloc'd) when no vmplay answers or
+ * it stopped before it was done. Waits as long as the job takes. */
+int instance_request(const char *vm_path, const char *line,
+		     void (*on_line)(void *user, const char *line), void *user,
+		     char **error);
 
 /* Where the lock is (for messages and tests). Owned by in. */
 const char *instance_lock_path(const struct instance *in);

@@ -4,8 +4,10 @@
  * through it; the vmplay that runs the VM keeps the first monitor, QEMU's
  * life and the snapshot and media work. So this engine pauses, resumes,
  * resets, shuts down and forces off, follows the state from QEMU's
- * events, and leaves the VM running when the window closes; snapshots and
- * media it refuses with a note that says where they are done. */
+ * events, and leaves the VM running when the window closes. Snapshots it
+ * asks of the owner over its instance socket (snapshot_requests.h), as
+ * `vmplay snapshot take` would, and lists them from the images; media it
+ * refuses with a note that says where they are changed. */
 #ifndef VMPLAY_MACHINE_VIEWER_H
 #define VMPLAY_MACHINE_VIEWER_H
 

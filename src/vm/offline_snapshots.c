@@ -85,7 +85,11 @@ struct offline_snaps *offline_snaps_open(const struct vm_config *cfg,
 		if (d->readonly)
 			continue;
 		char *why = NULL;
-		struct disk_info *info = disk_info(d->file, DISK_INFO_DEFAULT, &why);
+		/* Reading only (a list): also while QEMU runs the image,
+		 * as of its last flush. */
+		struct disk_info *info = disk_info(d->file,
+			lock == OFFLINE_READ_ONLY ? DISK_INFO_SHARED
+						  : DISK_INFO_DEFAULT, &why);
 		if (!info) {
 			*error = xasprintf(_("disk '%s': %s"), d->name, why);
 			free(why);

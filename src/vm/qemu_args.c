@@ -566,11 +566,12 @@ static void add_clipboard(struct build *b)
 {
 	if (!config_clipboard(b->cfg))
 		return;
-	opt(b, "-device", "virtio-serial-pci,id=vserial0");
-	opt(b, "-chardev", "qemu-vdagent,id=vdagent0,name=vdagent,"
-	    "clipboard=on,mouse=off");
-	opt(b, "-device", "virtserialport,bus=vserial0.0,chardev=vdagent0,"
-	    "name=" QEMU_AGENT_PORT_NAME ",id=agent0");
+	opt(b, "-device", "virtio-serial-pci,id=" QEMU_AGENT_SERIAL_ID);
+	opt(b, "-chardev", "qemu-vdagent,id=" QEMU_AGENT_CHARDEV_ID
+	    ",name=vdagent,clipboard=on,mouse=off");
+	opt(b, "-device", "virtserialport,bus=" QEMU_AGENT_SERIAL_ID ".0,"
+	    "chardev=" QEMU_AGENT_CHARDEV_ID ",name=" QEMU_AGENT_PORT_NAME
+	    ",id=" QEMU_AGENT_DEVICE_ID);
 }
 
 bool qemu_args_build(const struct vm_config *cfg, const struct qemu_host *host,

@@ -89,6 +89,13 @@ bool qemu_args_build_local(const struct vm_config *cfg, const char *vnc_socket,
 /* The virtio-serial port name a guest's SPICE agent (spice-vdagent) opens
  * as /dev/virtio-ports/com.redhat.spice.0: the clipboard's way in. */
 #define QEMU_AGENT_PORT_NAME "com.redhat.spice.0"
+/* The clipboard's devices: the virtio-serial controller (its bus is
+ * "<id>.0"), QEMU's agent end (a qemu-vdagent chardev) and the port that
+ * joins them. vm_agent.c unplugs and plugs back the last two around a
+ * snapshot with memory, so they are named here once. */
+#define QEMU_AGENT_SERIAL_ID "vserial0"
+#define QEMU_AGENT_CHARDEV_ID "vdagent0"
+#define QEMU_AGENT_DEVICE_ID "agent0"
 char *qemu_disk_node_name(size_t index);   /* "disk<i>"; caller frees */
 char *qemu_disk_device_id(size_t index);   /* "disk<i>"; caller frees */
 

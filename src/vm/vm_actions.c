@@ -513,7 +513,9 @@ static void on_reply(void *user, struct json_object *ret, const char *error)
 	/* Gone, or an answer from a session or job that was replaced. */
 	bool stale = !a || op->session != a->session;
 	bool job_step = op->step == STEP_SNAP_PREPARE ||
-			op->step == STEP_JOB_START || op->step == STEP_JOB_QUERY;
+			op->step == STEP_JOB_START || op->step == STEP_JOB_QUERY ||
+			op->step == STEP_AGENT_UNPLUG ||
+			op->step == STEP_AGENT_REMOVE;
 	if (!stale && job_step)
 		stale = !a->job.active || op->job_serial != a->job.serial;
 	if (stale) {
@@ -549,6 +551,12 @@ static void on_reply(void *user, struct json_object *ret, const char *error)
 			vma_job_result(a, ret);
 		else
 			vma_job_fail(a, error);
+		break;
+	case STEP_AGENT_UNPLUG:
+	case STEP_AGENT_REMOVE:
+	case STEP_AGENT_READD:
+	case STEP_AGENT_REPLUG:
+		vma_agent_reply(a, op->step, ret, error);
 		break;
 	case STEP_IGNORE:
 		if (!ret)

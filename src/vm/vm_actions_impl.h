@@ -27,6 +27,19 @@ enum op_step {
 	STEP_MEDIA_INSERT,
 	STEP_MEDIA_EJECT,
 	STEP_SIMPLE,         /* reset, send-key: a note on success */
+	STEP_AGENT_UNPLUG,   /* device_del of the clipboard's port */
+	STEP_AGENT_REMOVE,   /* chardev-remove of its qemu-vdagent */
+	STEP_AGENT_READD,    /* chardev-add, after the snapshot */
+	STEP_AGENT_REPLUG,   /* device_add, after the snapshot */
+};
+
+/* Where the clipboard's agent devices are during a snapshot job
+ * (vm_agent.c). */
+enum agent_phase {
+	AGENT_IN,            /* plugged in, as the command line made them */
+	AGENT_UNPLUGGING,    /* device_del sent */
+	AGENT_UNPLUGGED,     /* the port is gone; chardev-remove sent */
+	AGENT_OUT,           /* both gone: plug them back after the job */
 };
 
 struct op {
@@ -49,6 +62,9 @@ struct job {
 	uint64_t start_ms;
 	char *busy;             /* "Taking snapshot X…" */
 	int lock_fd;            /* snapshot_lock, held while active; -1 */
+	enum agent_phase agent; /* the clipboard's devices (vm_agent.c) */
+	bool agent_replied;     /* device_del answered */
+	bool agent_deleted;     /* DEVICE_DELETED seen for the port */
 };
 
 struct added_disk {
@@ -100,6 +116,23 @@ void vma_snapshot_prepared(struct vm_actions *a, struct json_object *nodes);
 void vma_media_ejected(struct vm_actions *a);
 void vma_media_inserted(struct vm_actions *a, const char *path);
 void vma_restore_offline(struct vm_actions *a, const char *name);
+/* Sends the snapshot job's QMP command (the agent is out of the way);
+ * holders: for a delete, the nodes that have the snapshot. */
+void vma_snapshot_run(struct vm_actions *a, const struct strv *holders);
+
+/* vm_agent.c: the clipboard's agent devices around a snapshot with
+ * memory. QEMU 7.2's qemu-vdagent chardev blocks migration while it
+ * exists, and saving or loading a running VM's memory is a migration:
+ * vma_agent_unplug removes the port and the chardev, then runs the job
+ * (vma_snapshot_run); vma_agent_replug puts them back once the job is
+ * over, whatever its outcome. */
+bool vma_agent_plugged(const struct vm_actions *a);
+void vma_agent_unplug(struct vm_actions *a);
+void vma_agent_reply(struct vm_actions *a, enum op_step step,
+		     struct json_object *ret, const char *error);
+void vma_agent_event(struct vm_actions *a, struct json_object *data);
+void vma_agent_replug(struct vm_actions *a);
+
 /* The label of a node in notes: "'system'", "the UEFI variables". */
 char *vma_node_label(const struct vm_actions *a, size_t node);
 

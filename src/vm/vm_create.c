@@ -266,7 +266,13 @@ static char *vm_file_text(const struct vm_create_request *r, int cpus,
 		"device = %s\n"
 		"\n"
 		"[input]\n"
-		"pointer = tablet\n",
+		"pointer = tablet\n"
+		"\n"
+		"; Text both ways with the guest's SPICE agent (spice-vdagent;\n"
+		"; Windows: spice-guest-tools). Written here because a VM file\n"
+		"; without the key has it only with the virtio display.\n"
+		"[clipboard]\n"
+		"enabled = true\n",
 		r->name, date, os->name, r->name,
 		r->name, uuid, memory_text(r), cpus,
 		disk_file, disk_format_name(format_of(r)), disk_text(r),

@@ -317,6 +317,7 @@ void vma_job_fail(struct vm_actions *a, const char *why)
 		vma_note(a, VM_NOTE_ERROR, _("The VM stays paused: restore "
 		     "another snapshot, or resume it at your own risk"));
 	dismiss_job(a);
+	vma_agent_replug(a);
 	vma_job_clear(a);
 }
 
@@ -413,17 +414,6 @@ static void snapshot_start(struct vm_actions *a, enum snap_action action,
 		free(blocker);
 		return;
 	}
-	/* QEMU 7.2's qemu-vdagent blocks migration, and saving the memory
-	 * state is a migration: say so before QEMU does, with the way out. */
-	if (action == SNAP_TAKE && config_clipboard(a->cfg)) {
-		vma_note(a, VM_NOTE_ERROR, _("Cannot take a snapshot while the "
-			 "clipboard is shared: QEMU 7.2 cannot save the VM's "
-			 "memory with its clipboard channel. Turn [clipboard] "
-			 "enabled off in Settings (it applies at the next "
-			 "start), or use 'vmplay snapshot take' with the VM "
-			 "off."));
-		return;
-	}
 	if (!vma_live_qmp(a, NULL)) {
 		snapshot_offline(a, action, name);
 		return;
@@ -495,6 +485,34 @@ static void restart_restore(struct vm_actions *a, const struct vm_snapshot *s)
 			 "snapshot %s…"), name);
 	}
 	free(name);
+}
+
+/* Starts QEMU's job for the job's name; for a delete, on the disks in
+ * holders only (QEMU fails for a disk without it). */
+void vma_snapshot_run(struct vm_actions *a, const struct strv *holders)
+{
+	struct qmp *q = vma_live_qmp(a, NULL);
+	if (!q) {
+		vma_job_fail(a, _("the VM is not running"));
+		return;
+	}
+	a->job.id = xasprintf("vmplay-snapshot-%u", a->job.serial);
+	struct json_object *args = json_object_new_object();
+	json_object_object_add(args, "job-id", json_object_new_string(a->job.id));
+	json_object_object_add(args, "tag", json_object_new_string(a->job.name));
+	if (a->job.action != SNAP_DELETE) {
+		json_object_object_add(args, "vmstate",
+				       json_object_new_string(a->nodes.v[0]));
+		json_object_object_add(args, "devices", string_array(&a->nodes));
+	} else {
+		json_object_object_add(args, "devices", string_array(holders));
+	}
+	if (!vma_send_op(a, q, job_commands[a->job.action], args,
+		     vma_op_new(a, STEP_JOB_START))) {
+		free(a->job.id);
+		a->job.id = NULL;
+		vma_job_fail(a, _("the QMP connection is gone"));
+	}
 }
 
 /* The list is in: check the name, then start QEMU's job. */
@@ -574,33 +592,19 @@ void vma_snapshot_prepared(struct vm_actions *a, struct json_object *nodes)
 		vma_job_fail(a, problem);
 		goto out;
 	}
-	struct qmp *q = vma_live_qmp(a, NULL);
-	if (!q) {
+	if (!vma_live_qmp(a, NULL)) {
 		vma_job_fail(a, _("the VM is not running"));
 		goto out;
 	}
-	a->job.id = xasprintf("vmplay-snapshot-%u", a->job.serial);
-	struct json_object *args = json_object_new_object();
-	json_object_object_add(args, "job-id", json_object_new_string(a->job.id));
-	json_object_object_add(args, "tag", json_object_new_string(name));
-	if (a->job.action != SNAP_DELETE) {
-		json_object_object_add(args, "vmstate",
-				       json_object_new_string(a->nodes.v[0]));
-		json_object_object_add(args, "devices", string_array(&a->nodes));
-	} else {
-		/* Only where it is: QEMU fails for a disk without it. */
-		json_object_object_add(args, "devices", string_array(&holders));
-	}
 	a->job.start_ms = now_ms();
 	a->job.busy = xasprintf(_(busy_formats[a->job.action]), name);
-	if (!vma_send_op(a, q, job_commands[a->job.action], args,
-		     vma_op_new(a, STEP_JOB_START))) {
-		free(a->job.id);
-		a->job.id = NULL;
-		vma_job_fail(a, _("the QMP connection is gone"));
-		goto out;
-	}
 	vma_note(a, VM_NOTE_PROGRESS, "%s", a->job.busy);
+	/* Memory is saved or loaded: the clipboard's agent must be out of
+	 * the way first (vm_agent.c). */
+	if (a->job.action != SNAP_DELETE && vma_agent_plugged(a))
+		vma_agent_unplug(a);
+	else
+		vma_snapshot_run(a, &holders);
 out:
 	for (size_t i = 0; i < a->nodes.n; i++)
 		free_disk_snapshots((struct disk_snapshot *)disks[i].list,
@@ -649,6 +653,7 @@ void vma_job_result(struct vm_actions *a, struct json_object *jobs)
 		break;
 	}
 	dismiss_job(a);
+	vma_agent_replug(a);
 	vma_job_clear(a);
 	vm_actions_refresh(a);
 }
@@ -659,7 +664,13 @@ void vm_actions_handle_event(struct vm_actions *a, const char *event,
 	if (!a->job.active)
 		return;
 	if (!strcmp(event, "SHUTDOWN")) {
+		/* QEMU is on its way out: nothing to plug back in */
+		a->job.agent = AGENT_IN;
 		vma_job_fail(a, _("QEMU stopped before it was done"));
+		return;
+	}
+	if (!strcmp(event, "DEVICE_DELETED")) {
+		vma_agent_event(a, data);
 		return;
 	}
 	if (strcmp(event, "JOB_STATUS_CHANGE") != 0 || !a->job.id)

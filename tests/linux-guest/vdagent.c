@@ -15,6 +15,11 @@
  *   clip-set LEN            our text is offered to the host (after set)
  *   clip-sent LEN           the host asked for our text and got it
  *   clip-release            the host's clipboard became empty
+ *   agent-gone              the port was unplugged (vmplay does that
+ *                           around a snapshot with memory); the agent
+ *                           waits for it to come back, opens it again
+ *                           and announces itself (agent-up follows), as
+ *                           spice-vdagentd reopens its port after an error
  *   agent-error TEXT
  *
  * Wire format (little-endian, as QEMU's ui/vdagent.c reads it): chunks of
@@ -24,6 +29,7 @@
  * message starts with { u8 selection, u8 reserved[3] }. */
 #include <errno.h>
 #include <fcntl.h>
+#include <dirent.h>
 #include <poll.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -277,6 +283,50 @@ static void control(char *line)
 	say("clip-set %zu", mine_len);
 }
 
+/* The port named name, found as udev would (its /sys/class/virtio-ports
+ * entry), opened; -1 while there is none. A port plugged again may get
+ * another number than before, so the name is looked up each time. */
+static int open_port_named(const char *name)
+{
+	DIR *dir = opendir("/sys/class/virtio-ports");
+	if (!dir)
+		return -1;
+	int fd = -1;
+	struct dirent *e;
+	while (fd < 0 && (e = readdir(dir))) {
+		if (e->d_name[0] == '.')
+			continue;
+		char path[512], got[256] = "";
+		snprintf(path, sizeof(path), "/sys/class/virtio-ports/%s/name",
+			 e->d_name);
+		FILE *f = fopen(path, "r");
+		if (!f)
+			continue;
+		if (fgets(got, sizeof(got), f))
+			got[strcspn(got, "\n")] = '\0';
+		fclose(f);
+		if (strcmp(got, name) != 0)
+			continue;
+		snprintf(path, sizeof(path), "/dev/%s", e->d_name);
+		fd = open(path, O_RDWR | O_CLOEXEC);
+	}
+	closedir(dir);
+	return fd;
+}
+
+/* After an unplug: forget the half-read stream, wait for the port to be
+ * plugged again, open it and announce ourselves. */
+static void reopen_port(const char *name)
+{
+	close(port);
+	port = -1;
+	acc_len = hdr_len = chunk_left = 0;
+	say("agent-gone");
+	while ((port = open_port_named(name)) < 0)
+		usleep(100000);
+	announce(1);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc != 2) {
@@ -288,6 +338,8 @@ int main(int argc, char **argv)
 		say("agent-error %s: %s", argv[1], strerror(errno));
 		return 1;
 	}
+	const char *slash = strrchr(argv[1], '/');
+	const char *name = slash ? slash + 1 : argv[1];
 	mkdir("/run", 0755);
 	unlink("/run/clip.ctl");
 	mkfifo("/run/clip.ctl", 0666);
@@ -304,12 +356,14 @@ int main(int argc, char **argv)
 				continue;
 			return 1;
 		}
-		if (pfd[0].revents & POLLIN) {
+		if (pfd[0].revents & (POLLIN | POLLHUP | POLLERR)) {
 			ssize_t n = read(port, buf, sizeof(buf));
 			if (n > 0)
 				feed(buf, (size_t)n);
-		} else if (pfd[0].revents & (POLLHUP | POLLERR)) {
-			usleep(100000);   /* host side closed: wait for it */
+			else if (n < 0 && errno == ENODEV)
+				reopen_port(name);   /* unplugged */
+			else if (n <= 0)
+				usleep(100000);   /* host side closed: wait */
 		}
 		if (pfd[1].revents & POLLIN) {
 			ssize_t n = read(ctl, line + line_len,

@@ -104,7 +104,8 @@ static void test_headless_holder(void)
 	char *msg = NULL;
 	CHECK_INT(instance_claim(vm, INSTANCE_HEADLESS, 0, &in, &msg),
 		  INSTANCE_FIRST);
-	CHECK_INT(instance_fd(in), -1);
+	/* it listens (snapshot commands) but raises nothing */
+	CHECK(instance_fd(in) >= 0);
 	CHECK_INT(instance_dispatch(in), 0);
 	pid_t child = claim_in_child(vm, 5000);
 	int status = 0;
@@ -213,6 +214,63 @@ static void test_sweep(void)
 	free(other);
 }
 
+/* A snapshot command (what `vmplay snapshot take FILE` sends while a
+ * vmplay runs FILE): kept with its connection for the owner, whose note
+ * and "done" lines reach the sender; a headless owner takes them too. */
+static void print_line(void *user, const char *line)
+{
+	(void)user;
+	printf("%s\n", line);
+	fflush(stdout);
+}
+
+static void test_snapshot_request(void)
+{
+	char *vm = make_vm("g.vmplay");
+	struct instance *in = NULL;
+	char *msg = NULL;
+	CHECK_INT(instance_claim(vm, INSTANCE_HEADLESS, 0, &in, &msg),
+		  INSTANCE_FIRST);
+	int pipefd[2];
+	CHECK(pipe(pipefd) == 0);
+	fflush(stdout);
+	pid_t child = fork();
+	if (child == 0) {
+		close(pipefd[0]);
+		dup2(pipefd[1], 1);
+		char *error = NULL;
+		int st = instance_request(vm, "snapshot take my snap",
+					  print_line, NULL, &error);
+		_exit(st < 0 ? 99 : st);
+	}
+	close(pipefd[1]);
+	int fd = -1;
+	char *line = NULL;
+	uint64_t deadline = now_ms() + 10000;
+	while (now_ms() < deadline &&
+	       !(instance_dispatch(in), instance_next_request(in, &fd, &line)))
+		usleep(10000);
+	CHECK(line != NULL);
+	CHECK_STR(line ? line : "", "snapshot take my snap");
+	static const char answer[] = "note info Snapshot my snap taken\ndone 0\n";
+	CHECK(write(fd, answer, sizeof(answer) - 1) == sizeof(answer) - 1);
+	close(fd);
+	free(line);
+	int status = 0;
+	waitpid(child, &status, 0);
+	CHECK(WIFEXITED(status));
+	CHECK_INT(WEXITSTATUS(status), 0);
+	char out[256] = "";
+	ssize_t n = read(pipefd[0], out, sizeof(out) - 1);
+	out[n > 0 ? n : 0] = '\0';
+	close(pipefd[0]);
+	CHECK_STR(out, "note info Snapshot my snap taken\n");
+	/* nothing else waits */
+	CHECK(!instance_next_request(in, &fd, &line));
+	instance_release(in);
+	free(vm);
+}
+
 int main(void)
 {
 	char tmpl[] = "/tmp/vmplay-test-instance.XXXXXX";
@@ -227,6 +285,7 @@ int main(void)
 	RUN(test_silent_holder);
 	RUN(test_two_files);
 	RUN(test_unknown_request);
+	RUN(test_snapshot_request);
 	RUN(test_sweep);
 	char *cmd = xasprintf("rm -rf '%s'", root);
 	if (system(cmd) != 0)
