@@ -20,7 +20,8 @@
  *          settings a person changes and their checked writer),
  *          machine (what the window asks of a VM, whatever runs it) with
  *          machine_qemu and libvirt_machine (+ libvirt_xml, libvirt_uri:
- *          a libvirt domain, here or over SSH),
+ *          a libvirt domain, here or over SSH), libvirt_watch (the
+ *          domains of vmplay.ini's [connections], in the background),
  *          vm_create (making a VM: `vmplay new` and the wizard), library
  *          (the user's VMs, trash, duplicate, `vmplay NAME`)
  * player/  player (the window and its loop), vnc (the guest's screen),
@@ -32,13 +33,16 @@
  *          vnc_clipboard and clipboard_sync (the clipboard with the guest),
  *          vnc_desktop_size and guest_resize (the guest follows the window),
  *          thumbnail (the library's picture of a stopped VM), library with
- *          library_wizard, library_draw and library_ui (the library window)
+ *          library_wizard, library_draw, library_ui and library_libvirt
+ *          (the library window), ask_window (libvirt's questions without
+ *          a terminal)
  * cli/     cmd_new, cmd_disk, cmd_snapshot, cmd_check, cmd_set (set and
  *          get), cmd_list, dryrun, headless */
 #include "base/i18n.h"
 #include "base/log.h"
 #include "base/util.h"
 #include "cli/commands.h"
+#include "player/ask_window.h"
 #include "player/bindings.h"
 #include "player/desktop.h"
 #include "player/library.h"
@@ -56,6 +60,7 @@
 #include "version.h"   /* generated: mk/version.mk */
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -175,6 +180,26 @@ static void offer_import(const struct vm_config *cfg,
 	free(dir);
 }
 
+/* libvirt's questions while connecting (a key's passphrase, a password),
+ * in a window of their own. */
+static char *ask_in_window(void *user, const char *question, bool secret)
+{
+	(void)user;
+	return ask_window(_("vmplay: libvirt asks"), question, secret);
+}
+
+/* Whether a person may be at a terminal to answer a prompt: a
+ * controlling terminal (none when started from the library or a desktop
+ * file, which start vmplay in a session of its own). */
+static bool have_terminal(void)
+{
+	int fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	close(fd);
+	return true;
+}
+
 /* The window with a libvirt domain: vmplay --connect URI DOMAIN (cfg
  * NULL: a VM file's defaults, named after the domain, the current folder
  * for screenshots and ISOs), or a VM file with [libvirt] (cfg: its name,
@@ -185,6 +210,9 @@ static int play_libvirt(const char *uri, const char *domain,
 	char *error = NULL, *name = NULL;
 	if (uri && !*uri)
 		uri = NULL;   /* LIBVIRT_DEFAULT_URI, or libvirt's default */
+	/* without a terminal libvirt's questions come in a window */
+	if (!have_terminal() && desktop_has_display())
+		libvirt_set_asker(ask_in_window, NULL);
 	struct machine *m = libvirt_machine_open(uri, domain, &name, &error);
 	if (!m) {
 		char *title = xasprintf(_("vmplay: cannot play %s"), domain);

@@ -3,6 +3,7 @@
  * scancode name table, never through the live keymap. */
 #include "player/bindings.h"
 
+#include "base/i18n.h"
 #include "base/log.h"
 #include "base/util.h"
 
@@ -68,7 +69,12 @@ static const struct {
 	{ "right", SDLK_RIGHT },
 };
 
-static const char spec_examples[] = "examples: ctrl+alt+p, shift+F12, none";
+/* Key names and modifiers are the VM file's syntax (`vmplay --keys`
+ * prints them, the man page's table lists them): they stay English; the
+ * messages about them are translated. */
+/* TRANSLATORS: ends a message about a wrong key binding; the examples
+ * are VM-file syntax and stay as they are. */
+static const char *const spec_examples = N_("examples: ctrl+alt+p, shift+F12, none");
 
 static char *trimmed(const char *s, size_t len)
 {
@@ -140,7 +146,7 @@ bool binding_parse(const char *spec, struct binding *out, char **why)
 	}
 	if (!*all) {
 		if (why)
-			*why = xasprintf("an empty binding (%s)", spec_examples);
+			*why = xasprintf(_("an empty binding (%s)"), _(spec_examples));
 		goto done;
 	}
 
@@ -169,11 +175,11 @@ bool binding_parse(const char *spec, struct binding *out, char **why)
 		unsigned bit;
 		if (!modifier_from_name(word, &bit)) {
 			if (why && !*word)
-				*why = xasprintf("'%s' has an empty part (%s)",
-						 all, spec_examples);
+				*why = xasprintf(_("'%s' has an empty part (%s)"),
+						 all, _(spec_examples));
 			else if (why)
-				*why = xasprintf("'%s': '%s' is not a modifier "
-						 "(ctrl, alt, shift, super)",
+				*why = xasprintf(_("'%s': '%s' is not a modifier "
+						   "(ctrl, alt, shift, super)"),
 						 all, word);
 			free(word);
 			free(key);
@@ -188,12 +194,12 @@ bool binding_parse(const char *spec, struct binding *out, char **why)
 	b.key = *key ? key_from_name(key) : SDLK_UNKNOWN;
 	if (!*key || modifier_from_name(key, &bit)) {
 		if (why)
-			*why = xasprintf("'%s' has no key after the modifiers "
-					 "(%s)", all, spec_examples);
+			*why = xasprintf(_("'%s' has no key after the modifiers "
+					   "(%s)"), all, _(spec_examples));
 	} else if (b.key == SDLK_UNKNOWN) {
 		if (why)
-			*why = xasprintf("'%s' is not a key (%s)", all,
-					 spec_examples);
+			*why = xasprintf(_("'%s' is not a key (%s)"), all,
+					 _(spec_examples));
 	} else {
 		*out = b;
 		ok = true;
@@ -314,14 +320,17 @@ bool bindings_apply(struct bindings *b, const char *file,
 			const char *near = closest_action(k->action);
 			char *list = action_list();
 			if (near)
-				add_error(&errors, xasprintf(
+				/* TRANSLATORS: FILE:LINE: keys: then a key
+				 * binding's action as written ("keys" is the
+				 * VM file's section and stays). */
+				add_error(&errors, xasprintf(_(
 					"%s:%d: keys: '%s' is not an action "
-					"(did you mean '%s'?)", file, k->line,
+					"(did you mean '%s'?)"), file, k->line,
 					k->action, near));
 			else
-				add_error(&errors, xasprintf(
+				add_error(&errors, xasprintf(_(
 					"%s:%d: keys: '%s' is not an action "
-					"(actions: %s)", file, k->line,
+					"(actions: %s)"), file, k->line,
 					k->action, list));
 			free(list);
 			continue;
@@ -357,9 +366,11 @@ bool bindings_apply(struct bindings *b, const char *file,
 					     b->slot[a].line > b->slot[c].line))
 				blame = a, other = c;
 			char *spec = binding_format(x);
-			add_error(&errors, xasprintf(
+			/* TRANSLATORS: FILE:LINE: keys: ACTION: 'KEYS' is
+			 * already bound to ACTION; "none" is VM-file syntax. */
+			add_error(&errors, xasprintf(_(
 				"%s:%d: keys: %s: '%s' is already bound to %s "
-				"(bind %s to other keys or to none)", file,
+				"(bind %s to other keys or to none)"), file,
 				b->slot[blame].line, shortcut_names[blame], spec,
 				shortcut_names[other], shortcut_names[other]));
 			free(spec);
@@ -375,14 +386,7 @@ bool bindings_apply(struct bindings *b, const char *file,
 
 char *bindings_user_file(void)
 {
-	const char *xdg = getenv("XDG_CONFIG_HOME");
-	/* The XDG spec: a relative XDG_CONFIG_HOME is invalid, ignore it. */
-	if (xdg && xdg[0] == '/')
-		return path_join(xdg, "vmplay/vmplay.ini");
-	const char *home = getenv("HOME");
-	if (!home || !*home)
-		return NULL;
-	return xasprintf("%s/.config/vmplay/vmplay.ini", home);
+	return config_user_file();
 }
 
 struct bindings *bindings_load(const struct vm_config *cfg, char **error)
@@ -412,7 +416,7 @@ struct bindings *bindings_load(const struct vm_config *cfg, char **error)
 	config_free_keys(user_keys, n_user_keys);
 	free(user_file);
 	if (cfg && cfg->n_keys &&
-	    !bindings_apply(b, cfg->path ? cfg->path : "(VM file)", cfg->keys,
+	    !bindings_apply(b, cfg->path ? cfg->path : _("(VM file)"), cfg->keys,
 			    cfg->n_keys, &why))
 		strv_push(&problems, why);
 	free(why);

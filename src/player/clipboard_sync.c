@@ -1,8 +1,10 @@
 /* The player's clipboard (clipboard_sync.h). */
 #include "player/clipboard_sync.h"
 
+#include "base/i18n.h"
 #include "base/log.h"
 #include "base/util.h"
+#include "base/display_format.h"
 #include "player/overlay.h"
 #include "player/vnc.h"
 #include "player/vnc_clipboard.h"
@@ -127,16 +129,16 @@ static void announce(struct clipboard_sync *cs, bool always)
 	/* a program holds the clipboard but SDL reads no text from it: SDL
 	 * 2.26 reads no X11 selection of 1 MiB or more (INCR transfers) */
 	if (len == 0 && x11_owned(cs))
-		say(cs, "Clipboard: the host's new clipboard holds no text "
-			"vmplay can read (not text, or 1 MiB or more); the "
-			"guest gets none.");
+		say(cs, _("Clipboard: the host's new clipboard holds no text "
+			  "vmplay can read (not text, or 1 MiB or more); the "
+			  "guest gets none."));
 	if (!fits) {
 		char have[32], max[32];
-		format_size(len, have, sizeof(have));
-		format_size(VNC_CLIP_MAX_TO_GUEST, max, sizeof(max));
-		char *msg = xasprintf("Clipboard: %s of text is more than the "
+		format_size_display(len, have, sizeof(have));
+		format_size_display(VNC_CLIP_MAX_TO_GUEST, max, sizeof(max));
+		char *msg = xasprintf(_("Clipboard: %s of text is more than the "
 				      "guest takes (%s); not passed to the "
-				      "guest.", have, max);
+				      "guest."), have, max);
 		say(cs, msg);
 		free(msg);
 	}
@@ -206,9 +208,9 @@ void clipboard_sync_guest_text(struct clipboard_sync *cs, const char *text,
 		return;
 	if (!text) {
 		char max[32];
-		format_size(VNC_CLIP_MAX_FROM_GUEST, max, sizeof(max));
-		char *msg = xasprintf("Clipboard: the guest copied more than "
-				      "%s of text; not passed to the host.",
+		format_size_display(VNC_CLIP_MAX_FROM_GUEST, max, sizeof(max));
+		char *msg = xasprintf(_("Clipboard: the guest copied more than "
+				      "%s of text; not passed to the host."),
 				      max);
 		say(cs, msg);
 		free(msg);
@@ -219,7 +221,7 @@ void clipboard_sync_guest_text(struct clipboard_sync *cs, const char *text,
 	free(cs->last);
 	cs->last = xstrdup(text);
 	if (SDL_SetClipboardText(text) != 0)
-		log_warn("clipboard: cannot set the host's: %s",
+		log_warn(_("clipboard: cannot set the host's: %s"),
 			 SDL_GetError());
 }
 

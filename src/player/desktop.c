@@ -1,9 +1,11 @@
 /* Message boxes for errors, and the checks before playing (desktop.h). */
 #include "player/desktop.h"
 
+#include "base/i18n.h"
 #include "base/log.h"
 #include "base/util.h"
 #include "player/text.h"
+#include "base/display_format.h"
 #include "vm/disk.h"
 #include "vm/qemu_args.h"
 
@@ -99,9 +101,11 @@ static void box_layout(struct box *b, const char *message)
 /* The last line(s): what Enter does (a question), or how to close. */
 static void box_footer(struct box *b, struct strv *out)
 {
-	char *footer = b->yes ? xasprintf("Enter: %s · Esc or closing this "
-					  "window: cancel", b->yes)
-			      : xstrdup("Press Enter or close this window.");
+	/* TRANSLATORS: the message box's last line; %s is what Enter does,
+	 * e.g. "create the empty 10G qcow2 image". */
+	char *footer = b->yes ? xasprintf(_("Enter: %s · Esc or closing this "
+					    "window: cancel"), b->yes)
+			      : xstrdup(_("Press Enter or close this window."));
 	text_wrap_all(b->text, box_px(b, BOX_TEXT_PX), false, footer,
 		      box_px(b, BOX_WIDTH - 2 * BOX_PAD), out);
 	free(footer);
@@ -302,23 +306,28 @@ bool desktop_offer_missing_disks(const struct vm_config *cfg)
 		if (fmt == FORMAT_AUTO && !disk_format_from_extension(d->file, &fmt))
 			fmt = FORMAT_QCOW2;
 		char size[24];
-		format_size(d->size, size, sizeof(size));
-		char *title = xasprintf("%s: disk '%s' is missing", cfg->name,
+		format_size_display(d->size, size, sizeof(size));
+		/* TRANSLATORS: a message box's title: the VM's name, the
+		 * disk's name ([disk.NAME] in the VM file). */
+		char *title = xasprintf(_("%s: disk '%s' is missing"), cfg->name,
 					d->name);
-		char *msg = xasprintf(
+		/* TRANSLATORS: the image's path, its size ("10G"), its format
+		 * ("qcow2"), the VM file's path. */
+		char *msg = xasprintf(_(
 			"The disk image %s does not exist.\n\nThe VM file gives "
 			"this disk a size: vmplay can create it now as an empty "
 			"%s %s image (the guest sees a blank disk, as on a new "
 			"machine). If the image was moved or renamed instead, "
-			"cancel and fix the file line in %s.", d->file, size,
+			"cancel and fix the file line in %s."), d->file, size,
 			disk_format_name(fmt), cfg->path);
-		char *yes = xasprintf("create the empty %s %s image", size,
+		/* TRANSLATORS: what Enter does: size ("10G"), format ("qcow2"). */
+		char *yes = xasprintf(_("create the empty %s %s image"), size,
 				      disk_format_name(fmt));
 		if (desktop_ask(title, msg, yes)) {
 			char *error = NULL;
 			if (disk_create(d->file, fmt, d->size, PREALLOC_DEFAULT,
 					&error)) {
-				log_info("created %s (%s %s)", d->file, size,
+				log_info(_("created %s (%s %s)"), d->file, size,
 					 disk_format_name(fmt));
 				made = true;
 			} else {
@@ -340,11 +349,14 @@ bool desktop_check_runnable(const struct vm_config *cfg, char **error)
 	bool ok = config_check_files(cfg, &files);
 	char *qemu = path_which(qemu_binary());
 	if (!qemu) {
-		char *line = xasprintf("QEMU (%s) is not installed or not in "
-				       "PATH: install the Debian package "
-				       "qemu-system-x86%s", qemu_binary(),
-				       getenv("VMPLAY_QEMU") ? ", or fix "
-				       "VMPLAY_QEMU" : "");
+		/* TRANSLATORS: %s is the QEMU program's name or path. */
+		char *line = xasprintf(getenv("VMPLAY_QEMU")
+				       ? _("QEMU (%s) is not installed or not in "
+					   "PATH: install the Debian package "
+					   "qemu-system-x86, or fix VMPLAY_QEMU")
+				       : _("QEMU (%s) is not installed or not in "
+					   "PATH: install the Debian package "
+					   "qemu-system-x86"), qemu_binary());
 		if (files) {
 			char *both = xasprintf("%s\n%s", files, line);
 			free(files);
@@ -360,18 +372,21 @@ bool desktop_check_runnable(const struct vm_config *cfg, char **error)
 		free(files);
 		return true;
 	}
-	*error = files ? files : xstrdup("cannot play this VM");
+	*error = files ? files : xstrdup(_("cannot play this VM"));
 	return false;
 }
 
 bool desktop_confirm(const char *title, const char *message, const char *yes)
 {
 	if (isatty(STDIN_FILENO) && isatty(STDERR_FILENO)) {
-		fprintf(stderr, "%s\n%s [y/N] ", message, yes);
+		/* TRANSLATORS: a question on the terminal: the message,
+		 * then what "yes" does. The letters are the locale's own
+		 * (rpmatch: "s" for sí in Spanish; "y" always works). */
+		fprintf(stderr, _("%s\n%s [y/N] "), message, yes);
 		char line[64];
 		if (!fgets(line, sizeof(line), stdin))
 			return false;
-		return line[0] == 'y' || line[0] == 'Y';
+		return rpmatch(line) == 1;
 	}
 	if (!desktop_wants_message_box())
 		return false;
@@ -379,7 +394,7 @@ bool desktop_confirm(const char *title, const char *message, const char *yes)
 	if (!video && SDL_InitSubSystem(SDL_INIT_VIDEO) != 0)
 		return false;
 	const SDL_MessageBoxButtonData buttons[] = {
-		{ SDL_MESSAGEBOX_BUTTON_ESCAPEKEY_DEFAULT, 0, "Cancel" },
+		{ SDL_MESSAGEBOX_BUTTON_ESCAPEKEY_DEFAULT, 0, _("Cancel") },
 		{ 0, 1, yes },
 	};
 	const SDL_MessageBoxData data = {

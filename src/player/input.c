@@ -14,6 +14,7 @@
  * further is dropped, as it would be at the edge of the guest's screen. */
 #include "player/input.h"
 
+#include "base/i18n.h"
 #include "base/log.h"
 #include "base/util.h"
 #include "player/keymap.h"
@@ -246,7 +247,7 @@ void input_set_grab(struct input *in, bool on)
 	in->grabbed = on;
 	if (in->mode == POINTER_PS2 &&
 	    SDL_SetRelativeMouseMode(on ? SDL_TRUE : SDL_FALSE) != 0)
-		log_warn("relative pointer mode: %s", SDL_GetError());
+		log_warn(_("relative pointer mode: %s"), SDL_GetError());
 	SDL_SetWindowKeyboardGrab(win, on ? SDL_TRUE : SDL_FALSE);
 	/* QEMU moves a relative device by the difference to the previous
 	 * pointer event and ignores the first one: give it a starting point

@@ -6,11 +6,16 @@
  * settings (the player's Settings pages), Ctrl+N the wizard, Ctrl+D
  * duplicate, Delete remove, Ctrl+O open a VM file by path, F5 reads the
  * library again, Ctrl+Q closes. The mouse: a click selects, a double
- * click plays, the buttons at the bottom do the rest. */
+ * click plays, the buttons at the bottom do the rest.
+ *
+ * Below the VM files, the domains of the libvirt connections in
+ * vmplay.ini (library_libvirt.c): the same keys, Play connects to the
+ * domain; Settings, Duplicate and Remove are for VM files. */
 #include "player/library.h"
 
 #include "player/library_impl.h"
 
+#include "base/i18n.h"
 #include "base/log.h"
 #include "base/path_complete.h"
 #include "base/proc.h"
@@ -40,38 +45,133 @@
 #define RUNNING_EVERY_MS 1000
 #define RESCAN_EVERY_MS 4000
 
+/* Translated where they are drawn. */
+/* TRANSLATORS: the library window's buttons, side by side in one row:
+ * keep them short. */
 const char *const library_action_labels[] = {
-	[ACT_PLAY] = "Play", [ACT_SETTINGS] = "Settings\xE2\x80\xA6",
-	[ACT_NEW] = "New\xE2\x80\xA6",
-	[ACT_DUPLICATE] = "Duplicate\xE2\x80\xA6",
-	[ACT_REMOVE] = "Remove\xE2\x80\xA6", [ACT_OPEN] = "Open file\xE2\x80\xA6",
+	[ACT_PLAY] = N_("Play"), [ACT_SETTINGS] = N_("Settings…"),
+	[ACT_NEW] = N_("New…"),
+	[ACT_DUPLICATE] = N_("Duplicate…"),
+	[ACT_REMOVE] = N_("Remove…"), [ACT_OPEN] = N_("Open file…"),
 };
 
 /* ---- the model ---- */
 
-const struct library_entry *library_selected(const struct win *w)
+static const struct row *selected_row(const struct win *w)
 {
 	if (w->selected < 0 || (size_t)w->selected >= w->n_shown)
 		return NULL;
-	return &w->lib->entries[w->shown[w->selected]];
+	return &w->shown[w->selected];
 }
 
-static void apply_filter(struct win *w, const char *keep_path)
+const struct library_entry *library_selected(const struct win *w)
+{
+	const struct row *r = selected_row(w);
+	return r && r->kind == ROW_VM ? &w->lib->entries[r->vm] : NULL;
+}
+
+const struct libvirt_domain_info *library_selected_domain(
+	const struct win *w, const struct libvirt_watch_conn **conn)
+{
+	const struct row *r = selected_row(w);
+	if (!r || r->kind != ROW_DOMAIN)
+		return NULL;
+	*conn = &w->conns[r->conn];
+	return &w->conns[r->conn].domains[r->dom];
+}
+
+/* What names a row across rebuilds: "f\tPATH", "d\tCONNECTION\tDOMAIN". */
+static char *row_key(const struct win *w, const struct row *r)
+{
+	if (!r || r->kind == ROW_GROUP)
+		return NULL;
+	if (r->kind == ROW_VM)
+		return xasprintf("f\t%s", w->lib->entries[r->vm].path);
+	return xasprintf("d\t%s\t%s", w->conns[r->conn].name,
+			 w->conns[r->conn].domains[r->dom].name);
+}
+
+static void push_row(struct win *w, size_t *cap, struct row r)
+{
+	if (w->n_shown == *cap) {
+		*cap = *cap ? *cap * 2 : 16;
+		w->shown = xrealloc(w->shown, *cap * sizeof(*w->shown));
+	}
+	w->shown[w->n_shown++] = r;
+}
+
+static bool matches(const struct win *w, const char *name)
+{
+	return !w->filter[0] || strcasestr(name, w->filter);
+}
+
+/* The rows: the VM files (under a heading when connections follow),
+ * then each connection's heading and its domains; a filter keeps the
+ * matching names, and the headings that still have some. */
+static void apply_filter_key(struct win *w, const char *keep)
 {
 	free(w->shown);
-	w->shown = xcalloc(w->lib->n ? w->lib->n : 1, sizeof(*w->shown));
+	w->shown = NULL;
 	w->n_shown = 0;
-	int sel = -1;
-	for (size_t i = 0; i < w->lib->n; i++) {
-		const struct library_entry *e = &w->lib->entries[i];
-		if (w->filter[0] && !strcasestr(e->name, w->filter))
+	size_t cap = 0;
+	size_t files = 0;
+	for (size_t i = 0; i < w->lib->n; i++)
+		files += matches(w, w->lib->entries[i].name);
+	if (files && w->n_conns)
+		push_row(w, &cap, (struct row){ ROW_GROUP, 0, ROW_FILES, -1 });
+	for (size_t i = 0; i < w->lib->n; i++)
+		if (matches(w, w->lib->entries[i].name))
+			push_row(w, &cap, (struct row){ ROW_VM, i, 0, -1 });
+	for (size_t c = 0; c < w->n_conns; c++) {
+		const struct libvirt_watch_conn *conn = &w->conns[c];
+		int hits = 0;
+		for (int d = 0; d < conn->n_domains; d++)
+			hits += matches(w, conn->domains[d].name);
+		if (w->filter[0] && !hits)
 			continue;
-		if (keep_path && !strcmp(e->path, keep_path))
-			sel = (int)w->n_shown;
-		w->shown[w->n_shown++] = i;
+		push_row(w, &cap, (struct row){ ROW_GROUP, 0, c, -1 });
+		for (int d = 0; d < conn->n_domains; d++)
+			if (matches(w, conn->domains[d].name))
+				push_row(w, &cap, (struct row){ ROW_DOMAIN, 0, c, d });
 	}
-	w->selected = sel >= 0 ? sel : (w->n_shown ? 0 : -1);
+	int sel = -1, first = -1;
+	for (size_t i = 0; i < w->n_shown; i++) {
+		if (w->shown[i].kind == ROW_GROUP)
+			continue;
+		if (first < 0)
+			first = (int)i;
+		char *key = keep ? row_key(w, &w->shown[i]) : NULL;
+		if (key && !strcmp(key, keep))
+			sel = (int)i;
+		free(key);
+	}
+	w->selected = sel >= 0 ? sel : first;
 	w->dirty = true;
+}
+
+/* Keeps the selection on the VM file at keep_path (NULL: the first). */
+static void apply_filter(struct win *w, const char *keep_path)
+{
+	char *key = keep_path ? xasprintf("f\t%s", keep_path) : NULL;
+	apply_filter_key(w, key);
+	free(key);
+}
+
+char *library_selection_key(const struct win *w)
+{
+	return row_key(w, selected_row(w));
+}
+
+void library_rows_build(struct win *w, const char *keep)
+{
+	apply_filter_key(w, keep);
+}
+
+void library_rows_update(struct win *w)
+{
+	char *keep = library_selection_key(w);
+	apply_filter_key(w, keep);
+	free(keep);
 }
 
 static void thumbs_clear(struct win *w)
@@ -100,7 +200,7 @@ SDL_Texture *library_thumb(struct win *w, const char *path)
 	return tex;
 }
 
-static void note(struct win *w, enum toast_kind kind, const char *text)
+void library_note(struct win *w, enum toast_kind kind, const char *text)
 {
 	if (kind == TOAST_ERROR)
 		log_error("%s", text);
@@ -110,17 +210,22 @@ static void note(struct win *w, enum toast_kind kind, const char *text)
 	w->dirty = true;
 }
 
+static void note(struct win *w, enum toast_kind kind, const char *text)
+{
+	library_note(w, kind, text);
+}
+
 static void rescan(struct win *w)
 {
-	const struct library_entry *e = library_selected(w);
-	char *keep = e ? xstrdup(e->path) : NULL;
+	char *keep = row_key(w, selected_row(w));
 	library_destroy(w->lib);
 	w->lib = library_scan();
 	for (size_t i = 0; i < w->lib->notes.n; i++)
 		note(w, TOAST_INFO, w->lib->notes.v[i]);
 	thumbs_clear(w);
-	apply_filter(w, keep);
+	apply_filter_key(w, keep);
 	free(keep);
+	library_conns_load(w);   /* vmplay.ini may have changed too */
 	w->last_scan = w->last_running = now_ms();
 }
 
@@ -145,7 +250,7 @@ static void refresh_running(struct win *w)
  * every VM running. The child still gets only stdin/out/err. The
  * program is this very one (/proc/self/exe, which works even when the
  * file was replaced since, e.g. by an upgrade), else vmplay from PATH. */
-static bool spawn_player(const char *vm_path, char **error)
+bool library_spawn_vmplay(const char *const *args, char **error)
 {
 	sigchld_default();
 	pid_t pid = fork();
@@ -168,9 +273,15 @@ static bool spawn_player(const char *vm_path, char **error)
 			 * on the terminal the library may have been started
 			 * from (desktop.h) */
 			setenv("VMPLAY_MESSAGE_BOX", "1", 1);
-			execl("/proc/self/exe", "vmplay", "--", vm_path,
-			      (char *)NULL);
-			execlp("vmplay", "vmplay", "--", vm_path, (char *)NULL);
+			size_t n = 0;
+			while (args[n])
+				n++;
+			char **argv = xcalloc(n + 2, sizeof(*argv));
+			argv[0] = (char *)"vmplay";
+			for (size_t i = 0; i < n; i++)
+				argv[i + 1] = (char *)args[i];
+			execv("/proc/self/exe", argv);
+			execvp("vmplay", argv);
 			_exit(127);
 		}
 		_exit(0);
@@ -184,8 +295,9 @@ static bool spawn_player(const char *vm_path, char **error)
 static void play_path(struct win *w, const char *path, const char *name)
 {
 	char *error = NULL;
-	if (spawn_player(path, &error)) {
-		char *msg = xasprintf("Starting %s\xE2\x80\xA6", name);
+	const char *args[] = { "--", path, NULL };
+	if (library_spawn_vmplay(args, &error)) {
+		char *msg = xasprintf(_("Starting %s…"), name);
 		note(w, TOAST_INFO, msg);
 		free(msg);
 	} else {
@@ -197,11 +309,14 @@ static void play_path(struct win *w, const char *path, const char *name)
 static void play(struct win *w)
 {
 	const struct library_entry *e = library_selected(w);
-	if (!e)
+	if (!e) {
+		library_play_domain(w);   /* or nothing selected */
 		return;
+	}
 	char *msg = NULL;
 	if (e->problem) {
-		msg = xasprintf("%s cannot be played: %s", e->name, e->problem);
+		/* TRANSLATORS: a VM's name, then what is wrong with its file. */
+		msg = xasprintf(_("%s cannot be played: %s"), e->name, e->problem);
 		note(w, TOAST_ERROR, msg);
 		free(msg);
 		return;
@@ -210,8 +325,8 @@ static void play(struct win *w)
 	bool window;
 	if (instance_holder(e->path, &pid, &window)) {
 		if (!window) {
-			msg = xasprintf("%s is running without a window (vmplay "
-					"pid %ld).", e->name, pid);
+			msg = xasprintf(_("%s is running without a window (vmplay "
+					  "pid %ld)."), e->name, pid);
 			note(w, TOAST_INFO, msg);
 			free(msg);
 			return;
@@ -242,8 +357,8 @@ static void open_remove(struct win *w)
 	if (!e)
 		return;
 	if (e->running) {
-		char *msg = xasprintf("%s is running; it cannot be removed until "
-				      "it has stopped.", e->name);
+		char *msg = xasprintf(_("%s is running; it cannot be removed until "
+					"it has stopped."), e->name);
 		note(w, TOAST_ERROR, msg);
 		free(msg);
 		return;
@@ -260,9 +375,10 @@ static void do_remove(struct win *w)
 	const struct library_entry *e = library_selected(w);
 	char *where = NULL, *error = NULL;
 	if (e && library_remove(e, &where, &error)) {
-		char *msg = where ? xasprintf("%s was moved to the trash (%s).",
+		/* TRANSLATORS: the VM's name, then the trash folder. */
+		char *msg = where ? xasprintf(_("%s was moved to the trash (%s)."),
 					      e->name, where)
-				  : xasprintf("%s was taken off the list.",
+				  : xasprintf(_("%s was taken off the list."),
 					      e->name);
 		note(w, TOAST_INFO, msg);
 		free(msg);
@@ -309,7 +425,8 @@ static bool on_copy_progress(void *user, uint64_t done, uint64_t total)
 		return true;
 	last = now_ms();
 	free(w->progress);
-	w->progress = xasprintf("Copying\xE2\x80\xA6 %d%%   (Escape cancels)",
+	/* TRANSLATORS: %d%% is how much is copied, e.g. "40%". */
+	w->progress = xasprintf(_("Copying… %d%%   (Escape cancels)"),
 				total ? (int)(done * 100 / total) : 100);
 	library_draw(w);
 	SDL_Event ev;
@@ -328,15 +445,15 @@ static void do_duplicate(struct win *w)
 	if (!e)
 		return;
 	char *made = NULL, *error = NULL;
-	w->progress = xstrdup(w->linked ? "Making the linked clone\xE2\x80\xA6"
-					: "Copying\xE2\x80\xA6");
+	w->progress = xstrdup(w->linked ? _("Making the linked clone…")
+					: _("Copying…"));
 	library_draw(w);
 	bool ok = library_duplicate(e, w->field.text, w->linked,
 				    on_copy_progress, w, &made, &error);
 	free(w->progress);
 	w->progress = NULL;
 	if (ok) {
-		char *msg = xasprintf("%s was duplicated as %s.", e->name, made);
+		char *msg = xasprintf(_("%s was duplicated as %s."), e->name, made);
 		note(w, TOAST_INFO, msg);
 		free(msg);
 		w->view = VIEW_LIST;
@@ -370,7 +487,7 @@ static void do_open(struct win *w)
 	if (error) {
 		note(w, TOAST_ERROR, error);
 	} else if (!path_exists(file) || path_is_dir(file)) {
-		char *msg = xasprintf("%s: no such VM file", file);
+		char *msg = xasprintf(_("%s: no such VM file"), file);
 		note(w, TOAST_ERROR, msg);
 		free(msg);
 	} else {
@@ -406,7 +523,7 @@ static void settings_fill(struct win *w)
 	struct overlay_info info = {
 		.vm_name = w->settings_name,
 		.vm_dir = w->settings_dir,
-		.state = w->settings_running ? "running" : "stopped",
+		.state = w->settings_running ? _("running") : _("stopped"),
 		.running = w->settings_running,
 		/* not the player's stopped screen: Esc closes the pages */
 	};
@@ -478,6 +595,12 @@ static void run_action(struct win *w, enum action a)
 
 /* ---- events ---- */
 
+static bool selectable(const struct win *w, int i)
+{
+	return i >= 0 && i < (int)w->n_shown && w->shown[i].kind != ROW_GROUP;
+}
+
+/* Moves the selection by delta rows, over the headings. */
 static void move(struct win *w, int delta)
 {
 	if (!w->n_shown)
@@ -487,16 +610,21 @@ static void move(struct win *w, int delta)
 		s = 0;
 	if (s >= (int)w->n_shown)
 		s = (int)w->n_shown - 1;
-	w->selected = s;
+	int dir = delta < 0 ? -1 : 1;
+	int t = s;
+	while (t >= 0 && t < (int)w->n_shown && !selectable(w, t))
+		t += dir;
+	if (!selectable(w, t))   /* none that way: the nearest the other */
+		for (t = s; t >= 0 && t < (int)w->n_shown && !selectable(w, t);)
+			t -= dir;
+	if (selectable(w, t))
+		w->selected = t;
 	w->dirty = true;
 }
 
 static void filter_changed(struct win *w)
 {
-	const struct library_entry *e = library_selected(w);
-	char *keep = e ? xstrdup(e->path) : NULL;
-	apply_filter(w, keep);
-	free(keep);
+	library_rows_update(w);
 }
 
 static void list_key(struct win *w, const SDL_KeyboardEvent *k)
@@ -511,16 +639,20 @@ static void list_key(struct win *w, const SDL_KeyboardEvent *k)
 	case SDLK_END: move(w, (int)w->n_shown); break;
 	case SDLK_RETURN:
 	case SDLK_KP_ENTER:
-		if (w->lib->n)
+		if (w->selected >= 0)
 			play(w);
-		else
+		else if (!w->lib->n && !w->n_conns)
 			open_wizard(w);   /* what the empty library suggests */
 		break;
 	case SDLK_DELETE: open_remove(w); break;
-	case SDLK_F5: rescan(w); break;
+	case SDLK_F5:
+		rescan(w);
+		if (w->watch)
+			libvirt_watch_refresh(w->watch);
+		break;
 	case SDLK_BACKSPACE:
 		if (w->filter[0]) {
-			w->filter[strlen(w->filter) - 1] = '\0';
+			ui_drop_char(w->filter);   /* "ñ" is two bytes */
 			filter_changed(w);
 		}
 		break;
@@ -558,6 +690,8 @@ static void list_event(struct win *w, const SDL_Event *ev, int mx, int my)
 			break;
 		for (int i = 0; i < w->n_rows; i++)
 			if (ui_hit(w->rows[i], mx, my)) {
+				if (!selectable(w, w->row_entry[i]))
+					return;   /* a heading */
 				w->selected = w->row_entry[i];
 				w->dirty = true;
 				if (ev->button.clicks >= 2)
@@ -777,6 +911,10 @@ static void loop(struct win *w)
 			if (poll(&p, 1, 0) > 0 && instance_dispatch(w->self) > 0)
 				raise_window(w);
 		}
+		library_conns_poll(w);
+		if (library_conns_waiting(w) && now / 1000 != w->last_tick / 1000)
+			w->dirty = true;   /* its line counts the seconds */
+		w->last_tick = now;
 		if (w->view != VIEW_LIST)
 			continue;
 		if (now - w->last_scan >= RESCAN_EVERY_MS)
@@ -802,7 +940,7 @@ int library_run(void)
 		enum instance_claim c = instance_claim(home, INSTANCE_WINDOW,
 						       3000, &self, &msg);
 		if (c == INSTANCE_RAISED) {
-			log_info("the library is open already; raised its window");
+			log_info(_("the library is open already; raised its window"));
 			free(msg);
 			free(home);
 			return 0;
@@ -824,13 +962,14 @@ int library_run(void)
 	struct win *w = &wn;
 	int status = 0;
 	char *error = NULL;
-	w->window = SDL_CreateWindow("vmplay: library", SDL_WINDOWPOS_CENTERED,
+	/* TRANSLATORS: the library window's title. */
+	w->window = SDL_CreateWindow(_("vmplay: library"), SDL_WINDOWPOS_CENTERED,
 				     SDL_WINDOWPOS_CENTERED, 820, 600,
 				     SDL_WINDOW_RESIZABLE |
 					     SDL_WINDOW_ALLOW_HIGHDPI);
 	w->ren = w->window ? SDL_CreateRenderer(w->window, -1, 0) : NULL;
 	if (!w->ren) {
-		log_error("cannot open the library window: %s", SDL_GetError());
+		log_error(_("cannot open the library window: %s"), SDL_GetError());
 		status = 1;
 		goto out;
 	}
@@ -853,6 +992,7 @@ out:
 	free(w->settings_dir);
 	wizard_destroy(w->wizard);
 	thumbs_clear(w);
+	library_conns_free(w);
 	toasts_destroy(w->toasts);
 	text_destroy(w->text);
 	library_destroy(w->lib);

@@ -3,7 +3,10 @@
  * memory, processors, disk size, a thumbnail of the last screen), plays
  * the selection, raises the window of one that runs, makes new VMs with
  * the wizard (library_wizard.c), removes a VM to the desktop trash and
- * duplicates one. Drawn with SDL2 and text.c, like the player's overlay.
+ * duplicates one. Below the VM files, the domains of the libvirt
+ * connections in vmplay.ini's [connections] with their state
+ * (library_libvirt.c), played as `vmplay --connect URI DOMAIN`. Drawn
+ * with SDL2 and text.c, like the player's overlay.
  *
  * Playing starts `vmplay FILE` as a process of its own (detached: it
  * outlives the library), so the library stays open beside the VM, shows

@@ -3,10 +3,15 @@
  * mouse handling reads back (library_impl.h). */
 #include "player/library_impl.h"
 
+#include "base/display_format.h"
+#include "base/i18n.h"
 #include "player/text.h"
 
 #include <stdlib.h>
 #include <string.h>
+
+/* Space between rows, and above a heading. */
+#define ROW_GAP 4
 
 
 static void layout_ui(struct win *w)
@@ -52,9 +57,10 @@ static void draw_entry(struct win *w, const struct library_entry *e,
 	int x = box.x + box.w + ui->pad, max_w = r.x + r.w - x - ui->pad;
 	int y = r.y + (r.h - 3 * ui->line) / 2;
 	int nw = ui_text(ui, true, e->name, x, y, max_w * 2 / 3, UI_TEXT);
-	const char *state = e->running ? (e->headless ? "running headless"
-						      : "running")
-			    : e->problem ? "broken" : "off";
+	/* TRANSLATORS: a VM's state next to its name in the library. */
+	const char *state = e->running ? (e->headless ? _("running headless")
+						      : _("running"))
+			    : e->problem ? _("broken") : _("off");
 	ui_text(ui, e->running, state, x + nw + ui->pad * 2, y, 0,
 		e->running ? UI_OK : e->problem ? UI_ERROR : UI_DIM);
 	y += ui->line;
@@ -62,19 +68,23 @@ static void draw_entry(struct win *w, const struct library_entry *e,
 		ui_text(ui, false, e->problem, x, y, max_w, UI_ERROR);
 	} else {
 		char mem[32], disk[32];
-		char *facts = xasprintf(
-			"%s memory \xC2\xB7 %d CPU%s \xC2\xB7 %s",
-			format_size(e->memory, mem, sizeof(mem)), e->cpus,
-			e->cpus == 1 ? "" : "s",
-			e->n_disks ? format_size(e->disk_bytes, disk, sizeof(disk))
-				   : "no disk");
+		format_size_display(e->memory, mem, sizeof(mem));
+		format_size_display(e->disk_bytes, disk, sizeof(disk));
+		char *cpus = xasprintf(ngettext("%d CPU", "%d CPUs", e->cpus), e->cpus);
+		/* TRANSLATORS: a VM's facts in the library: its memory
+		 * ("96M"), its processors ("3 CPUs") and its disks' size. */
 		char *line = e->missing_disks
-			? xasprintf("%s disk (%zu missing)", facts, e->missing_disks)
-			: e->n_disks ? xasprintf("%s disk", facts) : xstrdup(facts);
+			? xasprintf(ngettext("%s memory · %s · %s disk (%zu missing)",
+					     "%s memory · %s · %s disk (%zu missing)",
+					     e->missing_disks),
+				    mem, cpus, disk, e->missing_disks)
+			: e->n_disks ? xasprintf(_("%s memory · %s · %s disk"), mem,
+						 cpus, disk)
+			: xasprintf(_("%s memory · %s · no disk"), mem, cpus);
+		free(cpus);
 		ui_text(ui, false, line, x, y, max_w,
 			e->missing_disks ? UI_ERROR : UI_TEXT);
 		free(line);
-		free(facts);
 	}
 	y += ui->line;
 	char *path = text_ellipsize(w->text, ui->px, false, e->path, max_w, true);
@@ -82,20 +92,143 @@ static void draw_entry(struct win *w, const struct library_entry *e,
 	free(path);
 }
 
+/* A heading: "VM files", or a libvirt connection (name, URI) with a
+ * second line while it has no list to show (connecting, unreachable,
+ * no domains). */
+static bool group_has_status(const struct win *w, const struct row *r)
+{
+	if (r->conn == ROW_FILES)
+		return false;
+	const struct libvirt_watch_conn *c = &w->conns[r->conn];
+	return c->status != LIBVIRT_WATCH_OK || !c->n_domains;
+}
+
+static int row_height(const struct win *w, const struct row *r)
+{
+	const struct ui *ui = &w->ui;
+	switch (r->kind) {
+	case ROW_VM:
+		return 3 * ui->line + ui->pad * 2;
+	case ROW_DOMAIN:
+		return 2 * ui->line + ui->pad;
+	default:
+		return (group_has_status(w, r) ? 2 : 1) * ui->line + ui->pad +
+		       ui->pad;   /* the space above it */
+	}
+}
+
+static void draw_group(struct win *w, const struct row *r, SDL_Rect box)
+{
+	struct ui *ui = &w->ui;
+	int x = box.x, y = box.y + ui->pad, max_w = box.w;
+	if (r->conn == ROW_FILES) {
+		ui_text(ui, true, _("VM files"), x, y, max_w, UI_ACCENT);
+		return;
+	}
+	const struct libvirt_watch_conn *c = &w->conns[r->conn];
+	int nw = ui_text(ui, true, c->name, x, y, max_w / 2, UI_ACCENT);
+	ui_text(ui, false, c->uri, x + nw + 2 * ui->pad, y,
+		max_w - nw - 2 * ui->pad, UI_DIM);
+	if (!group_has_status(w, r))
+		return;
+	y += ui->line;
+	char *line;
+	SDL_Color colour = UI_DIM;
+	if (c->status == LIBVIRT_WATCH_CONNECTING) {
+		int secs = (int)((now_ms() - c->since_ms) / 1000);
+		line = secs >= 3
+			? xasprintf(_("Connecting\xE2\x80\xA6 (no answer for "
+				      "%d s)"), secs)
+			: xstrdup(_("Connecting\xE2\x80\xA6"));
+	} else if (c->status == LIBVIRT_WATCH_FAILED) {
+		line = xasprintf(_("Cannot connect: %s"),
+				 c->message ? c->message : "?");
+		colour = UI_ERROR;
+	} else {
+		line = xstrdup(_("No domains"));
+	}
+	ui_text(ui, false, line, x + ui->pad, y, max_w - ui->pad, colour);
+	free(line);
+}
+
+static SDL_Color state_colour(const char *state)
+{
+	if (!strcmp(state, "running"))
+		return UI_OK;
+	if (!strcmp(state, "shut off"))
+		return UI_DIM;
+	if (!strcmp(state, "crashed") || !strcmp(state, "unknown"))
+		return UI_ERROR;
+	return UI_ACCENT;   /* paused, shutting down, suspended... */
+}
+
+static void draw_domain(struct win *w, const struct row *r, SDL_Rect box,
+			bool sel)
+{
+	struct ui *ui = &w->ui;
+	const struct libvirt_domain_info *d =
+		&w->conns[r->conn].domains[r->dom];
+	ui_fill(ui, box, sel ? UI_SELECTED : UI_PANEL);
+	SDL_Rect mark = { box.x, box.y, ui->pad / 2, box.h };
+	ui_fill(ui, mark, state_colour(d->state));
+	int x = box.x + 2 * ui->pad, max_w = box.w - 3 * ui->pad;
+	int y = box.y + ui->pad / 2;
+	int nw = ui_text(ui, true, d->name, x, y, max_w * 2 / 3, UI_TEXT);
+	ui_text(ui, !strcmp(d->state, "running"), _(d->state),
+		x + nw + ui->pad * 2, y, 0, state_colour(d->state));
+	y += ui->line;
+	char *facts = xasprintf(_("libvirt domain \xC2\xB7 %s"), d->uuid);
+	ui_text(ui, false, facts, x, y, max_w, UI_DIM);
+	free(facts);
+}
+
+/* The height of rows from..to (inclusive) with the gaps between them. */
+static int rows_span(const struct win *w, int from, int to)
+{
+	int h = 0;
+	for (int i = from; i <= to; i++)
+		h += row_height(w, &w->shown[i]) + (i > from ? ROW_GAP : 0);
+	return h;
+}
+
+/* The first row drawn: the selection in sight (with its heading when it
+ * is the first of its group), no empty space below the last row. */
+static void scroll_to_selection(struct win *w, int avail)
+{
+	int last = (int)w->n_shown - 1;
+	if (w->selected >= 0 && w->selected < w->scroll)
+		w->scroll = w->selected;
+	if (w->scroll > 0 && w->scroll == w->selected &&
+	    w->shown[w->scroll - 1].kind == ROW_GROUP)
+		w->scroll--;
+	while (w->selected >= 0 && w->scroll < w->selected &&
+	       rows_span(w, w->scroll, w->selected) > avail)
+		w->scroll++;
+	while (w->scroll > 0 && rows_span(w, w->scroll - 1, last) <= avail)
+		w->scroll--;
+	if (w->scroll > last)
+		w->scroll = last > 0 ? last : 0;
+	if (w->scroll < 0)
+		w->scroll = 0;
+}
+
 static void draw_empty(struct win *w, int top, int bottom)
 {
 	struct ui *ui = &w->ui;
 	char *home = library_home();
-	char *where = xasprintf("Nothing in %s yet, and no VM played recently.",
+	/* TRANSLATORS: %s is the library's folder, e.g. /home/ana/.VM. */
+	char *where = xasprintf(_("Nothing in %s yet, and no VM played recently."),
 				home ? home : "~/.VM");
+	/* TRANSLATORS: an empty library's text, centred, one line each;
+	 * "New…" and "Open file…" are the buttons' labels. */
 	const char *lines[] = {
-		w->filter[0] ? "No VM name matches the filter." : "No virtual machines",
-		w->filter[0] ? "Backspace or Escape clears it." : where,
+		w->filter[0] ? _("No VM name matches the filter.") : _("No virtual machines"),
+		w->filter[0] ? _("Backspace or Escape clears it.") : where,
 		"",
-		"Ctrl+N (or New\xE2\x80\xA6) makes one with the wizard:",
-		"a disk, memory and processors, and an installation ISO.",
-		"Ctrl+O (or Open file\xE2\x80\xA6) plays a VM file from elsewhere;",
-		"`vmplay new NAME` in a terminal does what the wizard does.",
+		_("Ctrl+N (or New…) makes one with the wizard:"),
+		_("a disk, memory and processors, and an installation ISO."),
+		_("Ctrl+O (or Open file…) plays a VM file from elsewhere;"),
+		_("`vmplay new NAME` in a terminal does what the wizard does."),
 	};
 	size_t n = w->filter[0] ? 2 : ARRAY_SIZE(lines);
 	int y = top + (bottom - top - (int)n * ui->line) / 2;
@@ -112,9 +245,9 @@ static void draw_list(struct win *w)
 {
 	struct ui *ui = &w->ui;
 	int x = ui->pad * 2, y = ui->pad * 2;
-	ui_text(ui, true, "Virtual machines", x, y, 0, UI_TEXT);
-	char *f = w->filter[0] ? xasprintf("Filter: %s", w->filter)
-			       : xstrdup("Type to filter by name");
+	ui_text(ui, true, _("Virtual machines"), x, y, 0, UI_TEXT);
+	char *f = w->filter[0] ? xasprintf(_("Filter: %s"), w->filter)
+			       : xstrdup(_("Type to filter by name"));
 	int fw = text_width(w->text, ui->px, false, f);
 	ui_text(ui, false, f, ui->w - fw - 2 * ui->pad, y, 0,
 		w->filter[0] ? UI_ACCENT : UI_DIM);
@@ -127,43 +260,51 @@ static void draw_list(struct win *w)
 	int hy = by - ui->line - ui->pad;
 	int bottom = hy - ui->pad;
 	int row_h = 3 * ui->line + ui->pad * 2;
-	w->visible_rows = (bottom - y) / (row_h + 4);
+	w->visible_rows = (bottom - y) / (row_h + ROW_GAP);
 	if (w->visible_rows < 1)
 		w->visible_rows = 1;
-	if (w->selected >= 0 && w->selected < w->scroll)
-		w->scroll = w->selected;
-	if (w->selected >= w->scroll + w->visible_rows)
-		w->scroll = w->selected - w->visible_rows + 1;
-	if (w->scroll > (int)w->n_shown - w->visible_rows)
-		w->scroll = (int)w->n_shown - w->visible_rows;
-	if (w->scroll < 0)
-		w->scroll = 0;
+	scroll_to_selection(w, bottom - y);
 	w->n_rows = 0;
 	if (!w->n_shown)
 		draw_empty(w, y, bottom);
-	for (int i = w->scroll; i < (int)w->n_shown && w->n_rows < 64 &&
-				y + row_h <= bottom; i++) {
-		SDL_Rect r = { x, y, ui->w - 2 * x, row_h };
-		draw_entry(w, &w->lib->entries[w->shown[i]], r, i == w->selected);
+	for (int i = w->scroll; i < (int)w->n_shown && w->n_rows < 64; i++) {
+		const struct row *row = &w->shown[i];
+		int h = row_height(w, row);
+		if (y + h > bottom)
+			break;
+		SDL_Rect r = { x, y, ui->w - 2 * x, h };
+		bool sel = i == w->selected;
+		if (row->kind == ROW_VM)
+			draw_entry(w, &w->lib->entries[row->vm], r, sel);
+		else if (row->kind == ROW_DOMAIN)
+			draw_domain(w, row, r, sel);
+		else
+			draw_group(w, row, r);
 		w->rows[w->n_rows] = r;
 		w->row_entry[w->n_rows++] = i;
-		y += row_h + 4;
+		y += h + ROW_GAP;
 	}
-	ui_text(ui, false, "Enter: play   Ctrl+E: settings   Ctrl+N: new   "
-		"Ctrl+D: duplicate   Delete: remove   Ctrl+O: open a file", x, hy,
+	/* TRANSLATORS: the library's key hints; key names stay. */
+	ui_text(ui, false, _("Enter: play   Ctrl+E: settings   Ctrl+N: new   "
+			     "Ctrl+D: duplicate   Delete: remove   Ctrl+O: open a file"), x, hy,
 		ui->w - 2 * x, UI_DIM);
 	int bx = x;
 	const struct library_entry *e = library_selected(w);
+	const struct libvirt_watch_conn *conn = NULL;
+	bool domain = library_selected_domain(w, &conn) != NULL;
 	for (int a = 0; a < ACT_COUNT; a++) {
-		bool enabled = a == ACT_NEW || a == ACT_OPEN || e;
+		bool enabled = a == ACT_NEW || a == ACT_OPEN || e ||
+			       (a == ACT_PLAY && domain);
 		if (a == ACT_SETTINGS && e && e->problem)
 			enabled = false;   /* a file that does not load */
-		const char *label = library_action_labels[a];
+		const char *label = _(library_action_labels[a]);
+		/* TRANSLATORS: the Play button of a VM that runs: it raises
+		 * the VM's window. */
 		if (a == ACT_PLAY && e && e->running)
-			label = "Show";
+			label = _("Show");
 		/* the default: Play, or New in an empty library */
-		bool is_default = a == ACT_PLAY ? e != NULL
-			: a == ACT_NEW && !w->lib->n;
+		bool is_default = a == ACT_PLAY ? e != NULL || domain
+			: a == ACT_NEW && !w->lib->n && w->selected < 0;
 		w->buttons[a] = ui_button(ui, label, bx, by, is_default, enabled);
 		bx += w->buttons[a].w + ui->pad;
 	}
@@ -222,16 +363,16 @@ void library_draw(struct win *w)
 	draw_list(w);
 	const struct library_entry *e = library_selected(w);
 	if (w->view == VIEW_REMOVE && e) {
-		char *title = xasprintf("Remove %s?", e->name);
+		char *title = xasprintf(_("Remove %s?"), e->name);
 		draw_dialog(w, title, w->remove_text, 0,
-			    e->in_home ? "Move to the trash" : "Take off the list",
-			    "Cancel");
+			    e->in_home ? _("Move to the trash") : _("Take off the list"),
+			    _("Cancel"));
 		free(title);
 	} else if (w->view == VIEW_DUPLICATE && e) {
-		char *title = xasprintf("Duplicate %s", e->name);
-		int y = draw_dialog(w, title, "A copy under a new name, with a "
-				    "new UUID, in ~/.VM:", 4 * ui->line +
-				    3 * ui->pad, "Duplicate", "Cancel");
+		char *title = xasprintf(_("Duplicate %s"), e->name);
+		int y = draw_dialog(w, title, _("A copy under a new name, with a "
+						"new UUID, in ~/.VM:"), 4 * ui->line +
+				    3 * ui->pad, _("Duplicate"), _("Cancel"));
 		free(title);
 		int x = (ui->w - ui->w * 4 / 5) / 2 + 2 * ui->pad;
 		int fw = ui->w * 4 / 5 - 4 * ui->pad;
@@ -241,17 +382,17 @@ void library_draw(struct win *w)
 		w->choice_row = (SDL_Rect){ x, y, fw, ui->line + ui->pad };
 		ui_fill(ui, w->choice_row, w->field_focus ? UI_BG : UI_SELECTED);
 		ui_text(ui, false, w->linked
-			? "\xE2\x97\x82 Linked clone: a qcow2 disk backed by the "
-			  "original's (fast; keep the original) \xE2\x96\xB8"
-			: "\xE2\x97\x82 Full copy of the disks \xE2\x96\xB8",
+			? _("◂ Linked clone: a qcow2 disk backed by the "
+			    "original's (fast; keep the original) ▸")
+			: _("◂ Full copy of the disks ▸"),
 			x + ui->pad, y + ui->pad / 2, fw - 2 * ui->pad, UI_TEXT);
 		y += ui->line + 2 * ui->pad;
 		if (w->progress)
 			ui_text(ui, false, w->progress, x, y, fw, UI_ACCENT);
 	} else if (w->view == VIEW_OPEN) {
-		int y = draw_dialog(w, "Open a VM file", "Its path (Tab "
-				    "completes; a VM's folder works too):",
-				    ui->line * 3, "Play", "Cancel");
+		int y = draw_dialog(w, _("Open a VM file"), _("Its path (Tab "
+				    "completes; a VM's folder works too):"),
+				    ui->line * 3, _("Play"), _("Cancel"));
 		int x = (ui->w - ui->w * 4 / 5) / 2 + 2 * ui->pad;
 		int fw = ui->w * 4 / 5 - 4 * ui->pad;
 		ui_field_draw(ui, &w->field, (SDL_Rect){ x, y, fw, ui->line + ui->pad },

@@ -65,10 +65,10 @@ bool ui_hit(SDL_Rect r, int x, int y)
 void ui_field_set(struct ui_field *f, const char *s)
 {
 	snprintf(f->text, sizeof(f->text), "%s", s ? s : "");
+	f->preedit[0] = '\0';
 }
 
-/* Back to the start of the previous UTF-8 character. */
-static void drop_char(char *s)
+void ui_drop_char(char *s)
 {
 	size_t n = strlen(s);
 	while (n > 0) {
@@ -81,7 +81,14 @@ static void drop_char(char *s)
 
 bool ui_field_event(struct ui_field *f, const SDL_Event *ev)
 {
+	if (ev->type == SDL_TEXTEDITING) {
+		if (!strcmp(f->preedit, ev->edit.text))
+			return false;
+		snprintf(f->preedit, sizeof(f->preedit), "%s", ev->edit.text);
+		return true;
+	}
 	if (ev->type == SDL_TEXTINPUT) {
+		f->preedit[0] = '\0';   /* committed: it arrives as text */
 		size_t n = strlen(f->text), m = strlen(ev->text.text);
 		if (n + m >= sizeof(f->text))
 			return false;
@@ -95,7 +102,7 @@ bool ui_field_event(struct ui_field *f, const SDL_Event *ev)
 	case SDLK_BACKSPACE:
 		if (!f->text[0])
 			return false;
-		drop_char(f->text);
+		ui_drop_char(f->text);
 		return true;
 	case SDLK_u:
 		if (!ctrl || !f->text[0])
@@ -124,13 +131,29 @@ void ui_field_draw(struct ui *ui, const struct ui_field *f, SDL_Rect box,
 	ui_fill(ui, box, (SDL_Color){ 20, 22, 27, 255 });
 	ui_frame(ui, box, focused ? UI_ACCENT : UI_DIM);
 	int inner = box.w - 2 * ui->pad;
-	/* the end is where one types: keep it in view */
-	char *shown = text_ellipsize(ui->text, ui->px, false, f->text, inner,
-				     true);
-	int w = text_draw(ui->text, ui->px, false, shown, box.x + ui->pad,
-			  box.y + (box.h - ui->line) / 2, UI_TEXT);
+	int ty = box.y + (box.h - ui->line) / 2;
+	bool composing = focused && f->preedit[0];
+	/* the end is where one types: keep it in view, with what an input
+	 * method composes there (underlined, in the accent colour) */
+	int pre_w = composing ? text_width(ui->text, ui->px, false, f->preedit) : 0;
+	char *shown = text_ellipsize(ui->text, ui->px, false, f->text,
+				     inner - pre_w > 0 ? inner - pre_w : 1, true);
+	int w = text_draw(ui->text, ui->px, false, shown, box.x + ui->pad, ty,
+			  UI_TEXT);
 	free(shown);
+	if (composing) {
+		int px0 = box.x + ui->pad + w;
+		w += text_draw(ui->text, ui->px, false, f->preedit, px0, ty,
+			       UI_ACCENT);
+		ui_fill(ui, (SDL_Rect){ px0, ty + ui->line - 2, pre_w,
+					ui->scale > 1 ? (int)ui->scale : 1 },
+			UI_ACCENT);
+	}
 	if (focused) {
+		/* the input method's candidate window goes below the field */
+		SDL_Rect ime = { (int)(box.x / ui->scale), (int)(box.y / ui->scale),
+				 (int)(box.w / ui->scale), (int)(box.h / ui->scale) };
+		SDL_SetTextInputRect(&ime);
 		SDL_Rect caret = { box.x + ui->pad + w + 1,
 				   box.y + (box.h - ui->line) / 2 + 2,
 				   ui->scale > 1 ? (int)ui->scale : 1,

@@ -1,5 +1,6 @@
 /* What the library window and its wizard share: the drawing context,
- * colours, buttons and one-line text fields. Internal to library*.c. */
+ * colours, buttons and one-line text fields; the ask window
+ * (ask_window.c) draws with them too. Internal to the player layer. */
 #ifndef VMPLAY_LIBRARY_UI_H
 #define VMPLAY_LIBRARY_UI_H
 
@@ -36,13 +37,19 @@ bool ui_hit(SDL_Rect r, int x, int y);
 #define UI_FIELD_MAX 1024
 struct ui_field {
 	char text[UI_FIELD_MAX];
+	/* What an input method is composing (SDL_TEXTEDITING: dead keys,
+	 * Compose, CJK), shown after the text until it is committed. */
+	char preedit[SDL_TEXTEDITINGEVENT_TEXT_SIZE];
 };
 void ui_field_set(struct ui_field *f, const char *s);
-/* Typing (SDL_TEXTINPUT), Backspace, Ctrl+U (clear), Ctrl+W (last word
- * or path part). true when the text changed. */
+/* Typing (SDL_TEXTINPUT, any UTF-8), composition (SDL_TEXTEDITING),
+ * Backspace (one character, not one byte), Ctrl+U (clear), Ctrl+W (last
+ * word or path part). true when the field changed. */
 bool ui_field_event(struct ui_field *f, const SDL_Event *ev);
 /* The field's box with the text and, when focused, a caret. */
 void ui_field_draw(struct ui *ui, const struct ui_field *f, SDL_Rect box,
 		   bool focused);
+/* Back to the start of the last UTF-8 character of s: Backspace. */
+void ui_drop_char(char *s);
 
 #endif

@@ -9,9 +9,11 @@
  * VM-file reader. Nothing is made before Create. */
 #include "player/library_wizard.h"
 
+#include "base/i18n.h"
 #include "base/path_complete.h"
 #include "base/recent.h"
 #include "base/util.h"
+#include "base/display_format.h"
 #include "vm/disk.h"
 #include "vm/vm_create.h"
 
@@ -24,10 +26,13 @@ enum wfield {
 	WF_CREATE, WF_CANCEL, WF_COUNT,
 };
 
+/* TRANSLATORS: the wizard's field labels, in a column left of the
+ * fields (the column is as wide as the longest). */
 static const char *const labels[] = {
-	[WF_NAME] = "Name", [WF_OS] = "System", [WF_ISO] = "Installation ISO",
-	[WF_MEMORY] = "Memory", [WF_CPUS] = "Processors",
-	[WF_DISK] = "Disk size", [WF_FORMAT] = "Disk format",
+	[WF_NAME] = N_("Name"), [WF_OS] = N_("System"),
+	[WF_ISO] = N_("Installation ISO"),
+	[WF_MEMORY] = N_("Memory"), [WF_CPUS] = N_("Processors"),
+	[WF_DISK] = N_("Disk size"), [WF_FORMAT] = N_("Disk format"),
 };
 
 static const enum disk_format formats[] = { FORMAT_QCOW2, FORMAT_RAW,
@@ -215,11 +220,14 @@ static void create(struct wizard *w)
 		char mem[32], disk[32];
 		w->done = true;
 		w->created = xstrdup(made.vm_path);
+		/* TRANSLATORS: the VM file's path, its memory ("2G"), its
+		 * processors, the disk's size ("25G") and format ("qcow2"). */
 		w->summary = xasprintf(
-			"%s: %s memory, %d processor%s, a %s %s disk.",
-			made.vm_path, format_size(made.memory, mem, sizeof(mem)),
-			made.cpus, made.cpus == 1 ? "" : "s",
-			format_size(made.disk_size, disk, sizeof(disk)),
+			ngettext("%s: %s memory, %d processor, a %s %s disk.",
+				 "%s: %s memory, %d processors, a %s %s disk.",
+				 made.cpus),
+			made.vm_path, format_size_display(made.memory, mem, sizeof(mem)),
+			made.cpus, format_size_display(made.disk_size, disk, sizeof(disk)),
 			disk_format_name(r.format));
 		w->focus = WF_CREATE;   /* "Play" */
 		vm_created_free(&made);
@@ -401,9 +409,9 @@ static void draw_done(struct wizard *w, struct ui *ui)
 {
 	int x = ui->pad * 2, y = ui->pad * 2;
 	int max_w = ui->w - 4 * ui->pad;
-	ui_text(ui, true, "New virtual machine", x, y, max_w, UI_TEXT);
+	ui_text(ui, true, _("New virtual machine"), x, y, max_w, UI_TEXT);
 	y += ui->line * 2;
-	char *title = xasprintf("%s is ready.", w->fields[WF_NAME].text);
+	char *title = xasprintf(_("%s is ready."), w->fields[WF_NAME].text);
 	ui_text(ui, true, title, x, y, max_w, UI_OK);
 	free(title);
 	y += ui->line + ui->pad;
@@ -413,10 +421,11 @@ static void draw_done(struct wizard *w, struct ui *ui)
 		ui_text(ui, false, lines.v[i], x, y, 0, UI_DIM);
 	strv_free(&lines);
 	y += ui->line;
-	char *play = xasprintf("Play %s", w->fields[WF_NAME].text);
+	/* TRANSLATORS: a button; %s is the new VM's name. */
+	char *play = xasprintf(_("Play %s"), w->fields[WF_NAME].text);
 	w->rows[WF_CREATE] = ui_button(ui, play, x, y, w->focus == WF_CREATE, true);
 	free(play);
-	w->rows[WF_CANCEL] = ui_button(ui, "Back to the library",
+	w->rows[WF_CANCEL] = ui_button(ui, _("Back to the library"),
 				       w->rows[WF_CREATE].x + w->rows[WF_CREATE].w +
 					       ui->pad, y,
 				       w->focus == WF_CANCEL, true);
@@ -430,16 +439,21 @@ void wizard_draw(struct wizard *w, struct ui *ui)
 		return;
 	}
 	int x = ui->pad * 2, y = ui->pad * 2;
-	int label_w = text_width(ui->text, ui->px, false, "Installation ISO") +
-		      2 * ui->pad;
+	int label_w = 0;
+	for (int f = 0; f <= WF_FORMAT; f++) {
+		int lw = text_width(ui->text, ui->px, true, _(labels[f]));
+		if (lw > label_w)
+			label_w = lw;
+	}
+	label_w += 2 * ui->pad;
 	int fx = x + label_w, fw = ui->w - fx - 2 * ui->pad;
-	ui_text(ui, true, "New virtual machine", x, y, 0, UI_TEXT);
+	ui_text(ui, true, _("New virtual machine"), x, y, 0, UI_TEXT);
 	y += ui->line + ui->pad * 2;
 	w->n_sugg_rects = 0;
 	for (int f = 0; f <= WF_FORMAT; f++) {
 		bool focused = w->focus == (enum wfield)f;
 		int h = ui->line + ui->pad;
-		ui_text(ui, focused, labels[f], x, y + ui->pad / 2, label_w,
+		ui_text(ui, focused, _(labels[f]), x, y + ui->pad / 2, label_w,
 			focused ? UI_ACCENT : UI_DIM);
 		SDL_Rect box = { fx, y, fw, h };
 		if (is_text((enum wfield)f)) {
@@ -447,9 +461,11 @@ void wizard_draw(struct wizard *w, struct ui *ui)
 		} else {
 			char *value;
 			if (f == WF_OS)
+				/* the preset's name is a word of `vmplay new
+				 * --os`: it stays; its summary is prose */
 				value = xasprintf("\xE2\x97\x82 %s: %s \xE2\x96\xB8",
 						  vm_presets[w->os].name,
-						  vm_presets[w->os].summary);
+						  _(vm_presets[w->os].summary));
 			else
 				value = xasprintf("\xE2\x97\x82 %s \xE2\x96\xB8",
 						  disk_format_name(formats[w->format]));
@@ -469,7 +485,7 @@ void wizard_draw(struct wizard *w, struct ui *ui)
 			strv_free(&lines);
 		} else if (f == WF_ISO && !w->fields[WF_ISO].text[0] &&
 			   !focused) {
-			ui_text(ui, false, "none: an empty CD drive", fx, y, fw,
+			ui_text(ui, false, _("none: an empty CD drive"), fx, y, fw,
 				UI_DIM);
 			y += ui->line;
 		}
@@ -479,12 +495,12 @@ void wizard_draw(struct wizard *w, struct ui *ui)
 				? &w->completions : &w->suggestions;
 			bool sugg = list == &w->suggestions;
 			if (sugg && list->n)
-				ui_text(ui, false, "Page Down: recent ISOs and "
-					"those in ~/Downloads; Tab completes",
+				ui_text(ui, false, _("Page Down: recent ISOs and "
+						     "those in ~/Downloads; Tab completes"),
 					fx, y, fw, UI_DIM);
 			else if (!list->n)
-				ui_text(ui, false, "Tab completes a path; no ISO "
-					"in ~/Downloads or used recently", fx, y,
+				ui_text(ui, false, _("Tab completes a path; no ISO "
+						     "in ~/Downloads or used recently"), fx, y,
 					fw, UI_DIM);
 			y += ui->line;
 			for (size_t i = 0; i < list->n && i < 5; i++) {
@@ -500,9 +516,9 @@ void wizard_draw(struct wizard *w, struct ui *ui)
 		y += ui->pad / 2;
 	}
 	y += ui->pad;
-	w->rows[WF_CREATE] = ui_button(ui, "Create", fx, y,
+	w->rows[WF_CREATE] = ui_button(ui, _("Create"), fx, y,
 				       w->focus == WF_CREATE, valid(w));
-	w->rows[WF_CANCEL] = ui_button(ui, "Cancel",
+	w->rows[WF_CANCEL] = ui_button(ui, _("Cancel"),
 				       fx + w->rows[WF_CREATE].w + ui->pad, y,
 				       w->focus == WF_CANCEL, true);
 	y += ui->line + ui->pad * 2;
@@ -517,8 +533,8 @@ void wizard_draw(struct wizard *w, struct ui *ui)
 			ui_text(ui, false, lines.v[i], fx, y, 0, UI_ERROR);
 		strv_free(&lines);
 	} else {
-		ui_text(ui, false, "Enter: create   Esc: cancel   "
-			"\xE2\x86\x91\xE2\x86\x93: fields   "
-			"\xE2\x86\x90\xE2\x86\x92: choices", fx, y, fw, UI_DIM);
+		/* TRANSLATORS: the wizard's key hints; key names stay. */
+		ui_text(ui, false, _("Enter: create   Esc: cancel   ↑↓: fields   "
+				     "←→: choices"), fx, y, fw, UI_DIM);
 	}
 }

@@ -1,10 +1,13 @@
 /* See menu_bridge.h. */
 #include "player/menu_bridge.h"
 
+#include "base/i18n.h"
 #include "base/util.h"
+#include "base/display_format.h"
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 bool menu_bridge_dispatch(struct machine *m, const struct menu_request *req)
@@ -34,17 +37,17 @@ bool menu_bridge_dispatch(struct machine *m, const struct menu_request *req)
 		if (a)
 			vm_actions_disk_create(a, req->arg, req->arg2, req->size);
 		else
-			machine_notify_note(m, VM_NOTE_ERROR, "Disks of this "
+			machine_notify_note(m, VM_NOTE_ERROR, _("Disks of this "
 					    "machine are managed where it is "
-					    "defined (virsh, virt-manager).");
+					    "defined (virsh, virt-manager)."));
 		return true;
 	case MENU_DISK_GROW:
 		if (a)
 			vm_actions_disk_grow(a, req->arg, req->size);
 		else
-			machine_notify_note(m, VM_NOTE_ERROR, "Disks of this "
+			machine_notify_note(m, VM_NOTE_ERROR, _("Disks of this "
 					    "machine are managed where it is "
-					    "defined (virsh, virt-manager).");
+					    "defined (virsh, virt-manager)."));
 		return true;
 	default:
 		return false;
@@ -94,9 +97,12 @@ void menu_bridge_fill(struct machine *m, struct overlay_info *info,
 		const struct disk_snapshot *snap = kinds ? &kinds[i].s : &plain[i];
 		time_t t = (time_t)snap->date_sec;
 		struct tm tm;
-		localtime_r(&t, &tm);
-		strftime(keep->dates[i], sizeof(keep->dates[i]),
-			 "%Y-%m-%d %H:%M", &tm);
+		char iso[32] = "";
+		/* The shortcut names a snapshot by its ISO date (vm_snapshots.c):
+		 * compared with that, not with the locale's date shown. */
+		if (localtime_r(&t, &tm))
+			strftime(iso, sizeof(iso), "%Y-%m-%d %H:%M", &tm);
+		format_date_display(t, false, keep->dates[i], sizeof(keep->dates[i]));
 		uint64_t s = snap->vm_clock_ns / 1000000000u;
 		snprintf(keep->clocks[i], sizeof(keep->clocks[i]),
 			 "%02llu:%02u:%02u", (unsigned long long)(s / 3600),
@@ -107,7 +113,8 @@ void menu_bridge_fill(struct machine *m, struct overlay_info *info,
 			snap->vm_clock_ns ? keep->clocks[i] : NULL,
 			kinds ? keep->kinds.v[i] : NULL,
 			kinds ? keep->effects.v[i] : NULL,
-			kinds && vm_snapshot_kind(&kinds[i]) == VM_SNAPSHOT_PARTIAL };
+			kinds && vm_snapshot_kind(&kinds[i]) == VM_SNAPSHOT_PARTIAL,
+			!strncmp(snap->name, iso, strlen(iso)) };
 	}
 	info->snapshots_known = machine_snapshots_known(m);
 	info->snapshots = keep->snapshots;
@@ -118,7 +125,10 @@ void menu_bridge_fill(struct machine *m, struct overlay_info *info,
 	keep->disks = xcalloc(n + 1, sizeof(*keep->disks));
 	for (size_t i = 0; i < n; i++) {
 		if (disks[i].next_boot)
-			strv_pushf(&keep->disk_names, "%s (next boot)",
+			/* TRANSLATORS: a disk's name in the Disks menu; %s is
+			 * the name ("data"): the disk is attached at the next
+			 * boot. */
+			strv_pushf(&keep->disk_names, _("%s (next boot)"),
 				   disks[i].name);
 		else
 			strv_push(&keep->disk_names, disks[i].name);

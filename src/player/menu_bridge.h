@@ -25,7 +25,7 @@ bool menu_bridge_dispatch(struct machine *m, const struct menu_request *req);
  * menu_bridge_lists_free (overlay_set_info copies them anyway). */
 struct menu_bridge_lists {
 	struct overlay_snapshot *snapshots;
-	char (*dates)[40];
+	char (*dates)[64];
 	char (*clocks)[40];
 	struct strv kinds, effects;
 	struct overlay_disk *disks;

@@ -10,7 +10,9 @@
 
 #include "base/path_complete.h"
 
+#include "base/i18n.h"
 #include "base/log.h"
+#include "base/display_format.h"
 #include "vm/config.h"
 
 #include <SDL2/SDL.h>
@@ -173,22 +175,26 @@ void overlay_format_uptime(uint64_t ms, char *buf, size_t len)
 	uint64_t s = ms / 1000;
 	unsigned d = (unsigned)(s / 86400), h = (unsigned)(s / 3600 % 24),
 		 m = (unsigned)(s / 60 % 60), sec = (unsigned)(s % 60);
+	/* TRANSLATORS: the menu's status line: how long the VM has run,
+	 * days then hours:minutes:seconds. */
 	if (d)
-		snprintf(buf, len, "up %u d %u:%02u:%02u", d, h, m, sec);
+		snprintf(buf, len, _("up %u d %u:%02u:%02u"), d, h, m, sec);
 	else
-		snprintf(buf, len, "up %u:%02u:%02u", h, m, sec);
+		snprintf(buf, len, _("up %u:%02u:%02u"), h, m, sec);
 }
 
 /* The VM is off and the window stays: what can be done now. */
 static void build_stopped(struct overlay *ov, struct page *p)
 {
-	add_action(p, "Run", MENU_RUN)->detail = xstrdup("Enter");
-	add_page(p, "Settings", PAGE_SETTINGS, NULL);
-	add_page(p, "Disks", PAGE_DISKS, NULL);
-	add_page(p, "Snapshots", PAGE_SNAPSHOTS, NULL);
+	/* TRANSLATORS: menu items are short (about 20 characters): the
+	 * menu is as wide as its longest item. "Enter" is a key name. */
+	add_action(p, _("Run"), MENU_RUN)->detail = xstrdup(_("Enter"));
+	add_page(p, _("Settings"), PAGE_SETTINGS, NULL);
+	add_page(p, _("Disks"), PAGE_DISKS, NULL);
+	add_page(p, _("Snapshots"), PAGE_SNAPSHOTS, NULL);
 	if (ov->library)
-		add_action(p, "Library", MENU_LIBRARY);
-	add_action(p, "Close", MENU_CLOSE);
+		add_action(p, _("Library"), MENU_LIBRARY);
+	add_action(p, _("Close"), MENU_CLOSE);
 }
 
 static void build_main(struct overlay *ov, struct page *p)
@@ -198,58 +204,67 @@ static void build_main(struct overlay *ov, struct page *p)
 		return;
 	}
 	bool on = ov->running;
-	struct item *it = add_action(p, ov->paused ? "Resume" : "Pause", MENU_PAUSE);
+	struct item *it = add_action(p, ov->paused ? _("Resume") : _("Pause"),
+				     MENU_PAUSE);
 	it->disabled = !on;
-	add_action(p, "Reset", MENU_RESET)->disabled = !on;
+	add_action(p, _("Reset"), MENU_RESET)->disabled = !on;
 	p->items[p->n_items - 1].confirm = true;
-	add_action(p, "Shut down", MENU_SHUTDOWN)->disabled = !on;
+	add_action(p, _("Shut down"), MENU_SHUTDOWN)->disabled = !on;
 	p->items[p->n_items - 1].detail = xstrdup("ACPI");
-	it = add_action(p, "Force off", MENU_FORCE_OFF);
+	it = add_action(p, _("Force off"), MENU_FORCE_OFF);
 	it->disabled = !on;
 	it->confirm = true;
-	add_page(p, "Snapshots", PAGE_SNAPSHOTS, NULL);
-	it = add_page(p, "Media", PAGE_MEDIA, NULL);
+	add_page(p, _("Snapshots"), PAGE_SNAPSHOTS, NULL);
+	/* TRANSLATORS: the page of removable media (the CD drive). */
+	it = add_page(p, _("Media"), PAGE_MEDIA, NULL);
 	it->disabled = !ov->has_cdrom;
 	if (!ov->has_cdrom)
-		it->detail = xstrdup("no CD drive");
-	add_page(p, "Disks", PAGE_DISKS, NULL);
-	add_page(p, "View", PAGE_VIEW, NULL);
-	add_page(p, "Keyboard", PAGE_KEYBOARD, NULL)->disabled = !on;
-	add_page(p, "Settings", PAGE_SETTINGS, NULL);
-	add_action(p, "Screenshot", MENU_SCREENSHOT);
-	add_action(p, "Quit", MENU_QUIT)->confirm = true;
+		it->detail = xstrdup(_("no CD drive"));
+	add_page(p, _("Disks"), PAGE_DISKS, NULL);
+	add_page(p, _("View"), PAGE_VIEW, NULL);
+	add_page(p, _("Keyboard"), PAGE_KEYBOARD, NULL)->disabled = !on;
+	add_page(p, _("Settings"), PAGE_SETTINGS, NULL);
+	add_action(p, _("Screenshot"), MENU_SCREENSHOT);
+	add_action(p, _("Quit"), MENU_QUIT)->confirm = true;
 }
 
 static void build_snapshots(struct overlay *ov, struct page *p)
 {
 	/* A stopped VM's snapshots change through qemu-img. */
 	bool usable = ov->running || ov->stopped;
-	add_action(p, "Take snapshot now", MENU_SNAPSHOT_TAKE)->disabled = !usable;
-	add_page(p, "Take snapshot named…", PAGE_SNAPSHOT_NAMED, NULL)->disabled =
+	add_action(p, _("Take snapshot now"), MENU_SNAPSHOT_TAKE)->disabled = !usable;
+	add_page(p, _("Take snapshot named…"), PAGE_SNAPSHOT_NAMED, NULL)->disabled =
 		!usable;
 	if (!ov->snapshots_known) {
-		add(p, IT_TEXT, "Loading the snapshot list…");
+		add(p, IT_TEXT, _("Loading the snapshot list…"));
 		return;
 	}
 	char title[64];
-	snprintf(title, sizeof(title), "Snapshots (%zu)", ov->n_snaps);
+	/* TRANSLATORS: the header of the snapshot list; %zu counts them. */
+	snprintf(title, sizeof(title), _("Snapshots (%zu)"), ov->n_snaps);
 	add(p, IT_HEADER, title);
 	if (!ov->n_snaps)
-		add(p, IT_TEXT, "No snapshots yet.");
+		add(p, IT_TEXT, _("No snapshots yet."));
 	for (size_t i = 0; i < ov->n_snaps; i++) {
 		const struct overlay_snapshot *s = &ov->snaps[i];
 		struct item *it = add_page(p, s->name, PAGE_SNAPSHOT_ONE, s->name);
 		/* Snapshots taken by shortcut are named by their date: do
 		 * not say it twice. */
-		const char *date = s->date && strcmp(s->date, s->name) ? s->date : NULL;
+		const char *date = s->date && !s->named_by_date &&
+				   strcmp(s->date, s->name) ? s->date : NULL;
 		/* The kind in short; its page says which disks lack it. */
-		const char *kind = s->partial ? "partial" : s->kind;
-		it->detail = xasprintf("%s%s%s%s%s%s", date ? date : "",
-				       date && s->vm_clock ? " · " : "",
-				       s->vm_clock ? "VM " : "",
-				       s->vm_clock ? s->vm_clock : "",
-				       kind && (date || s->vm_clock) ? " · " : "",
+		/* TRANSLATORS: a snapshot that lacks some of the VM's disks,
+		 * in the snapshot list's detail column. */
+		const char *kind = s->partial ? _("partial") : s->kind;
+		/* TRANSLATORS: the guest's run time when a snapshot was
+		 * taken; %s is "00:12:31". */
+		char *clock = s->vm_clock ? xasprintf(_("VM %s"), s->vm_clock) : NULL;
+		it->detail = xasprintf("%s%s%s%s%s", date ? date : "",
+				       date && clock ? " · " : "",
+				       clock ? clock : "",
+				       kind && (date || clock) ? " · " : "",
 				       kind ? kind : "");
+		free(clock);
 	}
 }
 
@@ -266,22 +281,24 @@ static void build_snapshot_one(struct overlay *ov, struct page *p)
 {
 	const struct overlay_snapshot *s = find_snapshot(ov, p->arg);
 	if (!s) {
-		add(p, IT_TEXT, "This snapshot no longer exists.");
-		add(p, IT_BACK, "Back");
+		add(p, IT_TEXT, _("This snapshot no longer exists."));
+		add(p, IT_BACK, _("Back"));
 		return;
 	}
 	if (s->date)
-		add(p, IT_TEXT, "Taken")->detail = xstrdup(s->date);
+		/* TRANSLATORS: a snapshot's page: when it was taken, the
+		 * guest's run time then, and what it holds (memory, disks). */
+		add(p, IT_TEXT, _("Taken"))->detail = xstrdup(s->date);
 	if (s->vm_clock)
-		add(p, IT_TEXT, "VM clock")->detail = xstrdup(s->vm_clock);
+		add(p, IT_TEXT, _("VM clock"))->detail = xstrdup(s->vm_clock);
 	if (s->kind)
-		add(p, IT_TEXT, "Holds")->detail = xstrdup(s->kind);
+		add(p, IT_TEXT, _("Holds"))->detail = xstrdup(s->kind);
 	/* Also on the stopped screen: the disks are restored with qemu-img. */
-	struct item *it = add_action(p, "Restore", MENU_SNAPSHOT_RESTORE);
+	struct item *it = add_action(p, _("Restore"), MENU_SNAPSHOT_RESTORE);
 	it->arg = xstrdup(s->name);
 	it->confirm = true;
 	it->disabled = !ov->running && !ov->stopped;
-	it = add_action(p, "Delete", MENU_SNAPSHOT_DELETE);
+	it = add_action(p, _("Delete"), MENU_SNAPSHOT_DELETE);
 	it->arg = xstrdup(s->name);
 	it->confirm = true;
 	it->disabled = !ov->running && !ov->stopped;
@@ -290,18 +307,19 @@ static void build_snapshot_one(struct overlay *ov, struct page *p)
 static void build_snapshot_named(struct overlay *ov, struct page *p)
 {
 	(void)ov;
-	add(p, IT_FIELD, "Name")->field = 0;
+	add(p, IT_FIELD, _("Name"))->field = 0;
 	if (p->fields[0].error)
 		add(p, IT_ERROR, p->fields[0].error);
-	add(p, IT_SUBMIT, "Take snapshot");
+	add(p, IT_SUBMIT, _("Take snapshot"));
 }
 
 static void build_media(struct overlay *ov, struct page *p)
 {
-	add(p, IT_TEXT, "In the drive")->detail =
-		xstrdup(ov->cdrom ? ov->cdrom : "nothing");
-	add_page(p, "Insert ISO…", PAGE_MEDIA_INSERT, NULL)->disabled = !ov->running;
-	add_action(p, "Eject", MENU_MEDIA_EJECT)->disabled = !ov->running || !ov->cdrom;
+	/* TRANSLATORS: the CD drive's content: an ISO's path or "nothing". */
+	add(p, IT_TEXT, _("In the drive"))->detail =
+		xstrdup(ov->cdrom ? ov->cdrom : _("nothing"));
+	add_page(p, _("Insert ISO…"), PAGE_MEDIA_INSERT, NULL)->disabled = !ov->running;
+	add_action(p, _("Eject"), MENU_MEDIA_EJECT)->disabled = !ov->running || !ov->cdrom;
 }
 
 static void add_path_choice(struct page *p, const char *path)
@@ -320,26 +338,29 @@ static void add_candidates(struct page *p, struct field *f)
 		add(p, IT_CANDIDATE, f->candidates.v[i]);
 	if (f->candidates.n > shown) {
 		char more[64];
-		snprintf(more, sizeof(more), "… %zu more: type more letters",
-			 f->candidates.n - shown);
+		size_t n = f->candidates.n - shown;
+		/* TRANSLATORS: below the completions shown for a path. */
+		snprintf(more, sizeof(more), ngettext("… %zu more: type more letters",
+						      "… %zu more: type more letters", n),
+			 n);
 		add(p, IT_TEXT, more);
 	}
 }
 
 static void build_media_insert(struct overlay *ov, struct page *p)
 {
-	add(p, IT_FIELD, "Path")->field = 0;
+	add(p, IT_FIELD, _("Path"))->field = 0;
 	struct field *f = &p->fields[0];
 	if (f->error)
 		add(p, IT_ERROR, f->error);
 	add_candidates(p, f);
 	if (p->isos.n) {
-		add(p, IT_HEADER, "ISOs in the VM's folder");
+		add(p, IT_HEADER, _("ISOs in the VM's folder"));
 		for (size_t i = 0; i < p->isos.n; i++)
 			add_path_choice(p, p->isos.v[i]);
 	}
 	if (ov->recent.n) {
-		add(p, IT_HEADER, "Recently used");
+		add(p, IT_HEADER, _("Recently used"));
 		for (size_t i = 0; i < ov->recent.n; i++) {
 			add_path_choice(p, ov->recent.v[i]);
 			p->items[p->n_items - 1].detail = path_dirname(ov->recent.v[i]);
@@ -350,21 +371,23 @@ static void build_media_insert(struct overlay *ov, struct page *p)
 static void build_disks(struct overlay *ov, struct page *p)
 {
 	if (!ov->disks_known) {
-		add(p, IT_TEXT, "Reading the disks…");
+		add(p, IT_TEXT, _("Reading the disks…"));
 	} else {
 		if (!ov->n_disks)
-			add(p, IT_TEXT, "This VM has no disks.");
+			add(p, IT_TEXT, _("This VM has no disks."));
 		for (size_t i = 0; i < ov->n_disks; i++) {
 			const struct overlay_disk *d = &ov->disks[i];
 			char v[16], u[16];
 			struct item *it = add_page(p, d->name, PAGE_DISK_ONE, d->name);
-			it->detail = xasprintf("%s · %s · used %s",
+			/* TRANSLATORS: a disk in the Disks page: its format
+			 * ("qcow2"), its size and the space its image uses. */
+			it->detail = xasprintf(_("%s · %s · used %s"),
 					       d->format ? d->format : "?",
-					       d->virtual_size ? format_size(d->virtual_size, v, sizeof(v)) : "?",
-					       d->used_size ? format_size(d->used_size, u, sizeof(u)) : "?");
+					       d->virtual_size ? format_size_display(d->virtual_size, v, sizeof(v)) : "?",
+					       d->used_size ? format_size_display(d->used_size, u, sizeof(u)) : "?");
 		}
 	}
-	add_page(p, "Create and attach a disk…", PAGE_DISK_CREATE, NULL);
+	add_page(p, _("Create and attach a disk…"), PAGE_DISK_CREATE, NULL);
 }
 
 static const struct overlay_disk *find_disk(struct overlay *ov, const char *name)
@@ -379,75 +402,81 @@ static void build_disk_one(struct overlay *ov, struct page *p)
 {
 	const struct overlay_disk *d = find_disk(ov, p->arg);
 	if (!d) {
-		add(p, IT_TEXT, "This disk is no longer in the VM file.");
-		add(p, IT_BACK, "Back");
+		add(p, IT_TEXT, _("This disk is no longer in the VM file."));
+		add(p, IT_BACK, _("Back"));
 		return;
 	}
 	char buf[16];
-	add(p, IT_TEXT, "File")->detail = xstrdup(d->file);
-	add(p, IT_TEXT, "Format")->detail = xstrdup(d->format ? d->format : "unknown");
-	add(p, IT_TEXT, "Size")->detail =
-		xstrdup(d->virtual_size ? format_size(d->virtual_size, buf, sizeof(buf)) : "unknown");
-	add(p, IT_TEXT, "Used")->detail =
-		xstrdup(d->used_size ? format_size(d->used_size, buf, sizeof(buf)) : "unknown");
-	struct item *it = add(p, IT_FIELD, "Grow to");
+	/* TRANSLATORS: a disk's page: its image file, format, size and the
+	 * space the image uses; "unknown" when qemu-img did not say. */
+	add(p, IT_TEXT, _("File"))->detail = xstrdup(d->file);
+	add(p, IT_TEXT, _("Format"))->detail = xstrdup(d->format ? d->format : _("unknown"));
+	add(p, IT_TEXT, _("Size"))->detail =
+		xstrdup(d->virtual_size ? format_size_display(d->virtual_size, buf, sizeof(buf)) : _("unknown"));
+	add(p, IT_TEXT, _("Used"))->detail =
+		xstrdup(d->used_size ? format_size_display(d->used_size, buf, sizeof(buf)) : _("unknown"));
+	struct item *it = add(p, IT_FIELD, _("Grow to"));
 	it->field = 0;
 	it->disabled = ov->running;
 	if (p->fields[0].error)
 		add(p, IT_ERROR, p->fields[0].error);
-	it = add(p, IT_SUBMIT, "Grow");
+	it = add(p, IT_SUBMIT, _("Grow"));
 	it->disabled = ov->running;
 	if (ov->running) {
-		add(p, IT_TEXT, "A disk grows only while the VM is off.");
-		add(p, IT_BACK, "Back");
+		add(p, IT_TEXT, _("A disk grows only while the VM is off."));
+		add(p, IT_BACK, _("Back"));
 	}
 }
 
 static void build_disk_create(struct overlay *ov, struct page *p)
 {
 	(void)ov;
-	add(p, IT_FIELD, "Name")->field = 0;
+	add(p, IT_FIELD, _("Name"))->field = 0;
 	if (p->fields[0].error)
 		add(p, IT_ERROR, p->fields[0].error);
-	add(p, IT_FIELD, "Size")->field = 1;
+	add(p, IT_FIELD, _("Size"))->field = 1;
 	if (p->fields[1].error)
 		add(p, IT_ERROR, p->fields[1].error);
-	add(p, IT_CHOICE, "Format")->detail = xasprintf("‹ %s ›", disk_formats[p->choice]);
-	add(p, IT_SUBMIT, "Create and attach");
-	add(p, IT_TEXT, "The disk is attached at the next boot.");
+	add(p, IT_CHOICE, _("Format"))->detail = xasprintf("‹ %s ›", disk_formats[p->choice]);
+	add(p, IT_SUBMIT, _("Create and attach"));
+	add(p, IT_TEXT, _("The disk is attached at the next boot."));
 }
 
 static void build_view(struct overlay *ov, struct page *p)
 {
-	struct item *it = add_action(p, "Full screen", MENU_FULLSCREEN);
+	struct item *it = add_action(p, _("Full screen"), MENU_FULLSCREEN);
 	it->keep_open = true;
 	it->radio = true;
 	it->checked = ov->fullscreen;
-	add(p, IT_HEADER, "Scaling");
+	add(p, IT_HEADER, _("Scaling"));
+	/* TRANSLATORS: how the guest's screen fills the window. */
 	static const char *const labels[] = {
-		[SCALE_FIT] = "Fit (keep aspect)",
-		[SCALE_INTEGER] = "Whole multiples",
-		[SCALE_STRETCH] = "Stretch",
-		[SCALE_NONE] = "None (1:1)",
+		[SCALE_FIT] = N_("Fit (keep aspect)"),
+		[SCALE_INTEGER] = N_("Whole multiples"),
+		[SCALE_STRETCH] = N_("Stretch"),
+		[SCALE_NONE] = N_("None (1:1)"),
 	};
 	for (int m = 0; m < (int)ARRAY_SIZE(labels); m++) {
-		it = add_action(p, labels[m], MENU_SCALE);
+		it = add_action(p, _(labels[m]), MENU_SCALE);
 		it->value = m;
 		it->keep_open = true;
 		it->radio = true;
 		it->checked = ov->scale == (enum scale_mode)m;
 	}
-	add(p, IT_HEADER, "Guest");
-	it = add_action(p, "Share the clipboard", MENU_CLIPBOARD);
+	/* TRANSLATORS: a header: what the guest system itself does. */
+	add(p, IT_HEADER, _("Guest"));
+	it = add_action(p, _("Share the clipboard"), MENU_CLIPBOARD);
 	it->keep_open = true;
 	it->radio = true;
 	it->checked = ov->clipboard == OVERLAY_CLIP_ON;
 	if (ov->clipboard == OVERLAY_CLIP_UNAVAILABLE) {
 		it->disabled = true;
-		it->detail = xstrdup("off in the VM file");
+		it->detail = xstrdup(_("off in the VM file"));
 	}
-	add(p, IT_TEXT, "Resolution")->detail =
-		xstrdup(ov->guest_follows ? "follows the window" : "fixed, scaled");
+	/* TRANSLATORS: the guest's screen resolution: it follows the
+	 * window's size, or it stays fixed and the picture is scaled. */
+	add(p, IT_TEXT, _("Resolution"))->detail =
+		xstrdup(ov->guest_follows ? _("follows the window") : _("fixed, scaled"));
 }
 
 /* ---- settings (vm/settings.c decides what is valid; the player writes) ---- */
@@ -470,11 +499,13 @@ static const char *shown_value(const struct overlay_setting *s)
 {
 	if (*s->value)
 		return s->value;
+	/* TRANSLATORS: a setting left out of the VM file: a key binding
+	 * keeps its default, the CD drive is empty, anything else unset. */
 	if (!strncmp(s->id, "keys.", 5))
-		return "default";
+		return _("default");
 	if (!strcmp(s->id, "cdrom.file"))
-		return "empty";
-	return "none";
+		return _("empty");
+	return _("none");
 }
 
 static void build_settings(struct overlay *ov, struct page *p)
@@ -484,7 +515,7 @@ static void build_settings(struct overlay *ov, struct page *p)
 		return;
 	}
 	if (!ov->settings_known) {
-		add(p, IT_TEXT, "Reading the VM file…");
+		add(p, IT_TEXT, _("Reading the VM file…"));
 		return;
 	}
 	for (size_t i = 0; i < ov->n_settings; i++) {
@@ -493,8 +524,8 @@ static void build_settings(struct overlay *ov, struct page *p)
 			xstrdup(shown_value(s));
 	}
 	if (ov->running)
-		add(p, IT_TEXT, "The VM reads these when it starts: changes "
-			       "apply at the next start.");
+		add(p, IT_TEXT, _("The VM reads these when it starts: changes "
+				 "apply at the next start."));
 }
 
 static void build_setting_one(struct overlay *ov, struct page *p)
@@ -502,8 +533,8 @@ static void build_setting_one(struct overlay *ov, struct page *p)
 	const struct overlay_setting *s = find_setting(ov, p->arg);
 	if (!s) {
 		add(p, IT_TEXT, ov->settings_error ? ov->settings_error
-						   : "Reading the VM file…");
-		add(p, IT_BACK, "Back");
+						   : _("Reading the VM file…"));
+		add(p, IT_BACK, _("Back"));
 		return;
 	}
 	if (s->kind == SETTING_CHOICE || s->kind == SETTING_BOOL) {
@@ -516,19 +547,19 @@ static void build_setting_one(struct overlay *ov, struct page *p)
 			it->keep_open = true;
 		}
 	} else {
-		add(p, IT_FIELD, "Value")->field = 0;
+		add(p, IT_FIELD, _("Value"))->field = 0;
 		if (p->fields[0].error)
 			add(p, IT_ERROR, p->fields[0].error);
 		add_candidates(p, &p->fields[0]);
-		add(p, IT_SUBMIT, "Save");
+		add(p, IT_SUBMIT, _("Save"));
 	}
 	if (s->hint)
 		add(p, IT_TEXT, s->hint);
-	struct item *it = add_action(p, "Use the default", MENU_SETTING_SET);
+	struct item *it = add_action(p, _("Use the default"), MENU_SETTING_SET);
 	it->arg = xstrdup(s->id);
 	it->keep_open = true;
 	if (ov->running)
-		add(p, IT_TEXT, "The VM is running: a change applies at its next start.");
+		add(p, IT_TEXT, _("The VM is running: a change applies at its next start."));
 }
 
 static void enter_settings(struct overlay *ov, struct page *p)
@@ -559,7 +590,7 @@ static void submit_setting(struct overlay *ov, struct page *p)
 		value = resolved = path_resolve_typed(value, ov->vm_dir);
 	struct item it = { .kind = IT_ACTION, .action = MENU_SETTING_SET,
 			   .arg = p->arg, .arg2 = (char *)value,
-			   .label = (char *)"Save", .keep_open = true };
+			   .label = _("Save"), .keep_open = true };
 	request(ov, &it);
 	free(resolved);
 }
@@ -586,12 +617,14 @@ static void build_keyboard(struct overlay *ov, struct page *p)
 		it->keys = keys_fn[i];
 		it->n_keys = 3;
 	}
-	it = add_action(p, "Print", MENU_SEND_KEYS);
+	/* TRANSLATORS: the Print Screen key, as its key cap says. */
+	it = add_action(p, _("Print"), MENU_SEND_KEYS);
 	it->keys = keys_print;
 	it->n_keys = 1;
 }
 
-/* Confirmation texts; %s is the item's argument (a snapshot name). */
+/* Confirmation texts; %s is the item's argument (a snapshot name).
+ * Translated where they are shown. */
 struct confirm_def {
 	enum menu_action action;
 	const char *title;
@@ -600,22 +633,25 @@ struct confirm_def {
 };
 
 static const struct confirm_def confirms[] = {
-	{ MENU_RESET, "Reset the VM?",
-	  "The guest restarts at once, as with a reset button. Unsaved work in it is lost.",
-	  "Reset" },
-	{ MENU_FORCE_OFF, "Force the VM off?",
-	  "QEMU stops at once, as if the power cord were pulled. Unsaved work in the guest is lost.",
-	  "Force off" },
-	{ MENU_SNAPSHOT_RESTORE, "Restore “%s”?",
-	  "The VM returns to the moment of this snapshot. Its current state is lost.",
-	  "Restore" },
-	{ MENU_SNAPSHOT_DELETE, "Delete “%s”?",
-	  "The snapshot is removed from the disk images for good.", "Delete" },
-	{ MENU_DISK_CREATE, "Attach disk “%s”?",
-	  "", "Create and attach" },   /* text: attach_warning() */
-	{ MENU_QUIT, "Quit vmplay?",
-	  "The guest is asked to shut down; the window closes when it is off.",
-	  "Quit" },
+	{ MENU_RESET, N_("Reset the VM?"),
+	  N_("The guest restarts at once, as with a reset button. Unsaved work in it is lost."),
+	  N_("Reset") },
+	{ MENU_FORCE_OFF, N_("Force the VM off?"),
+	  N_("QEMU stops at once, as if the power cord were pulled. Unsaved work in the guest is lost."),
+	  N_("Force off") },
+	/* TRANSLATORS: %s is a snapshot's name. */
+	{ MENU_SNAPSHOT_RESTORE, N_("Restore “%s”?"),
+	  N_("The VM returns to the moment of this snapshot. Its current state is lost."),
+	  N_("Restore") },
+	/* TRANSLATORS: %s is a snapshot's name. */
+	{ MENU_SNAPSHOT_DELETE, N_("Delete “%s”?"),
+	  N_("The snapshot is removed from the disk images for good."), N_("Delete") },
+	/* TRANSLATORS: %s is the new disk's name. */
+	{ MENU_DISK_CREATE, N_("Attach disk “%s”?"),
+	  "", N_("Create and attach") },   /* text: attach_warning() */
+	{ MENU_QUIT, N_("Quit vmplay?"),
+	  N_("The guest is asked to shut down; the window closes when it is off."),
+	  N_("Quit") },
 };
 
 static const struct confirm_def *confirm_for(enum menu_action a)
@@ -644,12 +680,17 @@ static char *attach_warning(const struct overlay *ov, const char *disk)
 	}
 	if (!n)
 		return NULL;
-	char *text = xasprintf(
-		"The new disk is not in the VM's snapshot%s %s: %s partial. "
-		"Restoring %s then puts the other disks back and leaves “%s” as "
+	/* TRANSLATORS: the first %s lists snapshot names (“a”, “b”), the
+	 * second is the new disk's name. */
+	char *text = xasprintf(ngettext(
+		"The new disk is not in the VM's snapshot %s: it becomes partial. "
+		"Restoring it then puts the other disks back and leaves “%s” as "
 		"it is, and the VM restarts from the disks (without the memory "
-		"state).", n > 1 ? "s" : "", names,
-		n > 1 ? "they become" : "it becomes", n > 1 ? "one" : "it", disk);
+		"state).",
+		"The new disk is not in the VM's snapshots %s: they become partial. "
+		"Restoring one then puts the other disks back and leaves “%s” as "
+		"it is, and the VM restarts from the disks (without the memory "
+		"state).", n), names, disk);
 	free(names);
 	return text;
 }
@@ -668,10 +709,10 @@ static void build_confirm(struct overlay *ov, struct page *p)
 		if (s && s->effect)
 			text = xstrdup(s->effect);
 	}
-	add(p, IT_TEXT, text ? text : c ? c->text : "Are you sure?");
+	add(p, IT_TEXT, text ? text : c ? _(c->text) : _("Are you sure?"));
 	free(text);
-	add(p, IT_BACK, "Cancel");
-	struct item *it = add(p, IT_ACTION, c ? c->verb : "Yes");
+	add(p, IT_BACK, _("Cancel"));
+	struct item *it = add(p, IT_ACTION, c ? _(c->verb) : _("Yes"));
 	it->action = p->pending.action;
 	it->arg = xstrdup(p->pending.arg);
 	it->value = p->pending.value;
@@ -691,7 +732,7 @@ static void submit_disk_grow(struct overlay *ov, struct page *p);
 static void submit_disk_create(struct overlay *ov, struct page *p);
 
 struct page_def {
-	const char *title;   /* "%s": the page's arg */
+	const char *title;   /* "%s": the page's arg; translated when shown */
 	void (*build)(struct overlay *ov, struct page *p);
 	void (*enter)(struct overlay *ov, struct page *p);   /* once, on push */
 	void (*submit)(struct overlay *ov, struct page *p);  /* Enter in a field */
@@ -699,20 +740,22 @@ struct page_def {
 
 static const struct page_def page_defs[PAGE_COUNT] = {
 	[PAGE_MAIN] = { "", build_main, NULL, NULL },
-	[PAGE_SNAPSHOTS] = { "Snapshots", build_snapshots, enter_snapshots, NULL },
-	[PAGE_SNAPSHOT_ONE] = { "Snapshot “%s”", build_snapshot_one, NULL, NULL },
-	[PAGE_SNAPSHOT_NAMED] = { "Take a snapshot", build_snapshot_named, NULL,
+	[PAGE_SNAPSHOTS] = { N_("Snapshots"), build_snapshots, enter_snapshots, NULL },
+	/* TRANSLATORS: a page title; %s is a snapshot's name. */
+	[PAGE_SNAPSHOT_ONE] = { N_("Snapshot “%s”"), build_snapshot_one, NULL, NULL },
+	[PAGE_SNAPSHOT_NAMED] = { N_("Take a snapshot"), build_snapshot_named, NULL,
 				  submit_snapshot_named },
-	[PAGE_MEDIA] = { "Media", build_media, NULL, NULL },
-	[PAGE_MEDIA_INSERT] = { "Insert an ISO", build_media_insert,
+	[PAGE_MEDIA] = { N_("Media"), build_media, NULL, NULL },
+	[PAGE_MEDIA_INSERT] = { N_("Insert an ISO"), build_media_insert,
 				enter_media_insert, submit_media_insert },
-	[PAGE_DISKS] = { "Disks", build_disks, enter_disks, NULL },
-	[PAGE_DISK_ONE] = { "Disk “%s”", build_disk_one, NULL, submit_disk_grow },
-	[PAGE_DISK_CREATE] = { "New disk", build_disk_create, enter_disk_create,
+	[PAGE_DISKS] = { N_("Disks"), build_disks, enter_disks, NULL },
+	/* TRANSLATORS: a page title; %s is a disk's name. */
+	[PAGE_DISK_ONE] = { N_("Disk “%s”"), build_disk_one, NULL, submit_disk_grow },
+	[PAGE_DISK_CREATE] = { N_("New disk"), build_disk_create, enter_disk_create,
 			       submit_disk_create },
-	[PAGE_VIEW] = { "View", build_view, NULL, NULL },
-	[PAGE_KEYBOARD] = { "Send keys", build_keyboard, NULL, NULL },
-	[PAGE_SETTINGS] = { "Settings", build_settings, enter_settings, NULL },
+	[PAGE_VIEW] = { N_("View"), build_view, NULL, NULL },
+	[PAGE_KEYBOARD] = { N_("Send keys"), build_keyboard, NULL, NULL },
+	[PAGE_SETTINGS] = { N_("Settings"), build_settings, enter_settings, NULL },
 	[PAGE_SETTING_ONE] = { "%s", build_setting_one, enter_setting_one,
 			       submit_setting },
 	[PAGE_CONFIRM] = { "", build_confirm, NULL, NULL },
@@ -730,10 +773,12 @@ const char *overlay_page_title(const struct overlay *ov)
 		snprintf(title_buf, sizeof(title_buf), "%s", s->label);
 	} else if (p->id == PAGE_CONFIRM) {
 		const struct confirm_def *c = confirm_for(p->pending.action);
-		snprintf(title_buf, sizeof(title_buf), c ? c->title : "Sure?",
+		snprintf(title_buf, sizeof(title_buf), c ? _(c->title) : _("Sure?"),
 			 p->pending.arg ? p->pending.arg : "");
 	} else {
-		snprintf(title_buf, sizeof(title_buf), page_defs[p->id].title,
+		/* (gettext("") is the catalogue's header: not asked for) */
+		const char *title = page_defs[p->id].title;
+		snprintf(title_buf, sizeof(title_buf), *title ? _(title) : "",
 			 p->arg ? p->arg : "");
 	}
 	return title_buf;
@@ -912,12 +957,12 @@ static void submit_snapshot_named(struct overlay *ov, struct page *p)
 	while (*name == ' ')
 		name++;
 	if (!*name)
-		field_set_error(f, "Type a name, or use “Take snapshot now”.");
+		field_set_error(f, _("Type a name, or use “Take snapshot now”."));
 	else if (find_snapshot(ov, name))
-		field_set_error(f, "A snapshot with this name exists; choose another.");
+		field_set_error(f, _("A snapshot with this name exists; choose another."));
 	else {
 		struct item it = { .kind = IT_ACTION, .action = MENU_SNAPSHOT_TAKE,
-				   .arg = (char *)name, .label = (char *)"Take snapshot" };
+				   .arg = (char *)name, .label = _("Take snapshot") };
 		request(ov, &it);
 	}
 }
@@ -929,14 +974,14 @@ static void submit_media_insert(struct overlay *ov, struct page *p)
 	field_clear_candidates(f);
 	char *path = path_resolve_typed(f->text, ov->vm_dir);
 	if (!f->text[0])
-		field_set_error(f, "Type the path of an ISO image (Tab completes).");
+		field_set_error(f, _("Type the path of an ISO image (Tab completes)."));
 	else if (path_is_dir(path))
-		field_set_error(f, "This is a folder: type or Tab-complete a file in it.");
+		field_set_error(f, _("This is a folder: type or Tab-complete a file in it."));
 	else if (!path_exists(path))
-		field_set_error(f, "No such file.");
+		field_set_error(f, _("No such file."));
 	else {
 		struct item it = { .kind = IT_ACTION, .action = MENU_MEDIA_INSERT,
-				   .arg = path, .label = (char *)"Insert" };
+				   .arg = path, .label = _("Insert") };
 		request(ov, &it);
 	}
 	free(path);
@@ -948,7 +993,7 @@ static bool parse_size_field(struct field *f, uint64_t *size)
 	if (parse_size_typed(f->text, 'G', size, &why) && *size)
 		return true;
 	/* "'10' has no unit: did you mean 10G? ..." */
-	field_set_error(f, why ? why : "Not a size; examples: 512M, 10G, 1.5T.");
+	field_set_error(f, why ? why : _("Not a size; examples: 512M, 10G, 1.5T."));
 	free(why);
 	return false;
 }
@@ -963,14 +1008,14 @@ static void submit_disk_grow(struct overlay *ov, struct page *p)
 		return;
 	if (d->virtual_size && size <= d->virtual_size) {
 		char buf[16];
-		char *msg = xasprintf("Give more than the current %s; disks only grow here.",
-				      format_size(d->virtual_size, buf, sizeof(buf)));
+		char *msg = xasprintf(_("Give more than the current %s; disks only grow here."),
+				      format_size_display(d->virtual_size, buf, sizeof(buf)));
 		field_set_error(f, msg);
 		free(msg);
 		return;
 	}
 	struct item it = { .kind = IT_ACTION, .action = MENU_DISK_GROW,
-			   .arg = p->arg, .label = (char *)"Grow" };
+			   .arg = p->arg, .label = _("Grow") };
 	it.size = size;
 	request(ov, &it);
 }
@@ -990,14 +1035,14 @@ static void submit_disk_create(struct overlay *ov, struct page *p)
 		free(why);
 		ok = false;
 	} else if (find_disk(ov, name->text)) {
-		field_set_error(name, "The VM has a disk with this name.");
+		field_set_error(name, _("The VM has a disk with this name."));
 		ok = false;
 	}
 	ok = parse_size_field(sz, &size) && ok;
 	if (!ok)
 		return;
 	struct item it = { .kind = IT_ACTION, .action = MENU_DISK_CREATE,
-			   .arg = name->text, .label = (char *)"Create and attach" };
+			   .arg = name->text, .label = _("Create and attach") };
 	it.size = size;
 	it.value = p->choice;
 	char *warning = attach_warning(ov, name->text);
@@ -1093,6 +1138,7 @@ void overlay_set_info(struct overlay *ov, const struct overlay_info *in)
 		ov->snaps[i].kind = xstrdup(in->snapshots[i].kind);
 		ov->snaps[i].effect = xstrdup(in->snapshots[i].effect);
 		ov->snaps[i].partial = in->snapshots[i].partial;
+		ov->snaps[i].named_by_date = in->snapshots[i].named_by_date;
 	}
 	ov->disks_known = in->disks_known;
 	ov->n_disks = in->n_disks;
@@ -1201,7 +1247,7 @@ void overlay_open_quit(struct overlay *ov)
 {
 	overlay_close(ov);
 	ov->open = true;
-	struct item it = { .kind = IT_ACTION, .action = MENU_QUIT, .label = (char *)"Quit" };
+	struct item it = { .kind = IT_ACTION, .action = MENU_QUIT, .label = _("Quit") };
 	push_page(ov, PAGE_CONFIRM, NULL, &it);
 	ov->dirty = true;
 }
@@ -1330,7 +1376,7 @@ static void field_complete(struct overlay *ov, struct page *p, struct field *f)
 	field_clear_error(f);
 	char *done = path_complete(f->text, ov->vm_dir, &f->candidates);
 	if (!f->candidates.n)
-		field_set_error(f, "Nothing matches.");
+		field_set_error(f, _("Nothing matches."));
 	if (f->candidates.n == 1)
 		field_clear_candidates(f);   /* completed: nothing to choose */
 	field_set(f, done);
@@ -1681,7 +1727,16 @@ bool overlay_handle_event(struct overlay *ov, const SDL_Event *ev)
 	case SDL_TEXTINPUT: {
 		struct field *f = overlay_focused_field(ov);
 		if (f) {
+			f->preedit[0] = '\0';   /* committed */
 			field_insert(f, ev->text.text);
+			ov->dirty = true;
+		}
+		break;
+	}
+	case SDL_TEXTEDITING: {
+		struct field *f = overlay_focused_field(ov);
+		if (f && strcmp(f->preedit, ev->edit.text)) {
+			snprintf(f->preedit, sizeof(f->preedit), "%s", ev->edit.text);
 			ov->dirty = true;
 		}
 		break;
@@ -1692,7 +1747,6 @@ bool overlay_handle_event(struct overlay *ov, const SDL_Event *ev)
 	case SDL_MOUSEWHEEL:
 		mouse_event(ov, ev);
 		break;
-	case SDL_TEXTEDITING:
 	case SDL_FINGERDOWN:
 	case SDL_FINGERUP:
 	case SDL_FINGERMOTION:

@@ -97,6 +97,8 @@ struct overlay_snapshot {
 	const char *kind;       /* "memory + disks", "disks only", "partial: ..."; may be NULL */
 	const char *effect;     /* what restoring does, for the confirmation; may be NULL */
 	bool partial;           /* not on every disk (vm_actions.h) */
+	bool named_by_date;     /* its name is its date (a shortcut's snapshot):
+				   the date is not shown twice */
 };
 
 /* One entry of the Settings page (vm/settings.h describes them). */

@@ -2,6 +2,7 @@
  * which row lies under a pointer position (the layout of the last draw). */
 #include "player/overlay_impl.h"
 
+#include "base/i18n.h"
 #include "base/util.h"
 #include "player/text.h"
 
@@ -75,6 +76,27 @@ static int item_lines(struct overlay *ov, const struct item *it, int px,
 	return 1;
 }
 
+/* The footer's key hints for the page shown. */
+static const char *footer_hint(struct overlay *ov, const struct page *p)
+{
+	/* TRANSLATORS: the menu's footer: key names (Tab, Enter, Esc, ↑↓)
+	 * stay as they are; the menu widens to fit it, up to 30 em. */
+	return p->id == PAGE_MEDIA_INSERT
+		       ? _("Tab completes · Enter inserts · Esc back")
+	       : overlay_focused_field(ov) ? _("Enter confirms · Esc back")
+	       : _("↑↓ choose · Enter select · Esc back");
+}
+
+/* The header's second line: state, uptime, what is going on. */
+static void status_line(const struct overlay *ov, char *buf, size_t len)
+{
+	char up[48] = "";
+	if (ov->started_ms && now_ms() >= ov->started_ms)
+		overlay_format_uptime(now_ms() - ov->started_ms, up, sizeof(up));
+	snprintf(buf, len, "%s%s%s%s%s", ov->state ? ov->state : "",
+		 *up ? " · " : "", up, ov->busy ? " · " : "", ov->busy ? ov->busy : "");
+}
+
 void overlay_draw(struct overlay *ov, int out_w, int out_h, float scale)
 {
 	ov->dirty = false;
@@ -95,11 +117,23 @@ void overlay_draw(struct overlay *ov, int out_w, int out_h, float scale)
 	int pad = px;
 	int margin = px / 2 + (int)(8 * scale);
 
-	/* As wide as its text needs (labels with their details, the title),
-	 * 16 to 30 em, never wider than the output: the guest stays in view
+	/* As wide as its text needs (labels with their details, the title,
+	 * the status line, the key hints: longer in some languages), 16 to
+	 * 30 em, never wider than the output: the guest stays in view
 	 * around it. Wrapped texts follow the width; fields get room. */
 	int title_px = px * 6 / 5;
 	int want = text_width(t, title_px, true, ov->vm_name ? ov->vm_name : "vmplay");
+	char status[192];
+	status_line(ov, status, sizeof(status));
+	const char *hint = footer_hint(ov, p);
+	/* (measured at px and scaled: the small size is rounded, and the
+	 * panel grows in proportion on HiDPI outputs) */
+	int hint_w = text_width(t, px, false, hint) * 5 / 6;
+	int status_w = text_width(t, px, false, status);
+	if (hint_w > want)
+		want = hint_w;
+	if (status_w > want)
+		want = status_w;
 	for (size_t i = 0; i < p->n_items; i++) {
 		const struct item *it = &p->items[i];
 		int w = text_width(t, px, it->kind == IT_SUBMIT, it->label);
@@ -191,11 +225,6 @@ void overlay_draw(struct overlay *ov, int out_w, int out_h, float scale)
 	text_draw(t, title_px, true, name, x, y, COLOR_TEXT);
 	free(name);
 	y += text_line_height(t, title_px, true);
-	char status[192], up[48] = "";
-	if (ov->started_ms && now_ms() >= ov->started_ms)
-		overlay_format_uptime(now_ms() - ov->started_ms, up, sizeof(up));
-	snprintf(status, sizeof(status), "%s%s%s%s%s", ov->state ? ov->state : "",
-		 *up ? " · " : "", up, ov->busy ? " · " : "", ov->busy ? ov->busy : "");
 	char *st = text_ellipsize(t, px, false, status, inner_w, false);
 	text_draw(t, px, false, st, x, y, ov->busy ? COLOR_ACCENT : COLOR_DIM);
 	free(st);
@@ -246,12 +275,35 @@ void overlay_draw(struct overlay *ov, int out_w, int out_h, float scale)
 			 * usually is. */
 			int tw = box.w - pad;
 			char *before = xstrndup(f->text, f->cursor);
+			/* an input method's composition sits at the cursor,
+			 * underlined, until it is committed */
+			const char *pre = sel ? f->preedit : "";
+			int pw = *pre ? text_width(t, px, false, pre) : 0;
 			int cw = text_width(t, px, false, before);
-			int shift = cw > tw ? cw - tw : 0;
+			int shift = cw + pw > tw ? cw + pw - tw : 0;
 			SDL_Rect clip = { box.x + 2, box.y, box.w - 4, box.h };
 			SDL_RenderSetClipRect(r, &clip);
-			text_draw(t, px, false, f->text, box.x + pad / 3 - shift,
-				  ty, c);
+			int tx = box.x + pad / 3 - shift;
+			if (*pre) {
+				text_draw(t, px, false, before, tx, ty, c);
+				text_draw(t, px, false, pre, tx + cw, ty, COLOR_ACCENT);
+				fill(r, (SDL_Rect){ tx + cw, ty + line - 2, pw,
+						    bw < 2 ? 2 : bw },
+				     COLOR_ACCENT.r, COLOR_ACCENT.g, COLOR_ACCENT.b, 255);
+				text_draw(t, px, false, f->text + f->cursor,
+					  tx + cw + pw, ty, c);
+				cw += pw;
+			} else {
+				text_draw(t, px, false, f->text, tx, ty, c);
+			}
+			if (sel) {
+				/* the candidate window below the field, in
+				 * window points */
+				float k = scale > 0 ? scale : 1;
+				SDL_Rect ime = { (int)(box.x / k), (int)(box.y / k),
+						 (int)(box.w / k), (int)(box.h / k) };
+				SDL_SetTextInputRect(&ime);
+			}
 			if (sel)
 				fill(r, (SDL_Rect){ box.x + pad / 3 - shift + cw, ty,
 						    bw < 2 ? 2 : bw, line },
@@ -298,10 +350,6 @@ void overlay_draw(struct overlay *ov, int out_w, int out_h, float scale)
 		y += heights[i];
 	}
 
-	const char *hint = p->id == PAGE_MEDIA_INSERT
-				   ? "Tab completes · Enter inserts · Esc back"
-			   : overlay_focused_field(ov) ? "Enter confirms · Esc back"
-			   : "↑↓ choose · Enter select · Esc back";
 	char *h = text_ellipsize(t, small, false, hint, inner_w, false);
 	text_draw(t, small, false, h, x, panel.y + panel.h - footer_h - pad / 4,
 		  COLOR_DIM);

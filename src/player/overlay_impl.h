@@ -73,6 +73,9 @@ struct field {
 				  new '/' or '~' path; other text appends) */
 	char *error;
 	struct strv candidates;
+	/* What an input method is composing (SDL_TEXTEDITING), drawn at
+	 * the cursor until it arrives as SDL_TEXTINPUT. */
+	char preedit[SDL_TEXTEDITINGEVENT_TEXT_SIZE];
 };
 
 struct page {

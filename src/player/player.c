@@ -103,6 +103,10 @@ struct player {
 	enum vm_state state;
 	bool failed;           /* QEMU is gone with an error: show, wait */
 	bool stopped;          /* the VM is off, the window stays: Run */
+	/* the engine starts the machine again itself (it ended with
+	 * MACHINE_END_STOPPED: a libvirt domain): Run is machine_start, no VM
+	 * file is read, no QEMU of ours started */
+	bool start_again;
 	bool closing;          /* the user asked to close: exit when it is off */
 	bool exit_on_poweroff; /* no stopped screen: exit at power-off */
 	bool quit;
@@ -162,6 +166,7 @@ struct player {
 
 static void update_info(struct player *p);
 static void enter_stopped(struct player *p);
+static void leave_stopped(struct player *p);
 
 /* The window system connection to wait on, when the video driver has one.
  * No link-time dependency on Xlib or libwayland: ConnectionNumber is a
@@ -210,14 +215,34 @@ fallback:
 		  SDL_GetCurrentVideoDriver(), PUMP_INTERVAL_MS);
 }
 
+/* The VM's state in words for the title and the menu: vm_state_name()'s
+ * words, translated (that name stays English for logs and scripts). */
+static const char *state_text(const struct player *p)
+{
+	/* TRANSLATORS: a VM's state, in the window title ("demo: running")
+	 * and the menu's status line. */
+	static const char *const words[] = {
+		[VM_STATE_RUNNING] = N_("running"),
+		[VM_STATE_PAUSED] = N_("paused"),
+		[VM_STATE_PRELAUNCH] = N_("starting"),
+		[VM_STATE_POWERING_DOWN] = N_("shutting down"),
+		[VM_STATE_STOPPING] = N_("stopping"),
+		[VM_STATE_EXITED] = N_("stopped"),
+	};
+	if (p->failed || p->stopped)
+		return _("stopped");
+	if (!p->machine)
+		return _("starting");
+	return (unsigned)p->state < ARRAY_SIZE(words) ? _(words[p->state])
+						      : vm_state_name(p->state);
+}
+
 static void update_title(struct player *p)
 {
-	const char *word = p->machine ? vm_state_name(p->state) : "starting";
-	if (p->failed || p->stopped)
-		word = "stopped";
-	char *title = xasprintf("%s: %s%s", p->cfg->name, word,
-				p->input && input_grabbed(p->input)
-					? " (pointer grabbed)" : "");
+	/* TRANSLATORS: the window title: the VM's name and its state. */
+	char *title = xasprintf(p->input && input_grabbed(p->input)
+					? _("%s: %s (pointer grabbed)") : "%s: %s",
+				p->cfg->name, state_text(p));
 	render_set_title(p->render, title);
 	free(title);
 }
@@ -337,8 +362,9 @@ static void on_vnc_size_answer(void *user, int status, int w, int h)
 	struct player *p = user;
 	bool accepted = vnc_desktop_size_accepted(status);
 	if (!accepted && !p->resize.refused) {
-		char *msg = xasprintf("The guest cannot follow the window (%s); "
-				      "the picture is scaled.",
+		/* TRANSLATORS: %s is why, as the VNC server said it. */
+		char *msg = xasprintf(_("The guest cannot follow the window (%s); "
+					"the picture is scaled."),
 				      vnc_desktop_size_status(status));
 		toast(p, TOAST_INFO, msg);
 		free(msg);
@@ -385,7 +411,7 @@ static int resize_timeout_ms(struct player *p)
 static void fail(struct player *p, const char *message)
 {
 	log_error("%s", message);
-	char *shown = xasprintf("%s\n\nClose the window to quit.", message);
+	char *shown = xasprintf(_("%s\n\nClose the window to quit."), message);
 	render_set_message(p->render, shown);
 	free(shown);
 	p->failed = true;
@@ -510,7 +536,7 @@ static void on_state(void *user, enum vm_state state, const char *why)
 			render_set_message(p->render, msg);
 			free(msg);
 		}
-		log_info("shutting down %s: %s", p->cfg->name, why);
+		log_info(_("shutting down %s: %s"), p->cfg->name, why);
 		break;
 	}
 	case VM_STATE_STOPPING:
@@ -537,11 +563,14 @@ static void on_state(void *user, enum vm_state state, const char *why)
 			else
 				enter_stopped(p);
 			break;
-		case MACHINE_END_STOPPED:   /* it can run again */
-			render_set_message(p->render, msg);
+		case MACHINE_END_STOPPED:   /* it can run again: Run */
+			p->start_again = true;
+			enter_stopped(p);
+			if (!p->overlay)   /* no menu: Enter, says msg */
+				render_set_message(p->render, msg);
 			break;
 		default:
-			fail(p, msg ? msg : "The machine failed.");
+			fail(p, msg ? msg : _("The machine failed."));
 			break;
 		}
 		free(msg);
@@ -550,6 +579,8 @@ static void on_state(void *user, enum vm_state state, const char *why)
 	case VM_STATE_RUNNING:
 	case VM_STATE_PAUSED:
 		/* started again (Run, or from outside): show it */
+		if (p->stopped && p->start_again)
+			leave_stopped(p);
 		if (!p->vnc && !p->failed && !p->sv && connect_display(p))
 			render_set_message(p->render, NULL);
 		break;
@@ -602,7 +633,7 @@ static void update_info(struct player *p)
 	struct overlay_info info = {
 		.vm_name = p->cfg->name,
 		.vm_dir = p->cfg->dir,
-		.state = p->failed || p->stopped ? "stopped" : vm_state_name(p->state),
+		.state = state_text(p),
 		.stopped = p->stopped,
 		.library = p->opts->library,
 		.running = running,
@@ -688,7 +719,7 @@ static void toast(struct player *p, enum toast_kind kind, const char *text)
 static void take_screenshot(struct player *p)
 {
 	if (!p->vnc) {
-		toast(p, TOAST_ERROR, "No guest screen to take a picture of.");
+		toast(p, TOAST_ERROR, _("No guest screen to take a picture of."));
 		return;
 	}
 	struct vnc_frame f = vnc_frame(p->vnc);
@@ -696,8 +727,8 @@ static void take_screenshot(struct player *p)
 	char *path = screenshot_take(f.pixels, f.width, f.height, f.pitch,
 				     SDL_PIXELFORMAT_XRGB8888, p->cfg->name,
 				     p->cfg->dir, &error);
-	char *msg = path ? xasprintf("Screenshot saved: %s", path)
-			 : xasprintf("Screenshot failed: %s", error);
+	char *msg = path ? xasprintf(_("Screenshot saved: %s"), path)
+			 : xasprintf(_("Screenshot failed: %s"), error);
 	toast(p, path ? TOAST_INFO : TOAST_ERROR, msg);
 	free(msg);
 	free(path);
@@ -721,7 +752,7 @@ static void open_library(struct player *p)
 	int err = posix_spawn(&pid, "/proc/self/exe", NULL, &attr, argv, environ);
 	posix_spawnattr_destroy(&attr);
 	if (err) {
-		char *msg = xasprintf("Cannot open the library: %s", strerror(err));
+		char *msg = xasprintf(_("Cannot open the library: %s"), strerror(err));
 		toast(p, TOAST_ERROR, msg);
 		free(msg);
 		return;
@@ -778,8 +809,8 @@ static void on_menu(void *user, const struct menu_request *req)
 	case MENU_CLIPBOARD: {
 		bool on = clipboard_sync_state(p->clip) != OVERLAY_CLIP_ON;
 		clipboard_sync_set_enabled(p->clip, on);
-		toast(p, TOAST_INFO, on ? "Clipboard shared with the guest."
-					: "Clipboard not shared with the guest.");
+		toast(p, TOAST_INFO, on ? _("Clipboard shared with the guest.")
+					: _("Clipboard not shared with the guest."));
 		break;
 	}
 	case MENU_QUIT:
@@ -801,7 +832,8 @@ static void on_menu(void *user, const struct menu_request *req)
 	case MENU_DISK_LIST:
 		break;   /* the pages stay "loading": not wired yet */
 	default: {
-		char *msg = xasprintf("%s: not available in this version.",
+		/* TRANSLATORS: %s is a menu item's label. */
+		char *msg = xasprintf(_("%s: not available in this version."),
 				      req->label ? req->label
 						 : menu_action_name(req->action));
 		toast(p, TOAST_ERROR, msg);
@@ -835,7 +867,7 @@ static void setup_overlay(struct player *p)
 	char *error = NULL;
 	p->text = text_create(render_renderer(p->render), NULL, &error);
 	if (!p->text) {
-		log_warn("no menu and notifications: %s", error);
+		log_warn(_("no menu and notifications: %s"), error);
 		free(error);
 		return;
 	}
@@ -914,7 +946,8 @@ static void run_action(struct player *p, enum shortcut a)
 		input_send_keys(p->input, cad, ARRAY_SIZE(cad));
 		break;
 	default:
-		log_info("%s: not available in this build", shortcut_name(a));
+		/* TRANSLATORS: %s is a shortcut's name, e.g. "screenshot". */
+		log_info(_("%s: not available in this build"), shortcut_name(a));
 		break;
 	}
 }
@@ -971,7 +1004,7 @@ static void kiosk_pin_event(struct player *p, const SDL_KeyboardEvent *key)
 	case KIOSK_PIN_ACCEPTED: {
 		enum shortcut a = kiosk_pin_action(p->kiosk);
 		render_set_message(p->render, p->kiosk_message);
-		log_info("kiosk mode: PIN accepted for %s", shortcut_name(a));
+		log_info(_("kiosk mode: PIN accepted for %s"), shortcut_name(a));
 		/* with the menu, quitting waits for its confirmation */
 		if (a == SHORTCUT_QUIT && !p->overlay)
 			p->kiosk_quitting = true;
@@ -984,7 +1017,7 @@ static void kiosk_pin_event(struct player *p, const SDL_KeyboardEvent *key)
 		render_set_message(p->render, p->kiosk_message);
 		break;
 	case KIOSK_PIN_REJECTED:
-		log_warn("kiosk mode: wrong PIN");
+		log_warn(_("kiosk mode: wrong PIN"));
 		kiosk_show_pin(p);
 		break;
 	default:
@@ -1033,10 +1066,10 @@ static bool attach_session(struct player *p, struct vm_session *s);
 static void kiosk_started(void *user, struct vm_session *s, unsigned start_no)
 {
 	struct player *p = user;
-	log_info("%s: running (start %u, QEMU pid %ld)", p->cfg->name,
+	log_info(_("%s: running (start %u, QEMU pid %ld)"), p->cfg->name,
 		 start_no, (long)launch_pid(vm_session_launch(s)));
 	p->updates = 0;   /* the first frame clears the message */
-	kiosk_set_message(p, xasprintf("Starting %s...", p->cfg->name));
+	kiosk_set_message(p, xasprintf(_("Starting %s..."), p->cfg->name));
 	if (!attach_session(p, s))
 		vm_session_quit(s);   /* the supervisor tries again */
 	update_info(p);
@@ -1045,7 +1078,9 @@ static void kiosk_started(void *user, struct vm_session *s, unsigned start_no)
 static void kiosk_stopped(struct player *p, const char *why, long delay_ms)
 {
 	if (delay_ms >= 0)
-		kiosk_set_message(p, xasprintf("%s\n\nStarting again in %ld s.",
+		/* TRANSLATORS: kiosk mode between two runs: why the VM
+		 * stopped, then the seconds until it starts again. */
+		kiosk_set_message(p, xasprintf(_("%s\n\nStarting again in %ld s."),
 					       why, (delay_ms + 999) / 1000));
 	else
 		kiosk_set_message(p, xstrdup(why));
@@ -1189,6 +1224,13 @@ static bool scroll_message(struct player *p, const SDL_Event *ev)
 
 static void on_event(struct player *p, const SDL_Event *ev)
 {
+	/* on the stopped screen the pause shortcut is Run too (the stopped
+	 * page would take the key) */
+	if (p->stopped && ev->type == SDL_KEYDOWN && !ev->key.repeat &&
+	    bindings_match(p->bindings, &ev->key) == SHORTCUT_PAUSE) {
+		run_again(p);
+		return;
+	}
 	if (overlay_offer(p, ev))
 		return;
 	if (scroll_message(p, ev))
@@ -1319,8 +1361,8 @@ static void drain_signals(struct player *p)
 			print_stats(p);
 			continue;
 		}
-		log_info("got signal %d: %s", sig,
-			 p->failed ? "closing" : "shutting the VM down");
+		log_info(p->failed ? _("got signal %d: closing")
+				   : _("got signal %d: shutting the VM down"), sig);
 		if (p->sv) {   /* kiosk: a signal stops it for good */
 			p->kiosk_quitting = true;
 			supervisor_stop(p->sv);
@@ -1509,7 +1551,8 @@ static bool open_vnc(struct player *p, char **error)
 		cb.size_answer = on_vnc_size_answer;
 	int fd = machine_open_display(p->machine, error);
 	if (fd >= 0)
-		p->vnc = vnc_connect_fd(fd, "the display",
+		/* TRANSLATORS: ends "VNC handshake with QEMU failed on %s". */
+		p->vnc = vnc_connect_fd(fd, _("the display"),
 					machine_wants_cursor(p->machine), &cb,
 					p, error);
 	if (p->vnc) {
@@ -1526,9 +1569,9 @@ static bool connect_display(struct player *p)
 	p->vnc_lost_at = 0;
 	if (!p->vnc) {
 		if (p->sv)
-			log_error("%s", error ? error : "no display");
+			log_error("%s", error ? error : _("no display"));
 		else
-			fail(p, error ? error : "no display");
+			fail(p, error ? error : _("no display"));
 		free(error);
 		update_title(p);
 		return false;
@@ -1550,10 +1593,12 @@ static void warn_no_kvm(struct player *p)
 	qemu_host_detect(&host);
 	if (host.kvm_usable)
 		return;
-	char *msg = xasprintf("KVM is not usable (%s): %s runs with TCG "
-			      "emulation, which is much slower.",
+	/* TRANSLATORS: the first %s is why (e.g. "/dev/kvm is missing"),
+	 * the second the VM's name. */
+	char *msg = xasprintf(_("KVM is not usable (%s): %s runs with TCG "
+				"emulation, which is much slower."),
 			      host.kvm_problem ? host.kvm_problem
-					       : "unknown reason",
+					       : _("unknown reason"),
 			      p->cfg->name);
 	toast(p, TOAST_INFO, msg);
 	free(msg);
@@ -1595,8 +1640,9 @@ static bool attach_session(struct player *p, struct vm_session *s)
 
 static void enter_stopped(struct player *p)
 {
-	log_info("%s: stopped", p->cfg->name);
+	log_info(_("%s: stopped"), p->cfg->name);
 	p->stopped = true;
+	instance_set_vm_off(p->instance, true);   /* the library: "off" */
 	input_release_all(p->input);
 	if (input_grabbed(p->input))
 		input_set_grab(p->input, false);
@@ -1607,13 +1653,29 @@ static void enter_stopped(struct player *p)
 	if (machine_actions(p->machine))
 		vm_actions_set_session(machine_actions(p->machine), NULL);
 	render_set_message(p->render, p->overlay ? NULL
-			   : "The VM is off. Press Enter to start it again.");
+			   : _("The VM is off. Press Enter to start it again."));
 	if (p->overlay) {
 		overlay_open(p->overlay);
 		SDL_StartTextInput();
 	}
 	update_title(p);
 	update_info(p);
+}
+
+/* A libvirt domain runs again (Run, the pause shortcut, or started from
+ * outside): the window shows it instead of the stopped page. */
+static void leave_stopped(struct player *p)
+{
+	log_info(_("%s: running again"), p->cfg->name);
+	p->stopped = false;
+	p->closing = false;
+	p->updates = 0;   /* the first frame clears the message */
+	if (p->overlay)
+		overlay_close(p->overlay);
+	SDL_StopTextInput();
+	char *msg = xasprintf(_("Starting %s\xE2\x80\xA6"), p->cfg->name);
+	render_set_message(p->render, msg);
+	free(msg);
 }
 
 /* Run: the VM file as it is now (Settings may have changed it), the same
@@ -1624,6 +1686,13 @@ static void run_again(struct player *p)
 {
 	if (!p->stopped)
 		return;
+	if (p->start_again) {
+		/* libvirt starts it; its state change (on_state) leaves the
+		 * stopped screen, a refusal is a note in libvirt's words */
+		log_info(_("%s: starting the domain"), p->cfg->name);
+		machine_start(p->machine);
+		return;
+	}
 	char *error = NULL;
 	struct vm_config *cfg = config_load(p->cfg->path, &error);
 	struct bindings *b = NULL;
@@ -1631,12 +1700,12 @@ static void run_again(struct player *p)
 	    config_check_files(cfg, &error))
 		b = bindings_load(cfg, &error);
 	if (!b) {
-		toast(p, TOAST_ERROR, error ? error : "cannot start the VM");
+		toast(p, TOAST_ERROR, error ? error : _("cannot start the VM"));
 		free(error);
 		config_destroy(cfg);
 		return;
 	}
-	log_info("%s: starting again", cfg->name);
+	log_info(_("%s: starting again"), cfg->name);
 	/* what borrows the old config goes first: the machine (its actions
 	 * and the exited session) */
 	machine_destroy(p->machine);
@@ -1658,6 +1727,7 @@ static void run_again(struct player *p)
 	p->machine = machine_qemu_create(cfg);
 
 	p->stopped = false;
+	instance_set_vm_off(p->instance, false);
 	p->closing = false;
 	p->state = VM_STATE_PRELAUNCH;
 	p->updates = 0;        /* the first frame clears the message */
@@ -1668,7 +1738,7 @@ static void run_again(struct player *p)
 	if (p->overlay)
 		overlay_close(p->overlay);
 	SDL_StopTextInput();
-	char *msg = xasprintf("Starting %s...", cfg->name);
+	char *msg = xasprintf(_("Starting %s..."), cfg->name);
 	render_set_message(p->render, msg);
 	free(msg);
 	struct vm_session *s = vm_session_start(cfg, 0, &error);
@@ -1676,7 +1746,7 @@ static void run_again(struct player *p)
 	if (!s) {
 		/* back to the stopped screen: the settings can be fixed there */
 		enter_stopped(p);
-		toast(p, TOAST_ERROR, error ? error : "QEMU did not start");
+		toast(p, TOAST_ERROR, error ? error : _("QEMU did not start"));
 		free(error);
 		return;
 	}
@@ -1704,7 +1774,7 @@ int player_play(const struct vm_config *cfg, const struct play_options *opts,
 
 	p->bindings = bindings_load(cfg, &error);
 	if (!p->bindings) {
-		fprintf(stderr, "%s\n", error ? error : "bad key bindings");
+		fprintf(stderr, "%s\n", error ? error : _("bad key bindings"));
 		free(error);
 		return 1;
 	}
@@ -1738,7 +1808,7 @@ int player_play(const struct vm_config *cfg, const struct play_options *opts,
 	 * focus, which depends on the window manager's timing) */
 	SDL_SetHint(SDL_HINT_MOUSE_FOCUS_CLICKTHROUGH, "1");
 	if (SDL_Init(SDL_INIT_VIDEO) != 0) {
-		log_error("cannot open a window: %s (no display? try --headless)",
+		log_error(_("cannot open a window: %s (no display? try --headless)"),
 			  SDL_GetError());
 		drop_early_launch(p);
 		bindings_destroy(p->bindings);
@@ -1747,7 +1817,7 @@ int player_play(const struct vm_config *cfg, const struct play_options *opts,
 	}
 	SDL_StopTextInput();   /* keys go to the guest as scancodes, no IME */
 
-	char *title = xasprintf("%s: starting", cfg->name);
+	char *title = xasprintf("%s: %s", cfg->name, _("starting"));
 	/* kiosk: full-screen from the start, which also sizes the window to
 	 * the display where no window manager does it */
 	p->render = render_create(title, 720, 400, cfg->scale,
@@ -1770,7 +1840,7 @@ int player_play(const struct vm_config *cfg, const struct play_options *opts,
 	find_display_fd(p);
 	setup_overlay(p);
 
-	char *msg = xasprintf("Starting %s...", cfg->name);
+	char *msg = xasprintf(_("Starting %s..."), cfg->name);
 	render_set_message(p->render, msg);
 	free(msg);
 	present(p);
@@ -1798,7 +1868,7 @@ int player_play(const struct vm_config *cfg, const struct play_options *opts,
 		}
 		p->session_ms = now_ms();
 		if (!s) {
-			fail(p, error ? error : "QEMU did not start");
+			fail(p, error ? error : _("QEMU did not start"));
 			free(error);
 			error = NULL;
 		} else if (!attach_session(p, s)) {

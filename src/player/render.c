@@ -4,6 +4,7 @@
  * only when something changed, so a still guest costs nothing. */
 #include "player/render.h"
 
+#include "base/i18n.h"
 #include "base/log.h"
 #include "base/util.h"
 #include "player/text.h"
@@ -103,7 +104,7 @@ struct render *render_create(const char *title, int width, int height,
 					   SDL_WINDOWPOS_CENTERED, width,
 					   height, flags);
 	if (!win) {
-		*error = xasprintf("cannot open a window: %s", SDL_GetError());
+		*error = xasprintf(_("cannot open a window: %s"), SDL_GetError());
 		return NULL;
 	}
 	/* No vsync: we present at most once per guest update, and a blocking
@@ -117,7 +118,7 @@ struct render *render_create(const char *title, int width, int height,
 		ren = SDL_CreateRenderer(win, -1, SDL_RENDERER_SOFTWARE);
 	}
 	if (!ren) {
-		*error = xasprintf("cannot create a renderer: %s", SDL_GetError());
+		*error = xasprintf(_("cannot create a renderer: %s"), SDL_GetError());
 		SDL_DestroyWindow(win);
 		return NULL;
 	}
@@ -257,7 +258,7 @@ void render_guest_resized(struct render *r, int width, int height)
 	r->tex = SDL_CreateTexture(r->ren, SDL_PIXELFORMAT_XRGB8888,
 				   SDL_TEXTUREACCESS_STREAMING, width, height);
 	if (!r->tex)
-		log_error("cannot create a %dx%d texture: %s", width, height,
+		log_error(_("cannot create a %dx%d texture: %s"), width, height,
 			  SDL_GetError());
 	void *px;
 	int pitch;
@@ -353,8 +354,8 @@ static void draw_message(struct render *r, int ow, int oh)
 			if (r->message_top < 0)
 				r->message_top = 0;
 			first = (size_t)r->message_top;
-			footer = xasprintf("Lines %zu-%zu of %zu: Up/Down, Page Up/"
-					   "Down or the wheel scroll", first + 1,
+			footer = xasprintf(_("Lines %zu-%zu of %zu: Up/Down, Page Up/"
+					   "Down or the wheel scroll"), first + 1,
 					   first + shown, lines.n);
 		}
 		tw = footer ? text_width(r->text, px, false, footer) : 0;
@@ -487,8 +488,8 @@ void render_set_fullscreen(struct render *r, bool on)
 {
 	if (SDL_SetWindowFullscreen(r->win, on ? SDL_WINDOW_FULLSCREEN_DESKTOP
 					       : 0) != 0)
-		log_warn("full-screen %s failed: %s", on ? "on" : "off",
-			 SDL_GetError());
+		log_warn(on ? _("full-screen on failed: %s")
+			    : _("full-screen off failed: %s"), SDL_GetError());
 	if (!on && r->fit_pending) {
 		/* started full-screen, or the guest switched modes meanwhile:
 		 * the window manager gives back the old windowed size, not the

@@ -1,5 +1,6 @@
 #include "player/screenshot.h"
 
+#include "base/i18n.h"
 #include "base/log.h"
 #include "base/util.h"
 
@@ -172,7 +173,7 @@ bool screenshot_write_png(const void *pixels, int w, int h, int pitch,
 {
 	*error = NULL;
 	if (w <= 0 || h <= 0 || !pixels) {
-		*error = xasprintf("cannot save %s: there is no guest screen yet", path);
+		*error = xasprintf(_("cannot save %s: there is no guest screen yet"), path);
 		errno = EINVAL;
 		return false;
 	}
@@ -184,7 +185,7 @@ bool screenshot_write_png(const void *pixels, int w, int h, int pitch,
 			       : NULL;
 	SDL_FreeSurface(src);
 	if (!rgb) {
-		*error = xasprintf("cannot save %s: %s", path, SDL_GetError());
+		*error = xasprintf(_("cannot save %s: %s"), path, SDL_GetError());
 		errno = EINVAL;
 		return false;
 	}
@@ -203,7 +204,7 @@ bool screenshot_write_png(const void *pixels, int w, int h, int pitch,
 	}
 	SDL_FreeSurface(rgb);
 	if (!ok) {
-		*error = xasprintf("cannot encode the PNG for %s: %s", path,
+		*error = xasprintf(_("cannot encode the PNG for %s: %s"), path,
 				   IMG_GetError());
 		free(m.data);
 		errno = EIO;
@@ -213,7 +214,7 @@ bool screenshot_write_png(const void *pixels, int w, int h, int pitch,
 	int saved = errno;
 	free(m.data);
 	if (!ok) {
-		*error = xasprintf("cannot write %s: %s", path, strerror(saved));
+		*error = xasprintf(_("cannot write %s: %s"), path, strerror(saved));
 		errno = saved;
 	}
 	return ok;
@@ -242,7 +243,7 @@ char *screenshot_take(const void *pixels, int w, int h, int pitch,
 		*error = NULL;
 	}
 	if (!*error)
-		*error = xasprintf("cannot find a free screenshot name in %s", dir);
+		*error = xasprintf(_("cannot find a free screenshot name in %s"), dir);
 	free(dir);
 	return NULL;
 }

@@ -1,6 +1,7 @@
 /* See settings_menu.h. */
 #include "player/settings_menu.h"
 
+#include "base/i18n.h"
 #include "base/log.h"
 #include "base/util.h"
 #include "vm/settings.h"
@@ -55,8 +56,12 @@ void settings_menu_load(struct settings_menu *m)
 		m->values[i] = s->current(m->cfg, s);
 		m->ids[i] = xasprintf("%s.%s", s->section, s->key);
 		m->items[i] = (struct overlay_setting){
-			.id = m->ids[i], .label = s->label, .value = m->values[i],
-			.hint = s->hint, .kind = s->kind, .choices = s->choices,
+			/* vm/settings.c's table marks its texts with N_():
+			 * they are translated here, where they are shown.
+			 * The choices are VM-file values: they stay. */
+			.id = m->ids[i], .label = _(s->label), .value = m->values[i],
+			.hint = s->hint ? _(s->hint) : NULL, .kind = s->kind,
+			.choices = s->choices,
 		};
 	}
 	m->n = n;
@@ -83,7 +88,7 @@ bool settings_menu_dispatch(struct settings_menu *m, struct overlay *ov,
 		return false;
 	char *section = NULL, *key = NULL, *error = NULL;
 	if (!req->arg || !settings_parse_name(req->arg, &section, &key, &error)) {
-		overlay_setting_result(ov, error ? error : "no setting named");
+		overlay_setting_result(ov, error ? error : _("no setting named"));
 		free(error);
 		return true;
 	}
@@ -92,11 +97,15 @@ bool settings_menu_dispatch(struct settings_menu *m, struct overlay *ov,
 		settings_menu_load(m);
 		char *now = NULL;
 		for (size_t i = 0; s && i < m->n; i++)
-			if (!strcmp(m->items[i].label, s->label))
+			if (!strcmp(m->items[i].label, _(s->label)))
 				now = m->values[i];
-		*note = xasprintf("%s: %s%s", s ? s->label : req->arg,
-				  now && *now ? now : "default",
-				  running ? " (applies at the next start)" : "");
+		/* TRANSLATORS: a toast after a setting was saved: the
+		 * setting's name and its value ("default" when the key was
+		 * taken out of the VM file). */
+		*note = xasprintf(running ? _("%s: %s (applies at the next start)")
+					  : _("%s: %s"),
+				  s ? _(s->label) : req->arg,
+				  now && *now ? now : _("default"));
 		overlay_setting_result(ov, NULL);
 	} else {
 		/* The reader's "FILE:LINE: key: what is wrong": the page
@@ -105,7 +114,7 @@ bool settings_menu_dispatch(struct settings_menu *m, struct overlay *ov,
 		const char *colon = strstr(error, ": ");
 		if (colon && !strncmp(error, m->path, strlen(m->path)))
 			msg = colon + 2;
-		log_warn("%s not changed: %s", req->arg, error);
+		log_warn(_("%s not changed: %s"), req->arg, error);
 		overlay_setting_result(ov, msg);
 	}
 	free(error);

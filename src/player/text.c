@@ -1,5 +1,6 @@
 #include "player/text.h"
 
+#include "base/i18n.h"
 #include "base/log.h"
 #include "base/util.h"
 
@@ -88,7 +89,7 @@ struct text *text_create(SDL_Renderer *r, const char *font_path, char **error)
 {
 	*error = NULL;
 	if (TTF_Init() != 0) {
-		*error = xasprintf("cannot initialise SDL2_ttf: %s", TTF_GetError());
+		*error = xasprintf(_("cannot initialise SDL2_ttf: %s"), TTF_GetError());
 		return NULL;
 	}
 	struct text *t = xcalloc(1, sizeof(*t));
@@ -115,11 +116,11 @@ struct text *text_create(SDL_Renderer *r, const char *font_path, char **error)
 	TTF_Font *probe = t->regular_path ? TTF_OpenFont(t->regular_path, 12) : NULL;
 	if (!probe) {
 		if (t->regular_path)
-			*error = xasprintf("cannot open the font %s: %s",
+			*error = xasprintf(_("cannot open the font %s: %s"),
 					   t->regular_path, TTF_GetError());
 		else
-			*error = xstrdup("no scalable font found through fontconfig "
-					 "(install the Debian package fonts-dejavu-core)");
+			*error = xstrdup(_("no scalable font found through fontconfig "
+					   "(install the Debian package fonts-dejavu-core)"));
 		text_destroy(t);
 		return NULL;
 	}
@@ -181,7 +182,7 @@ static TTF_Font *font_get(struct text *t, int px, bool bold)
 	/* SDL2_ttf sizes are points at 72 dpi, i.e. pixels per em. */
 	TTF_Font *font = TTF_OpenFont(bold ? t->bold_path : t->regular_path, px);
 	if (!font) {
-		log_error("cannot open the font %s at %d px: %s",
+		log_error(_("cannot open the font %s at %d px: %s"),
 			  bold ? t->bold_path : t->regular_path, px, TTF_GetError());
 		return NULL;
 	}
@@ -231,14 +232,14 @@ static struct cached_text *texture_get(struct text *t, int px, bool bold,
 		return NULL;
 	SDL_Surface *s = TTF_RenderUTF8_Blended(f, utf8, color);
 	if (!s) {
-		log_error("cannot render text: %s", TTF_GetError());
+		log_error(_("cannot render text: %s"), TTF_GetError());
 		return NULL;
 	}
 	SDL_Texture *tex = SDL_CreateTextureFromSurface(t->renderer, s);
 	int w = s->w, h = s->h;
 	SDL_FreeSurface(s);
 	if (!tex) {
-		log_error("cannot create a text texture: %s", SDL_GetError());
+		log_error(_("cannot create a text texture: %s"), SDL_GetError());
 		return NULL;
 	}
 	SDL_SetTextureBlendMode(tex, SDL_BLENDMODE_BLEND);

@@ -1,6 +1,7 @@
 /* Thumbnails of the last guest screen; see thumbnail.h. */
 #include "player/thumbnail.h"
 
+#include "base/i18n.h"
 #include "base/log.h"
 #include "base/temp_files.h"
 #include "base/util.h"
@@ -44,7 +45,7 @@ bool thumbnail_save(const uint8_t *pixels, int w, int h, int pitch,
 		     IMG_SavePNG(dst, tmp) == 0 && rename(tmp, path) == 0;
 	}
 	if (!ok) {
-		log_warn("cannot save the thumbnail %s: %s", path, SDL_GetError());
+		log_warn(_("cannot save the thumbnail %s: %s"), path, SDL_GetError());
 		if (tmp)
 			unlink(tmp);
 	}

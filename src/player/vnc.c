@@ -18,6 +18,7 @@
  * HandleRFBServerMessage. */
 #include "player/vnc.h"
 
+#include "base/i18n.h"
 #include "base/log.h"
 #include "base/util.h"
 #include "player/vnc_clipboard.h"
@@ -135,7 +136,7 @@ static rfbBool on_malloc_fb(rfbClient *client)
 	struct vnc *v = vnc_of(client);
 	if (client->width <= 0 || client->height <= 0 ||
 	    client->width > 16384 || client->height > 16384) {
-		log_error("the guest screen size %dx%d is not supported",
+		log_error(_("the guest screen size %dx%d is not supported"),
 			  client->width, client->height);
 		return FALSE;
 	}
@@ -273,8 +274,8 @@ static bool read_rows(struct vnc *v, char *dst, size_t row_bytes,
 			break;
 		}
 		if (c->readTimeout > 0 && waited_ms >= c->readTimeout * 1000ull) {
-			log_warn("VNC: QEMU stopped sending in the middle of an "
-				 "update");
+			log_warn(_("VNC: QEMU stopped sending in the middle of an "
+				 "update"));
 			ok = false;
 			break;
 		}
@@ -293,8 +294,8 @@ static bool rect_raw(struct vnc *v, const struct rect_hdr *r)
 {
 	rfbClient *c = v->client;
 	if (r->x + r->w > c->width || r->y + r->h > c->height) {
-		log_warn("VNC: rectangle %dx%d at %d,%d lies outside the %dx%d "
-			 "screen", r->w, r->h, r->x, r->y, c->width, c->height);
+		log_warn(_("VNC: rectangle %dx%d at %d,%d lies outside the %dx%d "
+			 "screen"), r->w, r->h, r->x, r->y, c->width, c->height);
 		return false;
 	}
 	if (r->w == 0 || r->h == 0)
@@ -420,8 +421,8 @@ static bool read_update(struct vnc *v)
 		       rect_handlers[k].encoding != r.encoding)
 			k++;
 		if (k == ARRAY_SIZE(rect_handlers)) {
-			log_warn("VNC: QEMU sent encoding %d, which was not "
-				 "asked for", r.encoding);
+			log_warn(_("VNC: QEMU sent encoding %d, which was not "
+				 "asked for"), r.encoding);
 			return false;
 		}
 		if (!rect_handlers[k].handle(v, &r))
@@ -513,7 +514,7 @@ static bool read_cut_text(struct vnc *v)
 	bool ok = vnc_clip_parse(payload, n, &m, &why);
 	free(payload);
 	if (!ok) {
-		log_warn("VNC: clipboard message ignored: %s", why);
+		log_warn(_("VNC: clipboard message ignored: %s"), why);
 		return true;
 	}
 	if (m.flags & VNC_CLIP_CAPS)
@@ -547,7 +548,7 @@ static bool handle_message(struct vnc *v)
 	/* Give the type byte back: a 1-byte read always goes through the
 	 * library's buffer, so it sits just before bufoutptr. */
 	if (c->bufoutptr <= c->buf || c->bufoutptr[-1] != type) {
-		log_error("VNC: cannot hand message type %d to libvncclient",
+		log_error(_("VNC: cannot hand message type %d to libvncclient"),
 			  (unsigned char)type);
 		return false;
 	}
@@ -665,21 +666,21 @@ static bool vnc_start(struct vnc *v, bool want_cursor, char **error)
 {
 	rfbClient *c = v->client;
 	if (!InitialiseRFBConnection(c)) {
-		*error = xasprintf("VNC handshake with QEMU failed on %s",
+		*error = xasprintf(_("VNC handshake with QEMU failed on %s"),
 				   c->serverHost);
 		return false;
 	}
 	c->width = c->si.framebufferWidth;
 	c->height = c->si.framebufferHeight;
 	if (!on_malloc_fb(c)) {
-		*error = xasprintf("guest screen %dx%d not supported",
+		*error = xasprintf(_("guest screen %dx%d not supported"),
 				   c->width, c->height);
 		return false;
 	}
 	if (!send_pixel_format(c) || !send_encodings(v, want_cursor) ||
 	    !SendFramebufferUpdateRequest(c, 0, 0, c->width, c->height,
 					  FALSE)) {
-		*error = xasprintf("cannot set up the VNC session on %s",
+		*error = xasprintf(_("cannot set up the VNC session on %s"),
 				   c->serverHost);
 		return false;
 	}
@@ -694,18 +695,18 @@ struct vnc *vnc_connect(const char *path, bool want_cursor,
 	struct stat st;
 	if (stat(path, &st) != 0 || !S_ISSOCK(st.st_mode)) {
 		/* the library would fall back to a DNS lookup of the path */
-		*error = xasprintf("VNC socket %s: %s", path,
-				   errno ? strerror(errno) : "not a socket");
+		*error = xasprintf(_("VNC socket %s: %s"), path,
+				   errno ? strerror(errno) : _("not a socket"));
 		return NULL;
 	}
 	struct vnc *v = vnc_new(cb, user, path);
 	if (!v) {
-		*error = xstrdup("out of memory creating the VNC client");
+		*error = xstrdup(_("out of memory creating the VNC client"));
 		return NULL;
 	}
 	rfbClient *c = v->client;
 	if (!ConnectToRFBServer(c, c->serverHost, c->serverPort)) {
-		*error = xasprintf("cannot connect to QEMU's VNC socket %s",
+		*error = xasprintf(_("cannot connect to QEMU's VNC socket %s"),
 				   path);
 		vnc_destroy(v);
 		return NULL;
@@ -724,7 +725,7 @@ struct vnc *vnc_connect_fd(int fd, const char *what, bool want_cursor,
 	struct vnc *v = vnc_new(cb, user, what);
 	if (!v) {
 		close(fd);
-		*error = xstrdup("out of memory creating the VNC client");
+		*error = xstrdup(_("out of memory creating the VNC client"));
 		return NULL;
 	}
 	v->client->sock = fd;   /* closed by rfbClientCleanup */

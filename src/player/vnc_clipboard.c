@@ -1,6 +1,7 @@
 /* The VNC extended clipboard's messages (vnc_clipboard.h). */
 #include "player/vnc_clipboard.h"
 
+#include "base/i18n.h"
 #include "base/util.h"
 
 #include <stdlib.h>
@@ -128,7 +129,7 @@ bool vnc_clip_parse(const uint8_t *payload, size_t len,
 {
 	memset(msg, 0, sizeof(*msg));
 	if (len < 4) {
-		*why = "an extended clipboard message shorter than its flags";
+		*why = _("an extended clipboard message shorter than its flags");
 		return false;
 	}
 	msg->flags = get32(payload);
@@ -146,7 +147,7 @@ bool vnc_clip_parse(const uint8_t *payload, size_t len,
 		return true;
 	}
 	if (!plain) {
-		*why = "clipboard data that is not a zlib stream";
+		*why = _("clipboard data that is not a zlib stream");
 		return false;
 	}
 	/* one (size, data) pair per format bit, lowest bit first; text is
@@ -154,7 +155,7 @@ bool vnc_clip_parse(const uint8_t *payload, size_t len,
 	if (msg->flags & VNC_CLIP_TEXT) {
 		if (n < 4 || get32(plain) > n - 4) {
 			free(plain);
-			*why = "clipboard text whose size runs past its data";
+			*why = _("clipboard text whose size runs past its data");
 			return false;
 		}
 		size_t tlen = get32(plain);

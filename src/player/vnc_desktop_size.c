@@ -1,6 +1,8 @@
 /* SetDesktopSize and ExtendedDesktopSize (vnc_desktop_size.h). */
 #include "player/vnc_desktop_size.h"
 
+#include "base/i18n.h"
+
 static void put16(uint8_t *p, int v)
 {
 	p[0] = (uint8_t)(v >> 8), p[1] = (uint8_t)v;
@@ -29,14 +31,16 @@ void vnc_set_desktop_size(uint8_t out[VNC_SET_DESKTOP_SIZE_LEN], int w, int h)
 const char *vnc_desktop_size_status(int status)
 {
 	switch (status) {
-	case VNC_DS_OK: return "done";
-	case VNC_DS_PROHIBITED: return "resizing is prohibited";
-	case VNC_DS_OUT_OF_RESOURCES: return "out of resources";
+	/* TRANSLATORS: the VNC server's answer to a change of the guest's
+	 * screen size, shown in "The guest cannot follow the window (%s)". */
+	case VNC_DS_OK: return _("done");
+	case VNC_DS_PROHIBITED: return _("resizing is prohibited");
+	case VNC_DS_OUT_OF_RESOURCES: return _("out of resources");
 	case VNC_DS_INVALID_LAYOUT:
-		return "the display device cannot change size on request "
-		       "(use [display] device = virtio)";
-	case VNC_DS_FORWARDED: return "passed on to the guest";
-	default: return "an unknown answer";
+		return _("the display device cannot change size on request "
+			 "(use [display] device = virtio)");
+	case VNC_DS_FORWARDED: return _("passed on to the guest");
+	default: return _("an unknown answer");
 	}
 }
 

@@ -1549,6 +1549,18 @@ bool config_load_user_keys(const char *path, struct vm_key **keys,
 	return ok;
 }
 
+char *config_user_file(void)
+{
+	const char *xdg = getenv("XDG_CONFIG_HOME");
+	/* The XDG spec: a relative XDG_CONFIG_HOME is invalid, ignore it. */
+	if (xdg && xdg[0] == '/')
+		return path_join(xdg, "vmplay/vmplay.ini");
+	const char *home = getenv("HOME");
+	if (!home || !*home)
+		return NULL;
+	return xasprintf("%s/.config/vmplay/vmplay.ini", home);
+}
+
 bool config_load_user_connections(const char *path,
 				  struct vm_connection **list, size_t *n,
 				  char **error)

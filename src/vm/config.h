@@ -238,6 +238,10 @@ char *config_disk_name_problem(const char *name);
  * at once. Free *keys with config_free_keys. */
 bool config_load_user_keys(const char *path, struct vm_key **keys,
 			   size_t *n_keys, char **error);
+/* The user's settings file: $XDG_CONFIG_HOME/vmplay/vmplay.ini (by
+ * default ~/.config/vmplay/vmplay.ini), or NULL without HOME. Caller
+ * frees. */
+char *config_user_file(void);
 /* [connections] of the user file at path (NAME = libvirt URI), for the
  * library's list of libvirt domains beside the VM files (see
  * vm/libvirt_machine.h, libvirt_list_domains). A missing file is an empty

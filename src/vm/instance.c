@@ -551,6 +551,7 @@ void instance_release(struct instance *in)
 		close(fd);
 		free(line);
 	}
+	instance_set_vm_off(in, false);
 	if (in->lock_fd >= 0) {
 		/* Removed while still locked: see the top of this file. */
 		unlink(in->lock_path);
@@ -562,6 +563,32 @@ void instance_release(struct instance *in)
 }
 
 /* The lock file of vm_path (see the top of instance.h). Caller frees. */
+/* RUNTIME/vm-HASH.off beside the lock, for the window's VM being off. */
+static char *off_path_of_lock(const char *lock_path)
+{
+	size_t n = strlen(lock_path);
+	const char *dot = strrchr(lock_path, '.');
+	if (dot)
+		n = (size_t)(dot - lock_path);
+	return xasprintf("%.*s.off", (int)n, lock_path);
+}
+
+void instance_set_vm_off(struct instance *in, bool off)
+{
+	if (!in || !in->lock_path)
+		return;
+	char *path = off_path_of_lock(in->lock_path);
+	if (off) {
+		int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW,
+			      0600);
+		if (fd >= 0)
+			close(fd);
+	} else {
+		unlink(path);
+	}
+	free(path);
+}
+
 static char *lock_path_of(const char *vm_path)
 {
 	char *error = NULL;
@@ -624,4 +651,20 @@ bool instance_holder(const char *vm_path, long *pid, bool *window)
 		close(fd);
 	free(lock);
 	return held;
+}
+
+bool instance_holder_vm_off(const char *vm_path)
+{
+	long pid;
+	bool window;
+	if (!instance_holder(vm_path, &pid, &window) || !window)
+		return false;
+	char *lock = lock_path_of(vm_path);
+	if (!lock)
+		return false;
+	char *off = off_path_of_lock(lock);
+	bool is_off = access(off, F_OK) == 0;
+	free(off);
+	free(lock);
+	return is_off;
 }

@@ -81,6 +81,14 @@ const char *instance_lock_path(const struct instance *in);
  * headless (nothing to raise). */
 bool instance_holder(const char *vm_path, long *pid, bool *window);
 
+/* A window instance says its VM is off (the stopped screen, Run offered)
+ * or runs again: RUNTIME/vm-HASH.off exists while it is off, for the
+ * library's "off" (a window open on a stopped VM is not "running").
+ * Released with the instance. Accepts NULL. */
+void instance_set_vm_off(struct instance *in, bool off);
+/* Whether vm_path is held by a window whose VM is off. */
+bool instance_holder_vm_off(const char *vm_path);
+
 /* The HASH above for a VM file's real path: other per-VM files in the
  * runtime folder (snapshot_rules.h's lock) are keyed the same way. */
 unsigned long long instance_path_key(const char *real_path);

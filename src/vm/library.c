@@ -122,6 +122,9 @@ static void entry_running(struct library_entry *e)
 	bool window = false;
 	e->running = instance_holder(e->path, &e->pid, &window);
 	e->headless = e->running && !window;
+	/* a window on a stopped VM: the VM is off, its window open */
+	if (e->running && window && instance_holder_vm_off(e->path))
+		e->running = false;
 }
 
 static void entry_read(struct library_entry *e, const char *path, bool in_home)
@@ -303,7 +306,14 @@ char *library_resolve(const char *arg, char **error)
 					   "(*.vmplay) in it"), arg);
 		} else {
 			char *list = strv_join(&files, "\n  ");
-			*error = xasprintf("%s holds %zu VM files; say which:\n  %s",
+			/* TRANSLATORS: a folder, how many VM files it
+			 * holds (two or more), then their names, one per
+			 * line */
+			*error = xasprintf(ngettext("%s holds %zu VM file; say "
+						    "which:\n  %s",
+						    "%s holds %zu VM files; "
+						    "say which:\n  %s",
+						    (unsigned long)files.n),
 					   arg, files.n, list);
 			free(list);
 		}

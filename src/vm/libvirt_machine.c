@@ -312,7 +312,12 @@ static bool call(struct lv *l, int rc, const char *what, const char *ok)
 static bool lv_start(void *self)
 {
 	struct lv *l = of(self);
-	return call(l, virDomainCreate(l->dom), _("Cannot start the domain"), NULL);
+	if (!call(l, virDomainCreate(l->dom), _("Cannot start the domain"),
+		  NULL))
+		return false;
+	/* said now, not only when the event comes (it may not: see open) */
+	refresh_state(l, _("started"));
+	return true;
 }
 
 static bool lv_pause(void *self)
@@ -360,10 +365,10 @@ static enum machine_end lv_ended(void *self, char **message)
 		      l->last_reason == VIR_DOMAIN_SHUTOFF_FAILED;
 	/* TRANSLATORS: %s is a libvirt domain's name */
 	*message = failed
-		? xasprintf(_("%s is stopped with an error.\n\nPress the pause "
-			      "shortcut (pause/resume) to start it."), l->name)
-		: xasprintf(_("%s is shut off.\n\nPress the pause shortcut "
-			      "(pause/resume) to start it."), l->name);
+		? xasprintf(_("%s is stopped with an error.\n\nPress Enter or "
+			      "the pause shortcut to start it."), l->name)
+		: xasprintf(_("%s is shut off.\n\nPress Enter or the pause "
+			      "shortcut to start it."), l->name);
 	return MACHINE_END_STOPPED;
 }
 
@@ -769,6 +774,50 @@ static const struct machine_ops libvirt_ops = {
 
 /* ---- connecting ---- */
 
+static libvirt_ask_fn asker;
+static void *asker_data;
+
+void libvirt_set_asker(libvirt_ask_fn ask, void *user)
+{
+	asker = ask;
+	asker_data = user;
+}
+
+/* libvirt's credentials, each asked through the asker: its prompt is the
+ * question; an empty answer takes libvirt's default when it has one. */
+static int ask_credentials(virConnectCredentialPtr cred, unsigned int n,
+			   void *data)
+{
+	(void)data;
+	for (unsigned int i = 0; i < n; i++) {
+		bool secret = cred[i].type == VIR_CRED_PASSPHRASE ||
+			      cred[i].type == VIR_CRED_NOECHOPROMPT;
+		const char *prompt = cred[i].prompt && *cred[i].prompt
+			? cred[i].prompt : _("libvirt asks for a value");
+		char *question = cred[i].challenge && *cred[i].challenge
+			? xasprintf("%s\n%s", cred[i].challenge, prompt)
+			: xstrdup(prompt);
+		log_debug("libvirt asks (credential type %d): %s",
+			  cred[i].type, prompt);
+		char *answer = asker(asker_data, question, secret);
+		free(question);
+		if (!answer)
+			return -1;   /* declined: the connection fails */
+		if (!*answer && cred[i].defresult) {
+			free(answer);
+			answer = xstrdup(cred[i].defresult);
+		}
+		cred[i].result = answer;
+		cred[i].resultlen = (unsigned int)strlen(answer);
+	}
+	return 0;
+}
+
+static int asked_kinds[] = {
+	VIR_CRED_AUTHNAME, VIR_CRED_PASSPHRASE, VIR_CRED_ECHOPROMPT,
+	VIR_CRED_NOECHOPROMPT, VIR_CRED_REALM,
+};
+
 static virConnectPtr connect_uri(const char *uri, char **error)
 {
 	pthread_once(&loop_once, start_event_loop);
@@ -777,7 +826,10 @@ static virConnectPtr connect_uri(const char *uri, char **error)
 				   lv_error());
 		return NULL;
 	}
-	virConnectPtr conn = virConnectOpenAuth(uri, virConnectAuthPtrDefault, 0);
+	virConnectAuth asked = { asked_kinds, ARRAY_SIZE(asked_kinds),
+				 ask_credentials, NULL };
+	virConnectPtr conn = virConnectOpenAuth(
+		uri, asker ? &asked : virConnectAuthPtrDefault, 0);
 	if (!conn) {
 		const char *shown = uri ? uri : getenv("LIBVIRT_DEFAULT_URI");
 		*error = xasprintf(_("cannot connect to libvirt at %s: %s"),
@@ -916,14 +968,14 @@ struct machine *libvirt_machine_open(const char *uri, const char *domain,
 static const char *state_word(int state)
 {
 	switch (state) {
-	case VIR_DOMAIN_RUNNING: return "running";
-	case VIR_DOMAIN_BLOCKED: return "blocked";
-	case VIR_DOMAIN_PAUSED: return "paused";
-	case VIR_DOMAIN_SHUTDOWN: return "shutting down";
-	case VIR_DOMAIN_SHUTOFF: return "shut off";
-	case VIR_DOMAIN_CRASHED: return "crashed";
-	case VIR_DOMAIN_PMSUSPENDED: return "suspended";
-	default: return "unknown";
+	case VIR_DOMAIN_RUNNING: return N_("running");
+	case VIR_DOMAIN_BLOCKED: return N_("blocked");
+	case VIR_DOMAIN_PAUSED: return N_("paused");
+	case VIR_DOMAIN_SHUTDOWN: return N_("shutting down");
+	case VIR_DOMAIN_SHUTOFF: return N_("shut off");
+	case VIR_DOMAIN_CRASHED: return N_("crashed");
+	case VIR_DOMAIN_PMSUSPENDED: return N_("suspended");
+	default: return N_("unknown");
 	}
 }
 
@@ -933,20 +985,62 @@ static int by_name(const void *a, const void *b)
 	return strcmp(x->name, y->name);
 }
 
-int libvirt_list_domains(const char *uri, struct libvirt_domain_info **out,
-			 char **error)
+/* The library's questions come from a thread of their own, with nobody
+ * to answer a prompt: credentials libvirt asks for are refused, and the
+ * connection fails with libvirt's message saying so. (SSH's own prompts
+ * are ssh's: see the README.) */
+static int no_prompt(virConnectCredentialPtr cred, unsigned int ncred,
+		     void *data)
+{
+	(void)cred;
+	(void)ncred;
+	(void)data;
+	return -1;
+}
+
+static int prompt_kinds[] = {
+	VIR_CRED_AUTHNAME, VIR_CRED_PASSPHRASE, VIR_CRED_ECHOPROMPT,
+	VIR_CRED_NOECHOPROMPT,
+};
+
+struct libvirt_conn {
+	virConnectPtr conn;
+};
+
+struct libvirt_conn *libvirt_conn_open(const char *uri, bool prompt,
+				       char **error)
+{
+	pthread_once(&loop_once, start_event_loop);
+	if (!loop_ok) {
+		*error = xasprintf(_("cannot start libvirt's event loop: %s"),
+				   lv_error());
+		return NULL;
+	}
+	virConnectAuth quiet = { prompt_kinds, ARRAY_SIZE(prompt_kinds),
+				 no_prompt, NULL };
+	virConnectPtr conn = prompt ? virConnectOpenAuth(uri,
+					      virConnectAuthPtrDefault, 0)
+				    : virConnectOpenAuth(uri, &quiet, 0);
+	if (!conn) {
+		*error = xstrdup(lv_error());
+		return NULL;
+	}
+	/* a dead host or daemon fails the next call within ~20 s instead
+	 * of never answering */
+	virConnectSetKeepAlive(conn, 5, 3);
+	struct libvirt_conn *c = xcalloc(1, sizeof(*c));
+	c->conn = conn;
+	return c;
+}
+
+int libvirt_conn_domains(struct libvirt_conn *c,
+			 struct libvirt_domain_info **out, char **error)
 {
 	*out = NULL;
-	virConnectPtr conn = connect_uri(uri, error);
-	if (!conn)
-		return -1;
 	virDomainPtr *doms = NULL;
-	int n = virConnectListAllDomains(conn, &doms, 0);
+	int n = virConnectListAllDomains(c->conn, &doms, 0);
 	if (n < 0) {
-		*error = xasprintf(_("cannot list the domains at %s: %s"),
-				   uri ? uri : _("libvirt's default URI"),
-				   lv_error());
-		virConnectClose(conn);
+		*error = xstrdup(lv_error());
 		return -1;
 	}
 	*out = xcalloc((size_t)n + 1, sizeof(**out));
@@ -955,7 +1049,7 @@ int libvirt_list_domains(const char *uri, struct libvirt_domain_info **out,
 		int state = -1, reason;
 		virDomainGetUUIDString(doms[i], uuid);
 		if (virDomainGetState(doms[i], &state, &reason, 0) < 0)
-			state = -1;
+			state = -1;   /* undefined meanwhile: "unknown" */
 		(*out)[i] = (struct libvirt_domain_info){
 			xstrdup(virDomainGetName(doms[i])), xstrdup(uuid),
 			state_word(state) };
@@ -963,7 +1057,39 @@ int libvirt_list_domains(const char *uri, struct libvirt_domain_info **out,
 	}
 	free(doms);
 	qsort(*out, (size_t)n, sizeof(**out), by_name);
-	virConnectClose(conn);
+	return n;
+}
+
+void libvirt_conn_close(struct libvirt_conn *c)
+{
+	if (!c)
+		return;
+	virConnectClose(c->conn);
+	free(c);
+}
+
+int libvirt_list_domains(const char *uri, struct libvirt_domain_info **out,
+			 char **error)
+{
+	*out = NULL;
+	char *why = NULL;
+	const char *shown = uri ? uri : getenv("LIBVIRT_DEFAULT_URI");
+	if (!shown || !*shown)
+		shown = _("libvirt's default URI");
+	struct libvirt_conn *c = libvirt_conn_open(uri, true, &why);
+	if (!c) {
+		*error = xasprintf(_("cannot connect to libvirt at %s: %s"),
+				   shown, why);
+		free(why);
+		return -1;
+	}
+	int n = libvirt_conn_domains(c, out, &why);
+	if (n < 0) {
+		*error = xasprintf(_("cannot list the domains at %s: %s"),
+				   shown, why);
+		free(why);
+	}
+	libvirt_conn_close(c);
 	return n;
 }
 

@@ -23,9 +23,20 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+/* Who answers the questions libvirt asks while connecting (a key's
+ * passphrase for qemu+libssh2:// or qemu+libssh://, a SASL user name and
+ * password): ask gets libvirt's question and whether the answer is a
+ * secret (not to be shown), and returns the answer (malloc'd) or NULL
+ * when the user declines, which fails the connection. NULL (the default):
+ * libvirt's own prompts on the terminal. SSH's own prompts (qemu+ssh://
+ * runs the ssh program) are ssh's: terminal or SSH_ASKPASS. */
+typedef char *(*libvirt_ask_fn)(void *user, const char *question,
+				bool secret);
+void libvirt_set_asker(libvirt_ask_fn ask, void *user);
+
 /* Connects to uri (NULL: LIBVIRT_DEFAULT_URI or libvirt's default),
- * authenticating through libvirt's default prompts (terminal; polkit's
- * agent), and finds domain by name, UUID or id. NULL with *error
+ * authenticating through the asker above, or libvirt's default prompts
+ * (terminal; polkit's agent), and finds domain by name, UUID or id. NULL with *error
  * (malloc'd) saying what failed in libvirt's words. *name gets the
  * domain's name (malloc'd). */
 struct machine *libvirt_machine_open(const char *uri, const char *domain,
@@ -35,10 +46,31 @@ struct machine *libvirt_machine_open(const char *uri, const char *domain,
 struct libvirt_domain_info {
 	char *name;
 	char *uuid;
-	const char *state;   /* "running", "paused", "shut off", ... */
+	/* "running", "paused", "shut off", "shutting down", "crashed",
+	 * "suspended", "blocked" or "unknown": static, English (N_(), shown
+	 * through _()) */
+	const char *state;
 };
-/* Lists uri's domains (active and defined), sorted by name. Returns how
- * many, or -1 with *error. Free with libvirt_domains_free. */
+
+/* A connection kept open to ask it again and again (the library follows
+ * its domains' states). prompt: credentials libvirt asks for are asked on
+ * the terminal (libvirt's default prompts); false: refused, which fails
+ * the connection with libvirt's message (a background thread has nobody
+ * to ask). NULL with *error: libvirt's message as it is (the caller
+ * names the URI). A connection belongs to one thread at a time. */
+struct libvirt_conn;
+struct libvirt_conn *libvirt_conn_open(const char *uri, bool prompt,
+				       char **error);
+/* Its domains (active and defined) sorted by name; how many, or -1 with
+ * *error (libvirt's message) when the connection no longer answers
+ * (close it, open again).
+ * Free with libvirt_domains_free. */
+int libvirt_conn_domains(struct libvirt_conn *c,
+			 struct libvirt_domain_info **out, char **error);
+void libvirt_conn_close(struct libvirt_conn *c);   /* accepts NULL */
+
+/* Lists uri's domains once (open, list, close). Returns how many, or -1
+ * with *error. Free with libvirt_domains_free. */
 int libvirt_list_domains(const char *uri, struct libvirt_domain_info **out,
 			 char **error);
 void libvirt_domains_free(struct libvirt_domain_info *list, int n);

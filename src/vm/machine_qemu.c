@@ -196,14 +196,7 @@ static bool q_snapshots_known(void *self)
 static size_t q_snapshots(void *self, const struct disk_snapshot **list)
 {
 	struct machine_qemu *q = of(self);
-	const struct vm_snapshot *snaps;
-	size_t n = vm_actions_snapshots(q->actions, &snaps);
-	free(q->plain);
-	q->plain = xcalloc(n + 1, sizeof(*q->plain));
-	for (size_t i = 0; i < n; i++)
-		q->plain[i] = snaps[i].s;
-	*list = q->plain;
-	return n;
+	return vm_actions_snapshots_plain(q->actions, &q->plain, list);
 }
 
 static void q_snapshot_take(void *self, const char *name)

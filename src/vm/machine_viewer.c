@@ -388,14 +388,7 @@ static bool v_snapshots_known(void *self)
 static size_t v_snapshots(void *self, const struct disk_snapshot **list)
 {
 	struct machine_viewer *v = of(self);
-	const struct vm_snapshot *snaps;
-	size_t n = vm_actions_snapshots(v->lister, &snaps);
-	free(v->plain);
-	v->plain = xcalloc(n + 1, sizeof(*v->plain));
-	for (size_t i = 0; i < n; i++)
-		v->plain[i] = snaps[i].s;
-	*list = v->plain;
-	return n;
+	return vm_actions_snapshots_plain(v->lister, &v->plain, list);
 }
 
 static void v_snapshot_take(void *self, const char *name)

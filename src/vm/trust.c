@@ -306,12 +306,14 @@ bool trust_check(struct vm_config *cfg, bool trusted,
 		cfg->untrusted = true;
 		return true;
 	}
-	*error = xasprintf("%s\nvmplay refuses these because a VM file from "
-			   "elsewhere could use them against this computer. "
-			   "If you trust this file, start it with "
-			   "'vmplay --trust %s', or import it into your VM "
-			   "folder, where it is trusted: 'vmplay import %s' "
-			   "copies it and its disks to ~/.VM/.", problems,
+	/* TRANSLATORS: the first %s is the list of problems (one per
+	 * line), the next two the VM file's path */
+	*error = xasprintf(_("%s\nvmplay refuses these because a VM file "
+			     "from elsewhere could use them against this "
+			     "computer. If you trust this file, start it with "
+			     "'vmplay --trust %s', or import it into your VM "
+			     "folder, where it is trusted: 'vmplay import %s' "
+			     "copies it and its disks to ~/.VM/."), problems,
 			   cfg->path, cfg->path);
 	free(problems);
 	return false;

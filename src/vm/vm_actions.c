@@ -492,6 +492,20 @@ size_t vm_actions_snapshots(const struct vm_actions *a,
 	return a->n_snapshots;
 }
 
+size_t vm_actions_snapshots_plain(const struct vm_actions *a,
+				  struct disk_snapshot **storage,
+				  const struct disk_snapshot **list)
+{
+	const struct vm_snapshot *snaps;
+	size_t n = vm_actions_snapshots(a, &snaps);
+	free(*storage);
+	*storage = xcalloc(n + 1, sizeof(**storage));
+	for (size_t i = 0; i < n; i++)
+		(*storage)[i] = snaps[i].s;
+	*list = *storage;
+	return n;
+}
+
 bool vm_actions_disks_known(const struct vm_actions *a)
 {
 	return a->disks_known;

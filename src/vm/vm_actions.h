@@ -130,6 +130,12 @@ void vm_actions_refresh(struct vm_actions *a);
 bool vm_actions_snapshots_known(const struct vm_actions *a);
 size_t vm_actions_snapshots(const struct vm_actions *a,
 			    const struct vm_snapshot **list);
+/* The same list as the machine seam (machine.h) has it: plain snapshots,
+ * in *storage (the caller's, replaced at each call, freed by the caller),
+ * pointing into the actions' own names and dates. */
+size_t vm_actions_snapshots_plain(const struct vm_actions *a,
+				  struct disk_snapshot **storage,
+				  const struct disk_snapshot **list);
 bool vm_actions_disks_known(const struct vm_actions *a);
 size_t vm_actions_disks(const struct vm_actions *a,
 			const struct vm_actions_disk **list);

@@ -58,19 +58,61 @@ static enum disk_format format_of(const struct vm_create_request *r)
 	return r->format == FORMAT_AUTO ? FORMAT_QCOW2 : r->format;
 }
 
+/* Length of the letter outside ASCII that s starts with (UTF-8: á, ñ, ü,
+ * ß, ж, λ...), 0 if it is none. Not the locale's character classes: a
+ * name valid for one user must be valid for every user and for scripts
+ * under LANG=C. What is left out are spaces and punctuation, symbols,
+ * private-use and special code points, and broken or overlong UTF-8. */
+static size_t utf8_letter(const char *s)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t n = u[0] >= 0xF0 && u[0] <= 0xF4 ? 4 : u[0] >= 0xE0 ? 3
+		 : u[0] >= 0xC2 && u[0] < 0xE0 ? 2 : 0;
+	if (!n)
+		return 0;
+	uint32_t cp = u[0] & (0x7F >> n);
+	for (size_t i = 1; i < n; i++) {
+		if ((u[i] & 0xC0) != 0x80)
+			return 0;
+		cp = cp << 6 | (u[i] & 0x3F);
+	}
+	static const uint32_t min_of[] = { 0, 0, 0x80, 0x800, 0x10000 };
+	if (cp < min_of[n] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+		return 0;
+	static const struct { uint32_t from, to; } not_letters[] = {
+		{ 0x80, 0xBF },       /* controls, NBSP, Latin-1 punctuation */
+		{ 0xD7, 0xD7 }, { 0xF7, 0xF7 },   /* × ÷ */
+		{ 0x2000, 0x2BFF },   /* spaces, punctuation, arrows, symbols */
+		{ 0x3000, 0x303F },   /* CJK spaces and punctuation */
+		{ 0xE000, 0xF8FF },   /* private use */
+		{ 0xFE00, 0xFE0F }, { 0xFEFF, 0xFEFF }, { 0xFFF0, 0xFFFF },
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(not_letters); i++)
+		if (cp >= not_letters[i].from && cp <= not_letters[i].to)
+			return 0;
+	return n;
+}
+
 /* The name becomes file names and the window title: keep it to
- * characters that need no quoting anywhere. */
+ * characters that need no quoting anywhere (letters, accented ones too:
+ * "Máquina-ñandú"; no spaces, which `vmplay list`'s columns and shells
+ * would split). 64 bytes at most. */
 static bool valid_name(const char *name)
 {
 	if (!*name || strlen(name) > 64)
 		return false;
-	if (!((*name >= 'a' && *name <= 'z') || (*name >= 'A' && *name <= 'Z') ||
-	      (*name >= '0' && *name <= '9')))
-		return false;
-	for (const char *p = name; *p; p++)
-		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-			    "0123456789._-", *p))
+	for (const char *p = name; *p;) {
+		size_t n = utf8_letter(p);
+		if (n) {
+			p += n;
+			continue;
+		}
+		bool alnum = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+			     (*p >= '0' && *p <= '9');
+		if (!alnum && (p == name || !strchr("._-", *p)))
 			return false;
+		p++;
+	}
 	return true;
 }
 
@@ -376,8 +418,8 @@ bool vm_create(const struct vm_create_request *r,
 	struct vm_config *cfg = config_parse(vm_path, text, strlen(text), error);
 	if (!cfg) {
 		char *why = *error;
-		*error = xasprintf("the VM file it would write does not load "
-				   "(a bug in vmplay):\n%s", why);
+		*error = xasprintf(_("the VM file it would write does not "
+				     "load (a bug in vmplay):\n%s"), why);
 		free(why);
 		goto out;
 	}

@@ -16,6 +16,10 @@
 # virsh ARGS...     virsh -c qemu:///system
 # lv_same_picture NAME [TRIES]   the window ($WIN) shows exactly what
 #                   `virsh screenshot` shows, size included.
+# lv_start_sshd [PASSPHRASE]   an sshd of the test's own on 127.0.0.1 (host
+#                   key and client key $TMP/id made here, the client key
+#                   with PASSPHRASE, forwarding refused); sets LV_SSH_PORT.
+#                   Returns 1 when it does not listen.
 
 LV_URI=qemu:///system
 LV_DOMAINS=()
@@ -98,6 +102,32 @@ lv_same_picture() {
 	done
 	echo "differing pixels: $(cat "$TMP/compare.out")" >&2
 	return 1
+}
+
+lv_start_sshd() {
+	ssh-keygen -q -t ed25519 -N '' -f "$TMP/host_key" || return 1
+	ssh-keygen -q -t ed25519 -N "${1:-}" -f "$TMP/id" || return 1
+	cp "$TMP/id.pub" "$TMP/authorized_keys"
+	chmod 600 "$TMP/authorized_keys" "$TMP/host_key" "$TMP/id"
+	LV_SSH_PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+	cat >"$TMP/sshd_config" <<EOF
+Port $LV_SSH_PORT
+ListenAddress 127.0.0.1
+HostKey $TMP/host_key
+AuthorizedKeysFile $TMP/authorized_keys
+PermitRootLogin prohibit-password
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+UsePAM no
+StrictModes no
+PidFile $TMP/sshd.pid
+AllowTcpForwarding no
+AllowStreamLocalForwarding no
+X11Forwarding no
+EOF
+	mkdir -p /run/sshd
+	spawn sshd /usr/sbin/sshd -D -e -f "$TMP/sshd_config"
+	wait_for 20 eval "ss -ltnH | grep -q '127.0.0.1:$LV_SSH_PORT '"
 }
 
 # The domains go before the daemon that holds them (lib.sh's exit trap

@@ -45,30 +45,12 @@ listening() { ss -ltnH | awk '{print $4}' | sort -u; }
 listening >"$TMP/ports.before"
 
 # sshd on 127.0.0.1, keys made here
-ssh-keygen -q -t ed25519 -N '' -f "$TMP/host_key" || { fail "host key"; finish; }
-ssh-keygen -q -t ed25519 -N '' -f "$TMP/id" || { fail "client key"; finish; }
-cp "$TMP/id.pub" "$TMP/authorized_keys"
-chmod 600 "$TMP/authorized_keys" "$TMP/host_key" "$TMP/id"
-PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-cat >"$TMP/sshd_config" <<EOF
-Port $PORT
-ListenAddress 127.0.0.1
-HostKey $TMP/host_key
-AuthorizedKeysFile $TMP/authorized_keys
-PermitRootLogin prohibit-password
-PasswordAuthentication no
-KbdInteractiveAuthentication no
-UsePAM no
-StrictModes no
-PidFile $TMP/sshd.pid
-AllowTcpForwarding no
-AllowStreamLocalForwarding no
-X11Forwarding no
-EOF
-mkdir -p /run/sshd
-spawn sshd /usr/sbin/sshd -D -e -f "$TMP/sshd_config"
-check "the test's sshd listens on 127.0.0.1:$PORT" \
-	wait_for 20 eval "ss -ltnH | grep -q '127.0.0.1:$PORT '" || finish
+if lv_start_sshd ''; then
+	ok "the test's sshd listens on 127.0.0.1:$LV_SSH_PORT"
+else
+	fail "the test's sshd listens"; finish
+fi
+PORT=$LV_SSH_PORT
 
 URI="qemu+ssh://root@127.0.0.1:$PORT/system?keyfile=$TMP/id&known_hosts=$TMP/known_hosts&no_verify=1"
 check "virsh reaches libvirt through it" command virsh -c "$URI" domstate "$NAME"

@@ -74,6 +74,9 @@ qmp "$QMP" raw '{"execute": "quit"}' >/dev/null 2>&1
 check "after power-off the title is 'stoptest: stopped'" wait_for 30 title_is "stoptest: stopped"
 check "QEMU is gone" wait_for 20 eval "! alive ${QPID1:-0}"
 check "vmplay still runs" alive "$VPID"
+# the library tells a window on a stopped VM from a running VM
+list_state() { "$VMPLAY" list 2>/dev/null | awk -v f="$VMFILE" '$NF == f { print $2 }'; }
+check "vmplay list: the stopped VM is off (its window open)" wait_for 10 eval '[ "$(list_state)" = off ]'
 sleep 1
 capture "$TMP/stopped.ppm"
 import -window "$WIN" "$TMP/stopped.png" 2>/dev/null
@@ -162,6 +165,7 @@ else
 fi
 QPID2=$(qemu_of "$VPID")
 check "a new QEMU (pid $QPID1 -> $QPID2)" test -n "$QPID2" -a "$QPID2" != "$QPID1"
+check "vmplay list: running again" wait_for 10 eval '[ "$(list_state)" = running ]'
 check "  ... started with the new memory and CPUs" eval "tr '\\0' ' ' </proc/$QPID2/cmdline | grep -qE -- '-m 96M .*-smp 2'"
 check "the guest's screen is back (equal to the screendump)" same_picture "$QMP"
 

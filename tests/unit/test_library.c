@@ -288,6 +288,25 @@ static void test_create_checks(void)
 	why = vm_create_check(&r, VM_FIELD_NAME);
 	CHECK_CONTAINS(why, "cannot be a VM name");
 	free(why);
+	/* letters with accents are letters (issue 13); spaces, symbols and
+	 * broken UTF-8 are not */
+	static const char *const good[] = { "Máquina-ñandú", "Ñu", "ÿ.2", "жук",
+					     "Straße_λ" };
+	for (size_t i = 0; i < ARRAY_SIZE(good); i++) {
+		r.name = good[i];
+		why = vm_create_check(&r, VM_FIELD_NAME);
+		CHECK(why == NULL);
+		free(why);
+	}
+	static const char *const bad[] = { "Máquina ñandú", "a×b", "x\xC3",
+					   "x\xC3(", "\xC0\xAF", "a\xE2\x80\x83" "b",
+					   "¿qué" };
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+		r.name = bad[i];
+		why = vm_create_check(&r, VM_FIELD_NAME);
+		CHECK_CONTAINS(why, "cannot be a VM name");
+		free(why);
+	}
 	/* a failed creation leaves nothing: qemu-img refuses a vdi that big */
 	struct vm_create_request big = { .name = "big", .disk_size = "1000T",
 					 .format = FORMAT_VDI };

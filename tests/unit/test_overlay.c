@@ -47,11 +47,11 @@ static void reset_emitted(void)
 
 static const struct overlay_snapshot snaps[] = {
 	{ "s1", "2026-11-27 10:42", "00:01:02", "memory + disks",
-	  "The VM returns to the moment of this snapshot.", false },
+	  "The VM returns to the moment of this snapshot.", false, false },
 	{ "before-update", "2026-11-27 11:00", "00:20:00", "disks only",
-	  "The VM restarts from its disks.", false },
+	  "The VM restarts from its disks.", false, false },
 	{ "old", "2026-11-20 09:00", "00:00:30", "partial: not on disk 'data'",
-	  "Partial snapshot: disk 'data' stays as it is.", true },
+	  "Partial snapshot: disk 'data' stays as it is.", true, false },
 };
 static const struct overlay_disk disks[] = {
 	{ "system", "/vm/system.qcow2", "qcow2", 25ull << 30, 3ull << 30 },
@@ -649,6 +649,20 @@ static void test_tab_in_field(void)
 	/* Editing: left, backspace in the middle, utf-8. */
 	play(ov, "^u t:hé left bs t:X");
 	CHECK_STR(overlay_field_text(ov), "Xé");
+	/* Backspace takes a whole character: "ñ" is two bytes, "€" three */
+	play(ov, "end t:ñ€ bs");
+	CHECK_STR(overlay_field_text(ov), "Xéñ");
+	play(ov, "bs bs");
+	CHECK_STR(overlay_field_text(ov), "X");
+	/* an input method's composition is not text until committed */
+	SDL_Event ime = { .type = SDL_TEXTEDITING };
+	snprintf(ime.edit.text, sizeof(ime.edit.text), "%s", "´");
+	CHECK(overlay_handle_event(ov, &ime));
+	CHECK_STR(overlay_field_text(ov), "X");
+	ime.type = SDL_TEXTINPUT;
+	snprintf(ime.text.text, sizeof(ime.text.text), "%s", "á");
+	CHECK(overlay_handle_event(ov, &ime));
+	CHECK_STR(overlay_field_text(ov), "Xá");
 	play(ov, "^u t:z tab");
 	CHECK_STR(overlay_field_error(ov), "Nothing matches.");
 	overlay_destroy(ov);

@@ -6,6 +6,7 @@
 #include "test.h"
 
 #include <SDL2/SDL.h>
+#include <SDL2/SDL_ttf.h>
 #include <stdlib.h>
 
 static SDL_Surface *surf;
@@ -229,6 +230,38 @@ static void test_draw(void)
 	CHECK_INT(text_draw(txt, 20, false, "", 0, 0, (SDL_Color){ 0 }), 0);
 }
 
+/* Spanish (issue 13): the face fontconfig gives has every letter and
+ * sign the translation uses, and draws them (no empty boxes). */
+static void test_spanish_glyphs(void)
+{
+	if (!txt)
+		return;
+	TTF_Font *f = TTF_OpenFont(text_font_path(txt), 20);
+	CHECK(f != NULL);
+	if (!f)
+		return;
+	static const Uint32 needed[] = { 0xE1, 0xE9, 0xED, 0xF3, 0xFA, 0xF1,
+					 0xFC, 0xC1, 0xC9, 0xCD, 0xD3, 0xDA,
+					 0xD1, 0xDC, 0xBF, 0xA1, 0xAB, 0xBB,
+					 0x2026, 0x2190, 0x2192, 0x25C2, 0x25B8 };
+	for (size_t i = 0; i < sizeof(needed) / sizeof(needed[0]); i++) {
+		if (!TTF_GlyphIsProvided32(f, needed[i]))
+			printf("  U+%04X is not in %s\n", (unsigned)needed[i],
+			       text_font_path(txt));
+		CHECK(TTF_GlyphIsProvided32(f, needed[i]));
+	}
+	TTF_CloseFont(f);
+	/* "ñ" measures as one character, not as two bytes of something
+	 * else (a pixel of rounding either way) */
+	int one = text_width(txt, 20, false, "ñ");
+	int two = text_width(txt, 20, false, "ññ");
+	CHECK(one > 4);
+	CHECK(two >= 2 * one - 2 && two <= 2 * one + 2);
+	int w = text_draw(txt, 20, true, "¿Forzar el apagado? Sí, ñandú", 4, 80,
+			  (SDL_Color){ 255, 255, 255, 255 });
+	CHECK(w > 100);
+}
+
 int main(void)
 {
 	surf = SDL_CreateRGBSurfaceWithFormat(0, 320, 120, 32, SDL_PIXELFORMAT_XRGB8888);
@@ -245,6 +278,7 @@ int main(void)
 	RUN(test_wrap);
 	RUN(test_wrap_all);
 	RUN(test_draw);
+	RUN(test_spanish_glyphs);
 	text_destroy(txt);
 	SDL_DestroyRenderer(rend);
 	SDL_FreeSurface(surf);
