@@ -15,6 +15,7 @@
  * line, so one run shows everything to fix. */
 #include "vm/config.h"
 
+#include "base/i18n.h"
 #include "base/ini_edit.h"
 #include "base/util.h"
 
@@ -146,7 +147,7 @@ static char *messages_join(struct parser *p)
 	for (size_t i = 0; i < p->n_msgs && i < MAX_MESSAGES; i++)
 		strv_push(&lines, p->msgs[i].text);
 	if (p->n_msgs > MAX_MESSAGES)
-		strv_pushf(&lines, "%s: %zu more problems not shown", p->path,
+		strv_pushf(&lines, _("%s: %zu more problems not shown"), p->path,
 			   p->n_msgs - MAX_MESSAGES);
 	char *out = strv_join(&lines, "\n");
 	strv_free(&lines);
@@ -174,19 +175,19 @@ static char *lowercase(const char *s, size_t len)
 static bool check_text(struct parser *p, const char *text, size_t len)
 {
 	if (len == 0) {
-		problem(p, 0, "the file is empty; a VM file has sections such as "
-			"[vm] and [disk.NAME] (see vmplay(5))");
+		problem(p, 0, _("the file is empty; a VM file has sections such as "
+			"[vm] and [disk.NAME] (see vmplay(5))"));
 		return false;
 	}
 	if (len > MAX_FILE_SIZE) {
-		problem(p, 0, "%zu bytes is too large for a VM file (at most 1 MiB)",
+		problem(p, 0, _("%zu bytes is too large for a VM file (at most 1 MiB)"),
 			len);
 		return false;
 	}
 	const char *nul = memchr(text, '\0', len);
 	if (nul) {
-		problem(p, 0, "not a text file (a NUL byte at offset %zu); a VM "
-			"file is INI text", (size_t)(nul - text));
+		problem(p, 0, _("not a text file (a NUL byte at offset %zu); a VM "
+			"file is INI text"), (size_t)(nul - text));
 		return false;
 	}
 	return true;
@@ -233,22 +234,22 @@ static void bad_line(struct parser *p, const struct ini_line *l,
 	char *trailer = l->trailer ? shown(l->trailer, l->trailer_len) : NULL;
 	switch (l->bad) {
 	case INI_BAD_UNCLOSED:
-		problem(p, line, "'%s' has no closing ']' (a section header is "
-			"[NAME])", what);
+		problem(p, line, _("'%s' has no closing ']' (a section header is "
+			"[NAME])"), what);
 		break;
 	case INI_BAD_TRAILER:
-		problem(p, line, "unexpected '%s' after the section header (a "
-			"comment starts with ; or #)", trailer);
+		problem(p, line, _("unexpected '%s' after the section header (a "
+			"comment starts with ; or #)"), trailer);
 		break;
 	case INI_BAD_EMPTY_SECTION:
-		problem(p, line, "'[]' has no section name");
+		problem(p, line, _("'[]' has no section name"));
 		break;
 	case INI_BAD_EMPTY_KEY:
-		problem(p, line, "'%s' has no key before '='", what);
+		problem(p, line, _("'%s' has no key before '='"), what);
 		break;
 	default:
-		problem(p, line, "'%s' is neither a [section] header nor "
-			"key = value", what);
+		problem(p, line, _("'%s' is neither a [section] header nor "
+			"key = value"), what);
 		break;
 	}
 	free(what);
@@ -262,8 +263,8 @@ static void check_controls(struct parser *p, const char *s, size_t len,
 		unsigned char c = (unsigned char)s[i];
 		if ((c < 0x20 && c != '\t' && !(c == '\r' && i == len - 1)) ||
 		    c == 0x7f) {
-			problem(p, line, "control character 0x%02X; a VM file is "
-				"plain text", c);
+			problem(p, line, _("control character 0x%02X; a VM file is "
+				"plain text"), c);
 			return;
 		}
 	}
@@ -301,9 +302,9 @@ static void scan(struct parser *p, const char *text, size_t len)
 			} else if (!key_outside_reported) {
 				key_outside_reported = true;
 				char *key = shown(l.name, l.name_len);
-				problem(p, line, "key '%s' comes before any "
+				problem(p, line, _("key '%s' comes before any "
 					"[section] (keys belong to a section "
-					"such as %s)", key,
+					"such as %s)"), key,
 					p->user_file ? "[keys]" : "[vm]");
 				free(key);
 			}
@@ -400,8 +401,8 @@ static char *plain_value(struct parser *p, const struct entry *e)
 	const char *v = e->value;
 	size_t len = e->value_len;
 	if (e->unclosed_quote) {
-		problem(p, e->line, "%s: unclosed %c quote (a quoted value ends "
-			"with the same quote on the same line)", e->key,
+		problem(p, e->line, _("%s: unclosed %c quote (a quoted value ends "
+			"with the same quote on the same line)"), e->key,
 			e->unclosed_quote);
 		return NULL;
 	}
@@ -409,8 +410,8 @@ static char *plain_value(struct parser *p, const struct entry *e)
 		const char *close = memchr(v + 1, v[0], len - 1);
 		if (close != v + len - 1) {
 			char *what = shown(v, len);
-			problem(p, e->line, "%s: text after the closing quote in "
-				"'%s' (quote the whole value)", e->key, what);
+			problem(p, e->line, _("%s: text after the closing quote in "
+				"'%s' (quote the whole value)"), e->key, what);
 			free(what);
 			return NULL;
 		}
@@ -475,8 +476,8 @@ static void set_value(struct parser *p, const struct key_spec *k,
 		if (i < ARRAY_SIZE(bool_words))
 			*(bool *)field = bool_words[i].value;
 		else
-			problem(p, e->line, "%s: '%s' is not a boolean (true or "
-				"false)", e->key, what);
+			problem(p, e->line, _("%s: '%s' is not a boolean (true or "
+				"false)"), e->key, what);
 		break;
 	}
 	case K_ENUM: {
@@ -488,7 +489,7 @@ static void set_value(struct parser *p, const struct key_spec *k,
 			*(int *)field = (int)i;
 		} else {
 			char *list = str_join(k->names, n, ", ");
-			problem(p, e->line, "%s: '%s' is not valid (one of: %s)",
+			problem(p, e->line, _("%s: '%s' is not valid (one of: %s)"),
 				e->key, what, list);
 			free(list);
 		}
@@ -498,11 +499,11 @@ static void set_value(struct parser *p, const struct key_spec *k,
 	case K_UINT: {
 		long long v;
 		if (!parse_whole(value, k->min, k->max, &v))
-			problem(p, e->line, "%s: '%s' is not a whole number "
-				"(%lld-%lld)", e->key, what, k->min, k->max);
+			problem(p, e->line, _("%s: '%s' is not a whole number "
+				"(%lld-%lld)"), e->key, what, k->min, k->max);
 		else if (v < k->min || v > k->max)
-			problem(p, e->line, "%s: '%s' is out of range "
-				"(%lld-%lld)", e->key, what, k->min, k->max);
+			problem(p, e->line, _("%s: '%s' is out of range "
+				"(%lld-%lld)"), e->key, what, k->min, k->max);
 		else if (k->kind == K_INT)
 			*(int *)field = (int)v;
 		else
@@ -515,10 +516,10 @@ static void set_value(struct parser *p, const struct key_spec *k,
 		if (!parse_size_typed(value, 'G', &bytes, &why) && why)
 			problem(p, e->line, "%s: %s", e->key, why);
 		else if (why || !parse_size(value, &bytes))
-			problem(p, e->line, "%s: '%s' is not a size (examples: "
-				"512M, 20G)", e->key, what);
+			problem(p, e->line, _("%s: '%s' is not a size (examples: "
+				"512M, 20G)"), e->key, what);
 		else if (bytes == 0)
-			problem(p, e->line, "%s: '%s' must be more than zero",
+			problem(p, e->line, _("%s: '%s' must be more than zero"),
 				e->key, what);
 		else
 			*(uint64_t *)field = bytes;
@@ -541,8 +542,8 @@ static void key_name(struct parser *p, const struct entry *e,
 	struct vm_config *cfg = base;
 	if (strchr(value, '/') || strlen(value) > 64) {
 		char *what = shown(value, strlen(value));
-		problem(p, e->line, "name: '%s' is not a VM name (at most 64 "
-			"characters, no '/')", what);
+		problem(p, e->line, _("name: '%s' is not a VM name (at most 64 "
+			"characters, no '/')"), what);
 		free(what);
 		return;
 	}
@@ -561,8 +562,8 @@ static void key_uuid(struct parser *p, const struct entry *e,
 				       : isxdigit((unsigned char)value[i]) != 0;
 	if (!ok) {
 		char *what = shown(value, strlen(value));
-		problem(p, e->line, "uuid: '%s' is not a UUID (like "
-			"123e4567-e89b-12d3-a456-426614174000)", what);
+		problem(p, e->line, _("uuid: '%s' is not a UUID (like "
+			"123e4567-e89b-12d3-a456-426614174000)"), what);
 		free(what);
 		return;
 	}
@@ -573,11 +574,13 @@ static void key_uuid(struct parser *p, const struct entry *e,
 const char *config_memory_problem(uint64_t bytes)
 {
 	if (bytes < (16ull << 20))
-		return "is too small (at least 16M)";
+		/* TRANSLATORS: this and the next two follow a value:
+		 * "memory: '8K' is too small (at least 16M)" */
+		return _("is too small (at least 16M)");
 	if (bytes > (16ull << 40))
-		return "is too large (at most 16T)";
+		return _("is too large (at most 16T)");
 	if (bytes % (1u << 20))
-		return "is not a whole number of megabytes (examples: 512M, 2G)";
+		return _("is not a whole number of megabytes (examples: 512M, 2G)");
 	return NULL;
 }
 
@@ -589,10 +592,13 @@ static void key_memory(struct parser *p, const struct entry *e,
 	char *what = shown(value, strlen(value));
 	const char *why = NULL;
 	if (!parse_size(value, &bytes))
-		problem(p, e->line, "memory: '%s' is not a size (examples: "
-			"512M, 2G)", what);
+		problem(p, e->line, _("memory: '%s' is not a size (examples: "
+			"512M, 2G)"), what);
 	else if ((why = config_memory_problem(bytes)))
-		problem(p, e->line, "memory: '%s' %s", what, why);
+		/* TRANSLATORS: a line of a VM file's errors; the first %s is
+		 * the value as written, the second one of "is too small (at
+		 * least 16M)", "is too large (at most 16T)"... */
+		problem(p, e->line, _("memory: '%s' %s"), what, why);
 	else
 		cfg->memory = bytes;
 	free(what);
@@ -606,8 +612,8 @@ static void key_boot_order(struct parser *p, const struct entry *e,
 	for (size_t i = 0; order[i]; i++) {
 		if (!strchr("cdn", order[i])) {
 			char *v = shown(value, strlen(value));
-			problem(p, e->line, "order: '%c' in '%s' is not a boot "
-				"device (c disk, d cdrom, n network)",
+			problem(p, e->line, _("order: '%c' in '%s' is not a boot "
+				"device (c disk, d cdrom, n network)"),
 				value[i], v);
 			free(v);
 			free(order);
@@ -615,7 +621,7 @@ static void key_boot_order(struct parser *p, const struct entry *e,
 		}
 		if (strchr(order + i + 1, order[i])) {
 			char *v = shown(value, strlen(value));
-			problem(p, e->line, "order: '%c' appears twice in '%s'",
+			problem(p, e->line, _("order: '%c' appears twice in '%s'"),
 				value[i], v);
 			free(v);
 			free(order);
@@ -652,8 +658,8 @@ static bool parse_forward(struct parser *p, const struct entry *e,
 	char *item_shown = shown(item, strlen(item));
 	bool ok = false;
 	if (!c2 || strchr(c2 + 1, ':')) {
-		problem(p, e->line, "forward: '%s' is not PROTOCOL:HOST-PORT:"
-			"GUEST-PORT (example: tcp:2222:22)", item_shown);
+		problem(p, e->line, _("forward: '%s' is not PROTOCOL:HOST-PORT:"
+			"GUEST-PORT (example: tcp:2222:22)"), item_shown);
 		goto out;
 	}
 	size_t plen = (size_t)(c1 - item);
@@ -663,8 +669,8 @@ static bool parse_forward(struct parser *p, const struct entry *e,
 		fw->udp = true;
 	} else {
 		char *proto = shown(item, plen);
-		problem(p, e->line, "forward: '%s' in '%s' is not a protocol "
-			"(tcp or udp)", proto, item_shown);
+		problem(p, e->line, _("forward: '%s' in '%s' is not a protocol "
+			"(tcp or udp)"), proto, item_shown);
 		free(proto);
 		goto out;
 	}
@@ -679,8 +685,8 @@ static bool parse_forward(struct parser *p, const struct entry *e,
 	for (size_t i = 0; i < ARRAY_SIZE(ports); i++) {
 		if (!parse_port(ports[i].s, ports[i].len, ports[i].out)) {
 			char *port = shown(ports[i].s, ports[i].len);
-			problem(p, e->line, "forward: port '%s' in '%s' is "
-				"not a number from 1 to 65535", port,
+			problem(p, e->line, _("forward: port '%s' in '%s' is "
+				"not a number from 1 to 65535"), port,
 				item_shown);
 			free(port);
 			goto out;
@@ -736,8 +742,8 @@ static void key_forward(struct parser *p, const struct entry *e,
 		bool dup = *slot;
 		*slot = true;
 		if (dup) {
-			problem(p, e->line, "forward: host port %s:%u is "
-				"forwarded twice", fw.udp ? "udp" : "tcp",
+			problem(p, e->line, _("forward: host port %s:%u is "
+				"forwarded twice"), fw.udp ? "udp" : "tcp",
 				fw.host_port);
 			continue;
 		}
@@ -773,9 +779,9 @@ static char *action_hint(const char *word)
 	size_t n = action_names(names);
 	const char *best = closest(word, names, n);
 	if (best)
-		return xasprintf("did you mean '%s'?", best);
+		return xasprintf(_("did you mean '%s'?"), best);
 	char *list = str_join(names, n, ", ");
-	char *hint = xasprintf("actions: %s", list);
+	char *hint = xasprintf(_("actions: %s"), list);
 	free(list);
 	return hint;
 }
@@ -796,7 +802,7 @@ static void key_allow(struct parser *p, const struct entry *e,
 		if (!is_action(name)) {
 			char *hint = action_hint(name);
 			char *v = shown(items.v[i], strlen(items.v[i]));
-			problem(p, e->line, "allow: '%s' is not an action (%s)",
+			problem(p, e->line, _("allow: '%s' is not an action (%s)"),
 				v, hint);
 			free(v);
 			free(hint);
@@ -816,7 +822,7 @@ static void key_pin(struct parser *p, const struct entry *e,
 	bool ok = len >= 4 && len <= 16 && strspn(value, "0123456789") == len;
 	if (!ok) {
 		char *v = shown(value, len);
-		problem(p, e->line, "pin: '%s' is not a PIN (4 to 16 digits)",
+		problem(p, e->line, _("pin: '%s' is not a PIN (4 to 16 digits)"),
 			v);
 		free(v);
 		return;
@@ -847,11 +853,11 @@ static void key_restart_delay(struct parser *p, const struct entry *e,
 				break;
 	}
 	if (i == ARRAY_SIZE(units))
-		problem(p, e->line, "restart-delay: '%s' is not a duration "
-			"(examples: 2s, 500ms, 1m)", what);
+		problem(p, e->line, _("restart-delay: '%s' is not a duration "
+			"(examples: 2s, 500ms, 1m)"), what);
 	else if (n > 3600000 / units[i].ms)
-		problem(p, e->line, "restart-delay: '%s' is too long (at most "
-			"60m)", what);
+		problem(p, e->line, _("restart-delay: '%s' is too long (at most "
+			"60m)"), what);
 	else
 		cfg->restart_delay_ms = (unsigned)(n * units[i].ms);
 	free(what);
@@ -882,13 +888,13 @@ static bool shell_split(const char *s, struct strv *out, const char **why)
 		in_word = true;
 		if (c == '\\') {
 			if (i + 1 == len)
-				*why = "ends with a lone backslash";
+				*why = _("ends with a lone backslash");
 			else
 				word[w++] = s[++i];
 		} else if (c == '\'') {
 			const char *close = strchr(s + i + 1, '\'');
 			if (!close) {
-				*why = "unclosed ' quote";
+				*why = _("unclosed ' quote");
 				break;
 			}
 			size_t n = (size_t)(close - s - i - 1);
@@ -903,7 +909,7 @@ static bool shell_split(const char *s, struct strv *out, const char **why)
 				word[w++] = s[i];
 			}
 			if (i >= len)
-				*why = "unclosed \" quote";
+				*why = _("unclosed \" quote");
 		} else {
 			word[w++] = c;
 		}
@@ -924,8 +930,8 @@ static void key_qemu_args(struct parser *p, const struct entry *e,
 	const char *why;
 	cfg->qemu_args_line = e->line;
 	if (!shell_split(value, &words, &why)) {
-		problem(p, e->line, "args: %s (arguments are split like a shell "
-			"would; no shell is run)", why);
+		problem(p, e->line, _("args: %s (arguments are split like a shell "
+			"would; no shell is run)"), why);
 		strv_free(&words);
 		return;
 	}
@@ -968,9 +974,9 @@ static void key_libvirt_uri(struct parser *p, const struct entry *e,
 {
 	struct vm_config *cfg = base;
 	if (!libvirt_uri_ok(value)) {
-		problem(p, e->line, "uri: '%s' is not a libvirt URI (for "
+		problem(p, e->line, _("uri: '%s' is not a libvirt URI (for "
 			"example qemu:///system or "
-			"qemu+ssh://user@host/system)", value);
+			"qemu+ssh://user@host/system)"), value);
 		return;
 	}
 	free(cfg->libvirt_uri);
@@ -984,15 +990,15 @@ static void key_connection(struct parser *p, const struct entry *e,
 	struct vm_config *cfg = base;
 	for (size_t i = 0; i < cfg->n_connections; i++)
 		if (!strcmp(cfg->connections[i].name, e->key)) {
-			problem(p, e->line, "%s: set a second time in "
-				"[connections] (first on line %d)", e->key,
+			problem(p, e->line, _("%s: set a second time in "
+				"[connections] (first on line %d)"), e->key,
 				cfg->connections[i].line);
 			return;
 		}
 	if (!libvirt_uri_ok(value)) {
-		problem(p, e->line, "%s: '%s' is not a libvirt URI (for "
+		problem(p, e->line, _("%s: '%s' is not a libvirt URI (for "
 			"example qemu:///system or "
-			"qemu+ssh://user@host/system)", e->key, value);
+			"qemu+ssh://user@host/system)"), e->key, value);
 		return;
 	}
 	cfg->connections = xrealloc(cfg->connections,
@@ -1131,20 +1137,20 @@ static void unknown_section(struct parser *p, const struct section *s)
 		char *head = xstrndup(s->name, (size_t)(dot - s->name));
 		const char *disk[] = { "disk" };
 		if (closest(head, disk, 1))
-			hint = xasprintf("did you mean [disk%s]?",
+			hint = xasprintf(_("did you mean [disk%s]?"),
 					 s->label + (dot - s->name));
 		free(head);
 	} else {
 		const char *best = closest(s->name, names, ARRAY_SIZE(names));
 		if (best && strcmp(best, "disk") != 0)
-			hint = xasprintf("did you mean [%s]?", best);
+			hint = xasprintf(_("did you mean [%s]?"), best);
 	}
 	if (!hint) {
 		char *list = section_list();
-		hint = xasprintf("known sections: %s", list);
+		hint = xasprintf(_("known sections: %s"), list);
 		free(list);
 	}
-	problem(p, s->line, "unknown section [%s] (%s)", s->label, hint);
+	problem(p, s->line, _("unknown section [%s] (%s)"), s->label, hint);
 	free(hint);
 }
 
@@ -1158,13 +1164,13 @@ static void unknown_key(struct parser *p, const struct section_spec *spec,
 	const char *best = closest(e->key, names, n);
 	char *hint;
 	if (best) {
-		hint = xasprintf("did you mean '%s'?", best);
+		hint = xasprintf(_("did you mean '%s'?"), best);
 	} else {
 		char *list = str_join(names, n, ", ");
-		hint = xasprintf("known keys: %s", list);
+		hint = xasprintf(_("known keys: %s"), list);
 		free(list);
 	}
-	problem(p, e->line, "unknown key '%s' in [%s] (%s)", e->key, s->label,
+	problem(p, e->line, _("unknown key '%s' in [%s] (%s)"), e->key, s->label,
 		hint);
 	free(hint);
 }
@@ -1172,24 +1178,24 @@ static void unknown_key(struct parser *p, const struct section_spec *spec,
 /* Disk names become QEMU ids (and appear in menus): keep them simple. */
 char *config_disk_name_problem(const char *name)
 {
-	static const char accepted[] = "accepted: up to 32 letters, digits, "
-				       "'-' and '_', starting with a letter";
+	const char *accepted = _("accepted: up to 32 letters, digits, '-' "
+				 "and '_', starting with a letter");
 	size_t len = name ? strlen(name) : 0;
 	if (!len)
-		return xasprintf("a disk needs a name (%s)", accepted);
+		return xasprintf(_("a disk needs a name (%s)"), accepted);
 	if (len > 32)
-		return xasprintf("the disk name '%.20s...' is longer than 32 "
-				 "characters (%s)", name, accepted);
+		return xasprintf(_("the disk name '%.20s...' is longer than 32 "
+				 "characters (%s)"), name, accepted);
 	if (!isalpha((unsigned char)name[0]))
-		return xasprintf("the disk name '%s' does not start with a "
-				 "letter (%s)", name, accepted);
+		return xasprintf(_("the disk name '%s' does not start with a "
+				 "letter (%s)"), name, accepted);
 	for (const char *c = name; *c; c++)
 		if (!isalnum((unsigned char)*c) && *c != '-' && *c != '_')
 			return isprint((unsigned char)*c)
-			       ? xasprintf("the disk name '%s' contains '%c' "
-					   "(%s)", name, *c, accepted)
-			       : xasprintf("the disk name contains the byte "
-					   "0x%02x (%s)", (unsigned char)*c,
+			       ? xasprintf(_("the disk name '%s' contains '%c' "
+					   "(%s)"), name, *c, accepted)
+			       : xasprintf(_("the disk name contains the byte "
+					   "0x%02x (%s)"), (unsigned char)*c,
 					   accepted);
 	return NULL;
 }
@@ -1205,8 +1211,8 @@ static struct vm_disk *new_disk(struct parser *p, const struct section *s)
 	}
 	for (size_t i = 0; i < cfg->n_disks; i++) {
 		if (strcasecmp(cfg->disks[i].name, name) == 0) {
-			problem(p, s->line, "a disk named '%s' is already on "
-				"line %d (disk names must differ)",
+			problem(p, s->line, _("a disk named '%s' is already on "
+				"line %d (disk names must differ)"),
 				cfg->disks[i].name, cfg->disks[i].line);
 			break;
 		}
@@ -1257,7 +1263,7 @@ static int key_slot(struct parser *p, const struct section_spec *spec,
 			if (strcmp(shortcut_name((enum shortcut)a), e->key) == 0)
 				return a;
 		char *hint = action_hint(e->key);
-		problem(p, e->line, "unknown action '%s' in [%s] (%s)", e->key,
+		problem(p, e->line, _("unknown action '%s' in [%s] (%s)"), e->key,
 			s->label, hint);
 		free(hint);
 		return -1;
@@ -1277,20 +1283,20 @@ static void apply_section(struct parser *p, size_t index)
 	const struct section *s = &p->secs[index];
 	const struct section_spec *spec = find_section_spec(s);
 	if (strcmp(s->name, "disk") == 0) {
-		problem(p, s->line, "[disk] needs a name: [disk.NAME], for "
-			"example [disk.system]");
+		problem(p, s->line, _("[disk] needs a name: [disk.NAME], for "
+			"example [disk.system]"));
 		return;
 	}
 	if (p->user_file && spec != &sections[SEC_KEYS] &&
 	    spec != &sections[SEC_CONNECTIONS]) {
-		problem(p, s->line, "unknown section [%s] (this file has only "
-			"[keys] and [connections])", s->label);
+		problem(p, s->line, _("unknown section [%s] (this file has only "
+			"[keys] and [connections])"), s->label);
 		return;
 	}
 	if (!p->user_file && spec == &sections[SEC_CONNECTIONS]) {
-		problem(p, s->line, "[connections] belongs in the user file "
+		problem(p, s->line, _("[connections] belongs in the user file "
 			"vmplay.ini, not in a VM file (a VM file names one "
-			"domain with [libvirt] uri and domain)");
+			"domain with [libvirt] uri and domain)"));
 		return;
 	}
 	if (!spec) {
@@ -1301,14 +1307,14 @@ static void apply_section(struct parser *p, size_t index)
 	void *base = p->cfg;
 	if (sec == SEC_DISK) {
 		if (p->cfg->n_disks == MAX_DISKS) {
-			problem(p, s->line, "[%s]: too many disks (at most %d)",
+			problem(p, s->line, _("[%s]: too many disks (at most %d)"),
 				s->label, MAX_DISKS);
 			return;
 		}
 		base = new_disk(p, s);
 	} else if (p->section_line[sec]) {
-		problem(p, s->line, "[%s] appears a second time (first on line "
-			"%d); put its keys in one section", s->label,
+		problem(p, s->line, _("[%s] appears a second time (first on line "
+			"%d); put its keys in one section"), s->label,
 			p->section_line[sec]);
 		return;
 	}
@@ -1327,8 +1333,8 @@ static void apply_section(struct parser *p, size_t index)
 		if (slot < 0)
 			continue;
 		if (first_line[slot] && spec != &sections[SEC_CONNECTIONS]) {
-			problem(p, e->line, "%s: set a second time in [%s] "
-				"(first on line %d)", e->key, s->label,
+			problem(p, e->line, _("%s: set a second time in [%s] "
+				"(first on line %d)"), e->key, s->label,
 				first_line[slot]);
 			continue;
 		}
@@ -1342,8 +1348,8 @@ static void apply_section(struct parser *p, size_t index)
 		if (k->kind == K_SHELL && e->unclosed_quote) {
 			free(value);
 			value = NULL;
-			problem(p, e->line, "%s: unclosed %c quote (arguments "
-				"are split like a shell would; no shell is run)",
+			problem(p, e->line, _("%s: unclosed %c quote (arguments "
+				"are split like a shell would; no shell is run)"),
 				e->key, e->unclosed_quote);
 		}
 		/* An empty value is the same as no key: the default holds. */
@@ -1358,11 +1364,11 @@ static void apply_section(struct parser *p, size_t index)
 			if (strcmp(s->entries[i].key, "file") == 0)
 				file = &s->entries[i];
 		if (!file)
-			problem(p, s->line, "[%s] has no file (file = the path "
-				"of its disk image)", s->label);
+			problem(p, s->line, _("[%s] has no file (file = the path "
+				"of its disk image)"), s->label);
 		else if (!file->value_len)
-			problem(p, file->line, "file: is empty (the path of the "
-				"disk image)");
+			problem(p, file->line, _("file: is empty (the path of the "
+				"disk image)"));
 	}
 }
 
@@ -1373,16 +1379,16 @@ static void check_whole(struct parser *p)
 	const struct entry *e;
 	if (!cfg->kernel) {
 		if (cfg->initrd && (e = find_entry(p, "boot", "initrd")))
-			problem(p, e->line, "initrd: needs kernel in [boot] "
-				"(direct kernel boot)");
+			problem(p, e->line, _("initrd: needs kernel in [boot] "
+				"(direct kernel boot)"));
 		if (cfg->append && (e = find_entry(p, "boot", "append")))
-			problem(p, e->line, "append: needs kernel in [boot] "
-				"(the command line of a directly booted kernel)");
+			problem(p, e->line, _("append: needs kernel in [boot] "
+				"(the command line of a directly booted kernel)"));
 	}
 	if (cfg->net_mode == NET_NONE && cfg->n_forwards &&
 	    (e = find_entry(p, "network", "forward")))
-		problem(p, e->line, "forward: needs mode = user in [network] "
-			"(mode is none)");
+		problem(p, e->line, _("forward: needs mode = user in [network] "
+			"(mode is none)"));
 	if ((e = find_entry(p, "boot", "kernel")) && cfg->kernel)
 		cfg->kernel_line = e->line;
 	if ((e = find_entry(p, "boot", "initrd")) && cfg->initrd)
@@ -1400,15 +1406,15 @@ static void check_whole(struct parser *p)
 				find_section_spec(&p->secs[i]);
 			for (size_t k = 0; k < ARRAY_SIZE(machine_sections); k++)
 				if (spec == &sections[machine_sections[k]])
-					problem(p, p->secs[i].line, "[%s] does not "
+					problem(p, p->secs[i].line, _("[%s] does not "
 						"apply to a libvirt domain (libvirt "
 						"defines its devices; this file has "
-						"[libvirt] on line %d)",
+						"[libvirt] on line %d)"),
 						p->secs[i].label, cfg->libvirt_line);
 		}
 		if (!cfg->libvirt_domain)
-			problem(p, cfg->libvirt_line, "[libvirt] needs domain "
-				"(the domain's name, UUID or id)");
+			problem(p, cfg->libvirt_line, _("[libvirt] needs domain "
+				"(the domain's name, UUID or id)"));
 	}
 }
 
@@ -1464,9 +1470,9 @@ static struct vm_config *parse_text_keep(const char *path, const char *text,
 	} else if (check_text(&p, text, len)) {
 		scan(&p, text, len);
 		if (!p.n_secs && !p.n_msgs && !user_file)
-			problem(&p, 0, "no [section] found; a VM file has "
+			problem(&p, 0, _("no [section] found; a VM file has "
 				"sections such as [vm] and [disk.NAME] (see "
-				"vmplay(5))");
+				"vmplay(5))"));
 	}
 	p.cfg = xcalloc(1, sizeof(*p.cfg));
 	set_defaults(p.cfg, path);
@@ -1514,8 +1520,8 @@ static bool load_user_file(const char *path, struct vm_config **cfg,
 	size_t len;
 	char *text = read_file(path, MAX_FILE_SIZE, &len);
 	if (!text) {
-		*error = xasprintf("cannot read %s: %s", path,
-				   errno == EFBIG ? "larger than 1 MiB"
+		*error = xasprintf(_("cannot read %s: %s"), path,
+				   errno == EFBIG ? _("larger than 1 MiB")
 						  : read_file_strerror(errno));
 		return false;
 	}
@@ -1598,7 +1604,7 @@ struct vm_config *config_load(const char *path, char **error)
 {
 	*error = NULL;
 	if (path_is_dir(path)) {
-		*error = xasprintf("cannot read %s: it is a folder, not a VM file",
+		*error = xasprintf(_("cannot read %s: it is a folder, not a VM file"),
 				   path);
 		return NULL;
 	}
@@ -1611,10 +1617,10 @@ struct vm_config *config_load(const char *path, char **error)
 	char *text = read_file_real(path, MAX_FILE_SIZE, &len, &real);
 	if (!text) {
 		if (errno == EFBIG)
-			*error = xasprintf("%s: too large for a VM file (at most "
-					   "1 MiB)", path);
+			*error = xasprintf(_("%s: too large for a VM file (at most "
+					   "1 MiB)"), path);
 		else
-			*error = xasprintf("cannot read %s: %s", path,
+			*error = xasprintf(_("cannot read %s: %s"), path,
 					   read_file_strerror(errno));
 		return NULL;
 	}
@@ -1670,27 +1676,35 @@ static void check_file(struct strv *out, const struct vm_config *cfg,
 {
 	char *where = line ? xasprintf("%s:%d", cfg->path, line)
 			   : xstrdup(cfg->path);
+	/* In the messages below the first %s is "FILE:LINE" of the VM
+	 * file, the second what the file is for ("disk 'system'", cdrom,
+	 * kernel, initrd), the third the file's path. */
 	if (!path_exists(file)) {
 		if (create_size) {
 			char size[16], *q = shell_quote(file);
 			format_size(create_size, size, sizeof(size));
-			strv_pushf(out, "%s: %s: %s does not exist; create it "
-				   "with `vmplay disk create %s %s`", where,
+			/* TRANSLATORS: "FILE:LINE", what the file is for
+			 * ("disk 'system'", cdrom, kernel, initrd), the
+			 * file's path; then the path and size again */
+			strv_pushf(out, _("%s: %s: %s does not exist; create it "
+				   "with `vmplay disk create %s %s`"), where,
 				   what, file, q, size);
 			free(q);
 		} else {
-			strv_pushf(out, "%s: %s: %s does not exist", where, what,
+			/* TRANSLATORS: "FILE:LINE", what the file is for
+			 * ("disk 'system'", cdrom, kernel...), its path */
+			strv_pushf(out, _("%s: %s: %s does not exist"), where, what,
 				   file);
 		}
 	} else if (path_is_dir(file)) {
-		strv_pushf(out, "%s: %s: %s is a folder, not a file", where,
+		strv_pushf(out, _("%s: %s: %s is a folder, not a file"), where,
 			   what, file);
 	} else if (access(file, R_OK) != 0) {
-		strv_pushf(out, "%s: %s: %s cannot be read (%s)", where, what,
+		strv_pushf(out, _("%s: %s: %s cannot be read (%s)"), where, what,
 			   file, strerror(errno));
 	} else if (writable && access(file, W_OK) != 0) {
-		strv_pushf(out, "%s: %s: %s is not writable (%s; set readonly "
-			   "= true or change its permissions)", where, what,
+		strv_pushf(out, _("%s: %s: %s is not writable (%s; set readonly "
+			   "= true or change its permissions)"), where, what,
 			   file, strerror(errno));
 	}
 	free(where);
@@ -1702,7 +1716,9 @@ bool config_check_files(const struct vm_config *cfg, char **error)
 	*error = NULL;
 	for (size_t i = 0; i < cfg->n_disks; i++) {
 		const struct vm_disk *d = &cfg->disks[i];
-		char *what = xasprintf("disk '%s'", d->name);
+		/* TRANSLATORS: %s is a disk's name; this starts messages
+		 * such as "disk 'system': /x.qcow2 does not exist" */
+		char *what = xasprintf(_("disk '%s'"), d->name);
 		check_file(&out, cfg, d->line, what, d->file, !d->readonly,
 			   d->size);
 		free(what);

@@ -1,6 +1,7 @@
 /* qemu-img wrapper and image format detection; see disk.h. */
 #include "vm/disk.h"
 
+#include "base/i18n.h"
 #include "base/proc.h"
 #include "base/temp_files.h"
 #include "base/util.h"
@@ -223,11 +224,11 @@ static void run_in(const struct strv *argv, const char *cwd,
 	r->status = -1;
 	int out_pipe[2], err_pipe[2];
 	if (pipe2(out_pipe, O_CLOEXEC) < 0) {
-		r->err = xasprintf("cannot run qemu-img: %s", strerror(errno));
+		r->err = xasprintf(_("cannot run qemu-img: %s"), strerror(errno));
 		return;
 	}
 	if (pipe2(err_pipe, O_CLOEXEC) < 0) {
-		r->err = xasprintf("cannot run qemu-img: %s", strerror(errno));
+		r->err = xasprintf(_("cannot run qemu-img: %s"), strerror(errno));
 		close(out_pipe[0]);
 		close(out_pipe[1]);
 		return;
@@ -254,7 +255,7 @@ static void run_in(const struct strv *argv, const char *cwd,
 	close(err_pipe[1]);
 	if (pid < 0) {
 		r->not_found = spawn_errno == ENOENT;
-		r->err = xasprintf("cannot run %s: %s", argv->v[0],
+		r->err = xasprintf(_("cannot run %s: %s"), argv->v[0],
 				   strerror(spawn_errno));
 		close(out_pipe[0]);
 		close(err_pipe[0]);
@@ -303,7 +304,7 @@ static void run_in(const struct strv *argv, const char *cwd,
 	if (wstatus == -1) {
 		/* Someone else reaped it (a waitpid(-1) elsewhere). */
 		free(r->err);
-		r->err = xstrdup("qemu-img's exit status was lost");
+		r->err = xstrdup(_("qemu-img's exit status was lost"));
 	} else if (WIFEXITED(wstatus)) {
 		r->status = WEXITSTATUS(wstatus);
 	} else if (WIFSIGNALED(wstatus)) {
@@ -375,15 +376,17 @@ static char *replace_all(char *text, const char *from, const char *to)
 }
 
 /* Known qemu-img failures in words a person can act on; the rest is
- * passed through. Table order matters: first match wins. */
+ * passed through. Table order matters: first match wins. The needles are
+ * qemu-img's English (it never sets a locale, so its strerror() texts are
+ * English too); only what vmplay says instead is translated. */
 static const struct {
 	const char *needle;
 	const char *say;   /* %s: the image path */
 } translations[] = {
-	{ "lock", "%s is in use by a running VM (QEMU holds its image lock); "
-		  "shut the VM down first" },
-	{ "Permission denied", "%s: permission denied" },
-	{ "No space left on device", "%s: no space left on the device" },
+	{ "lock", N_("%s is in use by a running VM (QEMU holds its image "
+		     "lock); shut the VM down first") },
+	{ "Permission denied", N_("%s: permission denied") },
+	{ "No space left on device", N_("%s: no space left on the device") },
 };
 
 /* Builds the error for a failed qemu-img run on path. what: "create",
@@ -393,10 +396,10 @@ static char *run_error(const struct run_result *r, const char *what,
 		       const char *path, const char *tmp)
 {
 	if (r->not_found)
-		return xasprintf("%s; qemu-img comes with the Debian package "
-				 "qemu-utils", r->err);
+		return xasprintf(_("%s; qemu-img comes with the Debian package "
+				 "qemu-utils"), r->err);
 	if (r->signal)
-		return xasprintf("%s: qemu-img %s was stopped (%s)", path, what,
+		return xasprintf(_("%s: qemu-img %s was stopped (%s)"), path, what,
 				 strsignal(r->signal));
 	char *msg = tidy_message(r->err);
 	if (tmp) {
@@ -420,13 +423,15 @@ static char *run_error(const struct run_result *r, const char *what,
 			/* lock: only qemu's "Failed to get ... lock" */
 			if (i == 0 && !strstr(msg, "Failed to get"))
 				continue;
-			char *said = xasprintf(translations[i].say, path);
+			char *said = xasprintf(_(translations[i].say), path);
 			free(msg);
 			return said;
 		}
 	}
-	char *full = *msg ? xasprintf("%s: qemu-img %s failed: %s", path, what, msg)
-			  : xasprintf("%s: qemu-img %s failed (exit status %d)",
+	/* TRANSLATORS: the second %s is qemu-img's subcommand (create,
+	 * resize, convert...), the third qemu-img's own message. */
+	char *full = *msg ? xasprintf(_("%s: qemu-img %s failed: %s"), path, what, msg)
+			  : xasprintf(_("%s: qemu-img %s failed (exit status %d)"),
 				      path, what, r->status);
 	free(msg);
 	return full;
@@ -449,8 +454,8 @@ static bool exists_at_all(const char *path)
 
 static char *exists_error(const char *path)
 {
-	return xasprintf("%s already exists; vmplay never overwrites a file "
-			 "(choose another name, or remove it yourself)", path);
+	return xasprintf(_("%s already exists; vmplay never overwrites a file "
+			 "(choose another name, or remove it yourself)"), path);
 }
 
 /* The process umask, without changing it (umask(2) can only swap). */
@@ -482,8 +487,8 @@ static char *reserve_temp(const char *dst, char **error)
 	int fd = temp_create(dst, &tmp);
 	if (fd < 0) {
 		*error = path_is_dir(dir)
-			? xasprintf("cannot create %s: %s", dst, strerror(errno))
-			: xasprintf("cannot create %s: folder %s does not exist",
+			? xasprintf(_("cannot create %s: %s"), dst, strerror(errno))
+			: xasprintf(_("cannot create %s: folder %s does not exist"),
 				    dst, dir);
 	} else {
 		/* The temporary file is 0600; an image gets the usual mode. */
@@ -510,7 +515,7 @@ static bool publish(const char *tmp, const char *dst, char **error)
 	}
 	unlink(tmp);
 	*error = e == EEXIST ? exists_error(dst)
-			     : xasprintf("cannot create %s: %s", dst, strerror(e));
+			     : xasprintf(_("cannot create %s: %s"), dst, strerror(e));
 	return false;
 }
 
@@ -601,7 +606,7 @@ struct disk_info *disk_info_in(const char *path, unsigned flags,
 {
 	*error = NULL;
 	if (!exists_at_all(path)) {
-		*error = xasprintf("%s: no such file", path);
+		*error = xasprintf(_("%s: no such file"), path);
 		return NULL;
 	}
 	struct strv argv = { 0 };
@@ -622,7 +627,7 @@ struct disk_info *disk_info_in(const char *path, unsigned flags,
 	struct disk_info *info = xcalloc(1, sizeof(*info));
 	info->path = xstrdup(path);
 	if (!parse_info(info, r.out)) {
-		*error = xasprintf("%s: cannot read qemu-img info's answer", path);
+		*error = xasprintf(_("%s: cannot read qemu-img info's answer"), path);
 		disk_info_destroy(info);
 		run_result_free(&r);
 		return NULL;
@@ -661,14 +666,14 @@ const struct disk_snapshot *disk_info_find_snapshot(const struct disk_info *info
 char *disk_info_name_taken(const struct disk_info *info, const char *name)
 {
 	if (disk_info_find_snapshot(info, name))
-		return xasprintf("%s already has a snapshot named '%s'; vmplay "
-				 "never overwrites one (choose another name)",
+		return xasprintf(_("%s already has a snapshot named '%s'; vmplay "
+				 "never overwrites one (choose another name)"),
 				 info->path, name);
 	for (size_t i = 0; i < info->n_snapshots; i++)
 		if (strcmp(info->snapshots[i].id, name) == 0)
-			return xasprintf("%s: '%s' is the id of snapshot '%s', "
+			return xasprintf(_("%s: '%s' is the id of snapshot '%s', "
 					 "and QEMU looks a snapshot up by id "
-					 "first (choose another name)",
+					 "first (choose another name)"),
 					 info->path, name,
 					 info->snapshots[i].name);
 	return NULL;
@@ -700,6 +705,8 @@ void disk_snapshots_print(FILE *out, const struct disk_info *info)
 {
 	if (!info->n_snapshots)
 		return;
+	/* The column names stay English in every language: they are
+	 * qemu-img's own (qemu-img snapshot -l), and scripts read them. */
 	fprintf(out, "  %-24s %-19s  %-12s  %s\n", "NAME", "DATE", "VM CLOCK",
 		"RAM STATE");
 	for (size_t i = 0; i < info->n_snapshots; i++) {
@@ -729,9 +736,9 @@ static char *prealloc_error(enum disk_format format, enum disk_prealloc p)
 			buf_append(&ok, ", ", 2);
 		buf_append(&ok, disk_prealloc_names[i], strlen(disk_prealloc_names[i]));
 	}
-	char *msg = xasprintf("%s images do not support preallocation %s "
-			      "(accepted: %s)", disk_format_name(format),
-			      disk_prealloc_names[p], ok.data ? ok.data : "none");
+	char *msg = xasprintf(_("%s images do not support preallocation %s "
+			      "(accepted: %s)"), disk_format_name(format),
+			      disk_prealloc_names[p], ok.data ? ok.data : _("none"));
 	free(ok.data);
 	return msg;
 }
@@ -767,8 +774,8 @@ bool disk_create(const char *path, enum disk_format format, uint64_t size,
 {
 	*error = NULL;
 	if (format == FORMAT_AUTO || (size_t)format >= ARRAY_SIZE(prealloc_support)) {
-		*error = xasprintf("%s: a new image needs a format "
-				   "(qcow2, raw, vdi or vmdk)", path);
+		*error = xasprintf(_("%s: a new image needs a format "
+				   "(qcow2, raw, vdi or vmdk)"), path);
 		return false;
 	}
 	if (!disk_prealloc_supported(format, prealloc)) {
@@ -778,8 +785,8 @@ bool disk_create(const char *path, enum disk_format format, uint64_t size,
 		return false;
 	}
 	if (size == 0) {
-		*error = xasprintf("%s: the size must be more than 0 "
-				   "(examples: 512M, 25G)", path);
+		*error = xasprintf(_("%s: the size must be more than 0 "
+				   "(examples: 512M, 25G)"), path);
 		return false;
 	}
 	if (exists_at_all(path)) {
@@ -814,8 +821,8 @@ bool disk_create_linked(const char *path, const char *backing,
 	if (backing_format == FORMAT_AUTO)
 		backing_format = disk_detect_format(backing);
 	if (backing_format == FORMAT_AUTO) {
-		*error = xasprintf("%s: not an image vmplay knows the format of "
-				   "(qcow2, raw, vdi or vmdk)", backing);
+		*error = xasprintf(_("%s: not an image vmplay knows the format of "
+				   "(qcow2, raw, vdi or vmdk)"), backing);
 		return false;
 	}
 	char *abs = path_absolute(backing);
@@ -840,8 +847,8 @@ bool disk_resize(const char *path, uint64_t size, bool allow_shrink,
 {
 	*error = NULL;
 	if (size == 0) {
-		*error = xasprintf("%s: the size must be more than 0 "
-				   "(examples: 512M, 25G, +5G)", path);
+		*error = xasprintf(_("%s: the size must be more than 0 "
+				   "(examples: 512M, 25G, +5G)"), path);
 		return false;
 	}
 	/* Without -U: an image in use fails here, before anything changes. */
@@ -850,9 +857,9 @@ bool disk_resize(const char *path, uint64_t size, bool allow_shrink,
 		return false;
 	if (size < info->virtual_size && !allow_shrink) {
 		char want[32], now[32];
-		*error = xasprintf("%s: %s is smaller than its size now (%s); "
+		*error = xasprintf(_("%s: %s is smaller than its size now (%s); "
 				   "shrinking deletes the data beyond the new "
-				   "end, so it needs --shrink",
+				   "end, so it needs --shrink"),
 				   path, format_size(size, want, sizeof(want)),
 				   format_size(info->virtual_size, now, sizeof(now)));
 		disk_info_destroy(info);
@@ -877,9 +884,9 @@ bool disk_resize(const char *path, uint64_t size, bool allow_shrink,
 	strv_free(&argv);
 	bool ok = r.status == 0;
 	if (!ok && strstr(r.err, "does not support resize"))
-		*error = xasprintf("%s: qemu-img cannot resize %s images; "
+		*error = xasprintf(_("%s: qemu-img cannot resize %s images; "
 				   "convert it to qcow2 or raw first (vmplay "
-				   "disk convert), then resize the copy",
+				   "disk convert), then resize the copy"),
 				   path, info->format_name);
 	else if (!ok)
 		*error = run_error(&r, "resize", path, NULL);
@@ -893,12 +900,12 @@ bool disk_convert(const char *src, const char *dst, enum disk_format format,
 {
 	*error = NULL;
 	if (format == FORMAT_AUTO || (size_t)format >= ARRAY_SIZE(prealloc_support)) {
-		*error = xasprintf("%s: converting needs a target format "
-				   "(qcow2, raw, vdi or vmdk)", dst);
+		*error = xasprintf(_("%s: converting needs a target format "
+				   "(qcow2, raw, vdi or vmdk)"), dst);
 		return false;
 	}
 	if (!exists_at_all(src)) {
-		*error = xasprintf("%s: no such file", src);
+		*error = xasprintf(_("%s: no such file"), src);
 		return false;
 	}
 	if (exists_at_all(dst)) {
@@ -952,9 +959,9 @@ static struct disk_info *snapshot_image(const char *path, char **error)
 {
 	struct disk_info *info = disk_info(path, DISK_INFO_DEFAULT, error);
 	if (info && !disk_format_has_snapshots(info->format)) {
-		*error = xasprintf("%s is a %s image, which cannot hold "
+		*error = xasprintf(_("%s is a %s image, which cannot hold "
 				   "snapshots (only qcow2 can; 'vmplay disk "
-				   "convert' makes a qcow2 copy)",
+				   "convert' makes a qcow2 copy)"),
 				   path, info->format_name);
 		disk_info_destroy(info);
 		return NULL;
@@ -987,7 +994,7 @@ bool disk_snapshot_create(const char *path, const char *name, char **error)
 {
 	*error = NULL;
 	if (!name || !*name) {
-		*error = xasprintf("%s: a snapshot needs a name", path);
+		*error = xasprintf(_("%s: a snapshot needs a name"), path);
 		return false;
 	}
 	struct disk_info *info = snapshot_image(path, error);
@@ -1009,7 +1016,7 @@ bool disk_snapshot_apply(const char *path, const char *name, char **error)
 	const struct disk_snapshot *s = disk_info_find_snapshot(info, name);
 	bool ok = false;
 	if (!s)
-		*error = xasprintf("%s has no snapshot named '%s'", path, name);
+		*error = xasprintf(_("%s has no snapshot named '%s'"), path, name);
 	else
 		/* qemu-img -a looks a word up as an id first, then as a
 		 * name; ids are unique, so the id picks exactly this one. */
@@ -1027,7 +1034,7 @@ bool disk_snapshot_delete(const char *path, const char *name, char **error)
 	bool found = disk_info_find_snapshot(info, name) != NULL;
 	disk_info_destroy(info);
 	if (!found) {
-		*error = xasprintf("%s has no snapshot named '%s'", path, name);
+		*error = xasprintf(_("%s has no snapshot named '%s'"), path, name);
 		return false;
 	}
 	/* qemu-img -d looks the word up as a name only: the first snapshot

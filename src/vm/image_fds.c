@@ -2,6 +2,7 @@
 #include "vm/image_fds.h"
 
 #include "vm/trust.h"
+#include "base/i18n.h"
 #include "base/util.h"
 
 #include <errno.h>
@@ -140,15 +141,15 @@ static bool fd_open(struct image_fd *f, int *next_set, const char *path,
 	int flags = O_CLOEXEC | O_NOCTTY | O_NONBLOCK;
 	int rw = open(path, O_RDWR | flags);
 	if (rw < 0) {
-		*error = xasprintf("%s: cannot open it for the guest: %s",
+		*error = xasprintf(_("%s: cannot open it for the guest: %s"),
 				   shown, strerror(errno));
 		return false;
 	}
 	if (real_dir) {
 		char *why = trust_writable_fd_problem(rw, shown, real_dir);
 		if (why) {
-			*error = xasprintf("%s (it changed after vmplay "
-					   "checked it)", why);
+			*error = xasprintf(_("%s (it changed after vmplay "
+					   "checked it)"), why);
 			free(why);
 			close(rw);
 			return false;
@@ -165,7 +166,7 @@ static bool fd_open(struct image_fd *f, int *next_set, const char *path,
 	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", rw);
 	int ro = open(proc, O_RDONLY | flags);
 	if (ro < 0) {
-		*error = xasprintf("%s: cannot open it for the guest: %s",
+		*error = xasprintf(_("%s: cannot open it for the guest: %s"),
 				   shown, strerror(errno));
 		close(rw);
 		return false;
@@ -205,7 +206,7 @@ static bool open_disk(struct image_fds *fds, size_t i,
 		return true;
 	char *backing = NULL, *data = NULL;
 	if (!image_qcow2_refs(fd, &backing, &data)) {
-		err = xasprintf("%s: not a qcow2 image vmplay can read", d->file);
+		err = xasprintf(_("%s: not a qcow2 image vmplay can read"), d->file);
 		goto fail;
 	}
 	/* "proto:..." and "json:{...}" names are not paths: left as they
@@ -230,7 +231,7 @@ static bool open_disk(struct image_fds *fds, size_t i,
 		/* Relative to the VM's folder: where QEMU runs (launch.c), so
 		 * QEMU and vmplay read the name alike. */
 		char *path = path_join(cfg->dir, data);
-		char *shown = xasprintf("disk '%s': its data file %s", d->name,
+		char *shown = xasprintf(_("disk '%s': its data file %s"), d->name,
 					path);
 		bool ok = fd_open(&fds->data[i], next_set, path, shown,
 				  real_dir, &regular, &err);
@@ -242,7 +243,7 @@ static bool open_disk(struct image_fds *fds, size_t i,
 	}
 	return true;
 fail:
-	*error = xasprintf("%s:%d: disk '%s': %s", cfg->path, d->line, d->name,
+	*error = xasprintf(_("%s:%d: disk '%s': %s"), cfg->path, d->line, d->name,
 			   err ? err : "?");
 	free(err);
 	return false;
@@ -286,7 +287,7 @@ struct image_fds *image_fds_open(const struct vm_config *cfg,
 		char *err = NULL;
 		if (!fd_open(&fds->vars, &next_set, uefi_vars, uefi_vars,
 			     real_dir, &regular, &err)) {
-			*error = xasprintf("%s: UEFI variable store: %s",
+			*error = xasprintf(_("%s: UEFI variable store: %s"),
 					   cfg->path, err);
 			free(err);
 			goto fail;

@@ -2,6 +2,7 @@
 #define _FILE_OFFSET_BITS 64
 #include "vm/import.h"
 
+#include "base/i18n.h"
 #include "base/ini_edit.h"
 #include "base/log.h"
 #include "base/util.h"
@@ -49,19 +50,19 @@ static bool copy_sparse(const char *src, const char *dst, char **error)
 {
 	int in = open(src, O_RDONLY | O_CLOEXEC);
 	if (in < 0) {
-		*error = xasprintf("cannot read %s: %s", src, strerror(errno));
+		*error = xasprintf(_("cannot read %s: %s"), src, strerror(errno));
 		return false;
 	}
 	struct stat st;
 	if (fstat(in, &st) != 0 || !S_ISREG(st.st_mode)) {
-		*error = xasprintf("%s is not a regular file (a device?): vmplay "
-				   "copies only disk image files", src);
+		*error = xasprintf(_("%s is not a regular file (a device?): vmplay "
+				   "copies only disk image files"), src);
 		close(in);
 		return false;
 	}
 	int out = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (out < 0) {
-		*error = xasprintf("cannot create %s: %s", dst, strerror(errno));
+		*error = xasprintf(_("cannot create %s: %s"), dst, strerror(errno));
 		close(in);
 		return false;
 	}
@@ -87,7 +88,7 @@ static bool copy_sparse(const char *src, const char *dst, char **error)
 	if (ok)
 		ok = fsync(out) == 0;
 	if (!ok) {
-		*error = xasprintf("cannot copy %s to %s: %s", src, dst,
+		*error = xasprintf(_("cannot copy %s to %s: %s"), src, dst,
 				   strerror(errno ? errno : EIO));
 		unlink(dst);
 	}
@@ -103,13 +104,13 @@ bool vm_import(const struct vm_config *cfg, const char *vm_folder,
 	*error = NULL;
 	char *dir = vm_import_folder(cfg, vm_folder);
 	if (!dir) {
-		*error = xstrdup("no HOME: cannot tell where the VM folder is");
+		*error = xstrdup(_("no HOME: cannot tell where the VM folder is"));
 		return false;
 	}
 	if (path_exists(dir)) {
-		*error = xasprintf("%s exists already; vmplay never overwrites "
+		*error = xasprintf(_("%s exists already; vmplay never overwrites "
 				   "it (rename or remove it, or rename the VM "
-				   "file before importing)", dir);
+				   "file before importing)"), dir);
 		free(dir);
 		return false;
 	}
@@ -121,7 +122,7 @@ bool vm_import(const struct vm_config *cfg, const char *vm_folder,
 	struct strv made = { 0 };   /* to take back on failure */
 	bool ok = mkdir_p(dir, 0700);
 	if (!ok)
-		*error = xasprintf("cannot create %s: %s", dir, strerror(errno));
+		*error = xasprintf(_("cannot create %s: %s"), dir, strerror(errno));
 	for (size_t i = 0; ok && i < cfg->n_disks; i++) {
 		const struct vm_disk *d = &cfg->disks[i];
 		char *section = xasprintf("disk.%s", d->name);
@@ -177,11 +178,11 @@ bool vm_import(const struct vm_config *cfg, const char *vm_folder,
 	if (ok && !*error)
 		ok = ini_edit_save(doc, file, error);
 	else if (!ok && !*error)
-		*error = xasprintf("cannot write the copy's paths into %s", file);
+		*error = xasprintf(_("cannot write the copy's paths into %s"), file);
 	if (ok) {
 		*vm_file = file;
 		file = NULL;
-		log_info("imported %s into %s", cfg->path, dir);
+		log_info(_("imported %s into %s"), cfg->path, dir);
 	} else {
 		for (size_t i = 0; i < made.n; i++)
 			unlink(made.v[i]);

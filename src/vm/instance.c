@@ -103,7 +103,7 @@ static int listen_on(const char *path, char **error)
 {
 	struct sockaddr_un addr;
 	if (!fill_addr(&addr, path)) {
-		*error = xasprintf("%s: path too long for a unix socket", path);
+		*error = xasprintf(_("%s: path too long for a unix socket"), path);
 		return -1;
 	}
 	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
@@ -304,7 +304,7 @@ enum instance_claim instance_claim(const char *vm_path, enum instance_role role,
 			goto out;
 		}
 		if (errno != EWOULDBLOCK && errno != EINTR) {
-			*message = xasprintf("%s: cannot lock: %s", lock_path,
+			*message = xasprintf(_("%s: cannot lock: %s"), lock_path,
 					     strerror(errno));
 			goto out;
 		}
@@ -317,27 +317,27 @@ enum instance_claim instance_claim(const char *vm_path, enum instance_role role,
 			continue;
 		}
 		if (strcmp(owner_role, role_names[INSTANCE_WINDOW]) != 0) {
-			*message = xasprintf("%s is already running without a "
+			*message = xasprintf(_("%s is already running without a "
 					     "window (vmplay pid %ld); not "
-					     "starting it twice.", name, pid);
+					     "starting it twice."), name, pid);
 			result = INSTANCE_ELSEWHERE;
 			goto out;
 		}
 		if (ask_raise(sock_path, deadline)) {
-			*message = xasprintf("%s is already open (vmplay pid "
-					     "%ld); raised its window.", name,
+			*message = xasprintf(_("%s is already open (vmplay pid "
+					     "%ld); raised its window."), name,
 					     pid);
 			result = INSTANCE_RAISED;
 		} else {
-			*message = xasprintf("%s is already open (vmplay pid "
+			*message = xasprintf(_("%s is already open (vmplay pid "
 					     "%ld), which did not answer; not "
-					     "starting it twice.", name, pid);
+					     "starting it twice."), name, pid);
 			result = INSTANCE_ELSEWHERE;
 		}
 		goto out;
 	}
-	*message = xasprintf("%s is already open (%s is locked) by a vmplay "
-			     "that does not say which; not starting it twice.",
+	*message = xasprintf(_("%s is already open (%s is locked) by a vmplay "
+			     "that does not say which; not starting it twice."),
 			     name, lock_path);
 	result = INSTANCE_ELSEWHERE;
 out:

@@ -1,6 +1,7 @@
 /* See iso.h. */
 #include "vm/iso.h"
 
+#include "base/i18n.h"
 #include "base/util.h"
 #include "vm/disk.h"
 
@@ -39,27 +40,29 @@ static const char *what_it_is(const char *path, const unsigned char *head,
 		size_t len;
 		const char *what;
 	} magics[] = {
-		{ "\x7f" "ELF", 4, "a program (ELF)" },
-		{ "\x1f\x8b", 2, "a gzip archive (unpack it first)" },
-		{ "\xfd" "7zXZ", 5, "an xz archive (unpack it first)" },
-		{ "PK\x03\x04", 4, "a zip archive (unpack it first)" },
-		{ "BZh", 3, "a bzip2 archive (unpack it first)" },
-		{ "\x28\xb5\x2f\xfd", 4, "a zstd archive (unpack it first)" },
-		{ "%PDF", 4, "a PDF document" },
-		{ "\x89PNG", 4, "a PNG picture" },
-		{ "\xff\xd8\xff", 3, "a JPEG picture" },
+		/* TRANSLATORS: these say what a file is, in "FILE is %s,
+		 * not an ISO 9660 or UDF image" */
+		{ "\x7f" "ELF", 4, N_("a program (ELF)") },
+		{ "\x1f\x8b", 2, N_("a gzip archive (unpack it first)") },
+		{ "\xfd" "7zXZ", 5, N_("an xz archive (unpack it first)") },
+		{ "PK\x03\x04", 4, N_("a zip archive (unpack it first)") },
+		{ "BZh", 3, N_("a bzip2 archive (unpack it first)") },
+		{ "\x28\xb5\x2f\xfd", 4, N_("a zstd archive (unpack it first)") },
+		{ "%PDF", 4, N_("a PDF document") },
+		{ "\x89PNG", 4, N_("a PNG picture") },
+		{ "\xff\xd8\xff", 3, N_("a JPEG picture") },
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(magics); i++)
 		if (n >= magics[i].len &&
 		    !memcmp(head, magics[i].bytes, magics[i].len))
-			return magics[i].what;
+			return _(magics[i].what);
 	switch (disk_detect_format(path)) {
 	case FORMAT_QCOW2:
-		return "a qcow2 disk image (attach it as a disk instead)";
+		return _("a qcow2 disk image (attach it as a disk instead)");
 	case FORMAT_VDI:
-		return "a VirtualBox disk image (vdi)";
+		return _("a VirtualBox disk image (vdi)");
 	case FORMAT_VMDK:
-		return "a VMware disk image (vmdk)";
+		return _("a VMware disk image (vmdk)");
 	default:
 		break;
 	}
@@ -68,10 +71,10 @@ static const char *what_it_is(const char *path, const unsigned char *head,
 		text = head[i] == '\n' || head[i] == '\r' || head[i] == '\t' ||
 		       head[i] >= 0x20;   /* UTF-8 bytes count as text too */
 	if (text)
-		return "a text file";
+		return _("a text file");
 	if (n >= 512 && head[510] == 0x55 && head[511] == 0xaa)
-		return "a raw disk image (it has a boot sector but no CD file "
-		       "system)";
+		return _("a raw disk image (it has a boot sector but no CD file "
+		       "system)");
 	return NULL;
 }
 
@@ -80,15 +83,17 @@ bool iso_check(const char *path, char **why)
 	*why = NULL;
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0) {
-		*why = xasprintf("cannot open %s: %s", path, strerror(errno));
+		*why = xasprintf(_("cannot open %s: %s"), path, strerror(errno));
 		return false;
 	}
 	struct stat st;
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
 		bool dir = S_ISDIR(st.st_mode);
 		close(fd);
-		*why = xasprintf("%s is %s, not an ISO image", path,
-				 dir ? "a folder" : "not a regular file");
+		*why = dir ? xasprintf(_("%s is a folder, not an ISO image"),
+				       path)
+			   : xasprintf(_("%s is not a regular file, not an ISO "
+					 "image"), path);
 		return false;
 	}
 	unsigned char head[4096];
@@ -107,17 +112,23 @@ bool iso_check(const char *path, char **why)
 	close(fd);
 	if (iso9660 || udf)
 		return true;
-	const char *what = st.st_size == 0 ? "an empty file"
+	const char *what = st.st_size == 0 ? _("an empty file")
 					   : what_it_is(path, head, n_head);
 	if (what)
-		*why = xasprintf("%s is %s, not an ISO 9660 or UDF image", path,
+		/* TRANSLATORS: the second %s says what the file is instead:
+		 * "a text file", "a zip archive (unpack it first)"... */
+		*why = xasprintf(_("%s is %s, not an ISO 9660 or UDF image"), path,
 				 what);
 	else if (st.st_size < (FIRST_DESCRIPTOR + 1) * SECTOR)
-		*why = xasprintf("%s is too small (%lld bytes) to be an ISO "
-				 "image", path, (long long)st.st_size);
+		*why = xasprintf(ngettext("%s is too small (%lld byte) to be "
+					  "an ISO image",
+					  "%s is too small (%lld bytes) to be "
+					  "an ISO image",
+					  (unsigned long)st.st_size),
+				 path, (long long)st.st_size);
 	else
-		*why = xasprintf("%s has no ISO 9660 or UDF volume descriptor "
-				 "(from byte %d): not a CD/DVD image", path,
+		*why = xasprintf(_("%s has no ISO 9660 or UDF volume descriptor "
+				 "(from byte %d): not a CD/DVD image"), path,
 				 FIRST_DESCRIPTOR * SECTOR);
 	return false;
 }

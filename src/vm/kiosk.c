@@ -1,6 +1,7 @@
 /* Kiosk mode's policy (kiosk.h): shortcuts, PIN entry, restart backoff. */
 #include "vm/kiosk.h"
 
+#include "base/i18n.h"
 #include "base/util.h"
 
 #include <stdlib.h>
@@ -79,9 +80,9 @@ char *kiosk_warnings(const struct kiosk *k)
 	for (size_t i = 0; i < ARRAY_SIZE(pin_guarded); i++) {
 		enum shortcut a = pin_guarded[i].action;
 		if (k->allowed[a])
-			strv_pushf(&lines, "[kiosk] allow lists %s, but no pin "
+			strv_pushf(&lines, _("[kiosk] allow lists %s, but no pin "
 				   "is set: in kiosk mode %s needs the PIN, so "
-				   "it stays off", shortcut_name(a),
+				   "it stays off"), shortcut_name(a),
 				   shortcut_name(a));
 	}
 	if (!lines.n)
@@ -184,13 +185,15 @@ enum shortcut kiosk_pin_action(const struct kiosk *k)
 
 char *kiosk_pin_prompt(const struct kiosk *k, uint64_t now)
 {
-	const char *what = k->pin_for == SHORTCUT_QUIT ? "to quit"
-						      : "to open the menu";
+	const char *ask = k->pin_for == SHORTCUT_QUIT
+				  ? _("Enter the PIN to quit")
+				  : _("Enter the PIN to open the menu");
 	if (locked(k, now)) {
 		unsigned long secs =
 			(unsigned long)((k->locked_until - now + 999) / 1000);
-		return xasprintf("Too many wrong PINs.\n\nTry again in %lu s. "
-				 "(Escape: back)", secs);
+		/* TRANSLATORS: shown on the kiosk screen; Escape is the key */
+		return xasprintf(_("Too many wrong PINs.\n\nTry again in %lu s. "
+				   "(Escape: back)"), secs);
 	}
 	char dots[2 * sizeof(k->typed) + 2];
 	size_t n = 0;
@@ -200,9 +203,14 @@ char *kiosk_pin_prompt(const struct kiosk *k, uint64_t now)
 	}
 	dots[n++] = '_';
 	dots[n] = '\0';
-	return xasprintf("%sEnter the PIN %s\n\n%s\n\nEnter: OK   Escape: back",
-			 k->pin_state == KIOSK_PIN_REJECTED ? "Wrong PIN. " : "",
-			 what, dots);
+	/* "Wrong PIN. " (when the last try was wrong), the request, the
+	 * dots, then the keys */
+	return xasprintf("%s%s\n\n%s\n\n%s",
+			 k->pin_state == KIOSK_PIN_REJECTED ? _("Wrong PIN. ") : "",
+			 ask, dots,
+			 /* TRANSLATORS: the keys of the kiosk's PIN
+			  * prompt; Enter and Escape are key names */
+			 _("Enter: OK   Escape: back"));
 }
 
 /* ---- restarts ---- */

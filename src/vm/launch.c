@@ -4,6 +4,7 @@
  * player forgot to drain, and the tail is there to quote when it fails. */
 #include "vm/launch.h"
 
+#include "base/i18n.h"
 #include "base/log.h"
 #include "base/proc.h"
 #include "base/util.h"
@@ -63,22 +64,22 @@ static bool check_private_dir(const char *path, char **error)
 		return false;
 	}
 	if (S_ISLNK(st.st_mode)) {
-		*error = xasprintf("%s is a symbolic link; vmplay only uses a "
-				   "real folder there (remove the link)", path);
+		*error = xasprintf(_("%s is a symbolic link; vmplay only uses a "
+				   "real folder there (remove the link)"), path);
 		return false;
 	}
 	if (!S_ISDIR(st.st_mode)) {
-		*error = xasprintf("%s is not a folder (remove it)", path);
+		*error = xasprintf(_("%s is not a folder (remove it)"), path);
 		return false;
 	}
 	if (st.st_uid != geteuid()) {
-		*error = xasprintf("%s belongs to user %u, not to you (%u); "
-				   "refusing to use it", path,
+		*error = xasprintf(_("%s belongs to user %u, not to you (%u); "
+				   "refusing to use it"), path,
 				   (unsigned)st.st_uid, (unsigned)geteuid());
 		return false;
 	}
 	if ((st.st_mode & 077) && chmod(path, 0700) < 0) {
-		*error = xasprintf("%s: cannot make it private: %s", path,
+		*error = xasprintf(_("%s: cannot make it private: %s"), path,
 				   strerror(errno));
 		return false;
 	}
@@ -88,7 +89,7 @@ static bool check_private_dir(const char *path, char **error)
 static bool make_private_dir(const char *path, char **error)
 {
 	if (mkdir(path, 0700) < 0 && errno != EEXIST) {
-		*error = xasprintf("cannot create %s: %s", path,
+		*error = xasprintf(_("cannot create %s: %s"), path,
 				   strerror(errno));
 		return false;
 	}
@@ -109,7 +110,7 @@ char *launch_runtime_base(char **error)
 		char *why = NULL;
 		if (make_private_dir(base, &why))
 			return base;
-		log_warn("%s; using /tmp instead", why);
+		log_warn(_("%s; using /tmp instead"), why);
 		free(why);
 		free(base);
 	}
@@ -143,7 +144,7 @@ static void remove_tree_at(int parent, const char *name)
 	}
 	closedir(d);
 	if (unlinkat(parent, name, AT_REMOVEDIR) < 0 && errno != ENOENT)
-		log_warn("cannot remove %s: %s", name, strerror(errno));
+		log_warn(_("cannot remove %s: %s"), name, strerror(errno));
 }
 
 /* A socket is ready when connecting to it succeeds (QEMU creates the file
@@ -285,9 +286,9 @@ static bool make_runtime_dir(struct launch *l, const char *name,
 	for (size_t i = 0; i < ARRAY_SIZE(socks); i++) {
 		if (strlen(socks[i]) > SOCKET_PATH_MAX) {
 			*error = xasprintf(
-				"socket path %s is %zu bytes, longer than the "
+				_("socket path %s is %zu bytes, longer than the "
 				"%zu a unix socket allows; set XDG_RUNTIME_DIR "
-				"to a shorter folder", socks[i],
+				"to a shorter folder"), socks[i],
 				strlen(socks[i]), SOCKET_PATH_MAX);
 			goto out;
 		}
@@ -372,7 +373,7 @@ static bool spawn(struct launch *l, struct strv *argv,
 	int out = open(l->log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC |
 		       O_NOFOLLOW, 0600);
 	if (out < 0) {
-		*error = xasprintf("cannot prepare QEMU's output file %s: %s",
+		*error = xasprintf(_("cannot prepare QEMU's output file %s: %s"),
 				   l->log, strerror(errno));
 		return false;
 	}
@@ -398,11 +399,12 @@ static bool spawn(struct launch *l, struct strv *argv,
 	close(out);
 	if (pid < 0) {
 		l->reaped = true;
-		*error = xasprintf("cannot run %s: %s%s", argv->v[0],
-				   strerror(err),
-				   err == ENOENT
-				   ? " (is QEMU installed? Debian package "
-				     "qemu-system-x86)" : "");
+		*error = err == ENOENT
+			? xasprintf(_("cannot run %s: %s (is QEMU installed? "
+				      "Debian package qemu-system-x86)"),
+				    argv->v[0], strerror(err))
+			: xasprintf(_("cannot run %s: %s"), argv->v[0],
+				    strerror(err));
 		return false;
 	}
 	l->pid = pid;
@@ -428,7 +430,9 @@ static bool wait_for_sockets(struct launch *l, int timeout_ms, char **error)
 		int status;
 		if (launch_reap(l, &status)) {
 			char *how = launch_describe_status(status);
-			char *what = xasprintf("QEMU %s before it was ready", how);
+			/* TRANSLATORS: %s is one of "exited with status
+			 * %d", "was killed by signal %d (%s)"... */
+			char *what = xasprintf(_("QEMU %s before it was ready"), how);
 			*error = failure_message(l, what);
 			free(what);
 			free(how);
@@ -441,7 +445,7 @@ static bool wait_for_sockets(struct launch *l, int timeout_ms, char **error)
 		uint64_t now = now_ms();
 		if (now >= deadline) {
 			char *what = xasprintf(
-				"QEMU did not open %s within %.1f s",
+				_("QEMU did not open %s within %.1f s"),
 				!vnc_ok ? l->vnc : l->qmp, timeout_ms / 1000.0);
 			*error = failure_message(l, what);
 			free(what);
@@ -476,7 +480,7 @@ static struct launch *spawn_with(const char *name, launch_argv_fn build,
 	if (!build(user, l->dir, l->vnc, l->qmp, &argv, error))
 		goto fail;
 	if (!argv.n) {
-		*error = xstrdup("empty QEMU command line");
+		*error = xstrdup(_("empty QEMU command line"));
 		goto fail;
 	}
 	if (log_get_level() >= LOG_DEBUG) {
@@ -580,7 +584,7 @@ bool launch_reap(struct launch *l, int *status)
 			return false;
 		if (r < 0) {
 			/* ECHILD: someone else reaped it (SIGCHLD ignored). */
-			log_warn("cannot get QEMU's exit status: %s",
+			log_warn(_("cannot get QEMU's exit status: %s"),
 				 strerror(errno));
 			st = 0;
 		}
@@ -655,14 +659,17 @@ const char *launch_stderr(struct launch *l)
 	return l->tail;
 }
 
+/* TRANSLATORS: the three phrases below follow "QEMU": "QEMU exited
+ * with status 1 before it was ready", "QEMU ended (was killed by signal
+ * 9 (Killed))". */
 char *launch_describe_status(int status)
 {
 	if (WIFEXITED(status))
-		return xasprintf("exited with status %d", WEXITSTATUS(status));
+		return xasprintf(_("exited with status %d"), WEXITSTATUS(status));
 	if (WIFSIGNALED(status))
-		return xasprintf("was killed by signal %d (%s)",
+		return xasprintf(_("was killed by signal %d (%s)"),
 				 WTERMSIG(status), strsignal(WTERMSIG(status)));
-	return xasprintf("ended with wait status %#x", (unsigned)status);
+	return xasprintf(_("ended with wait status %#x"), (unsigned)status);
 }
 
 void launch_destroy(struct launch *l)
@@ -672,8 +679,8 @@ void launch_destroy(struct launch *l)
 	if (!l->reaped) {
 		launch_signal(l, SIGTERM);
 		if (!launch_wait(l, DESTROY_GRACE_MS, NULL)) {
-			log_warn("QEMU did not exit on SIGTERM within %d s; "
-				 "killing it", DESTROY_GRACE_MS / 1000);
+			log_warn(_("QEMU did not exit on SIGTERM within %d s; "
+				 "killing it"), DESTROY_GRACE_MS / 1000);
 			launch_signal(l, SIGKILL);
 			launch_wait(l, 60000, NULL);
 		}

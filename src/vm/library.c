@@ -1,6 +1,7 @@
 /* The VM library; see library.h. */
 #include "vm/library.h"
 
+#include "base/i18n.h"
 #include "base/ini_edit.h"
 #include "base/log.h"
 #include "base/path_complete.h"
@@ -149,7 +150,7 @@ static void entry_read(struct library_entry *e, const char *path, bool in_home)
 		e->name = path_basename(e->path);
 		if (has_suffix(e->name, ".vmplay"))
 			e->name[strlen(e->name) - 7] = '\0';
-		const char *msg = error ? error : "cannot be read";
+		const char *msg = error ? error : _("cannot be read");
 		e->problem = xstrndup(msg, strcspn(msg, "\n"));
 	}
 	free(error);
@@ -245,8 +246,8 @@ struct library *library_scan(void)
 	recent_vms(&recent);
 	for (size_t i = 0; i < recent.n; i++) {
 		if (!path_exists(recent.v[i])) {
-			strv_pushf(&lib->notes, "%s is gone; it was removed from "
-				   "the list of VMs played recently", recent.v[i]);
+			strv_pushf(&lib->notes, _("%s is gone; it was removed from "
+				   "the list of VMs played recently"), recent.v[i]);
 			continue;
 		}
 		strv_push(&kept, recent.v[i]);
@@ -301,11 +302,18 @@ char *library_resolve(const char *arg, char **error)
 		if (files.n == 1) {
 			found = xstrdup(files.v[0]);
 		} else if (files.n == 0) {
-			*error = xasprintf("%s is a folder with no VM file "
-					   "(*.vmplay) in it", arg);
+			*error = xasprintf(_("%s is a folder with no VM file "
+					   "(*.vmplay) in it"), arg);
 		} else {
 			char *list = strv_join(&files, "\n  ");
-			*error = xasprintf("%s holds %zu VM files; say which:\n  %s",
+			/* TRANSLATORS: a folder, how many VM files it
+			 * holds (two or more), then their names, one per
+			 * line */
+			*error = xasprintf(ngettext("%s holds %zu VM file; say "
+						    "which:\n  %s",
+						    "%s holds %zu VM files; "
+						    "say which:\n  %s",
+						    (unsigned long)files.n),
 					   arg, files.n, list);
 			free(list);
 		}
@@ -330,9 +338,9 @@ char *library_resolve(const char *arg, char **error)
 char *library_remove_summary(const struct library_entry *e)
 {
 	if (!e->in_home)
-		return xasprintf("%s is not in a folder of its own in ~/.VM: it "
+		return xasprintf(_("%s is not in a folder of its own in ~/.VM: it "
 				 "is only taken off the list; its files stay "
-				 "where they are.", e->path);
+				 "where they are."), e->path);
 	struct strv items = { 0 };
 	DIR *d = opendir(e->dir);
 	struct dirent *de;
@@ -351,8 +359,10 @@ char *library_remove_summary(const struct library_entry *e)
 		closedir(d);
 	char *list = strv_join(&items, ", ");
 	char size[32];
-	char *text = xasprintf("The folder %s (%s: %s on disk) goes to the "
-			       "trash.", e->dir, items.n ? list : "empty",
+	/* TRANSLATORS: the folder, the names of the files in it (or
+	 * "empty"), and their size on disk */
+	char *text = xasprintf(_("The folder %s (%s: %s on disk) goes to the "
+			       "trash."), e->dir, items.n ? list : _("empty"),
 			       format_size(total, size, sizeof(size)));
 	free(list);
 	strv_free(&items);
@@ -387,14 +397,14 @@ static bool trash_move(const char *path, char **where, char **error)
 {
 	char *trash = trash_dir();
 	if (!trash) {
-		*error = xstrdup("HOME is not set: no trash folder");
+		*error = xstrdup(_("HOME is not set: no trash folder"));
 		return false;
 	}
 	char *files = path_join(trash, "files");
 	char *info = path_join(trash, "info");
 	bool ok = false;
 	if (!mkdir_p(files, 0700) || !mkdir_p(info, 0700)) {
-		*error = xasprintf("cannot create the trash folder %s: %s",
+		*error = xasprintf(_("cannot create the trash folder %s: %s"),
 				   trash, strerror(errno));
 		goto out;
 	}
@@ -433,10 +443,10 @@ static bool trash_move(const char *path, char **where, char **error)
 				ok = true;
 			} else {
 				*error = errno == EXDEV
-					? xasprintf("%s is on another file system "
+					? xasprintf(_("%s is on another file system "
 						    "than the trash (%s); move it "
-						    "away yourself", path, trash)
-					: xasprintf("cannot move %s to %s: %s",
+						    "away yourself"), path, trash)
+					: xasprintf(_("cannot move %s to %s: %s"),
 						    path, target, strerror(errno));
 				unlink(info_file);
 				i = 1000;
@@ -447,7 +457,7 @@ static bool trash_move(const char *path, char **where, char **error)
 		free(target);
 	}
 	if (!ok && !*error)
-		*error = xasprintf("no free name for %s in %s", base, files);
+		*error = xasprintf(_("no free name for %s in %s"), base, files);
 	free(text);
 	free(escaped);
 	free(base);
@@ -458,15 +468,18 @@ out:
 	return ok;
 }
 
-static bool refuse_running(const struct library_entry *e, const char *what,
+static bool refuse_running(const struct library_entry *e, bool duplicate,
 			   char **error)
 {
 	long pid;
 	bool window;
 	if (!instance_holder(e->path, &pid, &window))
 		return false;
-	*error = xasprintf("%s is running (vmplay pid %ld); %s it once it "
-			   "has stopped", e->name, pid, what);
+	*error = duplicate
+		? xasprintf(_("%s is running (vmplay pid %ld); duplicate it "
+			      "once it has stopped"), e->name, pid)
+		: xasprintf(_("%s is running (vmplay pid %ld); remove it once "
+			      "it has stopped"), e->name, pid);
 	return true;
 }
 
@@ -474,7 +487,7 @@ bool library_remove(const struct library_entry *e, char **where, char **error)
 {
 	*where = NULL;
 	*error = NULL;
-	if (refuse_running(e, "remove", error))
+	if (refuse_running(e, false, error))
 		return false;
 	if (!e->in_home) {
 		library_forget(e->path);
@@ -524,16 +537,16 @@ static bool copy_file(const char *src, const char *dst, uint64_t *done,
 					      ? (size_t)(hole - pos) : buf_len;
 			ssize_t n = pread(in, buf, want, pos);
 			if (n <= 0 || pwrite(out, buf, (size_t)n, pos) != n) {
-				*error = xasprintf("copying %s to %s: %s", src, dst,
+				*error = xasprintf(_("copying %s to %s: %s"), src, dst,
 						   n < 0 || errno ? strerror(errno)
-								  : "short read");
+								  : _("short read"));
 				ok = false;
 				break;
 			}
 			pos += n;
 			*done += (uint64_t)n;
 			if (progress && !progress(user, *done, total)) {
-				*error = xstrdup("cancelled");
+				*error = xstrdup(_("cancelled"));
 				ok = false;
 			}
 		}
@@ -582,17 +595,17 @@ bool library_duplicate(const struct library_entry *e, const char *new_name,
 	*error = vm_create_check(&req, VM_FIELD_NAME);
 	if (*error)
 		return false;
-	if (refuse_running(e, "duplicate", error))
+	if (refuse_running(e, true, error))
 		return false;
 	char *home = library_home();
 	if (!home) {
-		*error = xstrdup("HOME is not set");
+		*error = xstrdup(_("HOME is not set"));
 		return false;
 	}
 	char *dir = path_join(home, new_name);
 	free(home);
 	if (path_exists(dir)) {
-		*error = xasprintf("%s already exists; choose another name",
+		*error = xasprintf(_("%s already exists; choose another name"),
 				   dir);
 		free(dir);
 		return false;
@@ -612,7 +625,7 @@ bool library_duplicate(const struct library_entry *e, const char *new_name,
 	if (!doc || !uuid)
 		goto out;
 	if (mkdir(dir, 0755) != 0) {
-		*error = xasprintf("cannot create %s: %s", dir, strerror(errno));
+		*error = xasprintf(_("cannot create %s: %s"), dir, strerror(errno));
 		goto out;
 	}
 	made_dir = true;
@@ -656,13 +669,13 @@ bool library_duplicate(const struct library_entry *e, const char *new_name,
 	char *text = ini_edit_text(doc, &len);
 	ok = write_file_atomic(target, text, len, false);
 	if (!ok)
-		*error = xasprintf("cannot write %s: %s", target, strerror(errno));
+		*error = xasprintf(_("cannot write %s: %s"), target, strerror(errno));
 	free(text);
 out:
 	if (!ok) {
 		if (!*error)
-			*error = xstrdup(uuid ? "cannot read the VM file"
-					      : "cannot make a UUID");
+			*error = xstrdup(uuid ? _("cannot read the VM file")
+					      : _("cannot make a UUID"));
 		for (size_t i = 0; i < made.n; i++)
 			unlink(made.v[i]);
 		if (made_dir)

@@ -120,7 +120,7 @@ static void on_close(virConnectPtr conn, int reason, void *opaque)
 static const char *lv_error(void)
 {
 	const char *msg = virGetLastErrorMessage();
-	return msg && *msg ? msg : "unknown libvirt error";
+	return msg && *msg ? msg : _("unknown libvirt error");
 }
 
 static void refuse(struct lv *l, const char *what)
@@ -165,43 +165,46 @@ static const char *event_why(int event, int detail)
 {
 	switch (event) {
 	case VIR_DOMAIN_EVENT_STARTED:
-		return "started";
+		/* TRANSLATORS: these say why a libvirt domain's state
+		 * changed, shown by the player ("paused by the watchdog");
+		 * the domain is a machine (feminine in Spanish) */
+		return _("started");
 	case VIR_DOMAIN_EVENT_SUSPENDED:
 		switch (detail) {
 		case VIR_DOMAIN_EVENT_SUSPENDED_IOERROR:
-			return "paused by a disk I/O error";
+			return _("paused by a disk I/O error");
 		case VIR_DOMAIN_EVENT_SUSPENDED_WATCHDOG:
-			return "paused by the watchdog";
+			return _("paused by the watchdog");
 		case VIR_DOMAIN_EVENT_SUSPENDED_FROM_SNAPSHOT:
-			return "paused (restored from a snapshot)";
+			return _("paused (restored from a snapshot)");
 		default:
-			return "paused";
+			return _("paused");
 		}
 	case VIR_DOMAIN_EVENT_RESUMED:
-		return "running again";
+		return _("running again");
 	case VIR_DOMAIN_EVENT_STOPPED:
 		switch (detail) {
 		case VIR_DOMAIN_EVENT_STOPPED_SHUTDOWN:
-			return "the guest shut down";
+			return _("the guest shut down");
 		case VIR_DOMAIN_EVENT_STOPPED_DESTROYED:
-			return "forced off";
+			return _("forced off");
 		case VIR_DOMAIN_EVENT_STOPPED_CRASHED:
-			return "the guest crashed";
+			return _("the guest crashed");
 		case VIR_DOMAIN_EVENT_STOPPED_FAILED:
-			return "QEMU failed";
+			return _("QEMU failed");
 		case VIR_DOMAIN_EVENT_STOPPED_FROM_SNAPSHOT:
-			return "stopped by restoring a snapshot";
+			return _("stopped by restoring a snapshot");
 		default:
-			return "stopped";
+			return _("stopped");
 		}
 	case VIR_DOMAIN_EVENT_SHUTDOWN:
-		return "the guest is shutting down";
+		return _("the guest is shutting down");
 	case VIR_DOMAIN_EVENT_PMSUSPENDED:
-		return "suspended by the guest";
+		return _("suspended by the guest");
 	case VIR_DOMAIN_EVENT_CRASHED:
-		return "the guest crashed";
+		return _("the guest crashed");
 	default:
-		return "changed";
+		return _("changed");
 	}
 }
 
@@ -264,22 +267,24 @@ static void lv_dispatch(void *self)
 				read_cdrom(l);
 		} else if (ev.kind == EV_CLOSED && !l->closed) {
 			static const char *const reasons[] = {
-				[VIR_CONNECT_CLOSE_REASON_ERROR] = "an I/O error",
+				/* TRANSLATORS: why the connection to
+				 * libvirt closed */
+				[VIR_CONNECT_CLOSE_REASON_ERROR] = N_("an I/O error"),
 				[VIR_CONNECT_CLOSE_REASON_EOF] =
-					"libvirt's daemon closed it",
+					N_("libvirt's daemon closed it"),
 				[VIR_CONNECT_CLOSE_REASON_KEEPALIVE] =
-					"no answer from libvirt's daemon",
-				[VIR_CONNECT_CLOSE_REASON_CLIENT] = "closed here",
+					N_("no answer from libvirt's daemon"),
+				[VIR_CONNECT_CLOSE_REASON_CLIENT] = N_("closed here"),
 			};
 			l->closed = true;
 			const char *reason = (unsigned)ev.detail < ARRAY_SIZE(reasons)
-						     ? reasons[ev.detail] : "unknown";
-			log_error("lost the connection to libvirt at %s (%s)",
+						     ? _(reasons[ev.detail]) : _("unknown");
+			log_error(_("lost the connection to libvirt at %s (%s)"),
 				  l->uri, reason);
 			note(l, VM_NOTE_ERROR,
-			     "Lost the connection to libvirt at %s (%s). The "
+			     _("Lost the connection to libvirt at %s (%s). The "
 			     "domain goes on; the controls do not work until "
-			     "vmplay connects again.", l->uri, reason);
+			     "vmplay connects again."), l->uri, reason);
 		}
 	}
 	if (why && !l->closed)
@@ -311,40 +316,40 @@ static bool lv_start(void *self)
 		  NULL))
 		return false;
 	/* said now, not only when the event comes (it may not: see open) */
-	refresh_state(l, "started");
+	refresh_state(l, _("started"));
 	return true;
 }
 
 static bool lv_pause(void *self)
 {
 	struct lv *l = of(self);
-	return call(l, virDomainSuspend(l->dom), "Cannot pause", NULL);
+	return call(l, virDomainSuspend(l->dom), _("Cannot pause"), NULL);
 }
 
 static bool lv_resume(void *self)
 {
 	struct lv *l = of(self);
-	return call(l, virDomainResume(l->dom), "Cannot resume", NULL);
+	return call(l, virDomainResume(l->dom), _("Cannot resume"), NULL);
 }
 
 static bool lv_reset(void *self)
 {
 	struct lv *l = of(self);
-	return call(l, virDomainReset(l->dom, 0), "Cannot reset",
-		    "The machine was reset.");
+	return call(l, virDomainReset(l->dom, 0), _("Cannot reset"),
+		    _("The machine was reset."));
 }
 
 static bool lv_powerdown(void *self)
 {
 	struct lv *l = of(self);
-	return call(l, virDomainShutdown(l->dom), "Cannot shut down",
-		    "Asked the guest to shut down.");
+	return call(l, virDomainShutdown(l->dom), _("Cannot shut down"),
+		    _("Asked the guest to shut down."));
 }
 
 static bool lv_force_off(void *self)
 {
 	struct lv *l = of(self);
-	return call(l, virDomainDestroy(l->dom), "Cannot force off", NULL);
+	return call(l, virDomainDestroy(l->dom), _("Cannot force off"), NULL);
 }
 
 static enum machine_close lv_close(void *self)
@@ -356,11 +361,14 @@ static enum machine_close lv_close(void *self)
 static enum machine_end lv_ended(void *self, char **message)
 {
 	struct lv *l = of(self);
-	const char *how = l->last_reason == VIR_DOMAIN_SHUTOFF_CRASHED ||
-				  l->last_reason == VIR_DOMAIN_SHUTOFF_FAILED
-			  ? _("stopped with an error") : _("shut off");
-	*message = xasprintf(_("%s is %s.\n\nPress Enter or the pause "
-			       "shortcut to start it."), l->name, how);
+	bool failed = l->last_reason == VIR_DOMAIN_SHUTOFF_CRASHED ||
+		      l->last_reason == VIR_DOMAIN_SHUTOFF_FAILED;
+	/* TRANSLATORS: %s is a libvirt domain's name */
+	*message = failed
+		? xasprintf(_("%s is stopped with an error.\n\nPress Enter or "
+			      "the pause shortcut to start it."), l->name)
+		: xasprintf(_("%s is shut off.\n\nPress Enter or the pause "
+			      "shortcut to start it."), l->name);
 	return MACHINE_END_STOPPED;
 }
 
@@ -381,11 +389,11 @@ static int open_tunnel(struct lv *l, const struct libvirt_ssh *ssh,
 			address = "::1";
 	} else {
 		*error = xasprintf(
-			"%s's display cannot be reached over SSH: it listens "
+			_("%s's display cannot be reached over SSH: it listens "
 			"on neither a unix socket nor a port (listen type "
 			"'%s'). Give the domain <listen type='socket'/> in "
 			"its <graphics type='vnc'> to play it from another "
-			"host.", l->name, vnc->listen_type);
+			"host."), l->name, vnc->listen_type);
 		return -1;
 	}
 	int sv[2];
@@ -408,7 +416,7 @@ static int open_tunnel(struct lv *l, const struct libvirt_ssh *ssh,
 	close(sv[1]);
 	if (pid < 0) {
 		close(sv[0]);
-		*error = xasprintf("cannot run ssh for the display: %s",
+		*error = xasprintf(_("cannot run ssh for the display: %s"),
 				   strerror(err));
 		return -1;
 	}
@@ -431,7 +439,7 @@ static int lv_open_display(void *self, char **error)
 	end_tunnel(l);
 	char *xml = virDomainGetXMLDesc(l->dom, 0);
 	if (!xml) {
-		*error = xasprintf("cannot read %s's description: %s", l->name,
+		*error = xasprintf(_("cannot read %s's description: %s"), l->name,
 				   lv_error());
 		return -1;
 	}
@@ -442,13 +450,13 @@ static int lv_open_display(void *self, char **error)
 	struct libvirt_ssh ssh;
 	if (!vnc.found) {
 		*error = vnc.other
-			? xasprintf("%s has a %s display and no VNC display; "
+			? xasprintf(_("%s has a %s display and no VNC display; "
 				    "vmplay plays VNC displays (add <graphics "
-				    "type='vnc'> to the domain).", l->name,
+				    "type='vnc'> to the domain)."), l->name,
 				    vnc.other)
-			: xasprintf("%s has no display (no <graphics> in its "
+			: xasprintf(_("%s has no display (no <graphics> in its "
 				    "description); add <graphics type='vnc'> to "
-				    "play it.", l->name);
+				    "play it."), l->name);
 	} else if (libvirt_uri_ssh(l->uri, &ssh)) {
 		fd = open_tunnel(l, &ssh, &vnc, error);
 		libvirt_ssh_free(&ssh);
@@ -456,7 +464,7 @@ static int lv_open_display(void *self, char **error)
 		fd = virDomainOpenGraphicsFD(l->dom, (unsigned)vnc.index,
 					     VIR_DOMAIN_OPEN_GRAPHICS_SKIPAUTH);
 		if (fd < 0)
-			*error = xasprintf("cannot open %s's display: %s",
+			*error = xasprintf(_("cannot open %s's display: %s"),
 					   l->name, lv_error());
 		else
 			fcntl(fd, F_SETFD, FD_CLOEXEC);
@@ -469,8 +477,8 @@ static char *lv_display_lost(void *self)
 {
 	struct lv *l = of(self);
 	end_tunnel(l);
-	return xasprintf("Lost the connection to %s's display. The domain "
-			 "goes on; close the window and connect again.",
+	return xasprintf(_("Lost the connection to %s's display. The domain "
+			 "goes on; close the window and connect again."),
 			 l->name);
 }
 
@@ -511,7 +519,7 @@ static void lv_refresh(void *self)
 	virDomainSnapshotPtr *list = NULL;
 	int n = virDomainListAllSnapshots(l->dom, &list, 0);
 	if (n < 0) {
-		refuse(l, "Cannot list the snapshots");
+		refuse(l, _("Cannot list the snapshots"));
 		return;
 	}
 	free_snaps(l);
@@ -584,8 +592,8 @@ static void lv_snapshot_take(void *self, const char *name)
 	}
 	for (size_t i = 0; i < l->n_snaps; i++)
 		if (!strcmp(l->snaps[i].name, name)) {
-			note(l, VM_NOTE_ERROR, "A snapshot named \"%s\" exists "
-			     "already; choose another name.", name);
+			note(l, VM_NOTE_ERROR, _("A snapshot named \"%s\" exists "
+			     "already; choose another name."), name);
 			free(own);
 			return;
 		}
@@ -594,15 +602,15 @@ static void lv_snapshot_take(void *self, const char *name)
 			      "<description>taken with vmplay</description>"
 			      "</domainsnapshot>", escaped);
 	free(escaped);
-	begin_busy(l, xasprintf("Taking snapshot %s…", name));
+	begin_busy(l, xasprintf(_("Taking snapshot %s…"), name));
 	uint64_t t0 = now_ms();
 	virDomainSnapshotPtr snap = virDomainSnapshotCreateXML(l->dom, xml, 0);
 	end_busy(l);
 	free(xml);
 	if (!snap) {
-		refuse(l, "Snapshot failed");
+		refuse(l, _("Snapshot failed"));
 	} else {
-		note(l, VM_NOTE_INFO, "Snapshot %s taken in %.1f s", name,
+		note(l, VM_NOTE_INFO, _("Snapshot %s taken in %.1f s"), name,
 		     (double)(now_ms() - t0) / 1000.0);
 		virDomainSnapshotFree(snap);
 	}
@@ -612,38 +620,41 @@ static void lv_snapshot_take(void *self, const char *name)
 
 /* Restore or delete: one libvirt call on the named snapshot, with a
  * progress toast while it runs (a restore loads the guest's memory). */
-static void snapshot_call(struct lv *l, const char *name, const char *doing,
+/* busy and done: formats with the snapshot's name as their one %s. */
+static void snapshot_call(struct lv *l, const char *name, const char *busy,
 			  int (*fn)(virDomainSnapshotPtr, unsigned int),
 			  const char *failed, const char *done)
 {
 	virDomainSnapshotPtr snap = virDomainSnapshotLookupByName(l->dom, name, 0);
 	if (!snap) {
-		refuse(l, "No such snapshot");
+		refuse(l, _("No such snapshot"));
 		return;
 	}
-	begin_busy(l, xasprintf("%s snapshot %s…", doing, name));
+	begin_busy(l, xasprintf(busy, name));
 	int rc = fn(snap, 0);
 	end_busy(l);
 	virDomainSnapshotFree(snap);
 	if (rc < 0)
 		refuse(l, failed);
 	else
-		note(l, VM_NOTE_INFO, "Snapshot %s %s", name, done);
+		note(l, VM_NOTE_INFO, done, name);
 }
 
 static void lv_snapshot_restore(void *self, const char *name)
 {
 	struct lv *l = of(self);
-	snapshot_call(l, name, "Restoring", virDomainRevertToSnapshot,
-		      "Restore failed", "restored");
-	refresh_state(l, "snapshot restored");
+	snapshot_call(l, name, _("Restoring snapshot %s…"),
+		      virDomainRevertToSnapshot, _("Restore failed"),
+		      _("Snapshot %s restored"));
+	refresh_state(l, _("snapshot restored"));
 }
 
 static void lv_snapshot_delete(void *self, const char *name)
 {
 	struct lv *l = of(self);
-	snapshot_call(l, name, "Deleting", virDomainSnapshotDelete,
-		      "Delete failed", "deleted");
+	snapshot_call(l, name, _("Deleting snapshot %s…"),
+		      virDomainSnapshotDelete, _("Delete failed"),
+		      _("Snapshot %s deleted"));
 	lv_refresh(l);
 }
 
@@ -662,7 +673,7 @@ static const char *lv_cdrom(void *self)
 static void change_medium(struct lv *l, const char *path)
 {
 	if (!l->cdrom.found) {
-		note(l, VM_NOTE_ERROR, "%s has no CD drive.", l->name);
+		note(l, VM_NOTE_ERROR, _("%s has no CD drive."), l->name);
 		return;
 	}
 	char *target = lvxml_escape(l->cdrom.target ? l->cdrom.target : "hdc");
@@ -686,14 +697,14 @@ static void change_medium(struct lv *l, const char *path)
 	free(target);
 	free(bus);
 	if (rc < 0) {
-		refuse(l, path ? "Cannot insert the disc" : "Cannot eject");
+		refuse(l, path ? _("Cannot insert the disc") : _("Cannot eject"));
 		return;
 	}
 	read_cdrom(l);
 	if (path)
-		note(l, VM_NOTE_INFO, "Inserted %s", path);
+		note(l, VM_NOTE_INFO, _("Inserted %s"), path);
 	else
-		note(l, VM_NOTE_INFO, "Ejected the disc");
+		note(l, VM_NOTE_INFO, _("Ejected the disc"));
 	machine_notify_changed(l->m);
 }
 
@@ -811,7 +822,7 @@ static virConnectPtr connect_uri(const char *uri, char **error)
 {
 	pthread_once(&loop_once, start_event_loop);
 	if (!loop_ok) {
-		*error = xasprintf("cannot start libvirt's event loop: %s",
+		*error = xasprintf(_("cannot start libvirt's event loop: %s"),
 				   lv_error());
 		return NULL;
 	}
@@ -821,8 +832,8 @@ static virConnectPtr connect_uri(const char *uri, char **error)
 		uri, asker ? &asked : virConnectAuthPtrDefault, 0);
 	if (!conn) {
 		const char *shown = uri ? uri : getenv("LIBVIRT_DEFAULT_URI");
-		*error = xasprintf("cannot connect to libvirt at %s: %s",
-				   shown && *shown ? shown : "its default URI",
+		*error = xasprintf(_("cannot connect to libvirt at %s: %s"),
+				   shown && *shown ? shown : _("its default URI"),
 				   lv_error());
 	}
 	return conn;
@@ -839,7 +850,7 @@ static char *domain_names(virConnectPtr conn)
 		virDomainFree(doms[i]);
 	}
 	free(doms);
-	char *s = n > 0 ? strv_join(&names, ", ") : xstrdup("none");
+	char *s = n > 0 ? strv_join(&names, ", ") : xstrdup(_("none"));
 	strv_free(&names);
 	return s;
 }
@@ -868,8 +879,8 @@ struct machine *libvirt_machine_open(const char *uri, const char *domain,
 	virDomainPtr dom = lookup(conn, domain);
 	if (!dom) {
 		char *names = domain_names(conn);
-		*error = xasprintf("no domain '%s' at %s (by name, UUID or id); "
-				   "its domains: %s", domain,
+		*error = xasprintf(_("no domain '%s' at %s (by name, UUID or id); "
+				   "its domains: %s"), domain,
 				   real_uri ? real_uri : "?", names);
 		free(names);
 		free(real_uri);
@@ -902,8 +913,8 @@ struct machine *libvirt_machine_open(const char *uri, const char *domain,
 		conn, dom, VIR_DOMAIN_EVENT_ID_LIFECYCLE,
 		VIR_DOMAIN_EVENT_CALLBACK(on_lifecycle), l, NULL);
 	if (l->lifecycle_id < 0)
-		log_warn("%s: no state events from libvirt (%s); the title "
-			 "may lag", l->name, lv_error());
+		log_warn(_("%s: no state events from libvirt (%s); the title "
+			 "may lag"), l->name, lv_error());
 	/* a domain without a VNC display cannot be played: say so now,
 	 * running or not (the stored description has the same devices) */
 	char *xml = virDomainGetXMLDesc(dom, 0);
@@ -912,13 +923,13 @@ struct machine *libvirt_machine_open(const char *uri, const char *domain,
 	free(xml);
 	if (!vnc.found) {
 		*error = vnc.other
-			? xasprintf("%s has a %s display and no VNC display; "
+			? xasprintf(_("%s has a %s display and no VNC display; "
 				    "vmplay plays VNC displays (add <graphics "
-				    "type='vnc'> to the domain)", l->name,
+				    "type='vnc'> to the domain)"), l->name,
 				    vnc.other)
-			: xasprintf("%s has no display (no <graphics> in its "
+			: xasprintf(_("%s has no display (no <graphics> in its "
 				    "description); add <graphics type='vnc'> to "
-				    "play it", l->name);
+				    "play it"), l->name);
 		lvxml_vnc_free(&vnc);
 		machine_destroy(m);
 		return NULL;
@@ -928,11 +939,11 @@ struct machine *libvirt_machine_open(const char *uri, const char *domain,
 	libvirt_ssh_free(&ssh);
 	if (over_ssh && !strcmp(vnc.listen_type, "none")) {
 		*error = xasprintf(
-			"%s's display cannot be reached over SSH: it has no "
+			_("%s's display cannot be reached over SSH: it has no "
 			"socket or port (listen type 'none'), only its own "
 			"host can open it. Give the domain <listen "
 			"type='socket'/> in its <graphics type='vnc'> to play "
-			"it from another host.", l->name);
+			"it from another host."), l->name);
 		lvxml_vnc_free(&vnc);
 		machine_destroy(m);
 		return NULL;
@@ -940,7 +951,7 @@ struct machine *libvirt_machine_open(const char *uri, const char *domain,
 	lvxml_vnc_free(&vnc);
 	int state, reason;
 	if (virDomainGetState(dom, &state, &reason, 0) < 0) {
-		*error = xasprintf("cannot read %s's state: %s", l->name,
+		*error = xasprintf(_("cannot read %s's state: %s"), l->name,
 				   lv_error());
 		machine_destroy(m);
 		return NULL;
@@ -1116,11 +1127,14 @@ bool libvirt_probe(const char *uri, char **detail)
 	int defined = virConnectNumOfDefinedDomains(conn);
 	if (virConnectGetVersion(conn, &hv) < 0)
 		hv = 0;
-	*detail = xasprintf("%s %lu.%lu.%lu, %d domain%s (%d running)",
-			    type ? type : "hypervisor", hv / 1000000,
-			    hv / 1000 % 1000, hv % 1000,
-			    n + (defined > 0 ? defined : 0),
-			    n + (defined > 0 ? defined : 0) == 1 ? "" : "s",
+	int total = n + (defined > 0 ? defined : 0);
+	/* TRANSLATORS: for vmplay check: the hypervisor ("QEMU"), its
+	 * version, how many domains and how many of them run */
+	*detail = xasprintf(ngettext("%s %lu.%lu.%lu, %d domain (%d running)",
+				     "%s %lu.%lu.%lu, %d domains (%d running)",
+				     (unsigned long)total),
+			    type ? type : _("hypervisor"), hv / 1000000,
+			    hv / 1000 % 1000, hv % 1000, total,
 			    n > 0 ? n : 0);
 	virConnectClose(conn);
 	return true;

@@ -4,6 +4,7 @@
  * vm_actions stay and follow it. */
 #include "vm/machine_qemu.h"
 
+#include "base/i18n.h"
 #include "base/log.h"
 #include "base/util.h"
 #include "vm/launch.h"
@@ -109,7 +110,7 @@ static bool q_reset(void *self)
 	struct qmp *qmp = q->session ? vm_session_qmp(q->session) : NULL;
 	if (!qmp || !qmp_send(qmp, "system_reset", NULL, NULL, NULL))
 		return false;
-	machine_notify_note(q->m, VM_NOTE_INFO, "The machine was reset.");
+	machine_notify_note(q->m, VM_NOTE_INFO, _("The machine was reset."));
 	return true;
 }
 
@@ -153,7 +154,7 @@ static int q_open_display(void *self, char **error)
 {
 	struct machine_qemu *q = of(self);
 	if (!q->session) {
-		*error = xstrdup("QEMU is not running");
+		*error = xstrdup(_("QEMU is not running"));
 		return -1;
 	}
 	/* A connection handed to QEMU over QMP (vnc_channel.c: one with a
@@ -164,7 +165,7 @@ static int q_open_display(void *self, char **error)
 	if (fd >= 0)
 		return fd;
 	log_debug("no VNC channel (%s); connecting to the socket",
-		  *error ? *error : "no QMP");
+		  *error ? *error : _("no QMP"));
 	free(*error);
 	*error = NULL;
 	return unix_connect(launch_vnc_socket(vm_session_launch(q->session)),
@@ -176,7 +177,7 @@ static char *q_display_lost(void *self)
 	struct machine_qemu *q = of(self);
 	if (q->session)
 		vm_session_quit(q->session);
-	return xstrdup("Lost the connection to QEMU's display; stopping the VM.");
+	return xstrdup(_("Lost the connection to QEMU's display; stopping the VM."));
 }
 
 static bool q_wants_cursor(void *self)

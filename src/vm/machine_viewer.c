@@ -251,10 +251,14 @@ static void *request_thread(void *user)
 	int status = instance_request(r->vm_path, r->line, on_request_line,
 				      r, &error);
 	if (status < 0) {
-		char *line = xasprintf(_("note error The vmplay that runs the "
-					 "VM did not do it: %s"), error);
+		/* "note error" is the request protocol's; the text after
+		 * it is shown */
+		char *text = xasprintf(_("The vmplay that runs the VM did not "
+					 "do it: %s"), error);
+		char *line = xasprintf("note error %s", text);
 		on_request_line(r, line);
 		free(line);
+		free(text);
 	}
 	free(error);
 	close(r->pipe_w);   /* the reader sees the end */

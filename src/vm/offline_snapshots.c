@@ -1,6 +1,7 @@
 /* See offline_snapshots.h. */
 #include "vm/offline_snapshots.h"
 
+#include "base/i18n.h"
 #include "base/util.h"
 #include "vm/snapshot_rules.h"
 
@@ -46,7 +47,7 @@ static bool locked(const struct offline_snaps *o, char **error)
 {
 	if (o->lock >= 0)
 		return true;
-	*error = xstrdup("internal error: snapshots opened for reading only");
+	*error = xstrdup(_("internal error: snapshots opened for reading only"));
 	return false;
 }
 
@@ -90,25 +91,25 @@ struct offline_snaps *offline_snaps_open(const struct vm_config *cfg,
 			lock == OFFLINE_READ_ONLY ? DISK_INFO_SHARED
 						  : DISK_INFO_DEFAULT, &why);
 		if (!info) {
-			*error = xasprintf("disk '%s': %s", d->name, why);
+			*error = xasprintf(_("disk '%s': %s"), d->name, why);
 			free(why);
 			goto fail;
 		}
 		o->disks[o->n].disk = d;
 		o->disks[o->n].info = info;
 		o->n++;
-		strv_pushf(&o->labels, "disk '%s' (%s)", d->name, d->file);
+		strv_pushf(&o->labels, _("disk '%s' (%s)"), d->name, d->file);
 		if (all_qcow2 && !disk_format_has_snapshots(info->format)) {
-			*error = xasprintf("%s: disk '%s' (%s) is a %s image, "
+			*error = xasprintf(_("%s: disk '%s' (%s) is a %s image, "
 					   "which cannot hold snapshots; only "
 					   "qcow2 can ('vmplay disk convert' "
-					   "makes a qcow2 copy)", cfg->path,
+					   "makes a qcow2 copy)"), cfg->path,
 					   d->name, d->file, info->format_name);
 			goto fail;
 		}
 	}
 	if (o->n == 0) {
-		*error = xasprintf("%s has no writable disk to snapshot",
+		*error = xasprintf(_("%s has no writable disk to snapshot"),
 				   cfg->path);
 		goto fail;
 	}
@@ -162,7 +163,7 @@ char *offline_snaps_auto_name(const struct offline_snaps *o)
 
 static void add_line(struct strv *out, const struct vm_disk *d, const char *msg)
 {
-	strv_pushf(out, "disk '%s': %s", d->name, msg);
+	strv_pushf(out, _("disk '%s': %s"), d->name, msg);
 }
 
 static bool finish(struct strv *lines, char **error)
@@ -221,8 +222,8 @@ bool offline_snaps_restore(struct offline_snaps *o, const char *name,
 	if (without.n == o->n) {
 		strv_free(&without);
 		for (size_t i = 0; i < o->n; i++)
-			strv_pushf(&lines, "disk '%s' (%s) has no snapshot named "
-				   "'%s' ('vmplay snapshot list %s' shows them)",
+			strv_pushf(&lines, _("disk '%s' (%s) has no snapshot named "
+				   "'%s' ('vmplay snapshot list %s' shows them)"),
 				   o->disks[i].disk->name, o->disks[i].disk->file,
 				   shown, o->cfg->path);
 		free(shown);
@@ -266,8 +267,8 @@ bool offline_snaps_delete(struct offline_snaps *o, const char *name,
 		found += disk_info_find_snapshot(o->disks[i].info, name) != NULL;
 	if (!found) {
 		char *shown = snapshot_name_shown(name);
-		*error = xasprintf("%s has no snapshot named '%s' ('vmplay "
-				   "snapshot list %s' shows them)", o->cfg->path,
+		*error = xasprintf(_("%s has no snapshot named '%s' ('vmplay "
+				   "snapshot list %s' shows them)"), o->cfg->path,
 				   shown, o->cfg->path);
 		free(shown);
 		return false;

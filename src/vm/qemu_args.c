@@ -23,6 +23,7 @@
  *   syntax), so they are not escaped. */
 #include "vm/qemu_args.h"
 
+#include "base/i18n.h"
 #include "base/log.h"
 #include "vm/disk.h"
 #include "vm/image_fds.h"
@@ -254,11 +255,11 @@ static bool add_machine(struct build *b)
 	switch (cfg->accel) {
 	case ACCEL_KVM:
 		if (!host->kvm_usable)
-			return fail(b, "%s: accel = kvm, but KVM is not usable "
-				    "here: %s (use accel = auto or tcg)",
+			return fail(b, _("%s: accel = kvm, but KVM is not usable "
+				    "here: %s (use accel = auto or tcg)"),
 				    cfg->path ? cfg->path : cfg->name,
 				    host->kvm_problem ? host->kvm_problem
-						      : "unknown reason");
+						      : _("unknown reason"));
 		kvm = true;
 		break;
 	case ACCEL_TCG:
@@ -267,10 +268,10 @@ static bool add_machine(struct build *b)
 	default:
 		kvm = host->kvm_usable;
 		if (!kvm)
-			log_warn("KVM is not usable (%s): running with TCG "
-				 "emulation, which is much slower",
+			log_warn(_("KVM is not usable (%s): running with TCG "
+				 "emulation, which is much slower"),
 				 host->kvm_problem ? host->kvm_problem
-						   : "unknown reason");
+						   : _("unknown reason"));
 		break;
 	}
 
@@ -297,12 +298,12 @@ static bool add_firmware(struct build *b)
 	if (cfg->firmware != FIRMWARE_UEFI)
 		return true;
 	if (!b->host->uefi_code)
-		return fail(b, "%s: firmware = uefi needs the OVMF firmware, "
+		return fail(b, _("%s: firmware = uefi needs the OVMF firmware, "
 			    "which is not installed (apt-get install ovmf), "
-			    "or use firmware = bios", cfg->path);
+			    "or use firmware = bios"), cfg->path);
 	if (!b->host->uefi_vars)
-		return fail(b, "%s: firmware = uefi: no UEFI variable store "
-			    "was prepared for this VM", cfg->path);
+		return fail(b, _("%s: firmware = uefi: no UEFI variable store "
+			    "was prepared for this VM"), cfg->path);
 	char *code = qemu_escape(b->host->uefi_code);
 	const struct image_fds *images = b->host->images;
 	char *vars = file_name(b, images ? &images->vars : NULL,
@@ -389,10 +390,10 @@ static bool add_disks(struct build *b)
 			format = b->host->disk_formats[i];
 		if (format == FORMAT_AUTO ||
 		    (size_t)format >= ARRAY_SIZE(format_drivers))
-			return fail(b, "%s:%d: disk '%s': the format of %s is "
+			return fail(b, _("%s:%d: disk '%s': the format of %s is "
 				    "unknown (the file is missing, unreadable or "
 				    "of a kind vmplay does not handle); set "
-				    "format = qcow2, raw, vdi or vmdk",
+				    "format = qcow2, raw, vdi or vmdk"),
 				    cfg->path, d->line, d->name, d->file);
 		/* QEMU's IDE/SATA disks refuse a read-only drive. There the
 		 * file is opened read-only under a temporary overlay that
@@ -440,10 +441,10 @@ static bool add_disks(struct build *b)
 			const struct ide_slot *slot =
 				take_ide_slot(b, d->interface == DISK_SATA);
 			if (!slot)
-				return fail(b, "%s:%d: disk '%s': no free %s "
+				return fail(b, _("%s:%d: disk '%s': no free %s "
 					    "port left on machine = %s; use "
 					    "interface = virtio or scsi for "
-					    "more disks", cfg->path, d->line,
+					    "more disks"), cfg->path, d->line,
 					    d->name,
 					    interface_names[d->interface],
 					    machine_types[cfg->machine]);
@@ -482,9 +483,9 @@ static bool add_cdrom(struct build *b)
 	const struct ide_slot *slot = cfg->machine == MACHINE_PC
 		? &pc_cdrom_slot : take_ide_slot(b, false);
 	if (!slot)
-		return fail(b, "%s: no free SATA port is left for the CD drive "
+		return fail(b, _("%s: no free SATA port is left for the CD drive "
 			    "on machine = q35 (6 ports); use interface = "
-			    "virtio or scsi for some of the disks", cfg->path);
+			    "virtio or scsi for some of the disks"), cfg->path);
 	char where[32], boot[32];
 	slot_text(slot, where, sizeof(where));
 	optf(b, "-device", "ide-cd,drive=cd0,%s,id=" QEMU_CDROM_DEVICE_ID "%s",
@@ -584,7 +585,7 @@ bool qemu_args_build(const struct vm_config *cfg, const struct qemu_host *host,
 	};
 	*error = NULL;
 	if (!host->vnc_socket || !host->qmp_socket) {
-		fail(&b, "internal error: no socket paths for QEMU");
+		fail(&b, _("internal error: no socket paths for QEMU"));
 		goto out;
 	}
 	plan_boot(&b);
@@ -679,37 +680,37 @@ const char *qemu_kvm_module_problem(const char *sys_module_dir)
 	/* PVM (a nested, page-table based KVM backend seen in cloud
 	 * sandboxes) accepts KVM_CREATE_VM but runs only PVM-enabled Linux
 	 * kernels: a BIOS, GRUB or any other guest hangs or gets no input. */
-	return is_pvm ? "/dev/kvm is the PVM backend (kvm_pvm), which runs "
-			"only PVM-enabled Linux guests"
+	return is_pvm ? _("/dev/kvm is the PVM backend (kvm_pvm), which runs "
+			"only PVM-enabled Linux guests")
 		      : NULL;
 }
 
 static const char *detect_kvm(void)
 {
-	static char problem[160];
+	static char problem[256];   /* room for a translation */
 	int fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
 	if (fd < 0) {
 		if (errno == ENOENT)
-			return "/dev/kvm does not exist (no hardware "
-			       "virtualization, or the kvm module is not loaded)";
+			return _("/dev/kvm does not exist (no hardware "
+			       "virtualization, or the kvm module is not loaded)");
 		if (errno == EACCES || errno == EPERM)
-			return "no permission to open /dev/kvm (add your user "
-			       "to group 'kvm' and log in again)";
-		snprintf(problem, sizeof(problem), "cannot open /dev/kvm: %s",
+			return _("no permission to open /dev/kvm (add your user "
+			       "to group 'kvm' and log in again)");
+		snprintf(problem, sizeof(problem), _("cannot open /dev/kvm: %s"),
 			 strerror(errno));
 		return problem;
 	}
 	const char *result = NULL;
 	int version = ioctl(fd, KVM_GET_API_VERSION, 0);
 	if (version != KVM_API_VERSION) {
-		snprintf(problem, sizeof(problem), "/dev/kvm speaks KVM API %d, "
-			 "not %d", version, KVM_API_VERSION);
+		snprintf(problem, sizeof(problem), _("/dev/kvm speaks KVM API %d, "
+			 "not %d"), version, KVM_API_VERSION);
 		result = problem;
 	} else {
 		int vm = ioctl(fd, KVM_CREATE_VM, 0);
 		if (vm < 0) {
-			snprintf(problem, sizeof(problem), "/dev/kvm cannot "
-				 "create a VM: %s", strerror(errno));
+			snprintf(problem, sizeof(problem), _("/dev/kvm cannot "
+				 "create a VM: %s"), strerror(errno));
 			result = problem;
 		} else {
 			close(vm);
@@ -816,8 +817,8 @@ bool qemu_uefi_vars_prepare(const char *template_path, const char *path,
 	if (path_exists(path))
 		return true;
 	if (!template_path) {
-		*error = xstrdup("the OVMF firmware is not installed "
-				 "(apt-get install ovmf)");
+		*error = xstrdup(_("the OVMF firmware is not installed "
+				 "(apt-get install ovmf)"));
 		return false;
 	}
 	/* disk_convert writes a temporary file and moves it into place only
@@ -830,8 +831,8 @@ bool qemu_uefi_vars_prepare(const char *template_path, const char *path,
 		free(why);
 		return true;
 	}
-	*error = xasprintf("cannot make the VM's UEFI variable store from %s: "
-			   "%s", template_path, why);
+	*error = xasprintf(_("cannot make the VM's UEFI variable store from %s: "
+			   "%s"), template_path, why);
 	free(why);
 	return false;
 }

@@ -6,6 +6,7 @@
  * commands or even run qmp_execute (which reads further) safely. */
 #include "vm/qmp.h"
 
+#include "base/i18n.h"
 #include "base/log.h"
 #include "base/util.h"
 
@@ -112,7 +113,7 @@ static void handle_reply(struct qmp *q, struct json_object *msg)
 	} else {
 		json_object_object_get_ex(msg, "error", &err);
 		struct json_object *desc = NULL, *cls = NULL;
-		const char *text = "QEMU reported an error";
+		const char *text = _("QEMU reported an error");
 		if (err && json_object_object_get_ex(err, "desc", &desc))
 			text = json_object_get_string(desc);
 		else if (err && json_object_object_get_ex(err, "class", &cls))
@@ -128,7 +129,7 @@ static void handle_line(struct qmp *q, const char *line)
 	enum json_tokener_error jerr;
 	struct json_object *msg = json_tokener_parse_verbose(line, &jerr);
 	if (!msg || !json_object_is_type(msg, json_type_object)) {
-		log_warn("qmp: ignoring a line that is not a JSON object: %.80s",
+		log_warn(_("qmp: ignoring a line that is not a JSON object: %.80s"),
 			 line);
 		json_object_put(msg);
 		return;
@@ -189,7 +190,7 @@ static void read_available(struct qmp *q)
 	while (q->connected) {
 		if (q->cap - q->len < 4096) {
 			if (q->cap >= QMP_MAX_LINE) {
-				disconnect(q, "line too long: not a QMP peer");
+				disconnect(q, _("line too long: not a QMP peer"));
 				return;
 			}
 			q->cap = q->cap ? q->cap * 2 : 8192;
@@ -201,7 +202,7 @@ static void read_available(struct qmp *q)
 			continue;
 		}
 		if (n == 0) {
-			disconnect(q, "QEMU closed the connection");
+			disconnect(q, _("QEMU closed the connection"));
 		} else if (errno == EINTR) {
 			continue;
 		} else if (errno != EAGAIN && errno != EWOULDBLOCK) {
@@ -211,14 +212,14 @@ static void read_available(struct qmp *q)
 	}
 }
 
-static const char *closed_message = "QEMU closed the QMP connection";
+static const char *const closed_message = N_("QEMU closed the QMP connection");
 
 bool qmp_dispatch(struct qmp *q)
 {
 	read_available(q);
 	process_lines(q);
 	if (!q->connected)
-		fail_pending(q, closed_message);
+		fail_pending(q, _(closed_message));
 	return q->connected;
 }
 
@@ -280,12 +281,12 @@ static bool write_all(struct qmp *q, const char *data, size_t len, int fd)
 			struct pollfd pfd = { .fd = q->fd, .events = POLLOUT };
 			int left = remaining_ms(deadline);
 			if (left == 0 || poll(&pfd, 1, left) <= 0) {
-				disconnect(q, "QEMU does not read its QMP socket");
+				disconnect(q, _("QEMU does not read its QMP socket"));
 				return false;
 			}
 			continue;
 		}
-		disconnect(q, n < 0 ? strerror(errno) : "write failed");
+		disconnect(q, n < 0 ? strerror(errno) : _("write failed"));
 		return false;
 	}
 	return true;
@@ -357,7 +358,7 @@ static bool wait_and_dispatch(struct qmp *q, uint64_t deadline)
 	int n = poll(&pfd, 1, left);
 	if (n < 0 && errno != EINTR) {
 		disconnect(q, strerror(errno));
-		fail_pending(q, closed_message);
+		fail_pending(q, _(closed_message));
 		return true;
 	}
 	if (n > 0)
@@ -373,21 +374,21 @@ static struct json_object *execute(struct qmp *q, const char *command,
 	uint64_t deadline = deadline_after(timeout_ms);
 	int64_t id = send_command(q, command, args, fd, sync_reply_fn, &r);
 	if (id < 0) {
-		*error = xasprintf("%s: %s", command, closed_message);
+		*error = xasprintf("%s: %s", command, _(closed_message));
 		return NULL;
 	}
 	while (!r.done) {
 		if (!wait_and_dispatch(q, deadline)) {
 			/* r lives on this stack frame: forget the command. */
 			pending_cancel(q, id);
-			*error = xasprintf("%s: no reply from QEMU within %d ms",
+			*error = xasprintf(_("%s: no reply from QEMU within %d ms"),
 					   command, timeout_ms);
 			return NULL;
 		}
 	}
 	if (!r.ret) {
 		*error = xasprintf("%s: %s", command,
-				   r.error ? r.error : "failed");
+				   r.error ? r.error : _("failed"));
 		free(r.error);
 		return NULL;
 	}
@@ -458,21 +459,21 @@ static bool read_greeting(struct qmp *q, uint64_t deadline, char **error)
 				  && json_object_object_get_ex(msg, "QMP", NULL);
 			json_object_put(msg);
 			if (!ok)
-				*error = xasprintf("not a QMP greeting: %.120s",
+				*error = xasprintf(_("not a QMP greeting: %.120s"),
 						   line);
 			free(line);
 			return ok;
 		}
 		if (!q->connected) {
-			*error = xstrdup("the connection closed before the QMP "
-					 "greeting");
+			*error = xstrdup(_("the connection closed before the QMP "
+					 "greeting"));
 			return false;
 		}
 		struct pollfd pfd = { .fd = q->fd, .events = POLLIN };
 		int left = remaining_ms(deadline);
 		int n = left == 0 ? 0 : poll(&pfd, 1, left);
 		if (n == 0) {
-			*error = xstrdup("no QMP greeting from QEMU in time");
+			*error = xstrdup(_("no QMP greeting from QEMU in time"));
 			return false;
 		}
 		if (n > 0)
@@ -486,7 +487,7 @@ struct qmp *qmp_connect_fd(int fd, int timeout_ms, char **error)
 	int flags = fcntl(fd, F_GETFL);
 	if (flags < 0 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0 ||
 	    fcntl(fd, F_SETFD, FD_CLOEXEC) < 0) {
-		*error = xasprintf("QMP socket: %s", strerror(errno));
+		*error = xasprintf(_("QMP socket: %s"), strerror(errno));
 		close(fd);
 		return NULL;
 	}
@@ -515,7 +516,7 @@ struct qmp *qmp_connect(const char *socket_path, int timeout_ms, char **error)
 {
 	struct sockaddr_un addr = { .sun_family = AF_UNIX };
 	if (strlen(socket_path) >= sizeof(addr.sun_path)) {
-		*error = xasprintf("%s: socket path longer than %zu bytes",
+		*error = xasprintf(_("%s: socket path longer than %zu bytes"),
 				   socket_path, sizeof(addr.sun_path) - 1);
 		return NULL;
 	}
@@ -535,7 +536,7 @@ struct qmp *qmp_connect(const char *socket_path, int timeout_ms, char **error)
 		bool retry = err == ENOENT || err == ECONNREFUSED ||
 			     err == EAGAIN || err == EINTR;
 		if (!retry || remaining_ms(deadline) == 0) {
-			*error = xasprintf("cannot connect to QMP socket %s: %s",
+			*error = xasprintf(_("cannot connect to QMP socket %s: %s"),
 					   socket_path, strerror(err));
 			return NULL;
 		}
@@ -549,7 +550,7 @@ void qmp_destroy(struct qmp *q)
 	if (!q)
 		return;
 	q->connected = false;
-	fail_pending(q, "the QMP connection was closed");
+	fail_pending(q, _("the QMP connection was closed"));
 	close(q->fd);
 	free(q->buf);
 	free(q);

@@ -1,6 +1,7 @@
 /* See settings.h. */
 #include "vm/settings.h"
 
+#include "base/i18n.h"
 #include "base/ini_edit.h"
 #include "base/util.h"
 
@@ -97,45 +98,49 @@ static const char *const bool_names[] = { "true", "false", NULL };
 
 #define KEY(name, label)                                                    \
 	{ "keys", name, label, SETTING_TEXT, NULL,                          \
-	  "keys such as ctrl+alt+m, or none; empty: the default", cur_key }
+	  N_("keys such as ctrl+alt+m, or none; empty: the default"), cur_key }
 
 static const struct setting table[] = {
-	{ "vm", "memory", "Memory", SETTING_TEXT, NULL,
-	  "16M to 16T, e.g. 2G or 512M", cur_memory },
-	{ "vm", "cpus", "CPUs", SETTING_TEXT, NULL, "1 to 255", cur_cpus },
-	{ "cdrom", "file", "CD/ISO", SETTING_PATH, NULL,
-	  "an ISO image; empty: an empty drive", cur_cdrom },
-	{ "boot", "order", "Boot order", SETTING_TEXT, NULL,
-	  "letters c (disk), d (CD), n (network), e.g. cd", cur_boot },
-	{ "display", "scale", "Scaling", SETTING_CHOICE, scale_mode_names,
+	/* TRANSLATORS: the labels (short: one line of the Settings page,
+	 * next to the value) and hints (what is accepted, under the field)
+	 * of the Settings page; keys and values such as ctrl+alt+m,
+	 * virtio, tcp:2222:22 stay as they are. */
+	{ "vm", "memory", N_("Memory"), SETTING_TEXT, NULL,
+	  N_("16M to 16T, e.g. 2G or 512M"), cur_memory },
+	{ "vm", "cpus", N_("CPUs"), SETTING_TEXT, NULL, N_("1 to 255"), cur_cpus },
+	{ "cdrom", "file", N_("CD/ISO"), SETTING_PATH, NULL,
+	  N_("an ISO image; empty: an empty drive"), cur_cdrom },
+	{ "boot", "order", N_("Boot order"), SETTING_TEXT, NULL,
+	  N_("letters c (disk), d (CD), n (network), e.g. cd"), cur_boot },
+	{ "display", "scale", N_("Scaling"), SETTING_CHOICE, scale_mode_names,
 	  NULL, cur_scale },
-	{ "display", "fullscreen", "Start full-screen", SETTING_BOOL,
+	{ "display", "fullscreen", N_("Start full-screen"), SETTING_BOOL,
 	  bool_names, NULL, cur_fullscreen },
-	{ "display", "exit-on-poweroff", "Close when the guest powers off",
+	{ "display", "exit-on-poweroff", N_("Close when the guest powers off"),
 	  SETTING_BOOL, bool_names, NULL, cur_exit },
-	{ "display", "resize-guest", "Guest follows the window", SETTING_BOOL,
-	  bool_names, "its resolution; with device = virtio", cur_resize },
-	{ "clipboard", "enabled", "Share the clipboard", SETTING_BOOL,
-	  bool_names, "text both ways with the guest's spice-vdagent",
+	{ "display", "resize-guest", N_("Guest follows the window"), SETTING_BOOL,
+	  bool_names, N_("its resolution; with device = virtio"), cur_resize },
+	{ "clipboard", "enabled", N_("Share the clipboard"), SETTING_BOOL,
+	  bool_names, N_("text both ways with the guest's spice-vdagent"),
 	  cur_clipboard },
-	{ "input", "pointer", "Pointer", SETTING_CHOICE, pointer_mode_names,
-	  "tablet: follows yours; ps2: for old guests, grabbed by a click",
+	{ "input", "pointer", N_("Pointer"), SETTING_CHOICE, pointer_mode_names,
+	  N_("tablet: follows yours; ps2: for old guests, grabbed by a click"),
 	  cur_pointer },
-	{ "audio", "device", "Sound card", SETTING_CHOICE, audio_device_names,
-	  "none turns sound off", cur_sound },
-	{ "network", "mode", "Network", SETTING_CHOICE, net_mode_names,
-	  "user: the guest reaches out through the host; none: no network",
+	{ "audio", "device", N_("Sound card"), SETTING_CHOICE, audio_device_names,
+	  N_("none turns sound off"), cur_sound },
+	{ "network", "mode", N_("Network"), SETTING_CHOICE, net_mode_names,
+	  N_("user: the guest reaches out through the host; none: no network"),
 	  cur_net },
-	{ "network", "forward", "Port forwards", SETTING_TEXT, NULL,
-	  "tcp:HOST-PORT:GUEST-PORT, ... e.g. tcp:2222:22", cur_forward },
-	KEY("menu", "Shortcut: menu"),
-	KEY("pause", "Shortcut: pause"),
-	KEY("snapshot", "Shortcut: snapshot"),
-	KEY("fullscreen", "Shortcut: full-screen"),
-	KEY("release", "Shortcut: release pointer"),
-	KEY("quit", "Shortcut: quit"),
-	KEY("ctrl-alt-del", "Shortcut: Ctrl+Alt+Del"),
-	KEY("screenshot", "Shortcut: screenshot"),
+	{ "network", "forward", N_("Port forwards"), SETTING_TEXT, NULL,
+	  N_("tcp:HOST-PORT:GUEST-PORT, ... e.g. tcp:2222:22"), cur_forward },
+	KEY("menu", N_("Shortcut: menu")),
+	KEY("pause", N_("Shortcut: pause")),
+	KEY("snapshot", N_("Shortcut: snapshot")),
+	KEY("fullscreen", N_("Shortcut: full-screen")),
+	KEY("release", N_("Shortcut: release pointer")),
+	KEY("quit", N_("Shortcut: quit")),
+	KEY("ctrl-alt-del", N_("Shortcut: Ctrl+Alt+Del")),
+	KEY("screenshot", N_("Shortcut: screenshot")),
 };
 
 size_t settings_list(const struct setting **list)
@@ -160,8 +165,8 @@ bool settings_parse_name(const char *arg, char **section, char **key,
 {
 	const char *dot = strrchr(arg, '.');
 	if (!dot || dot == arg || !dot[1]) {
-		*error = xasprintf("'%s' is not SECTION.KEY (for example "
-				   "vm.memory or display.scale)", arg);
+		*error = xasprintf(_("'%s' is not SECTION.KEY (for example "
+				   "vm.memory or display.scale)"), arg);
 		return false;
 	}
 	*section = xstrndup(arg, (size_t)(dot - arg));
@@ -175,8 +180,8 @@ bool settings_parse_assignment(const char *arg, struct setting_edit *out,
 	memset(out, 0, sizeof(*out));
 	const char *eq = strchr(arg, '=');
 	if (!eq) {
-		*error = xasprintf("'%s' is not SECTION.KEY=VALUE (for example "
-				   "vm.memory=2G)", arg);
+		*error = xasprintf(_("'%s' is not SECTION.KEY=VALUE (for example "
+				   "vm.memory=2G)"), arg);
 		return false;
 	}
 	char *name = xstrndup(arg, (size_t)(eq - arg));
@@ -270,9 +275,9 @@ static struct ini_doc *edited(const char *path, const struct setting_edit *edits
 			continue;
 		}
 		if (!ini_edit_set(doc, e->section, e->key, e->value)) {
-			*error = xasprintf("%s: [%s] %s: a VM file cannot hold "
+			*error = xasprintf(_("%s: [%s] %s: a VM file cannot hold "
 					   "this value (a line break or control "
-					   "character, or both kinds of quotes)",
+					   "character, or both kinds of quotes)"),
 					   path, e->section, e->key);
 			*invalid = true;
 			ini_edit_destroy(doc);
@@ -362,8 +367,9 @@ char *settings_get(const char *path, const struct vm_config *cfg,
 	const struct setting *s = settings_find(section, key);
 	if (s && cfg)
 		return s->current(cfg, s);
-	*error = xasprintf("%s: [%s] %s is not set%s", path, section, key,
-			   s ? "" : " (and has no default that vmplay get "
-				    "knows; see vmplay(5))");
+	*error = s ? xasprintf(_("%s: [%s] %s is not set"), path, section, key)
+		   : xasprintf(_("%s: [%s] %s is not set (and has no default "
+				 "that vmplay get knows; see vmplay(5))"), path,
+			       section, key);
 	return NULL;
 }

@@ -32,7 +32,8 @@ enum setting_kind {
 struct setting {
 	const char *section;     /* "vm" */
 	const char *key;         /* "memory" */
-	const char *label;       /* "Memory" */
+	const char *label;       /* "Memory"; label and hint are English
+				  * (N_): show them through _() */
 	enum setting_kind kind;
 	const char *const *choices;  /* SETTING_CHOICE: NULL-terminated */
 	const char *hint;        /* what is accepted, for the page */

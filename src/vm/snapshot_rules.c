@@ -1,6 +1,7 @@
 /* The snapshot rules of snapshot_rules.h. */
 #include "vm/snapshot_rules.h"
 
+#include "base/i18n.h"
 #include "base/util.h"
 #include "vm/instance.h"
 #include "vm/launch.h"
@@ -16,17 +17,17 @@
 char *snapshot_name_problem(const char *name)
 {
 	if (!name || !*name)
-		return xstrdup("a snapshot name must not be empty");
+		return xstrdup(_("a snapshot name must not be empty"));
 	size_t len = strlen(name);
 	if (len > SNAPSHOT_NAME_MAX)
-		return xasprintf("a snapshot name must be at most %d bytes "
-				 "(this one has %zu)", SNAPSHOT_NAME_MAX, len);
+		return xasprintf(_("a snapshot name must be at most %d bytes "
+				 "(this one has %zu)"), SNAPSHOT_NAME_MAX, len);
 	for (const unsigned char *p = (const unsigned char *)name; *p; p++)
 		if (*p < 0x20 || *p == 0x7f) {
 			char *shown = snapshot_name_shown(name);
-			char *msg = xasprintf("the snapshot name '%s' holds a "
+			char *msg = xasprintf(_("the snapshot name '%s' holds a "
 					      "control character (byte 0x%02x); "
-					      "names are one line of text",
+					      "names are one line of text"),
 					      shown, *p);
 			free(shown);
 			return msg;
@@ -63,15 +64,15 @@ char *snapshot_take_conflict(const struct snapshot_disk *disks, size_t n,
 			const struct disk_snapshot *s = &disks[d].list[i];
 			char *shown = snapshot_name_shown(s->name);
 			if (!strcmp(s->name, name))
-				why = xasprintf("%s already has a snapshot named "
+				why = xasprintf(_("%s already has a snapshot named "
 						"'%s'; vmplay never overwrites "
-						"one (choose another name)",
+						"one (choose another name)"),
 						disks[d].label, shown);
 			else if (s->id && !strcmp(s->id, name))
-				why = xasprintf("%s: '%s' is the id of snapshot "
+				why = xasprintf(_("%s: '%s' is the id of snapshot "
 						"'%s', and QEMU looks a snapshot "
 						"up by id as well as by name "
-						"(choose another name)",
+						"(choose another name)"),
 						disks[d].label, name, shown);
 			free(shown);
 			if (why)
@@ -98,11 +99,11 @@ char *snapshot_lookup_problem(const struct snapshot_disk *disks, size_t n,
 			continue;
 		char *a = snapshot_name_shown(name);
 		char *b = snapshot_name_shown(first->name);
-		char *why = xasprintf("%s: '%s' is also the id of snapshot '%s' "
+		char *why = xasprintf(_("%s: '%s' is also the id of snapshot '%s' "
 				      "there, which QEMU would pick instead; "
 				      "vmplay does not act on an ambiguous "
 				      "name (rename or delete one of them with "
-				      "qemu-img snapshot)",
+				      "qemu-img snapshot)"),
 				      disks[d].label, a, b);
 		free(a);
 		free(b);
@@ -135,10 +136,10 @@ int snapshot_lock(const char *vm_path, bool wait, char **error)
 		while (r < 0 && errno == EINTR);
 		if (r < 0) {
 			*error = errno == EWOULDBLOCK
-				? xasprintf("another snapshot command is at work "
-					    "on %s; try again when it is done",
+				? xasprintf(_("another snapshot command is at work "
+					    "on %s; try again when it is done"),
 					    real)
-				: xasprintf("%s: cannot lock: %s", lock,
+				: xasprintf(_("%s: cannot lock: %s"), lock,
 					    strerror(errno));
 			close(fd);
 			fd = -1;

@@ -7,6 +7,7 @@
  * read-only, which QEMU's image lock enforces against anyone else too. */
 #include "vm/supervisor.h"
 
+#include "base/i18n.h"
 #include "base/log.h"
 #include "base/stop_signals.h"
 #include "base/util.h"
@@ -67,8 +68,8 @@ static long next_delay(struct supervisor *sv, uint64_t run_ms)
 		return -1;
 	long delay = kiosk_restart_delay(sv->kiosk, run_ms);
 	if (delay < 0)
-		log_error("%s: stopped %u times in a row within a minute of "
-			  "starting; giving up ([kiosk] max-restarts = %u)",
+		log_error(_("%s: stopped %u times in a row within a minute of "
+			  "starting; giving up ([kiosk] max-restarts = %u)"),
 			  sv->cfg->name, kiosk_restart_count(sv->kiosk),
 			  sv->cfg->max_restarts);
 	return delay;
@@ -83,10 +84,10 @@ static void start_now(struct supervisor *sv)
 	sv->session = vm_session_start(sv->cfg, START_TIMEOUT_MS, &error);
 	if (!sv->session) {
 		long delay = next_delay(sv, 0);
-		log_error("%s: %s", sv->cfg->name, error ? error : "QEMU did "
-			  "not start");
+		log_error("%s: %s", sv->cfg->name, error ? error : _("QEMU did "
+			  "not start"));
 		if (delay >= 0)
-			log_info("%s: trying again in %ld ms", sv->cfg->name,
+			log_info(_("%s: trying again in %ld ms"), sv->cfg->name,
 				 delay);
 		schedule(sv, delay);
 		if (sv->listener.start_failed)
@@ -140,7 +141,7 @@ static void session_ended(struct supervisor *sv)
 	char *why = vm_session_describe_exit(s);
 	long delay = next_delay(sv, run);
 	if (delay >= 0)
-		log_info("%s: %s; starting again in %ld ms", sv->cfg->name, why,
+		log_info(_("%s: %s; starting again in %ld ms"), sv->cfg->name, why,
 			 delay);
 	else
 		log_info("%s: %s", sv->cfg->name, why);
@@ -196,7 +197,8 @@ static void headless_started(void *user, struct vm_session *s,
 			     unsigned start_no)
 {
 	const struct vm_config *cfg = user;
-	/* One line per start, for people and scripts watching the log. */
+	/* One line per start, for people and scripts watching the log:
+	 * scripts read it, so it stays English (po/not-translated.txt). */
 	printf("%s: running (start %u, QEMU pid %ld), runtime folder %s\n",
 	       cfg->name, start_no, (long)launch_pid(vm_session_launch(s)),
 	       launch_runtime_dir(vm_session_launch(s)));
@@ -224,7 +226,7 @@ int kiosk_headless_run(const struct vm_config *cfg)
 		}
 		int signo;
 		while ((signo = stop_signals_take(&sig)) != 0) {
-			log_info("%s: got signal %d, stopping the VM for good",
+			log_info(_("%s: got signal %d, stopping the VM for good"),
 				 cfg->name, signo);
 			supervisor_stop(sv);
 		}

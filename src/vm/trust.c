@@ -2,6 +2,7 @@
  * a file is trusted anyway. */
 #include "vm/trust.h"
 
+#include "base/i18n.h"
 #include "base/recent.h"
 #include "base/util.h"
 #include "vm/disk.h"
@@ -111,24 +112,37 @@ char *trust_writable_fd_problem(int fd, const char *shown,
 	ssize_t n = readlink(link, real, sizeof(real) - 1);
 	struct stat st;
 	if (n <= 0 || real[0] != '/' || fstat(fd, &st) != 0)
-		return xasprintf("%s: cannot tell where it lies: %s", shown,
+		return xasprintf(_("%s: cannot tell where it lies: %s"), shown,
 				 strerror(errno ? errno : EINVAL));
 	real[n] = '\0';
 	if (!path_within(real, real_dir))
-		return xasprintf("%s%s%s lies outside the VM file's folder %s "
-				 "and the guest could overwrite it (set readonly "
-				 "= true or move it into that folder)", shown,
-				 strcmp(real, shown) ? " -> " : "",
-				 strcmp(real, shown) ? real : "", real_dir);
+		return strcmp(real, shown)
+			/* TRANSLATORS: the path as named, "->", where it
+			 * really lies */
+			? xasprintf(_("%s -> %s lies outside the VM file's "
+				      "folder %s and the guest could overwrite "
+				      "it (set readonly = true or move it into "
+				      "that folder)"), shown, real, real_dir)
+			: xasprintf(_("%s lies outside the VM file's folder %s "
+				      "and the guest could overwrite it (set "
+				      "readonly = true or move it into that "
+				      "folder)"), shown, real_dir);
 	if (!S_ISREG(st.st_mode))
-		return xasprintf("%s is not a plain file (a device or other "
-				 "special file) and the guest could overwrite it",
+		return xasprintf(_("%s is not a plain file (a device or other "
+				 "special file) and the guest could overwrite it"),
 				 shown);
 	if (st.st_nlink > 1)
-		return xasprintf("%s has %lu other hard links, possibly outside "
-				 "the VM file's folder, and the guest could "
-				 "overwrite it", shown,
-				 (unsigned long)st.st_nlink - 1);
+		/* (English says "links" for one too, as it always did) */
+		return xasprintf(ngettext("%s has %lu other hard links, "
+					  "possibly outside the VM file's "
+					  "folder, and the guest could "
+					  "overwrite it",
+					  "%s has %lu other hard links, "
+					  "possibly outside the VM file's "
+					  "folder, and the guest could "
+					  "overwrite it",
+					  (unsigned long)st.st_nlink - 1),
+				 shown, (unsigned long)st.st_nlink - 1);
 	return NULL;
 }
 
@@ -155,10 +169,10 @@ static void check_image_file(struct report *r, int line, const char *what,
 	char *joined = path_join(base_dir, name);
 	char *why = NULL;
 	if (!writable_path_problem(joined, r->real_dir, &why))
-		problem(r, line, "%s: the image writes to %s (%s), which does "
-			"not exist", what, joined, name);
+		problem(r, line, _("%s: the image writes to %s (%s), which does "
+			"not exist"), what, joined, name);
 	else if (why)
-		problem(r, line, "%s: the image writes to %s: %s", what, name,
+		problem(r, line, _("%s: the image writes to %s: %s"), what, name,
 			why);
 	free(why);
 	free(joined);
@@ -180,8 +194,8 @@ static void check_image_contents(struct report *r, int line,
 					      r->real_dir, &error);
 	if (!info) {
 		/* What cannot be looked into cannot be allowed. */
-		problem(r, line, "%s: cannot look into the image to see which "
-			"files it writes to: %s", what, error ? error : "?");
+		problem(r, line, _("%s: cannot look into the image to see which "
+			"files it writes to: %s"), what, error ? error : "?");
 		free(error);
 		return;
 	}
@@ -245,21 +259,21 @@ char *trust_problems(const struct vm_config *cfg)
 		r.real_dir = xstrdup(cfg->dir);
 
 	if (cfg->n_qemu_args > 0)
-		problem(&r, cfg->qemu_args_line, "[qemu] args: QEMU options can "
+		problem(&r, cfg->qemu_args_line, _("[qemu] args: QEMU options can "
 			"run programs and write files on this computer (for "
 			"example -netdev with script= or -chardev file), so "
-			"they run only for a trusted file");
+			"they run only for a trusted file"));
 	for (size_t i = 0; i < cfg->n_disks; i++) {
 		const struct vm_disk *d = &cfg->disks[i];
 		if (d->readonly)
 			continue;
-		char *what = xasprintf("disk '%s'", d->name);
+		char *what = xasprintf(_("disk '%s'"), d->name);
 		check_writable(&r, d->line, what, d->file, d->format);
 		free(what);
 	}
 	if (cfg->firmware == FIRMWARE_UEFI) {
 		char *vars = qemu_uefi_vars_path(cfg);
-		check_writable(&r, 0, "UEFI variable store", vars, FORMAT_QCOW2);
+		check_writable(&r, 0, _("UEFI variable store"), vars, FORMAT_QCOW2);
 		free(vars);
 	}
 
@@ -292,12 +306,14 @@ bool trust_check(struct vm_config *cfg, bool trusted,
 		cfg->untrusted = true;
 		return true;
 	}
-	*error = xasprintf("%s\nvmplay refuses these because a VM file from "
-			   "elsewhere could use them against this computer. "
-			   "If you trust this file, start it with "
-			   "'vmplay --trust %s', or import it into your VM "
-			   "folder, where it is trusted: 'vmplay import %s' "
-			   "copies it and its disks to ~/.VM/.", problems,
+	/* TRANSLATORS: the first %s is the list of problems (one per
+	 * line), the next two the VM file's path */
+	*error = xasprintf(_("%s\nvmplay refuses these because a VM file "
+			     "from elsewhere could use them against this "
+			     "computer. If you trust this file, start it with "
+			     "'vmplay --trust %s', or import it into your VM "
+			     "folder, where it is trusted: 'vmplay import %s' "
+			     "copies it and its disks to ~/.VM/."), problems,
 			   cfg->path, cfg->path);
 	free(problems);
 	return false;

@@ -19,6 +19,7 @@
  * job starts. */
 #include "vm/vm_actions_impl.h"
 
+#include "base/i18n.h"
 #include "base/ini_edit.h"
 #include "base/log.h"
 #include "base/recent.h"
@@ -94,7 +95,9 @@ struct qmp *vma_live_qmp(struct vm_actions *a, const char *what)
 	struct qmp *q = a->session && !vm_session_exited(a->session)
 				? vm_session_qmp(a->session) : NULL;
 	if (!q && what)
-		vma_note(a, VM_NOTE_ERROR, "Cannot %s: the VM is not running", what);
+		/* TRANSLATORS: %s is what was asked, an infinitive phrase:
+		 * "pause", "reset the VM", "insert an ISO"... */
+		vma_note(a, VM_NOTE_ERROR, _("Cannot %s: the VM is not running"), what);
 	return q;
 }
 
@@ -126,16 +129,16 @@ char *vm_actions_blocker_for(const struct vm_config *cfg,
 		if (disk_format_has_snapshots(f))
 			continue;
 		if (f == FORMAT_AUTO)
-			strv_pushf(&bad, "disk '%s' (%s) is of a format vmplay "
-				   "cannot read", d->name, d->file);
+			strv_pushf(&bad, _("disk '%s' (%s) is of a format vmplay "
+				   "cannot read"), d->name, d->file);
 		else
-			strv_pushf(&bad, "disk '%s' (%s) is a %s image", d->name,
+			strv_pushf(&bad, _("disk '%s' (%s) is a %s image"), d->name,
 				   d->file, disk_format_name(f));
 	}
 	char *msg = NULL;
 	if (!writable) {
-		msg = xasprintf("%s has no writable disk to hold snapshots "
-				"(the VM's memory is saved onto a qcow2 disk)",
+		msg = xasprintf(_("%s has no writable disk to hold snapshots "
+				"(the VM's memory is saved onto a qcow2 disk)"),
 				cfg->name);
 	} else if (bad.n) {
 		size_t len = 0;
@@ -147,9 +150,9 @@ char *vm_actions_blocker_for(const struct vm_config *cfg,
 				strcat(list, "; ");
 			strcat(list, bad.v[i]);
 		}
-		msg = xasprintf("No snapshots for %s: %s, which cannot hold "
+		msg = xasprintf(_("No snapshots for %s: %s, which cannot hold "
 				"snapshots. Only qcow2 disks can ('vmplay disk "
-				"convert' makes a qcow2 copy).", cfg->name, list);
+				"convert' makes a qcow2 copy)."), cfg->name, list);
 		free(list);
 	}
 	strv_free(&bad);
@@ -162,8 +165,8 @@ struct json_object *vm_actions_send_key_args(const uint16_t *qnums,
 	struct json_object *list = json_object_new_array();
 	for (size_t i = 0; i < n_keys; i++) {
 		if (!qnums[i]) {
-			*error = xasprintf("key %zu of %zu has no code to send "
-					   "to the guest", i + 1, n_keys);
+			*error = xasprintf(_("key %zu of %zu has no code to send "
+					   "to the guest"), i + 1, n_keys);
 			json_object_put(list);
 			return NULL;
 		}
@@ -173,7 +176,7 @@ struct json_object *vm_actions_send_key_args(const uint16_t *qnums,
 		json_object_array_add(list, k);
 	}
 	if (!n_keys) {
-		*error = xstrdup("no keys to send");
+		*error = xstrdup(_("no keys to send"));
 		json_object_put(list);
 		return NULL;
 	}
@@ -443,7 +446,7 @@ static void refresh_offline(struct vm_actions *a)
 		if (!d->readonly) {
 			lists[n_lists] = infos[i]->snapshots;
 			counts[n_lists] = infos[i]->n_snapshots;
-			labels[n_lists++] = xasprintf("disk '%s'", d->name);
+			labels[n_lists++] = xasprintf(_("disk '%s'"), d->name);
 		}
 	}
 	struct vm_snapshot *list = NULL;
@@ -473,8 +476,8 @@ void vm_actions_refresh(struct vm_actions *a)
 	json_object_object_add(args, "flat", json_object_new_boolean(1));
 	if (!vma_send_op(a, q, "query-named-block-nodes", args,
 		     vma_op_new(a, STEP_REFRESH)))
-		vma_note(a, VM_NOTE_ERROR, "Cannot read the VM's disks: the QMP "
-		     "connection is gone");
+		vma_note(a, VM_NOTE_ERROR, _("Cannot read the VM's disks: the QMP "
+		     "connection is gone"));
 }
 
 bool vm_actions_snapshots_known(const struct vm_actions *a)
@@ -539,7 +542,7 @@ static void on_reply(void *user, struct json_object *ret, const char *error)
 			vma_take_nodes(a, ret);
 			vma_changed(a);
 		} else {
-			vma_note(a, VM_NOTE_ERROR, "Cannot read the VM's disks: %s",
+			vma_note(a, VM_NOTE_ERROR, _("Cannot read the VM's disks: %s"),
 			     error);
 		}
 		break;
@@ -578,7 +581,7 @@ static void on_reply(void *user, struct json_object *ret, const char *error)
 			vma_media_inserted(a, op->text);
 		} else {
 			char *base = path_basename(op->text);
-			vma_note(a, VM_NOTE_ERROR, "Cannot insert %s: %s", base,
+			vma_note(a, VM_NOTE_ERROR, _("Cannot insert %s: %s"), base,
 			     error);
 			free(base);
 		}
@@ -587,11 +590,11 @@ static void on_reply(void *user, struct json_object *ret, const char *error)
 		if (ret)
 			vma_media_ejected(a);
 		else
-			vma_note(a, VM_NOTE_ERROR, "Cannot eject: %s", error);
+			vma_note(a, VM_NOTE_ERROR, _("Cannot eject: %s"), error);
 		break;
 	case STEP_SIMPLE:
 		if (!ret)
-			vma_note(a, VM_NOTE_ERROR, "Cannot %s: %s", op->what, error);
+			vma_note(a, VM_NOTE_ERROR, _("Cannot %s: %s"), op->what, error);
 		else if (op->text)
 			vma_note(a, VM_NOTE_INFO, "%s", op->text);
 		break;
@@ -603,7 +606,7 @@ static void on_reply(void *user, struct json_object *ret, const char *error)
 
 void vm_actions_pause_toggle(struct vm_actions *a)
 {
-	if (!vma_live_qmp(a, "pause"))
+	if (!vma_live_qmp(a, _("pause")))
 		return;
 	switch (vm_session_state(a->session)) {
 	case VM_STATE_RUNNING:
@@ -613,8 +616,16 @@ void vm_actions_pause_toggle(struct vm_actions *a)
 	case VM_STATE_PRELAUNCH:
 		vm_session_resume(a->session);
 		break;
+	case VM_STATE_POWERING_DOWN:
+		vma_note(a, VM_NOTE_ERROR,
+			 _("Cannot pause: the VM is shutting down"));
+		break;
+	case VM_STATE_STOPPING:
+		vma_note(a, VM_NOTE_ERROR, _("Cannot pause: the VM is stopping"));
+		break;
 	default:
-		vma_note(a, VM_NOTE_ERROR, "Cannot pause: the VM is %s",
+		/* vm_state_name's words are the log's, in English */
+		vma_note(a, VM_NOTE_ERROR, _("Cannot pause: the VM is %s"),
 		     vm_state_name(vm_session_state(a->session)));
 		break;
 	}
@@ -633,31 +644,32 @@ static void simple_command(struct vm_actions *a, const char *command,
 	op->text = xstrdup(success);
 	op->what = xstrdup(what);
 	if (!vma_send_op(a, q, command, args, op))
-		vma_note(a, VM_NOTE_ERROR, "Cannot %s: the QMP connection is gone",
+		vma_note(a, VM_NOTE_ERROR, _("Cannot %s: the QMP connection is gone"),
 		     what);
 }
 
 void vm_actions_reset(struct vm_actions *a)
 {
-	simple_command(a, "system_reset", NULL, "reset the VM", "VM reset");
+	simple_command(a, "system_reset", NULL, _("reset the VM"),
+		       _("VM reset"));
 }
 
 void vm_actions_shutdown(struct vm_actions *a)
 {
-	if (!vma_live_qmp(a, "shut down"))
+	if (!vma_live_qmp(a, _("shut down")))
 		return;
 	if (vm_session_powerdown(a->session))
-		vma_note(a, VM_NOTE_INFO, "Asked the guest to shut down");
+		vma_note(a, VM_NOTE_INFO, _("Asked the guest to shut down"));
 }
 
 void vm_actions_force_off(struct vm_actions *a)
 {
 	if (!a->session || vm_session_exited(a->session)) {
-		vma_note(a, VM_NOTE_ERROR, "Cannot force off: the VM is not running");
+		vma_note(a, VM_NOTE_ERROR, _("Cannot force off: the VM is not running"));
 		return;
 	}
 	if (vm_session_quit(a->session))
-		vma_note(a, VM_NOTE_INFO, "Turning the VM off");
+		vma_note(a, VM_NOTE_INFO, _("Turning the VM off"));
 }
 
 void vm_actions_send_keys(struct vm_actions *a, const uint16_t *qnums,
@@ -666,13 +678,15 @@ void vm_actions_send_keys(struct vm_actions *a, const uint16_t *qnums,
 	char *error = NULL;
 	struct json_object *args = vm_actions_send_key_args(qnums, n_keys, &error);
 	if (!args) {
-		vma_note(a, VM_NOTE_ERROR, "Cannot send %s: %s",
-		     label ? label : "the keys", error);
+		vma_note(a, VM_NOTE_ERROR, _("Cannot send %s: %s"),
+		     label ? label : _("the keys"), error);
 		free(error);
 		return;
 	}
-	char *what = xasprintf("send %s", label ? label : "keys");
-	char *success = label ? xasprintf("Sent %s", label) : NULL;
+	/* TRANSLATORS: %s names keys, as in "Ctrl+Alt+Del" */
+	char *what = label ? xasprintf(_("send %s"), label)
+			   : xstrdup(_("send keys"));
+	char *success = label ? xasprintf(_("Sent %s"), label) : NULL;
 	simple_command(a, "send-key", args, what, success);
 	free(success);
 	free(what);

@@ -1,6 +1,7 @@
 /* Making a new VM; see vm_create.h. */
 #include "vm/vm_create.h"
 
+#include "base/i18n.h"
 #include "base/ini_edit.h"
 #include "base/util.h"
 #include "vm/disk.h"
@@ -16,11 +17,11 @@
 const struct vm_preset vm_presets[] = {
 	/* virtio display: the guest's resolution follows the window */
 	{ "linux", "virtio", "virtio", "hda", "virtio", "2G", "25G",
-	  "virtio disk, network and display" },
+	  N_("virtio disk, network and display") },
 	{ "windows", "sata", "e1000", "hda", "std", "4G", "64G",
-	  "SATA disk, e1000 network, HD audio" },
+	  N_("SATA disk, e1000 network, HD audio") },
 	{ "other", "sata", "e1000", "hda", "std", "2G", "25G",
-	  "SATA disk, e1000 network (widely supported)" },
+	  N_("SATA disk, e1000 network (widely supported)") },
 };
 const size_t vm_preset_count = ARRAY_SIZE(vm_presets);
 
@@ -133,7 +134,7 @@ char *vm_create_dir(const struct vm_create_request *r, char **error)
 		return path_absolute(r->dir);
 	const char *home = getenv("HOME");
 	if (!home || !*home) {
-		*error = xstrdup("HOME is not set; say where with --dir");
+		*error = xstrdup(_("HOME is not set; say where with --dir"));
 		return NULL;
 	}
 	char *vms = path_join(home, ".VM");
@@ -163,7 +164,7 @@ char *vm_create_conflict(const struct vm_create_request *r)
 	if (!dir)
 		return error;
 	if (path_exists(dir) && !path_is_dir(dir)) {
-		error = xasprintf("%s exists and is not a folder", dir);
+		error = xasprintf(_("%s exists and is not a folder"), dir);
 		free(dir);
 		return error;
 	}
@@ -173,9 +174,9 @@ char *vm_create_conflict(const struct vm_create_request *r)
 	for (size_t i = 0; i < ARRAY_SIZE(targets) && !error; i++) {
 		struct stat st;
 		if (lstat(targets[i], &st) == 0)
-			error = xasprintf("%s already exists; vmplay new never "
+			error = xasprintf(_("%s already exists; vmplay new never "
 					  "overwrites anything (choose another "
-					  "NAME or --dir)", targets[i]);
+					  "NAME or --dir)"), targets[i]);
 	}
 	free(vm_path);
 	free(disk_path);
@@ -192,23 +193,23 @@ char *vm_create_check(const struct vm_create_request *r,
 	switch (field) {
 	case VM_FIELD_NAME:
 		if (!r->name || !valid_name(r->name))
-			return xasprintf("'%s' cannot be a VM name (up to 64 "
+			return xasprintf(_("'%s' cannot be a VM name (up to 64 "
 					 "letters, digits, '.', '_' and '-', "
-					 "starting with a letter or digit)",
+					 "starting with a letter or digit)"),
 					 r->name ? r->name : "");
 		return NULL;
 	case VM_FIELD_MEMORY:
 		/* the reader's words (config.c, key memory) */
 		if (!parse_size(memory_text(r), &bytes))
-			return xasprintf("'%s' is not a memory size (at least "
-					 "16M; examples: 512M, 2G)",
+			return xasprintf(_("'%s' is not a memory size (at least "
+					 "16M; examples: 512M, 2G)"),
 					 memory_text(r));
 		why = config_memory_problem(bytes);
 		return why ? xasprintf("'%s' %s", memory_text(r), why) : NULL;
 	case VM_FIELD_CPUS:
 		if (!parse_cpus(cpus_text(r), &cpus))
-			return xasprintf("'%s' is not a number of processors "
-					 "(%d to %d, as in the VM file)", cpus_text(r),
+			return xasprintf(_("'%s' is not a number of processors "
+					 "(%d to %d, as in the VM file)"), cpus_text(r),
 					 VM_CREATE_MIN_CPUS, VM_CREATE_MAX_CPUS);
 		return NULL;
 	case VM_FIELD_DISK_SIZE: {
@@ -218,15 +219,15 @@ char *vm_create_check(const struct vm_create_request *r,
 		if (!parse_size_typed(disk_text(r), 'G', &bytes, &typed) ||
 		    bytes == 0)
 			return typed ? typed
-				     : xasprintf("'%s' is not a size (examples: "
-						 "512M, 25G)", disk_text(r));
+				     : xasprintf(_("'%s' is not a size (examples: "
+						 "512M, 25G)"), disk_text(r));
 		return NULL;
 	}
 	case VM_FIELD_ISO:
 		if (!r->iso || !*r->iso)
 			return NULL;
 		if (!path_exists(r->iso) || path_is_dir(r->iso))
-			return xasprintf("%s: no such file", r->iso);
+			return xasprintf(_("%s: no such file"), r->iso);
 		return NULL;
 	default:
 		return NULL;
@@ -397,16 +398,16 @@ bool vm_create(const struct vm_create_request *r,
 		iso = path_absolute(r->iso);
 		iso_value = ini_encode_value(iso);
 		if (!iso_value) {
-			*error = xasprintf("%s: a VM file cannot hold this path "
+			*error = xasprintf(_("%s: a VM file cannot hold this path "
 					   "(control characters, or both ' and "
-					   "\"); rename the file", iso);
+					   "\"); rename the file"), iso);
 			goto out;
 		}
 	}
 	uuid = vm_fresh_uuid();
 	if (!uuid) {
-		*error = xstrdup("cannot read a UUID from "
-				 "/proc/sys/kernel/random/uuid");
+		*error = xstrdup(_("cannot read a UUID from "
+				 "/proc/sys/kernel/random/uuid"));
 		goto out;
 	}
 	char *disk_name = path_basename(disk_path);
@@ -417,28 +418,28 @@ bool vm_create(const struct vm_create_request *r,
 	struct vm_config *cfg = config_parse(vm_path, text, strlen(text), error);
 	if (!cfg) {
 		char *why = *error;
-		*error = xasprintf("the VM file it would write does not load "
-				   "(a bug in vmplay):\n%s", why);
+		*error = xasprintf(_("the VM file it would write does not "
+				     "load (a bug in vmplay):\n%s"), why);
 		free(why);
 		goto out;
 	}
 	config_destroy(cfg);
 
-	step(progress, user, "Making the folder");
+	step(progress, user, _("Making the folder"));
 	missing_dirs(dir, &made_dirs);
 	if (!mkdir_p(dir, 0755)) {
-		*error = xasprintf("cannot create the folder %s: %s", dir,
+		*error = xasprintf(_("cannot create the folder %s: %s"), dir,
 				   strerror(errno));
 		goto out;
 	}
-	step(progress, user, "Creating the disk with qemu-img");
+	step(progress, user, _("Creating the disk with qemu-img"));
 	if (!disk_create(disk_path, format_of(r), disk_size, PREALLOC_DEFAULT,
 			 error))
 		goto out;
 	made_disk = true;
-	step(progress, user, "Writing the VM file");
+	step(progress, user, _("Writing the VM file"));
 	if (!write_file_atomic(vm_path, text, strlen(text), false)) {
-		*error = xasprintf("cannot write %s: %s", vm_path,
+		*error = xasprintf(_("cannot write %s: %s"), vm_path,
 				   strerror(errno));
 		goto out;
 	}

@@ -27,7 +27,7 @@ struct vm_preset {
 	const char *display;         /* [display] device */
 	const char *default_memory;
 	const char *default_disk;
-	const char *summary;
+	const char *summary;         /* English (N_): shown through _() */
 };
 
 extern const struct vm_preset vm_presets[];

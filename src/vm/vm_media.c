@@ -2,6 +2,7 @@
  * written back to [cdrom] file, the recent ISOs. */
 #include "vm/vm_actions_impl.h"
 
+#include "base/i18n.h"
 #include "base/ini_edit.h"
 #include "base/log.h"
 #include "base/recent.h"
@@ -43,7 +44,7 @@ static bool edit_vm_file(struct vm_actions *a, const char *section,
 	for (size_t i = 0; ok && i < n_kv; i++)
 		ok = ini_edit_set(doc, section, kv[2 * i], kv[2 * i + 1]);
 	if (!ok)
-		*error = xasprintf("cannot write that value into %s",
+		*error = xasprintf(_("cannot write that value into %s"),
 				   a->cfg->path);
 	else
 		ok = ini_edit_save(doc, a->cfg->path, error);
@@ -54,16 +55,16 @@ static bool edit_vm_file(struct vm_actions *a, const char *section,
 void vm_actions_media_insert(struct vm_actions *a, const char *path)
 {
 	if (!a->cfg->has_cdrom) {
-		vma_note(a, VM_NOTE_ERROR, "%s has no CD drive: add a [cdrom] "
-		     "section to %s (applies at next boot)", a->cfg->name,
+		vma_note(a, VM_NOTE_ERROR, _("%s has no CD drive: add a [cdrom] "
+		     "section to %s (applies at next boot)"), a->cfg->name,
 		     a->cfg->path);
 		return;
 	}
 	if (!path || !*path) {
-		vma_note(a, VM_NOTE_ERROR, "Cannot insert an ISO: no file given");
+		vma_note(a, VM_NOTE_ERROR, _("Cannot insert an ISO: no file given"));
 		return;
 	}
-	struct qmp *q = vma_live_qmp(a, "insert an ISO");
+	struct qmp *q = vma_live_qmp(a, _("insert an ISO"));
 	if (!q)
 		return;
 	/* QEMU takes any file as a raw CD; the guest would find nothing on
@@ -71,7 +72,7 @@ void vm_actions_media_insert(struct vm_actions *a, const char *path)
 	char *why = NULL;
 	if (!iso_check(path, &why)) {
 		char *base = path_basename(path);
-		vma_note(a, VM_NOTE_ERROR, "Cannot insert %s: %s", base, why);
+		vma_note(a, VM_NOTE_ERROR, _("Cannot insert %s: %s"), base, why);
 		free(base);
 		free(why);
 		return;
@@ -84,8 +85,8 @@ void vm_actions_media_insert(struct vm_actions *a, const char *path)
 	json_object_object_add(args, "filename", json_object_new_string(op->text));
 	json_object_object_add(args, "format", json_object_new_string("raw"));
 	if (!vma_send_op(a, q, "blockdev-change-medium", args, op))
-		vma_note(a, VM_NOTE_ERROR, "Cannot insert the ISO: the QMP "
-		     "connection is gone");
+		vma_note(a, VM_NOTE_ERROR, _("Cannot insert the ISO: the QMP "
+		     "connection is gone"));
 }
 
 void vma_media_inserted(struct vm_actions *a, const char *path)
@@ -104,9 +105,9 @@ void vma_media_inserted(struct vm_actions *a, const char *path)
 	const char *kv[] = { "file", value };
 	char *error = NULL;
 	if (edit_vm_file(a, "cdrom", kv, 1, &error)) {
-		vma_note(a, VM_NOTE_INFO, "Inserted %s", base);
+		vma_note(a, VM_NOTE_INFO, _("Inserted %s"), base);
 	} else {
-		vma_note(a, VM_NOTE_ERROR, "Inserted %s, but %s", base, error);
+		vma_note(a, VM_NOTE_ERROR, _("Inserted %s, but %s"), base, error);
 		free(error);
 	}
 	free(value);
@@ -117,10 +118,10 @@ void vma_media_inserted(struct vm_actions *a, const char *path)
 void vm_actions_media_eject(struct vm_actions *a)
 {
 	if (!a->cfg->has_cdrom) {
-		vma_note(a, VM_NOTE_ERROR, "%s has no CD drive", a->cfg->name);
+		vma_note(a, VM_NOTE_ERROR, _("%s has no CD drive"), a->cfg->name);
 		return;
 	}
-	struct qmp *q = vma_live_qmp(a, "eject");
+	struct qmp *q = vma_live_qmp(a, _("eject"));
 	if (!q)
 		return;
 	struct op *op = vma_op_new(a, STEP_MEDIA_EJECT);
@@ -128,21 +129,21 @@ void vm_actions_media_eject(struct vm_actions *a)
 	json_object_object_add(args, "id",
 			       json_object_new_string(QEMU_CDROM_DEVICE_ID));
 	if (!vma_send_op(a, q, "eject", args, op))
-		vma_note(a, VM_NOTE_ERROR, "Cannot eject: the QMP connection is "
-		     "gone");
+		vma_note(a, VM_NOTE_ERROR, _("Cannot eject: the QMP connection is "
+		     "gone"));
 }
 
 void vma_media_ejected(struct vm_actions *a)
 {
-	char *base = a->cdrom ? path_basename(a->cdrom) : xstrdup("the medium");
+	char *base = a->cdrom ? path_basename(a->cdrom) : xstrdup(_("the medium"));
 	free(a->cdrom);
 	a->cdrom = NULL;
 	const char *kv[] = { "file", "" };
 	char *error = NULL;
 	if (edit_vm_file(a, "cdrom", kv, 1, &error)) {
-		vma_note(a, VM_NOTE_INFO, "Ejected %s", base);
+		vma_note(a, VM_NOTE_INFO, _("Ejected %s"), base);
 	} else {
-		vma_note(a, VM_NOTE_ERROR, "Ejected %s, but %s", base, error);
+		vma_note(a, VM_NOTE_ERROR, _("Ejected %s, but %s"), base, error);
 		free(error);
 	}
 	free(base);

@@ -5,6 +5,7 @@
  * caller's loop wakes for it through vm_session_timeout_ms. */
 #include "vm/vm_session.h"
 
+#include "base/i18n.h"
 #include "base/log.h"
 #include "base/util.h"
 
@@ -94,9 +95,9 @@ static void on_event(void *user, const char *event, struct json_object *data)
 		      s->state == VM_STATE_PAUSED ||
 		      s->state == VM_STATE_PRELAUNCH;
 	if (!strcmp(event, "STOP") && normal) {
-		set_state(s, VM_STATE_PAUSED, "paused");
+		set_state(s, VM_STATE_PAUSED, _("paused"));
 	} else if (!strcmp(event, "RESUME") && normal) {
-		set_state(s, VM_STATE_RUNNING, "running");
+		set_state(s, VM_STATE_RUNNING, _("running"));
 	} else if (!strcmp(event, "SHUTDOWN")) {
 		struct json_object *guest = NULL, *reason = NULL;
 		if (data) {
@@ -106,14 +107,14 @@ static void on_event(void *user, const char *event, struct json_object *data)
 		s->guest_shutdown = guest && json_object_get_boolean(guest);
 		free(s->shutdown_reason);
 		s->shutdown_reason = xstrdup(reason ? json_object_get_string(reason)
-						    : "unknown");
+						    : _("unknown"));
 		/* With -no-shutdown in [qemu] args QEMU would stay: make
 		 * sure it goes, as a powered-off guest ends vmplay. */
 		if (s->deadline_kind != DEADLINE_QUIT)
 			arm(s, DEADLINE_SHUTDOWN, s->quit_timeout_ms);
 		set_state(s, VM_STATE_STOPPING,
-			  s->guest_shutdown ? "the guest shut down"
-					    : "QEMU is stopping");
+			  s->guest_shutdown ? _("the guest shut down")
+					    : _("QEMU is stopping"));
 	}
 	if (s->listener.event)
 		s->listener.event(s->listener.user, event, data);
@@ -168,8 +169,8 @@ struct vm_session *vm_session_attach(struct launch *l, int timeout_ms,
 		double secs = strtod(env, &end);
 		/* Written so that NaN fails too. */
 		if (*end || !(secs >= 0 && secs <= 86400))
-			log_warn("VMPLAY_POWERDOWN_TIMEOUT='%s' is not a number "
-				 "of seconds (0 to 86400); using %d", env,
+			log_warn(_("VMPLAY_POWERDOWN_TIMEOUT='%s' is not a number "
+				 "of seconds (0 to 86400); using %d"), env,
 				 DEFAULT_POWERDOWN_TIMEOUT_MS / 1000);
 		else
 			s->powerdown_timeout_ms = (int)(secs * 1000);
@@ -181,8 +182,11 @@ struct vm_session *vm_session_attach(struct launch *l, int timeout_ms,
 		if (launch_wait(l, 200, &status)) {
 			char *how = launch_describe_status(status);
 			const char *tail = launch_stderr(l);
-			*error = xasprintf("QEMU %s%s%s", how, *tail ? ":\n" : "",
-					   tail);
+			/* TRANSLATORS: %s is "exited with status 1", "was
+			 * killed by signal 9 (Killed)"...; QEMU's own
+			 * output follows on the next lines */
+			*error = *tail ? xasprintf(_("QEMU %s:\n%s"), how, tail)
+				       : xasprintf(_("QEMU %s"), how);
 			free(how);
 		} else {
 			*error = xasprintf("%s", qerr);
@@ -288,19 +292,19 @@ static void run_deadline(struct vm_session *s)
 	char *why;
 	switch (kind) {
 	case DEADLINE_POWERDOWN:
-		why = xasprintf("the guest did not shut down within %g s; "
-				"stopping QEMU", s->powerdown_timeout_ms / 1000.0);
+		why = xasprintf(_("the guest did not shut down within %g s; "
+				"stopping QEMU"), s->powerdown_timeout_ms / 1000.0);
 		log_info("%s", why);
 		free(why);
 		vm_session_quit(s);
 		break;
 	case DEADLINE_SHUTDOWN:
-		log_info("QEMU did not exit after the guest shut down; "
-			 "stopping it");
+		log_info(_("QEMU did not exit after the guest shut down; "
+			 "stopping it"));
 		vm_session_quit(s);
 		break;
 	case DEADLINE_QUIT:
-		log_warn("QEMU did not stop within %g s; killing it",
+		log_warn(_("QEMU did not stop within %g s; killing it"),
 			 s->quit_timeout_ms / 1000.0);
 		vm_session_kill(s);
 		break;
@@ -347,7 +351,7 @@ bool vm_session_quit(struct vm_session *s)
 	if (!send_async(s, "quit"))
 		launch_signal(s->launch, SIGTERM);
 	arm(s, DEADLINE_QUIT, s->quit_timeout_ms);
-	set_state(s, VM_STATE_STOPPING, "stopping QEMU");
+	set_state(s, VM_STATE_STOPPING, _("stopping QEMU"));
 	return true;
 }
 
@@ -358,7 +362,7 @@ void vm_session_kill(struct vm_session *s)
 	s->stop_requested = true;
 	launch_signal(s->launch, SIGKILL);
 	arm(s, DEADLINE_NONE, 0);
-	set_state(s, VM_STATE_STOPPING, "killing QEMU");
+	set_state(s, VM_STATE_STOPPING, _("killing QEMU"));
 }
 
 bool vm_session_powerdown(struct vm_session *s)
@@ -373,7 +377,7 @@ bool vm_session_powerdown(struct vm_session *s)
 	if (!send_async(s, "system_powerdown"))
 		return vm_session_quit(s);
 	arm(s, DEADLINE_POWERDOWN, s->powerdown_timeout_ms);
-	set_state(s, VM_STATE_POWERING_DOWN, "asked the guest to shut down");
+	set_state(s, VM_STATE_POWERING_DOWN, _("asked the guest to shut down"));
 	return true;
 }
 
@@ -433,20 +437,21 @@ char *vm_session_describe_exit(struct vm_session *s)
 {
 	switch (s->outcome) {
 	case VM_OUTCOME_NONE:
-		return xstrdup("QEMU is still running");
+		return xstrdup(_("QEMU is still running"));
 	case VM_OUTCOME_POWEROFF:
 		if (s->guest_shutdown)
-			return xstrdup("the guest powered off");
-		return xasprintf("QEMU ended (%s)", s->shutdown_reason
-			? s->shutdown_reason : "exit status 0");
+			return xstrdup(_("the guest powered off"));
+		return xasprintf(_("QEMU ended (%s)"), s->shutdown_reason
+			? s->shutdown_reason : _("exit status 0"));
 	case VM_OUTCOME_STOPPED:
-		return xstrdup("QEMU was stopped");
+		return xstrdup(_("QEMU was stopped"));
 	case VM_OUTCOME_FAILED:
 		break;
 	}
 	char *how = launch_describe_status(s->wait_status);
 	const char *tail = launch_stderr(s->launch);
-	char *msg = xasprintf("QEMU %s%s%s", how, *tail ? ":\n" : "", tail);
+	char *msg = *tail ? xasprintf(_("QEMU %s:\n%s"), how, tail)
+			  : xasprintf(_("QEMU %s"), how);
 	free(how);
 	return msg;
 }

@@ -3,6 +3,7 @@
  * vm_actions.c. */
 #include "vm/vm_actions_impl.h"
 
+#include "base/i18n.h"
 #include "base/ini_edit.h"
 #include "base/log.h"
 #include "base/recent.h"
@@ -217,36 +218,44 @@ char *vm_snapshot_kind_text(const struct vm_snapshot *s)
 {
 	switch (vm_snapshot_kind(s)) {
 	case VM_SNAPSHOT_FULL:
-		return xstrdup("memory + disks");
+		return xstrdup(_("memory + disks"));
 	case VM_SNAPSHOT_DISKS:
-		return xstrdup("disks only");
+		return xstrdup(_("disks only"));
 	case VM_SNAPSHOT_PARTIAL:
 		break;
 	}
-	return xasprintf("partial: not on %s", s->missing);
+	/* TRANSLATORS: %s names disks: "disk 'data'" */
+	return xasprintf(_("partial: not on %s"), s->missing);
 }
 
 char *vm_snapshot_restore_effect(const struct vm_snapshot *s)
 {
 	switch (vm_snapshot_kind(s)) {
 	case VM_SNAPSHOT_FULL:
-		return xstrdup("The VM returns to the moment of this snapshot. "
-			       "Its current state is lost.");
+		return xstrdup(_("The VM returns to the moment of this snapshot. "
+				 "Its current state is lost."));
 	case VM_SNAPSHOT_DISKS:
-		return xstrdup("This snapshot holds the disks only: the VM is "
-			       "turned off, its disks go back to the snapshot "
-			       "and it starts again from them. Its current "
-			       "state is lost.");
+		return xstrdup(_("This snapshot holds the disks only: the VM is "
+				 "turned off, its disks go back to the snapshot "
+				 "and it starts again from them. Its current "
+				 "state is lost."));
 	case VM_SNAPSHOT_PARTIAL:
 		break;
 	}
-	return xasprintf("Partial snapshot: %s did not have it (attached "
-			 "later) and stays as it is. The VM is turned off, "
-			 "the other disks go back to the snapshot and it "
-			 "starts again from them%s. Its current state is lost.",
-			 s->missing, s->s.vm_state_size
-				 ? " (the memory in the snapshot is not used: "
-				   "the machine has changed since)" : "");
+	/* TRANSLATORS: %s names disks: "disk 'data'" */
+	if (s->s.vm_state_size)
+		return xasprintf(_("Partial snapshot: %s did not have it "
+				   "(attached later) and stays as it is. The "
+				   "VM is turned off, the other disks go back "
+				   "to the snapshot and it starts again from "
+				   "them (the memory in the snapshot is not "
+				   "used: the machine has changed since). Its "
+				   "current state is lost."), s->missing);
+	return xasprintf(_("Partial snapshot: %s did not have it (attached "
+			   "later) and stays as it is. The VM is turned off, "
+			   "the other disks go back to the snapshot and it "
+			   "starts again from them. Its current state is "
+			   "lost."), s->missing);
 }
 
 char *vma_node_label(const struct vm_actions *a, size_t node)
@@ -254,10 +263,10 @@ char *vma_node_label(const struct vm_actions *a, size_t node)
 	const char *nn = node < a->nodes.n ? a->nodes.v[node] : "";
 	unsigned idx;
 	if (sscanf(nn, "disk%u", &idx) == 1 && idx < a->cfg->n_disks)
-		return xasprintf("disk '%s'", a->cfg->disks[idx].name);
+		return xasprintf(_("disk '%s'"), a->cfg->disks[idx].name);
 	if (!strcmp(nn, "efivars"))
-		return xstrdup("the UEFI variables");
-	return xasprintf("node '%s'", nn);
+		return xstrdup(_("the UEFI variables"));
+	return xasprintf(_("node '%s'"), nn);
 }
 
 /* ---- snapshots ---- */
@@ -268,15 +277,15 @@ char *vm_actions_snapshot_blocker(const struct vm_actions *a)
 }
 
 static const char *const busy_formats[] = {
-	[SNAP_TAKE] = "Taking snapshot %s…",
-	[SNAP_RESTORE] = "Restoring snapshot %s…",
-	[SNAP_DELETE] = "Deleting snapshot %s…",
+	[SNAP_TAKE] = N_("Taking snapshot %s…"),
+	[SNAP_RESTORE] = N_("Restoring snapshot %s…"),
+	[SNAP_DELETE] = N_("Deleting snapshot %s…"),
 };
 
 static const char *const fail_formats[] = {
-	[SNAP_TAKE] = "Snapshot %s failed: %s",
-	[SNAP_RESTORE] = "Cannot restore snapshot %s: %s",
-	[SNAP_DELETE] = "Cannot delete snapshot %s: %s",
+	[SNAP_TAKE] = N_("Snapshot %s failed: %s"),
+	[SNAP_RESTORE] = N_("Cannot restore snapshot %s: %s"),
+	[SNAP_DELETE] = N_("Cannot delete snapshot %s: %s"),
 };
 
 static const char *const job_commands[] = {
@@ -303,10 +312,10 @@ void vma_job_fail(struct vm_actions *a, const char *why)
 	bool paused = a->job.action == SNAP_RESTORE && a->job.id &&
 		      a->session &&
 		      vm_session_state(a->session) == VM_STATE_PAUSED;
-	vma_note(a, VM_NOTE_ERROR, fail_formats[a->job.action], name, why);
+	vma_note(a, VM_NOTE_ERROR, _(fail_formats[a->job.action]), name, why);
 	if (paused)
-		vma_note(a, VM_NOTE_ERROR, "The VM stays paused: restore another "
-		     "snapshot, or resume it at your own risk");
+		vma_note(a, VM_NOTE_ERROR, _("The VM stays paused: restore "
+		     "another snapshot, or resume it at your own risk"));
 	dismiss_job(a);
 	vma_agent_replug(a);
 	vma_job_clear(a);
@@ -341,20 +350,24 @@ static void snapshot_offline(struct vm_actions *a, enum snap_action action,
 	}
 	offline_snaps_close(o);
 	static const char *const done[] = {
-		[SNAP_TAKE] = "Snapshot %s taken",
-		[SNAP_RESTORE] = "Snapshot %s restored: the VM starts from it",
-		[SNAP_DELETE] = "Snapshot %s deleted",
+		[SNAP_TAKE] = N_("Snapshot %s taken"),
+		[SNAP_RESTORE] = N_("Snapshot %s restored: the VM starts from it"),
+		[SNAP_DELETE] = N_("Snapshot %s deleted"),
 	};
-	if (ok && left)   /* a partial snapshot */
-		vma_note(a, VM_NOTE_INFO, "Snapshot %s restored; disk%s %s did "
-			 "not have it and %s left as %s", name,
-			 strchr(left, ',') ? "s" : "", left,
-			 strchr(left, ',') ? "were" : "was",
-			 strchr(left, ',') ? "they were" : "it was");
-	else if (ok)
-		vma_note(a, VM_NOTE_INFO, done[action], name);
-	else
-		vma_note(a, VM_NOTE_ERROR, "%s", error ? error : "failed");
+	if (ok && left) {  /* a partial snapshot; left: "'a', 'b'" */
+		unsigned long n_left = 1;
+		for (const char *c = left; (c = strchr(c, ',')); c++)
+			n_left++;
+		/* TRANSLATORS: the second %s lists disk names: 'data', 'b' */
+		vma_note(a, VM_NOTE_INFO, ngettext("Snapshot %s restored; disk "
+			 "%s did not have it and was left as it was",
+			 "Snapshot %s restored; disks %s did not have it and "
+			 "were left as they were", n_left), name, left);
+	} else if (ok) {
+		vma_note(a, VM_NOTE_INFO, _(done[action]), name);
+	} else {
+		vma_note(a, VM_NOTE_ERROR, "%s", error ? error : _("failed"));
+	}
 	free(left);
 	free(error);
 	free(auto_name);
@@ -370,23 +383,28 @@ static void snapshot_start(struct vm_actions *a, enum snap_action action,
 			   const char *name)
 {
 	static const char *const verbs[] = {
-		[SNAP_TAKE] = "take a snapshot",
-		[SNAP_RESTORE] = "restore a snapshot",
-		[SNAP_DELETE] = "delete a snapshot",
+		[SNAP_TAKE] = N_("take a snapshot"),
+		[SNAP_RESTORE] = N_("restore a snapshot"),
+		[SNAP_DELETE] = N_("delete a snapshot"),
 	};
 	if (a->job.active) {
-		vma_note(a, VM_NOTE_ERROR, "Cannot %s now: %s", verbs[action],
-		     a->job.busy ? a->job.busy : "another snapshot action runs");
+		/* TRANSLATORS: the first %s is "take a snapshot", "restore a
+		 * snapshot" or "delete a snapshot" */
+		vma_note(a, VM_NOTE_ERROR, _("Cannot %s now: %s"), _(verbs[action]),
+		     a->job.busy ? a->job.busy
+				 : _("another snapshot action runs"));
 		return;
 	}
 	if (action != SNAP_TAKE && (!name || !*name)) {
-		vma_note(a, VM_NOTE_ERROR, "Cannot %s: no name given", verbs[action]);
+		vma_note(a, VM_NOTE_ERROR, _("Cannot %s: no name given"),
+			 _(verbs[action]));
 		return;
 	}
 	char *bad = action == SNAP_TAKE && name && *name
 		? snapshot_name_problem(name) : NULL;
 	if (bad) {
-		vma_note(a, VM_NOTE_ERROR, "Cannot %s: %s", verbs[action], bad);
+		vma_note(a, VM_NOTE_ERROR, _("Cannot %s: %s"), _(verbs[action]),
+			 bad);
 		free(bad);
 		return;
 	}
@@ -400,12 +418,12 @@ static void snapshot_start(struct vm_actions *a, enum snap_action action,
 		snapshot_offline(a, action, name);
 		return;
 	}
-	struct qmp *q = vma_live_qmp(a, verbs[action]);
+	struct qmp *q = vma_live_qmp(a, _(verbs[action]));
 	/* One snapshot command per VM at a time, offline ones included. */
 	char *lock_error = NULL;
 	int lock_fd = snapshot_lock(a->cfg->path, false, &lock_error);
 	if (lock_fd < 0) {
-		vma_note(a, VM_NOTE_ERROR, "Cannot %s: %s", verbs[action],
+		vma_note(a, VM_NOTE_ERROR, _("Cannot %s: %s"), _(verbs[action]),
 			 lock_error);
 		free(lock_error);
 		return;
@@ -420,7 +438,7 @@ static void snapshot_start(struct vm_actions *a, enum snap_action action,
 	json_object_object_add(args, "flat", json_object_new_boolean(1));
 	if (!vma_send_op(a, q, "query-named-block-nodes", args,
 		     vma_op_new(a, STEP_SNAP_PREPARE)))
-		vma_job_fail(a, "the QMP connection is gone");
+		vma_job_fail(a, _("the QMP connection is gone"));
 }
 
 void vm_actions_snapshot_take(struct vm_actions *a, const char *name)
@@ -458,13 +476,13 @@ static void restart_restore(struct vm_actions *a, const struct vm_snapshot *s)
 	if (!a->listener.restart || !a->listener.restart(a->listener.user)) {
 		free(a->restart_restore);
 		a->restart_restore = NULL;
-		vma_note(a, VM_NOTE_ERROR, "Cannot restore snapshot %s here: it "
+		vma_note(a, VM_NOTE_ERROR, _("Cannot restore snapshot %s here: it "
 			 "needs the VM restarted (%s); restore it with 'vmplay "
-			 "snapshot restore' while the VM is off", name,
-			 s->missing ? "it is partial" : "it holds no memory state");
+			 "snapshot restore' while the VM is off"), name,
+			 s->missing ? _("it is partial") : _("it holds no memory state"));
 	} else {
-		vma_note(a, VM_NOTE_PROGRESS, "Turning the VM off to restore "
-			 "snapshot %s…", name);
+		vma_note(a, VM_NOTE_PROGRESS, _("Turning the VM off to restore "
+			 "snapshot %s…"), name);
 	}
 	free(name);
 }
@@ -475,7 +493,7 @@ void vma_snapshot_run(struct vm_actions *a, const struct strv *holders)
 {
 	struct qmp *q = vma_live_qmp(a, NULL);
 	if (!q) {
-		vma_job_fail(a, "the VM is not running");
+		vma_job_fail(a, _("the VM is not running"));
 		return;
 	}
 	a->job.id = xasprintf("vmplay-snapshot-%u", a->job.serial);
@@ -493,7 +511,7 @@ void vma_snapshot_run(struct vm_actions *a, const struct strv *holders)
 		     vma_op_new(a, STEP_JOB_START))) {
 		free(a->job.id);
 		a->job.id = NULL;
-		vma_job_fail(a, "the QMP connection is gone");
+		vma_job_fail(a, _("the QMP connection is gone"));
 	}
 }
 
@@ -511,11 +529,11 @@ void vma_snapshot_prepared(struct vm_actions *a, struct json_object *nodes)
 		unsigned long k;
 		const char *node = a->nodes.v[i];
 		if (sscanf(node, "disk%lu", &k) == 1 && k < a->cfg->n_disks)
-			strv_pushf(&labels, "disk '%s'", a->cfg->disks[k].name);
+			strv_pushf(&labels, _("disk '%s'"), a->cfg->disks[k].name);
 		else if (!strcmp(node, "efivars"))
-			strv_push(&labels, "the UEFI variable store");
+			strv_push(&labels, _("the UEFI variable store"));
 		else
-			strv_pushf(&labels, "block node '%s'", node);
+			strv_pushf(&labels, _("block node '%s'"), node);
 	}
 	for (size_t i = 0; i < a->nodes.n; i++) {
 		struct disk_snapshot *list = NULL;
@@ -541,9 +559,9 @@ void vma_snapshot_prepared(struct vm_actions *a, struct json_object *nodes)
 				taken.n);
 			name = a->job.name;
 		} else if (holders.n) {
-			problem = "a snapshot of that name exists already, and "
+			problem = _("a snapshot of that name exists already, and "
 				  "vmplay never overwrites one (choose another "
-				  "name, or delete that snapshot first)";
+				  "name, or delete that snapshot first)");
 		} else {
 			problem = rule = snapshot_take_conflict(
 				disks, a->nodes.n, name);
@@ -551,7 +569,7 @@ void vma_snapshot_prepared(struct vm_actions *a, struct json_object *nodes)
 		break;
 	case SNAP_RESTORE:
 		if (!holders.n || !found) {
-			problem = "the VM has no snapshot of that name";
+			problem = _("the VM has no snapshot of that name");
 		} else if ((rule = snapshot_lookup_problem(disks, a->nodes.n,
 							   name))) {
 			problem = rule;
@@ -564,7 +582,7 @@ void vma_snapshot_prepared(struct vm_actions *a, struct json_object *nodes)
 		break;
 	case SNAP_DELETE:
 		if (!holders.n)
-			problem = "the VM has no snapshot of that name";
+			problem = _("the VM has no snapshot of that name");
 		else if ((rule = snapshot_lookup_problem(disks, a->nodes.n,
 							 name)))
 			problem = rule;
@@ -575,11 +593,11 @@ void vma_snapshot_prepared(struct vm_actions *a, struct json_object *nodes)
 		goto out;
 	}
 	if (!vma_live_qmp(a, NULL)) {
-		vma_job_fail(a, "the VM is not running");
+		vma_job_fail(a, _("the VM is not running"));
 		goto out;
 	}
 	a->job.start_ms = now_ms();
-	a->job.busy = xasprintf(busy_formats[a->job.action], name);
+	a->job.busy = xasprintf(_(busy_formats[a->job.action]), name);
 	vma_note(a, VM_NOTE_PROGRESS, "%s", a->job.busy);
 	/* Memory is saved or loaded: the clipboard's agent must be out of
 	 * the way first (vm_agent.c). */
@@ -614,7 +632,7 @@ void vma_job_result(struct vm_actions *a, struct json_object *jobs)
 		}
 	}
 	if (!found)
-		error = "QEMU no longer lists the job";
+		error = _("QEMU no longer lists the job");
 	if (error) {
 		vma_job_fail(a, error);
 		return;
@@ -624,14 +642,14 @@ void vma_job_result(struct vm_actions *a, struct json_object *jobs)
 	case SNAP_TAKE:
 		/* A small VM saves in milliseconds: "0.0 s" would look
 		 * like nothing happened. */
-		vma_note(a, VM_NOTE_INFO, "Snapshot %s taken in %.*f s",
+		vma_note(a, VM_NOTE_INFO, _("Snapshot %s taken in %.*f s"),
 		     a->job.name, secs < 0.1 ? 2 : 1, secs);
 		break;
 	case SNAP_RESTORE:
-		vma_note(a, VM_NOTE_INFO, "Snapshot %s restored", a->job.name);
+		vma_note(a, VM_NOTE_INFO, _("Snapshot %s restored"), a->job.name);
 		break;
 	case SNAP_DELETE:
-		vma_note(a, VM_NOTE_INFO, "Snapshot %s deleted", a->job.name);
+		vma_note(a, VM_NOTE_INFO, _("Snapshot %s deleted"), a->job.name);
 		break;
 	}
 	dismiss_job(a);
@@ -648,7 +666,7 @@ void vm_actions_handle_event(struct vm_actions *a, const char *event,
 	if (!strcmp(event, "SHUTDOWN")) {
 		/* QEMU is on its way out: nothing to plug back in */
 		a->job.agent = AGENT_IN;
-		vma_job_fail(a, "QEMU stopped before it was done");
+		vma_job_fail(a, _("QEMU stopped before it was done"));
 		return;
 	}
 	if (!strcmp(event, "DEVICE_DELETED")) {
@@ -664,5 +682,5 @@ void vm_actions_handle_event(struct vm_actions *a, const char *event,
 		return;
 	struct qmp *q = vma_live_qmp(a, NULL);
 	if (!q || !vma_send_op(a, q, "query-jobs", NULL, vma_op_new(a, STEP_JOB_QUERY)))
-		vma_job_fail(a, "the QMP connection is gone");
+		vma_job_fail(a, _("the QMP connection is gone"));
 }
