@@ -33,14 +33,19 @@ if ! LC_ALL=C.UTF-8 xgettext --from-code=UTF-8 --language=C -k "${args[@]}" --no
 	echo "$passed passed, $failed failed"
 	exit 1
 fi
-# "file:line<TAB>msgid" for every prose text; \" stays escaped as in .po
+# "file:line<TAB>msgid" for every prose text; \" stays escaped as in .po.
+# A text with \n is written as msgid "" and continuation lines: joined.
 awk '
-	/^#: / { where = $2; next }
-	/^msgid "/ {
-		s = substr($0, 8, length($0) - 8)
-		if (s ~ /[A-Za-z][A-Za-z]+ +[A-Za-z][A-Za-z]+/)
-			print where "\t" s
-	}' "$tmp/found.po" >"$tmp/prose"
+	function flush() {
+		if (inid && id ~ /[A-Za-z][A-Za-z]+ +[A-Za-z][A-Za-z]+/)
+			print where "\t" id
+		inid = 0
+	}
+	/^#: / { flush(); where = $2; next }
+	/^msgid "/ { flush(); id = substr($0, 8, length($0) - 8); inid = 1; next }
+	/^"/ { if (inid) id = id substr($0, 2, length($0) - 2); next }
+	{ flush() }
+	END { flush() }' "$tmp/found.po" >"$tmp/prose"
 allow=po/not-translated.txt
 touch "$tmp/allow"
 [ -f "$allow" ] && grep -v '^#' "$allow" | grep -v '^$' >"$tmp/allow"

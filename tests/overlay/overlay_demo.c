@@ -45,9 +45,9 @@ struct demo {
 
 static const struct overlay_snapshot snaps[] = {
 	{ "2026-11-27 10:42", "2026-11-27 10:42", "00:03:10", "memory + disks",
-	  NULL, false },
+	  NULL, false, true },
 	{ "before-update", "2026-11-27 11:05", "00:25:44", "disks only", NULL,
-	  false },
+	  false, false },
 };
 static const struct overlay_disk disks[] = {
 	{ "system", "/home/user/.VM/demo/system.qcow2", "qcow2", 25ull << 30,
