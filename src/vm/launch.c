@@ -52,6 +52,9 @@ struct launch {
 	int status;
 	char *tail;
 	uint64_t spawned_ms, ready_ms;
+	/* "/dev/fdset/N" and the file it is, pairs: QEMU's messages name
+	 * the fd set, the user knows the file */
+	struct strv fd_names;
 };
 
 /* A folder we may put sockets in: a real folder (not a symlink), ours, and
@@ -319,6 +322,7 @@ struct launch_files {
 	const char *cwd;   /* its working folder; NULL: vmplay's */
 	int *fds;          /* descriptors it inherits (image_fds) */
 	size_t n_fds;
+	struct strv names; /* launch.fd_names */
 };
 
 /* glibc's allocator settings QEMU runs with, unless the user's
@@ -489,6 +493,9 @@ static struct launch *spawn_with(const char *name, launch_argv_fn build,
 		free(line);
 	}
 	l->reaped = false;
+	if (files)
+		for (size_t i = 0; i < files->names.n; i++)
+			strv_push(&l->fd_names, files->names.v[i]);
 	if (!spawn(l, &argv, files, error))
 		goto fail;
 	strv_free(&argv);
@@ -533,6 +540,30 @@ struct config_launch {
 	struct launch_files files;
 };
 
+static void name_fd_set(struct strv *names, int set, const char *path)
+{
+	if (set <= 0 || !path)
+		return;
+	char *name = qemu_fdset_path(set);
+	strv_push(names, name);
+	strv_push(names, path);
+	free(name);
+}
+
+/* The files behind the fd sets, for QEMU's messages (launch.fd_names). */
+static void name_fd_sets(struct config_launch *c)
+{
+	const struct image_fds *im = c->images;
+	for (size_t i = 0; im && i < im->n_disks && i < c->cfg->n_disks; i++)
+		name_fd_set(&c->files.names, im->disk[i].set,
+			    c->cfg->disks[i].file);
+	if (im && im->vars.set > 0) {
+		char *vars = qemu_uefi_vars_path(c->cfg);
+		name_fd_set(&c->files.names, im->vars.set, vars);
+		free(vars);
+	}
+}
+
 static bool build_from_config(void *user, const char *runtime_dir,
 			      const char *vnc_socket, const char *qmp_socket,
 			      struct strv *argv, char **error)
@@ -543,6 +574,7 @@ static bool build_from_config(void *user, const char *runtime_dir,
 				   &c->images, argv, error))
 		return false;
 	image_fds_list(c->images, &c->files.fds, &c->files.n_fds);
+	name_fd_sets(c);
 	return true;
 }
 
@@ -554,6 +586,7 @@ struct launch *launch_spawn(const struct vm_config *cfg, char **error)
 	/* QEMU holds its own copies now (or never started). */
 	image_fds_close(c.images);
 	free(c.files.fds);
+	strv_free(&c.files.names);
 	return l;
 }
 
@@ -625,6 +658,34 @@ void launch_signal(struct launch *l, int sig)
 		kill(l->pid, sig);
 }
 
+/* text with each fd set's name ("/dev/fdset/3", not "/dev/fdset/31")
+ * replaced by its file's. Caller frees. */
+static char *with_file_names(const char *text, const struct strv *names)
+{
+	char *out = xstrdup(text);
+	for (size_t i = 0; i + 1 < names->n; i += 2) {
+		const char *from = names->v[i], *to = names->v[i + 1];
+		size_t n = strlen(from);
+		struct strv parts = { 0 };
+		const char *p = out, *hit;
+		while ((hit = strstr(p, from))) {
+			bool whole = hit[n] < '0' || hit[n] > '9';
+			size_t keep = (size_t)(hit - p) + (whole ? 0 : n);
+			char *before = xstrndup(p, keep);
+			strv_push(&parts, before);
+			free(before);
+			if (whole)
+				strv_push(&parts, to);
+			p = hit + n;
+		}
+		strv_push(&parts, p);
+		free(out);
+		out = strv_join(&parts, "");
+		strv_free(&parts);
+	}
+	return out;
+}
+
 const char *launch_stderr(struct launch *l)
 {
 	free(l->tail);
@@ -654,7 +715,7 @@ const char *launch_stderr(struct launch *l)
 	while (len && (text[len - 1] == '\n' || text[len - 1] == '\r' ||
 		       text[len - 1] == ' '))
 		text[--len] = '\0';
-	l->tail = xstrdup(text);
+	l->tail = with_file_names(text, &l->fd_names);
 	free(buf);
 	return l->tail;
 }
@@ -703,5 +764,6 @@ void launch_destroy(struct launch *l)
 	free(l->qmp);
 	free(l->log);
 	free(l->tail);
+	strv_free(&l->fd_names);
 	free(l);
 }

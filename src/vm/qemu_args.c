@@ -201,7 +201,12 @@ static char *file_name(struct build *b, const struct image_fd *f,
 		return qemu_escape(path);
 	optf(b, "-add-fd", "fd=%d,set=%d", f->rw, f->set);
 	optf(b, "-add-fd", "fd=%d,set=%d", f->ro, f->set);
-	return xasprintf("/dev/fdset/%d", f->set);
+	return qemu_fdset_path(f->set);
+}
+
+char *qemu_fdset_path(int set)
+{
+	return xasprintf("/dev/fdset/%d", set);
 }
 
 /* ",bootindex=N" or "" */

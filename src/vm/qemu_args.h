@@ -14,6 +14,11 @@ struct image_fds;
  * names it. Returns a static or environment string. */
 const char *qemu_binary(void);
 
+/* The name QEMU opens an fd set by ("/dev/fdset/N"; image_fds.h). Its
+ * messages say this name too: launch.c puts the file's back. Caller
+ * frees. */
+char *qemu_fdset_path(int set);
+
 /* The second QMP monitor, beside the qmp_socket: the vmplay that runs the
  * VM holds the first, a viewer window (`vmplay view`, machine_viewer.c)
  * takes this one. */

@@ -38,6 +38,10 @@ fi
 msg=$(sed -n '/screen message: QEMU/,$p' "$TMP/two.log")
 check "the message is QEMU's lock error" grep -q 'lock' <<<"$msg"
 check "  ... whole, to its last line" grep -q 'Is another process using the image' <<<"$msg"
+# QEMU opened the disk as an fd set vmplay handed it: its message names
+# the file the user knows
+check "  ... naming the disk's file, not /dev/fdset/N" \
+	eval 'grep -q "shared-system-disk.qcow2" <<<"$msg" && ! grep -q "/dev/fdset" <<<"$msg"'
 sleep 1
 xdotool windowfocus --sync "$WIN" 2>/dev/null
 capture "$TMP/error-top.png"
