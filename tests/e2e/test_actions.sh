@@ -14,8 +14,9 @@
 #     refusals, grow refused while running and done while off;
 #   keys and power: Ctrl+Alt+Del reaches the guest, pause, reset, force off.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/actions_lib.sh"
 
-DRIVER=$BUILD/tests/actions-driver
+EXPECT_TIMEOUT=90
 [ -x "$DRIVER" ] || { fail "actions driver" "$DRIVER missing: run make check"; finish; }
 [ -f "$(guest_kernel)" ] || { fail "test guest" "missing: run make"; finish; }
 ISO=/usr/lib/grub-rescue/grub-rescue-cdrom.iso
@@ -52,43 +53,8 @@ args = -qmp unix:$TMP/$2.qmp,server=on,wait=off -serial file:$TMP/$2.serial
 EOF
 }
 
-# start_driver NAME: the driver on NAME.vmplay as a coprocess.
-start_driver() {
-	: >"$TMP/$1.serial"
-	coproc DRV { exec "$DRIVER" "$TMP/$1.vmplay" 2>"$TMP/$1.driver.log"; }
-	register_pid "$DRV_PID"
-	IN=${DRV[1]} OUT_FD=${DRV[0]}
-	local line
-	IFS= read -r -t 60 line <&"$OUT_FD"
-	[ "$line" = ready ]
-}
-
-# cmd TIMEOUT_S COMMAND: sends a command; its output (without "done") goes
-# to $OUT. 1 on timeout.
-cmd() {
-	local line
-	OUT=
-	echo "$2" >&"$IN"
-	while IFS= read -r -t "$1" line <&"$OUT_FD"; do
-		[ "$line" = done ] && return 0
-		OUT+=$line$'\n'
-	done
-	echo "no 'done' for '$2' within $1 s; got: $OUT" >&2
-	return 1
-}
-
-has() { printf '%s' "$OUT" | grep -qE -- "$1"; }
 has_text() { printf '%s' "$OUT" | grep -qF -- "$1"; }
 out_line() { printf '%s' "$OUT" | grep -E -- "$1" | head -n 1; }
-
-# expect NAME COMMAND REGEX: runs COMMAND, checks its output.
-expect() {
-	if cmd 90 "$2" && has "$3"; then
-		ok "$1"
-	else
-		fail "$1" "$(printf '%s' "$OUT" | tr '\n' '|')"
-	fi
-}
 
 tq() { qmp "$TMP/$VM.qmp" "$@"; }
 shot() { tq screendump "$TMP/$1.ppm"; }

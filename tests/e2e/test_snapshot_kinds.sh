@@ -10,8 +10,8 @@
 # The disks' contents are checked with qemu-io: a pattern written after a
 # snapshot must be gone from the restored disk and kept on the new one.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/actions_lib.sh"
 
-DRIVER=$BUILD/tests/actions-driver
 [ -x "$DRIVER" ] || { fail "actions driver" "$DRIVER missing: run make check"; finish; }
 [ -f "$(guest_kernel)" ] || { fail "test guest" "missing: run make"; finish; }
 export XDG_STATE_HOME=$TMP/state
@@ -24,44 +24,12 @@ F=$TMP/$VM.vmplay
 } >"$F"
 qemu-img create -q -f qcow2 "$TMP/system.qcow2" 64M
 
-start_driver() {
-	: >"$TMP/$VM.serial"
-	coproc DRV { exec "$DRIVER" "$F" 2>>"$TMP/$VM.driver.log"; }
-	register_pid "$DRV_PID"
-	IN=${DRV[1]} OUT_FD=${DRV[0]}
-	local line
-	IFS= read -r -t 60 line <&"$OUT_FD"
-	[ "$line" = ready ]
-}
-stop_driver() {
-	exec {IN}>&-
-	wait_exit "$DRV_PID" 60 || fail "driver ends" "still running"
-}
-cmd() {
-	local line
-	OUT=
-	echo "$2" >&"$IN"
-	while IFS= read -r -t "$1" line <&"$OUT_FD"; do
-		[ "$line" = done ] && return 0
-		OUT+=$line$'\n'
-	done
-	echo "no 'done' for '$2' within $1 s; got: $OUT" >&2
-	return 1
-}
-has() { printf '%s' "$OUT" | grep -qE -- "$1"; }
-expect() {
-	if cmd 120 "$2" && has "$3"; then
-		ok "$1"
-	else
-		fail "$1" "$(printf '%s' "$OUT" | tr '\n' '|')"
-	fi
-}
 # pattern IMAGE BYTE: the first 4 KiB hold BYTE (qemu-io, VM off).
 pattern() { qemu-io -f qcow2 -c "read -P $2 0 4k" "$1" 2>&1 | grep -q '^read 4096/4096'; }
 write_pattern() { qemu-io -f qcow2 -c "write -P $2 0 4k" "$1" >/dev/null; }
 
 # 1. A snapshot with memory, then a disk created from the menu.
-start_driver || { fail "driver starts" "$(cat "$TMP/$VM.driver.log")"; finish; }
+start_driver "$VM" || { fail "driver starts" "$(cat "$TMP/$VM.driver.log")"; finish; }
 wait_line 60 "$TMP/$VM.serial" '^ready ' || fail "guest is up" "no ready line"
 expect "take 'clean state' (memory + disks)" "take clean state" '^note info Snapshot clean state taken'
 expect "create and attach disk 'data'" "create data qcow2 16M" '^note info Disk data created'
@@ -75,7 +43,7 @@ check "vmplay snapshot take (disks only) on both disks" test "$?" = 0
 write_pattern "$TMP/system.qcow2" 0xee
 
 # 3. Next start: both are listed, with their kinds.
-start_driver || { fail "driver starts with two disks" "$(cat "$TMP/$VM.driver.log")"; finish; }
+start_driver "$VM" || { fail "driver starts with two disks" "$(cat "$TMP/$VM.driver.log")"; finish; }
 expect "the earlier snapshot is still listed, as partial" list \
 	"^snapshot clean state\\|[^|]+\\|[^|]+\\|[1-9][0-9]*\\|partial: not on disk 'data'\$"
 has '^snapshot on-disks\|[^|]+\|[^|]+\|0\|disks only$' &&
@@ -94,7 +62,7 @@ check "system disk is back at the disk-only snapshot" pattern "$TMP/system.qcow2
 
 # 5. The partial one restores too: system goes back, data is kept.
 write_pattern "$TMP/data.qcow2" 0x11
-start_driver || { fail "driver starts again" "$(cat "$TMP/$VM.driver.log")"; finish; }
+start_driver "$VM" || { fail "driver starts again" "$(cat "$TMP/$VM.driver.log")"; finish; }
 expect "restore the partial snapshot while running" "restore clean state" \
 	"^note info Snapshot clean state restored; disk 'data' did not have it and was left as it was\$"
 has '^restarted$' && ok "the VM restarted for the partial one" || fail "restarted" "$(printf '%s' "$OUT" | tr '\n' '|')"
