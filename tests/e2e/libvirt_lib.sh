@@ -90,18 +90,9 @@ lv_cleanup() {
 	done
 }
 
+# lv_same_picture DOMAIN [TRIES]: the window equals virsh screenshot.
 lv_same_picture() {
-	local name=$1 tries=${2:-15} i
-	for ((i = 0; i < tries; i++)); do
-		virsh screenshot "$name" "$TMP/lvref.png" >/dev/null 2>&1 &&
-			capture "$TMP/win.ppm" &&
-			compare -metric AE "$TMP/win.ppm" "$TMP/lvref.png" null: \
-				>"$TMP/compare.out" 2>&1 &&
-			return 0
-		sleep 0.3
-	done
-	echo "differing pixels: $(cat "$TMP/compare.out")" >&2
-	return 1
+	window_matches "${2:-15}" "$TMP/lvref.png" virsh screenshot "$1" "$TMP/lvref.png"
 }
 
 lv_start_sshd() {

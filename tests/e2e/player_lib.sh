@@ -35,24 +35,31 @@ title_is() { [ "$(xdotool getwindowname "$WIN" 2>/dev/null)" = "$1" ]; }
 # capture FILE: the window's pixels as PPM.
 capture() { import -window "$WIN" -depth 8 "$1" 2>/dev/null; }
 
-# same_picture QMP_SOCKET [TRIES]: the window shows exactly what QEMU's
-# screendump shows, size included (ImageMagick's compare: fast on 1080p).
-# Retried: a blinking cursor or a clock in the guest can change between the
-# two captures, and QEMU's VNC refresh backs off after idle periods.
-same_picture() {
-	local sock=$1 tries=${2:-15} i
+# window_matches TRIES REF COMMAND...: COMMAND writes the reference
+# picture to the file REF; the window shows exactly that, size included
+# (ImageMagick's compare: fast on 1080p). Retried: a blinking cursor or a
+# clock in the guest can change between the two captures, and QEMU's VNC
+# refresh backs off after idle periods.
+window_matches() {
+	local tries=$1 ref=$2 i
+	shift 2
 	for ((i = 0; i < tries; i++)); do
-		qmp "$sock" screendump "$TMP/ref.ppm" >/dev/null 2>&1 &&
+		"$@" >/dev/null 2>&1 &&
 			capture "$TMP/win.ppm" &&
-			compare -metric AE "$TMP/win.ppm" "$TMP/ref.ppm" null: \
+			compare -metric AE "$TMP/win.ppm" "$ref" null: \
 				>"$TMP/compare.out" 2>&1 &&
 			return 0
 		sleep 0.3
 	done
 	echo "differing pixels: $(cat "$TMP/compare.out")" >&2
 	cp "$TMP/win.ppm" "$TMP/last-win.ppm" 2>/dev/null
-	cp "$TMP/ref.ppm" "$TMP/last-ref.ppm" 2>/dev/null
+	cp "$ref" "$TMP/last-ref.${ref##*.}" 2>/dev/null
 	return 1
+}
+
+# same_picture QMP_SOCKET [TRIES]: the window equals QEMU's screendump.
+same_picture() {
+	window_matches "${2:-15}" "$TMP/ref.ppm" qmp "$1" screendump "$TMP/ref.ppm"
 }
 
 # vga_text QMP_SOCKET: the guest's VGA text screen (80x25 at 0xb8000), one
