@@ -8,6 +8,7 @@
 #include "vm/qemu_args.h"
 #include "vm/qmp.h"
 #include "vm/vm_actions.h"
+#include "vm/vm_session.h"
 #include "vm/vnc_channel.h"
 
 #include <errno.h>
@@ -61,19 +62,6 @@ static void set_state(struct machine_viewer *v, enum vm_state state,
 		return;
 	v->state = state;
 	machine_notify_state(v->m, state, why);
-}
-
-static enum vm_state state_of_status(const char *status)
-{
-	if (!status)
-		return VM_STATE_EXITED;
-	if (!strcmp(status, "running"))
-		return VM_STATE_RUNNING;
-	if (!strcmp(status, "prelaunch"))
-		return VM_STATE_PRELAUNCH;
-	if (!strcmp(status, "shutdown"))
-		return VM_STATE_STOPPING;
-	return VM_STATE_PAUSED;
 }
 
 /* QEMU's events reach every monitor: a pause made by the vmplay that runs
@@ -519,7 +507,8 @@ struct machine *machine_viewer_open(const struct vm_config *cfg,
 		.note = on_lister_note, .changed = on_lister_changed,
 		.user = v });
 	char *status = qmp_query_status(qmp, VIEWER_COMMAND_TIMEOUT_MS);
-	v->state = state_of_status(status);
+	/* no answer: the VM is already going */
+	v->state = status ? vm_state_of_status(status) : VM_STATE_EXITED;
 	free(status);
 	qmp_set_event_handler(qmp, on_event, v);
 	return m;

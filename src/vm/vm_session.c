@@ -70,6 +70,14 @@ static const struct {
 	{ "shutdown", VM_STATE_STOPPING },
 };
 
+enum vm_state vm_state_of_status(const char *status)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(status_table); i++)
+		if (!strcmp(status, status_table[i].status))
+			return status_table[i].state;
+	return VM_STATE_PAUSED;
+}
+
 static void set_state(struct vm_session *s, enum vm_state state,
 		      const char *why)
 {
@@ -197,10 +205,7 @@ struct vm_session *vm_session_attach(struct launch *l, int timeout_ms,
 	}
 	qmp_set_event_handler(s->qmp, on_event, s);
 	char *status = qmp_query_status(s->qmp, timeout_ms);
-	s->state = VM_STATE_PAUSED;
-	for (size_t i = 0; status && i < ARRAY_SIZE(status_table); i++)
-		if (!strcmp(status, status_table[i].status))
-			s->state = status_table[i].state;
+	s->state = status ? vm_state_of_status(status) : VM_STATE_PAUSED;
 	free(status);
 	return s;
 }

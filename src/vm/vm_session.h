@@ -36,6 +36,9 @@ enum vm_state {
 
 /* "running", "paused", ...: for titles and messages. */
 const char *vm_state_name(enum vm_state state);
+/* The state a query-status "status" means (QEMU's words: "running",
+ * "prelaunch", "shutdown"; any other is a kind of paused). */
+enum vm_state vm_state_of_status(const char *status);
 
 /* How the VM ended, once EXITED. */
 enum vm_outcome {
